@@ -1,0 +1,2 @@
+package dev.netpaths.caller;
+class Placeholder {}

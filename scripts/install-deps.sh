@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Installs the Debian packages netpaths needs on a machine without Docker: the lab's data-plane pieces
+# (CNI plugins, iptables, bird2, dnsmasq, nginx), the test tools (shellcheck, bats, chromium) and the
+# benchmark driver (wrk). Idempotent: packages already present are not fetched again.
+#
+# Usage: scripts/install-deps.sh [--check]
+#   --check   only report what is missing (exit 1 if anything is), install nothing
+#
+# Settings:
+#   NETPATHS_APT_UPDATE=auto|always|never   run 'apt-get update' first (auto: only when something is missing)
+set -o errexit -o nounset -o pipefail
+
+PACKAGES=(
+  iproute2 iptables conntrack iputils-arping curl procps util-linux jq
+  containernetworking-plugins bird2 dnsmasq-base nginx-light
+  shellcheck bats wrk chromium
+)
+
+usage() { sed -n '2,10p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+
+missing_packages() {
+  local pkg
+  for pkg in "${PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "${pkg}" 2>/dev/null | grep -q 'install ok installed' || echo "${pkg}"
+  done
+}
+
+main() {
+  local check=0
+  case "${1:-}" in
+    --check) check=1 ;;
+    -h|--help) usage; exit 0 ;;
+    "") ;;
+    *) echo "install-deps: unknown argument '$1'" >&2; usage >&2; exit 2 ;;
+  esac
+  local missing
+  mapfile -t missing < <(missing_packages)
+  if [[ ${#missing[@]} -eq 0 ]]; then
+    echo "install-deps: all ${#PACKAGES[@]} packages present"
+    return 0
+  fi
+  if [[ ${check} -eq 1 ]]; then
+    echo "install-deps: missing: ${missing[*]}"
+    return 1
+  fi
+  if [[ ${EUID} -ne 0 ]]; then
+    echo "install-deps: missing packages: ${missing[*]}" >&2
+    echo "install-deps: run as root: apt-get update && apt-get install -y --no-install-recommends ${missing[*]}" >&2
+    return 1
+  fi
+  case "${NETPATHS_APT_UPDATE:-auto}" in
+    never) ;;
+    *) timeout 300 apt-get update -qq ;;
+  esac
+  DEBIAN_FRONTEND=noninteractive timeout 900 apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  echo "install-deps: installed ${missing[*]}"
+}
+
+main "$@"
