@@ -15,48 +15,48 @@ help: ## Show this help
 ##@ Build and test
 .PHONY: deps build test bench
 deps: ## Install the Debian packages the lab and tests need (root)
-	scripts/install-deps.sh
+	@scripts/install-deps.sh
 build: ## Build every module (no tests)
-	$(MVN) package -DskipTests
+	@$(MVN) package -DskipTests
 test: ## Run every test: unit tests, manifest checks, script tests, the lab with the full harness
-	scripts/test.sh
+	@scripts/test.sh
 bench: ## Benchmark echo-service against nginx and print the figures
-	scripts/bench/echo.sh
+	@scripts/bench/echo.sh
 
 ##@ The lab (no Docker: network namespaces on this machine, root)
 .PHONY: lab lab-up lab-down lab-status lab-matrix
 lab: ## Build, bring up the lab, deploy, run the harness, print the path matrix
-	scripts/lab/lab.sh run
+	@scripts/lab/lab.sh run
 lab-up: ## Bring up the lab and deploy the manifests
-	scripts/lab/lab.sh up
+	@scripts/lab/lab.sh up
 lab-down: ## Remove everything the lab created (also after a crash)
-	scripts/lab/lab.sh down
+	@scripts/lab/lab.sh down
 lab-status: ## Nodes, pods, Services with endpoints, entry points
-	scripts/lab/lab.sh status
+	@scripts/lab/lab.sh status
 lab-matrix: ## Run the lab with the harness for every LAB_CNI
-	scripts/lab/lab.sh matrix
+	@scripts/lab/lab.sh matrix
 
 ##@ Real clusters (kind or k3d, Docker required)
 .PHONY: up addons addons-metallb addons-ingress addons-gateway addons-istio images deploy conformance down multicluster
 up: ## Create the cluster with the chosen CNI
-	scripts/cluster/up.sh
+	@scripts/cluster/up.sh
 addons: ## Install MetalLB, the ingress controller, Gateway API + Envoy Gateway, Istio
-	scripts/cluster/addons.sh all
+	@scripts/cluster/addons.sh all
 addons-metallb: ## Install MetalLB with a pool from the cluster's Docker network
-	scripts/cluster/addons.sh metallb
+	@scripts/cluster/addons.sh metallb
 addons-ingress: ## Install the NGINX ingress controller (INGRESS=nginx|ingress-nginx)
-	scripts/cluster/addons.sh ingress
+	@scripts/cluster/addons.sh ingress
 addons-gateway: ## Install the Gateway API CRDs and Envoy Gateway
-	scripts/cluster/addons.sh gateway
+	@scripts/cluster/addons.sh gateway
 addons-istio: ## Install Istio with its ingress gateway
-	scripts/cluster/addons.sh istio
+	@scripts/cluster/addons.sh istio
 images: ## Build the images with Jib and load them into the cluster
-	scripts/cluster/images.sh
+	@scripts/cluster/images.sh
 deploy: ## Apply k8s/ and gateway-config/ and wait for rollouts
-	scripts/cluster/deploy.sh
+	@scripts/cluster/deploy.sh
 conformance: ## Run the harness against the current kube context
-	scripts/cluster/conformance.sh
+	@scripts/cluster/conformance.sh
 down: ## Delete the cluster
-	scripts/cluster/down.sh
+	@scripts/cluster/down.sh
 multicluster: ## Two clusters on one Docker network, deployed, for the cross-cluster path
-	scripts/cluster/multicluster.sh
+	@scripts/cluster/multicluster.sh

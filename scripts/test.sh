@@ -1,25 +1,93 @@
 #!/usr/bin/env bash
-# `make test`: every test netpaths has, in the order a failure is cheapest to see.
-#   1. Debian packages (scripts/install-deps.sh; as root it installs them)
-#   2. the Maven build with every module's tests (services, manifest checks, lab logic, harness logic)
+# `make test`: every test netpaths has, cheapest failure first.
+#   1. Debian packages (scripts/install-deps.sh installs them as root)
+#   2. the Maven build with every module's tests: services, manifest checks, lab logic, harness logic
+#      (the harness's own tests include the headless-browser check of a generated HTML report)
+#   3. the scripts: shellcheck and the bats suite (cluster configs, MetalLB ranges, PLAN=1 for every
+#      CLUSTER x CNI combination)
+#   4. the lab: a real cluster data plane in network namespaces for each CNI in LAB_TEST_CNIS, the full
+#      conformance catalogue against it, and the browser check of the report it wrote
+# It ends with one line counting every test and case: "netpaths: N passed, N failed, N skipped".
 #
 # Settings:
-#   NETPATHS_TEST_SKIP_DEPS=1   do not check or install Debian packages
+#   LAB_TEST_CNIS="flannel calico weave"   CNIs the lab runs with (empty: no lab run)
+#   NETPATHS_TEST_SKIP_DEPS=1              do not check or install Debian packages
+#   MVN="mvn -B -ntp"                      the Maven command
 set -o errexit -o nounset -o pipefail
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 MVN="${MVN:-mvn -B -ntp}"
+LAB_TEST_CNIS="${LAB_TEST_CNIS-flannel calico weave}"
+REPORTS="${REPO_ROOT}/reports"
+
+passed=0
+failed=0
+skipped=0
 
 step() { printf '\n==> %s\n' "$*"; }
 
+# Adds the counts of JUnit XML reports (Surefire's and the harness's) under a directory.
+count_junit_xml() {
+  local dir="$1" file tests failures errors skips
+  [[ -d "${dir}" ]] || return 0
+  while IFS= read -r file; do
+    tests=$(grep -o -m1 'tests="[0-9]*"' "${file}" | tr -dc '0-9')
+    failures=$(grep -o -m1 'failures="[0-9]*"' "${file}" | tr -dc '0-9')
+    errors=$(grep -o -m1 'errors="[0-9]*"' "${file}" | tr -dc '0-9')
+    skips=$(grep -o -m1 'skipped="[0-9]*"' "${file}" | tr -dc '0-9')
+    failed=$((failed + ${failures:-0} + ${errors:-0}))
+    skipped=$((skipped + ${skips:-0}))
+    passed=$((passed + ${tests:-0} - ${failures:-0} - ${errors:-0} - ${skips:-0}))
+  done < <(find "${dir}" -name 'TEST-*.xml' -type f)
+}
+
+summary() {
+  local rc=$?
+  count_junit_xml_all
+  printf '\nnetpaths: %d passed, %d failed, %d skipped\n' "${passed}" "${failed}" "${skipped}"
+  if [[ ${rc} -eq 0 && ${failed} -gt 0 ]]; then rc=1; fi
+  exit "${rc}"
+}
+
+count_junit_xml_all() {
+  local module
+  for module in echo-service caller-service sidecar-demo manifest-checks lab conformance; do
+    count_junit_xml "${REPO_ROOT}/${module}/target/surefire-reports"
+    count_junit_xml "${REPO_ROOT}/${module}/target/failsafe-reports"
+  done
+  count_junit_xml "${REPORTS}"
+  if [[ -f "${REPORTS}/bats.tap" ]]; then
+    passed=$((passed + $(grep -c '^ok ' "${REPORTS}/bats.tap" || true)))
+    failed=$((failed + $(grep -c '^not ok ' "${REPORTS}/bats.tap" || true)))
+  fi
+}
+
+run_lab() {
+  local cni
+  for cni in ${LAB_TEST_CNIS}; do
+    step "Lab (${cni}): bring up, run the conformance catalogue, tear down"
+    LAB_CNI="${cni}" LAB_REPORTS="${REPORTS}/lab-${cni}" scripts/lab/lab.sh run
+    step "Lab (${cni}): the HTML report in a real headless browser"
+    java -jar conformance/target/netpaths-conformance.jar check-report "${REPORTS}/lab-${cni}"
+  done
+}
+
 main() {
   cd "${REPO_ROOT}"
+  rm -rf "${REPORTS}"
+  mkdir -p "${REPORTS}"
+  trap summary EXIT
   if [[ "${NETPATHS_TEST_SKIP_DEPS:-0}" != 1 ]]; then
     step "Debian packages"
     scripts/install-deps.sh
   fi
-  step "Maven build and unit tests"
+  step "Maven build and every module's tests"
   ${MVN} install
+  step "Scripts: shellcheck and bats"
+  scripts/test/run.sh | tee "${REPORTS}/bats.tap"
+  if [[ -n "${LAB_TEST_CNIS}" ]]; then
+    run_lab
+  fi
 }
 
 main "$@"

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Runs the conformance harness against the cluster's kube context and writes its report to
+# reports/<cluster>-<cni>-<UTC timestamp>/ (uploaded by CI). The harness is built by `make build`.
+#
+# Usage: scripts/cluster/conformance.sh [-h|--help] [HARNESS ARGS...]        (make conformance)
+#   extra arguments go to the harness unchanged
+#
+# Settings:
+#   CLUSTER=${CLUSTER:-kind}             kind | k3d
+#   CNI=${CNI:-flannel}                  flannel | calico | weave (names the report directory)
+#   CLUSTER_NAME=${CLUSTER_NAME:-netpaths}
+#   PEER_CONTEXT=${PEER_CONTEXT:-}       the second cluster's kube context (multicluster cases)
+#   REPORTS_DIR=${REPORTS_DIR:-reports/<cluster>-<cni>-<timestamp>}
+#   HARNESS_JAR=${HARNESS_JAR:-conformance/target/netpaths-conformance.jar}
+#   PLAN=${PLAN:-0}                      1: print the command instead of running it
+set -o errexit -o nounset -o pipefail
+
+# shellcheck source=scripts/cluster/lib.sh
+source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
+
+main() {
+  handle_help "${BASH_SOURCE[0]}" "$@"
+  load_settings
+  local jar="${HARNESS_JAR:-conformance/target/netpaths-conformance.jar}"
+  local reports="${REPORTS_DIR:-reports/${CLUSTER}-${CNI}-$(date -u +%Y%m%dT%H%M%SZ)}"
+  local args=(--kube-context "${KUBE_CONTEXT}" --reports "${reports}")
+  if [[ -n "${PEER_CONTEXT:-}" ]]; then args+=(--peer-context "${PEER_CONTEXT}"); fi
+  step "Preflight"
+  preflight_tool java "${MIN_JAVA_VERSION}"
+  preflight_cluster
+  if [[ ! -f "${jar}" ]]; then
+    is_plan || die "${jar} not found: run make build"
+    warn "${jar} not found yet: run make build"
+  fi
+  step "Conformance: ${CLUSTER}/${CNI} through ${KUBE_CONTEXT}${PEER_CONTEXT:+ (peer ${PEER_CONTEXT})}"
+  run mkdir -p "${reports}"
+  run java -jar "${jar}" "${args[@]}" "$@"
+  done_note "report: ${reports}"
+}
+
+main "$@"

@@ -1,0 +1,139 @@
+#!/usr/bin/env bats
+# The generated cluster configs: kind YAML and k3d flags for every CNI (lib.sh kind_config, k3d_args).
+
+load helpers
+
+setup() { setup_stubs; }
+
+pool() {
+  case "$1" in flannel) echo 10.244.0.0/16 ;; calico) echo 192.168.0.0/16 ;; weave) echo 10.32.0.0/12 ;; esac
+}
+
+# kind: default CNI off, pod subnet = the CNI's pool, Service subnet fixed.
+kind_config_has_cni_pool() {
+  run lib kind_config "$1" 3
+  assert_status 0
+  assert_has "disableDefaultCNI: true"
+  assert_has "podSubnet: $(pool "$1")"
+  assert_has "serviceSubnet: 10.96.0.0/12"
+  assert_count 1 "podSubnet:"
+}
+
+@test "kind config for flannel disables kindnet and uses 10.244.0.0/16" { kind_config_has_cni_pool flannel; }
+@test "kind config for calico disables kindnet and uses 192.168.0.0/16" { kind_config_has_cni_pool calico; }
+@test "kind config for weave disables kindnet and uses 10.32.0.0/12" { kind_config_has_cni_pool weave; }
+
+@test "kind config is valid YAML with 1 control-plane, NODES-1 workers and the fixed ports on the control-plane" {
+  python3 -c 'import yaml' 2>/dev/null || skip "python3 yaml module not installed"
+  run lib kind_config calico 4
+  assert_status 0
+  run python3 -c '
+import sys, yaml
+c = yaml.safe_load(sys.stdin)
+roles = [n["role"] for n in c["nodes"]]
+assert c["kind"] == "Cluster" and c["apiVersion"] == "kind.x-k8s.io/v1alpha4", c
+assert c["networking"] == {"disableDefaultCNI": True, "podSubnet": "192.168.0.0/16", "serviceSubnet": "10.96.0.0/12"}, c["networking"]
+assert roles == ["control-plane", "worker", "worker", "worker"], roles
+cp = c["nodes"][0]
+ports = sorted((m["containerPort"], m["hostPort"], m["protocol"]) for m in cp["extraPortMappings"])
+assert ports == [(80, 80, "TCP"), (443, 443, "TCP"), (30080, 30080, "TCP"), (30081, 30081, "UDP"), (30090, 30090, "TCP")], ports
+assert cp["labels"] == {"ingress-ready": "true"}, cp
+assert all("extraPortMappings" not in n for n in c["nodes"][1:])
+print("ok")' <<<"${output}"
+  assert_status 0
+  assert_has ok
+}
+
+@test "kind config maps 30081 as UDP and the other NodePorts as TCP" {
+  run lib kind_config flannel 1
+  assert_status 0
+  assert_in_order "containerPort: 30080" "protocol: TCP" "containerPort: 30081" "protocol: UDP" \
+    "containerPort: 30090" "protocol: TCP" "containerPort: 80" "containerPort: 443"
+  assert_count 0 "role: worker"
+}
+
+@test "kind config for a second cluster (HOST_PORTS=0) maps no host ports" {
+  run lib kind_config flannel 2 0
+  assert_status 0
+  assert_lacks "extraPortMappings"
+  assert_lacks "hostPort"
+  assert_count 1 "role: worker"
+}
+
+k3d_args_for_cni() {
+  run lib k3d_args "$1" 3
+  assert_status 0
+  # one flag per line: flags and their values alternate
+  assert_in_order "--image" "rancher/k3s:" "--servers" "1" "--agents" "2"
+  assert_has "--flannel-backend=none@server:*"
+  assert_has "--disable-network-policy@server:*"
+  assert_has "--disable=traefik@server:*"
+  assert_has "--disable=servicelb@server:*"
+  assert_has "--cluster-cidr=$(pool "$1")@server:*"
+  assert_has "--service-cidr=10.96.0.0/12@server:*"
+  assert_lacks "@all:*"
+  assert_has "30080:30080/tcp@server:0"
+  assert_has "30081:30081/udp@server:0"
+  assert_has "30090:30090/tcp@server:0"
+  assert_has "80:80/tcp@server:0"
+  assert_has "443:443/tcp@server:0"
+  assert_has "ingress-ready=true@server:0"
+}
+
+@test "k3d flags for flannel: k3s flannel/netpol/traefik/servicelb off, pod CIDR 10.244.0.0/16, ports mapped" { k3d_args_for_cni flannel; }
+@test "k3d flags for calico: k3s flannel/netpol/traefik/servicelb off, pod CIDR 192.168.0.0/16, ports mapped" { k3d_args_for_cni calico; }
+@test "k3d flags for weave: k3s flannel/netpol/traefik/servicelb off, pod CIDR 10.32.0.0/12, ports mapped" { k3d_args_for_cni weave; }
+
+@test "k3d flags pin the k3s image from versions.env" {
+  # shellcheck source=scripts/versions.env
+  source "${REPO_ROOT}/scripts/versions.env"
+  run lib k3d_args flannel 1
+  assert_has "${K3S_IMAGE}"
+  assert_in_order "--agents" "0"
+}
+
+@test "k3d flags for the second cluster join the first cluster's network and map no ports" {
+  run lib k3d_args calico 2 0 k3d-netpaths
+  assert_status 0
+  assert_in_order "--network" "k3d-netpaths"
+  assert_lacks "--port"
+}
+
+@test "Calico Installation sets containerIPForwarding on k3d only, pool 192.168.0.0/16" {
+  run lib calico_installation k3d
+  assert_has "containerIPForwarding: Enabled"
+  assert_has "cidr: 192.168.0.0/16"
+  run lib calico_installation kind
+  assert_lacks "containerIPForwarding"
+  assert_has "cidr: 192.168.0.0/16"
+}
+
+@test "CNI plugins copied into nodes: bridge+portmap for Flannel on kind, none for Calico" {
+  run lib cni_plugins_needed kind flannel
+  [ "${output}" = "bridge portmap" ]
+  run lib cni_plugins_needed kind calico
+  [ -z "${output}" ]
+  run lib cni_plugins_needed k3d calico
+  [ -z "${output}" ]
+  run lib cni_plugins_needed k3d flannel
+  [ "${output}" = "bridge host-local loopback portmap" ]
+}
+
+@test "node names follow kind's and k3d's naming" {
+  run lib node_names kind netpaths 3
+  [ "${output}" = "$(printf 'netpaths-control-plane\nnetpaths-worker\nnetpaths-worker2')" ]
+  run lib node_names k3d netpaths 2
+  [ "${output}" = "$(printf 'k3d-netpaths-server-0\nk3d-netpaths-agent-0')" ]
+}
+
+@test "every pinned version is set, and no image is pinned to :latest" {
+  run grep -E '^[A-Z0-9_]+=$' "${REPO_ROOT}/scripts/versions.env"
+  assert_status 1
+  run grep -nE ':latest|=latest' "${REPO_ROOT}/scripts/versions.env"
+  assert_status 1
+  run grep -cE '^[A-Z0-9_]+=[^ ]+$' "${REPO_ROOT}/scripts/versions.env"
+  [ "${output}" -ge 25 ]
+  # GitHub's env file format: every non-comment line is NAME=value
+  run grep -vE '^(#.*|[A-Z0-9_]+=[^ "'"'"']+)?$' "${REPO_ROOT}/scripts/versions.env"
+  assert_status 1
+}
