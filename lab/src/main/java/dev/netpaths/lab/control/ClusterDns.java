@@ -1,0 +1,124 @@
+package dev.netpaths.lab.control;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointPort;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Cluster DNS (CoreDNS's kubernetes plugin, as the Kubernetes DNS specification describes it), stood in by
+ * dnsmasq: A records {@code <svc>.<ns>.svc.<domain>} to the ClusterIP; for headless Services the name to
+ * every ready endpoint IP and {@code <endpoint>.<svc>.<ns>.svc.<domain>} per ready endpoint, the endpoint's
+ * hostname or else its dashed IP ({@code 10-244-1-3}), as CoreDNS names them;
+ * {@code <a-b-c-d>.<ns>.pod.<domain>} per pod IP; ExternalName as a CNAME; SRV
+ * {@code _<port>._<proto>.<svc>.<ns>.svc.<domain>} per named port (to the Service name, or for headless Services
+ * one per ready endpoint to its endpoint name, weights split as CoreDNS does). dnsmasq answers for the cluster
+ * domain from these records only ({@code --local}: unknown names are NXDOMAIN) and refuses everything else
+ * (no upstream servers: the lab has no outside network). TTL 5 s, CoreDNS's default in kind.
+ *
+ * <p>Simplified: PTR records are dnsmasq's automatic ones from the A records (one name per
+ * IP); {@code <a-b-c-d>.<ns>.pod} answers only for existing pods (CoreDNS's {@code pods insecure} answers any
+ * such name); a CNAME to a name outside the cluster domain is answered without the target's address.
+ */
+public final class ClusterDns {
+    private static final int TTL = 5;
+
+    private ClusterDns() {
+    }
+
+    /**
+     * The dnsmasq arguments (program name excluded): fixed flags first, then the records sorted, so equal
+     * inputs give equal lists. {@code --conf-file=/dev/null} keeps a distribution's dnsmasq.conf out and
+     * {@code --pid-file=} writes no pid file (the runtime tracks the PID it started). dnsmasq listens on port
+     * 53 on every interface of the DNS pod; the runtime may add {@code --listen-address=<pod IP>} and
+     * {@code --bind-interfaces}, and logging flags.
+     */
+    public static List<String> dnsmasqArgs(List<Service> services, List<EndpointSlice> slices, List<Pod> pods,
+                                           String clusterDomain) {
+        String domain = stripDots(clusterDomain);
+        List<String> args = new ArrayList<>(List.of("--keep-in-foreground", "--conf-file=/dev/null", "--pid-file=",
+                "--no-resolv", "--no-hosts", "--local=/" + domain + "/", "--local-ttl=" + TTL));
+        TreeSet<String> records = new TreeSet<>();
+        for (Service service : services) {
+            String name = service.getMetadata().getName() + "." + Kube.namespace(service) + ".svc." + domain;
+            String clusterIp = service.getSpec().getClusterIP();
+            if ("ExternalName".equals(service.getSpec().getType())) {
+                String target = stripDots(service.getSpec().getExternalName());
+                if (target.isEmpty()) {
+                    throw new IllegalArgumentException("Service " + Kube.key(service) + " of type ExternalName has no externalName");
+                }
+                records.add("--cname=" + name + "," + target + "," + TTL);
+            } else if ("None".equals(clusterIp)) {
+                for (EndpointSlice slice : EndpointsController.slicesOf(service, slices)) {
+                    List<Endpoint> ready = slice.getEndpoints().stream().filter(EndpointsController::isReady).toList();
+                    for (Endpoint endpoint : ready) {
+                        for (String ip : endpoint.getAddresses()) {
+                            records.add(hostRecord(name, ip));
+                            // CoreDNS names an endpoint by its hostname, else by its dashed IP
+                            String target = (endpoint.getHostname() != null ? endpoint.getHostname() : ip.replace('.', '-'))
+                                    + "." + name;
+                            records.add(hostRecord(target, ip));
+                            for (EndpointPort port : slice.getPorts() == null ? List.<EndpointPort>of() : slice.getPorts()) {
+                                addSrv(records, name, port.getName(), port.getProtocol(), target, port.getPort(),
+                                        100 / ready.size());
+                            }
+                        }
+                    }
+                }
+            } else if (clusterIp != null && !clusterIp.isEmpty()) {
+                records.add(hostRecord(name, clusterIp));
+                for (ServicePort port : service.getSpec().getPorts() == null ? List.<ServicePort>of() : service.getSpec().getPorts()) {
+                    addSrv(records, name, port.getName(), port.getProtocol(), name, port.getPort(), 100);
+                }
+            }
+        }
+        for (Pod pod : pods) {
+            String ip = Kube.podIp(pod);
+            if (ip != null) {
+                records.add(hostRecord(ip.replace('.', '-') + "." + Kube.namespace(pod) + ".pod." + domain, ip));
+            }
+        }
+        args.addAll(records);
+        return args;
+    }
+
+    /** Adds {@code --srv-host} for a named port (an unnamed port has no SRV record in Kubernetes DNS). */
+    private static void addSrv(Set<String> records, String serviceName, String portName, String protocol, String target,
+                               int port, int weight) {
+        if (portName != null && !portName.isEmpty()) {
+            String proto = (protocol == null ? "TCP" : protocol).toLowerCase(Locale.ROOT);
+            records.add("--srv-host=_" + portName + "._" + proto + "." + serviceName + "," + target + "," + port + ",0," + weight);
+        }
+    }
+
+    private static String hostRecord(String name, String ip) {
+        return "--host-record=" + name + "," + Ipv4.format(Ipv4.parse(ip)) + "," + TTL;
+    }
+
+    private static String stripDots(String name) {
+        String text = name == null ? "" : name.trim();
+        while (text.startsWith(".")) {
+            text = text.substring(1);
+        }
+        while (text.endsWith(".")) {
+            text = text.substring(0, text.length() - 1);
+        }
+        return text;
+    }
+
+    /** The resolv.conf kubelet writes for a {@code dnsPolicy: ClusterFirst} pod in {@code namespace}. */
+    public static String resolvConf(String namespace, String dnsIp, String clusterDomain) {
+        String domain = stripDots(clusterDomain);
+        return "search " + namespace + ".svc." + domain + " svc." + domain + " " + domain + "\n"
+                + "nameserver " + dnsIp + "\n"
+                + "options ndots:5\n";
+    }
+}

@@ -1,0 +1,346 @@
+package dev.netpaths.lab.control;
+
+import dev.netpaths.lab.control.EndpointsController.ReadyEndpoint;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * kube-proxy in iptables mode ({@code pkg/proxy/iptables/proxier.go}), for one node: the
+ * {@code iptables-restore} input its {@code syncProxyRules} writes, with its chain names (KUBE-SVC-, KUBE-SVL-,
+ * KUBE-EXT-, KUBE-SEP- + the first 16 characters of base32(sha256)), comments, rule order and probabilities
+ * ({@code %0.10f} of 1/n, 1/(n-1), ..., the last endpoint a plain jump).
+ *
+ * <ul>
+ *   <li>ClusterIP per Service port in KUBE-SERVICES, masquerading sources outside the cluster CIDR; KUBE-SEP
+ *   marks hairpin traffic (source = the endpoint) and DNATs. {@code internalTrafficPolicy: Local} uses only
+ *   this node's endpoints.</li>
+ *   <li>NodePorts in KUBE-NODEPORTS (reached by the last rule of KUBE-SERVICES, {@code addrtype LOCAL}),
+ *   LoadBalancer ingress IPs and externalIPs in KUBE-SERVICES, all to KUBE-EXT-: {@code Cluster} marks for
+ *   masquerade and goes to KUBE-SVC-; {@code Local} sends pod and node-local sources to KUBE-SVC- (node-local
+ *   ones masqueraded) and the rest to KUBE-SVL- (this node's endpoints only, client IP kept), and when this
+ *   node has none, the filter table drops them.</li>
+ *   <li>No endpoints at all: REJECT in the filter table (KUBE-SERVICES for the ClusterIP,
+ *   KUBE-EXTERNAL-SERVICES for node ports and external IPs), as kube-proxy does.</li>
+ *   <li>KUBE-POSTROUTING masquerades packets marked 0x4000 ({@code --random-fully}) after clearing the mark;
+ *   KUBE-FORWARD accepts marked and established traffic and drops INVALID.</li>
+ * </ul>
+ *
+ * <p>Simplified: IPv4 only; only ready endpoints (no fallback to serving-terminating ones); no session affinity,
+ * loadBalancerSourceRanges (KUBE-FW-), healthCheckNodePort or topology hints; NodePorts are not served on
+ * 127.0.0.1 (kube-proxy's {@code --iptables-localhost-nodeports=false} shape, no {@code route_localnet});
+ * stale KUBE-SVC/SEP chains of removed Services are left in place unreferenced instead of deleted (harmless).
+ */
+public final class KubeProxy {
+    /** kube-proxy's default masquerade bit ({@code --iptables-masquerade-bit=14}). */
+    public static final String MASQ_MARK = "0x4000";
+    /** The nat chain {@link #renderPodMasquerade} writes. */
+    public static final String POD_MASQ_CHAIN = "NETPATHS-POD-MASQ";
+
+    private static final String MARK_MASQ = "KUBE-MARK-MASQ";
+
+    private KubeProxy() {
+    }
+
+    /**
+     * The rules for {@code self}: {@code *filter} then {@code *nat}, each declaring every chain it writes, so
+     * reapplying with {@code iptables-restore --noflush} replaces the KUBE-* chains atomically (declared chains
+     * are flushed) and leaves other chains alone. The jumps from the built-in chains are NOT in this text
+     * (kube-proxy ensures them separately, since {@code --noflush} would append them again on every reapply):
+     * apply {@link #hookRules()} once per node first.
+     *
+     * @param self        the node; its name decides which endpoints are local
+     * @param services    admitted Services ({@link ServiceAllocator}, {@link MetalLb})
+     * @param slices      {@link EndpointsController} output
+     * @param clusterCidr the cluster's pod CIDR ({@code --cluster-cidr}, the local-traffic detector)
+     */
+    public static String render(Node self, List<Service> services, List<EndpointSlice> slices, String clusterCidr) {
+        String cidr = Ipv4.Cidr.parse(clusterCidr).toString();
+        String nodeName = self.getMetadata().getName();
+        IptablesText filter = new IptablesText("filter");
+        for (String chain : List.of("KUBE-SERVICES", "KUBE-EXTERNAL-SERVICES", "KUBE-FORWARD", "KUBE-NODEPORTS",
+                "KUBE-PROXY-FIREWALL")) {
+            filter.chain(chain);
+        }
+        IptablesText nat = new IptablesText("nat");
+        for (String chain : List.of("KUBE-SERVICES", "KUBE-NODEPORTS", "KUBE-POSTROUTING", MARK_MASQ)) {
+            nat.chain(chain);
+        }
+        nat.rule("-A KUBE-POSTROUTING -m mark ! --mark", MASQ_MARK + "/" + MASQ_MARK, "-j RETURN");
+        nat.rule("-A KUBE-POSTROUTING -j MARK --xor-mark", MASQ_MARK);
+        nat.rule("-A KUBE-POSTROUTING -m comment --comment", IptablesText.quote("kubernetes service traffic requiring SNAT"),
+                "-j MASQUERADE --random-fully");
+        nat.rule("-A", MARK_MASQ, "-j MARK --or-mark", MASQ_MARK);
+
+        List<ServicePortInfo> ports = new ArrayList<>();
+        for (Service service : services) {
+            String clusterIp = service.getSpec().getClusterIP();
+            if ("ExternalName".equals(service.getSpec().getType()) || clusterIp == null || clusterIp.isEmpty()
+                    || "None".equals(clusterIp) || service.getSpec().getPorts() == null) {
+                continue;
+            }
+            for (ServicePort port : service.getSpec().getPorts()) {
+                ports.add(new ServicePortInfo(service, port, EndpointsController.readyEndpoints(service, port, slices)));
+            }
+        }
+        ports.sort(Comparator.comparing(ServicePortInfo::name).thenComparing(ServicePortInfo::protocol));
+        for (ServicePortInfo port : ports) {
+            writeServicePort(port, nodeName, cidr, filter, nat);
+        }
+        nat.rule("-A KUBE-SERVICES -m comment --comment",
+                IptablesText.quote("kubernetes service nodeports; NOTE: this must be the last rule in this chain"),
+                "-m addrtype --dst-type LOCAL ! -d 127.0.0.0/8 -j KUBE-NODEPORTS");
+        filter.rule("-A KUBE-FORWARD -m conntrack --ctstate INVALID -j DROP");
+        filter.rule("-A KUBE-FORWARD -m comment --comment", IptablesText.quote("kubernetes forwarding rules"),
+                "-m mark --mark", MASQ_MARK + "/" + MASQ_MARK, "-j ACCEPT");
+        filter.rule("-A KUBE-FORWARD -m comment --comment", IptablesText.quote("kubernetes forwarding conntrack rule"),
+                "-m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT");
+        return filter + nat.toString();
+    }
+
+    private record ServicePortInfo(Service service, ServicePort port, List<ReadyEndpoint> endpoints) {
+        /** kube-proxy's ServicePortName string: {@code ns/name:port} ({@code ns/name} for an unnamed port). */
+        String name() {
+            String portName = port.getName();
+            return Kube.key(service) + (portName == null || portName.isEmpty() ? "" : ":" + portName);
+        }
+
+        String protocol() {
+            return (port.getProtocol() == null ? "TCP" : port.getProtocol()).toLowerCase(Locale.ROOT);
+        }
+
+        String hash() {
+            return chainHash(name() + protocol());
+        }
+
+        String sepChain(ReadyEndpoint ep) {
+            return "KUBE-SEP-" + chainHash(name() + protocol() + ep.address());
+        }
+    }
+
+    /** kube-proxy's portProtoHash: the first 16 characters of base32(sha256). */
+    static String chainHash(String text) {
+        return base32(Kube.sha256(text)).substring(0, 16);
+    }
+
+    private static String base32(byte[] data) {
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+        StringBuilder out = new StringBuilder();
+        int buffer = 0;
+        int bits = 0;
+        for (byte b : data) {
+            buffer = buffer << 8 | b & 0xff;
+            bits += 8;
+            while (bits >= 5) {
+                out.append(alphabet.charAt(buffer >> (bits - 5) & 31));
+                bits -= 5;
+            }
+        }
+        if (bits > 0) {
+            out.append(alphabet.charAt(buffer << (5 - bits) & 31));
+        }
+        return out.toString();
+    }
+
+    private static void writeServicePort(ServicePortInfo info, String nodeName, String clusterCidr,
+                                         IptablesText filter, IptablesText nat) {
+        Service service = info.service();
+        String name = info.name();
+        String protocol = info.protocol();
+        String match = "-m " + protocol + " -p " + protocol;
+        String clusterIp = service.getSpec().getClusterIP();
+        int port = info.port().getPort();
+        List<ReadyEndpoint> all = info.endpoints();
+        List<ReadyEndpoint> local = all.stream().filter(ep -> nodeName.equals(ep.nodeName())).toList();
+        String svcChain = "KUBE-SVC-" + info.hash();
+        String svlChain = "KUBE-SVL-" + info.hash();
+        String extChain = "KUBE-EXT-" + info.hash();
+        boolean internalLocal = "Local".equals(service.getSpec().getInternalTrafficPolicy());
+        boolean externalLocal = "Local".equals(service.getSpec().getExternalTrafficPolicy());
+        boolean hasEndpoints = !all.isEmpty();
+        boolean hasInternal = internalLocal ? !local.isEmpty() : hasEndpoints;
+        boolean hasExternal = externalLocal ? !local.isEmpty() : hasEndpoints;
+        String internalChain = internalLocal ? svlChain : svcChain;
+        String externalPolicyChain = externalLocal ? svlChain : svcChain;
+        List<String> externalIps = new ArrayList<>();
+        if (service.getSpec().getExternalIPs() != null) {
+            externalIps.addAll(service.getSpec().getExternalIPs());
+        }
+        String lbIp = "LoadBalancer".equals(service.getSpec().getType()) ? MetalLb.ingressIp(service) : null;
+        Integer nodePort = info.port().getNodePort();
+        boolean externallyAccessible = !externalIps.isEmpty() || lbIp != null || nodePort != null && nodePort != 0;
+
+        String filterTarget = hasEndpoints ? "DROP" : "REJECT";
+        String internalFilterComment = IptablesText.quote(name + (hasEndpoints ? " has no local endpoints" : " has no endpoints"));
+        String externalFilterComment = internalFilterComment;
+
+        // capture: ClusterIP, external IPs, load balancer IP, node port
+        if (hasInternal) {
+            nat.rule("-A KUBE-SERVICES -m comment --comment", IptablesText.quote(name + " cluster IP"), match,
+                    "-d", clusterIp, "--dport", String.valueOf(port), "-j", internalChain);
+        } else {
+            filter.rule("-A KUBE-SERVICES -m comment --comment", internalFilterComment, match,
+                    "-d", clusterIp, "--dport", String.valueOf(port), "-j", filterTarget);
+        }
+        for (String externalIp : externalIps) {
+            if (hasEndpoints) {
+                nat.rule("-A KUBE-SERVICES -m comment --comment", IptablesText.quote(name + " external IP"), match,
+                        "-d", externalIp, "--dport", String.valueOf(port), "-j", extChain);
+            }
+            if (!hasExternal) {
+                filter.rule("-A KUBE-EXTERNAL-SERVICES -m comment --comment", externalFilterComment, match,
+                        "-d", externalIp, "--dport", String.valueOf(port), "-j", filterTarget);
+            }
+        }
+        if (lbIp != null) {
+            if (hasEndpoints) {
+                nat.rule("-A KUBE-SERVICES -m comment --comment", IptablesText.quote(name + " loadbalancer IP"), match,
+                        "-d", lbIp, "--dport", String.valueOf(port), "-j", extChain);
+            }
+            if (!hasExternal) {
+                filter.rule("-A KUBE-EXTERNAL-SERVICES -m comment --comment", externalFilterComment, match,
+                        "-d", lbIp, "--dport", String.valueOf(port), "-j", filterTarget);
+            }
+        }
+        if (nodePort != null && nodePort != 0) {
+            if (hasEndpoints) {
+                nat.rule("-A KUBE-NODEPORTS -m comment --comment", name, match, "--dport", String.valueOf(nodePort),
+                        "-j", extChain);
+            }
+            if (!hasExternal) {
+                filter.rule("-A KUBE-EXTERNAL-SERVICES -m comment --comment", externalFilterComment,
+                        "-m addrtype --dst-type LOCAL", match, "--dport", String.valueOf(nodePort), "-j", filterTarget);
+            }
+        }
+
+        // internal traffic: masquerade what comes from outside the cluster CIDR
+        if (hasInternal) {
+            nat.rule("-A", internalChain, "-m comment --comment", IptablesText.quote(name + " cluster IP"), match,
+                    "-d", clusterIp, "--dport", String.valueOf(port), "!", "-s", clusterCidr, "-j", MARK_MASQ);
+        }
+        // external traffic
+        if (hasEndpoints && externallyAccessible) {
+            nat.chain(extChain);
+            if (!externalLocal) {
+                nat.rule("-A", extChain, "-m comment --comment",
+                        IptablesText.quote("masquerade traffic for " + name + " external destinations"), "-j", MARK_MASQ);
+            } else {
+                nat.rule("-A", extChain, "-m comment --comment",
+                        IptablesText.quote("pod traffic for " + name + " external destinations"),
+                        "-s", clusterCidr, "-j", svcChain);
+                nat.rule("-A", extChain, "-m comment --comment",
+                        IptablesText.quote("masquerade LOCAL traffic for " + name + " external destinations"),
+                        "-m addrtype --src-type LOCAL -j", MARK_MASQ);
+                nat.rule("-A", extChain, "-m comment --comment",
+                        IptablesText.quote("route LOCAL traffic for " + name + " external destinations"),
+                        "-m addrtype --src-type LOCAL -j", svcChain);
+            }
+            if (hasExternal) {
+                nat.rule("-A", extChain, "-j", externalPolicyChain);
+            }
+        }
+        // policy chains and endpoint chains
+        boolean usesCluster = hasEndpoints && (!internalLocal || externallyAccessible);
+        boolean usesLocal = !local.isEmpty() && (internalLocal || externalLocal && externallyAccessible);
+        if (usesCluster) {
+            nat.chain(svcChain);
+            writeBalancing(nat, svcChain, info, all);
+        }
+        if (usesLocal) {
+            nat.chain(svlChain);
+            writeBalancing(nat, svlChain, info, local);
+        }
+        List<ReadyEndpoint> reachable = usesCluster ? all : usesLocal ? local : List.of();
+        for (ReadyEndpoint ep : reachable) {
+            String sep = info.sepChain(ep);
+            nat.chain(sep);
+            nat.rule("-A", sep, "-m comment --comment", name, "-s", ep.ip(), "-j", MARK_MASQ);
+            nat.rule("-A", sep, "-m comment --comment", name, match, "-j DNAT --to-destination", ep.address());
+        }
+    }
+
+    private static void writeBalancing(IptablesText nat, String chain, ServicePortInfo info, List<ReadyEndpoint> endpoints) {
+        int n = endpoints.size();
+        for (int i = 0; i < n; i++) {
+            ReadyEndpoint ep = endpoints.get(i);
+            String comment = IptablesText.quote(info.name() + " -> " + ep.address());
+            if (i < n - 1) {
+                nat.rule("-A", chain, "-m comment --comment", comment, "-m statistic --mode random --probability",
+                        probability(n - i), "-j", info.sepChain(ep));
+            } else {
+                nat.rule("-A", chain, "-m comment --comment", comment, "-j", info.sepChain(ep));
+            }
+        }
+    }
+
+    /** kube-proxy's computeProbability: {@code fmt.Sprintf("%0.10f", 1.0/float64(n))}. */
+    static String probability(int n) {
+        return String.format(Locale.ROOT, "%.10f", 1.0 / n);
+    }
+
+    /**
+     * The jumps kube-proxy links into the built-in chains (its {@code iptablesJumpChains}, inserted at the
+     * top), as {@code iptables-restore --noflush} input that also declares the KUBE-* chains jumped to. Apply
+     * exactly once per node, before the first {@link #render}: a second apply would flush the declared chains
+     * and duplicate the jumps.
+     */
+    public static String hookRules() {
+        IptablesText filter = new IptablesText("filter");
+        for (String chain : List.of("KUBE-PROXY-FIREWALL", "KUBE-FORWARD", "KUBE-SERVICES", "KUBE-EXTERNAL-SERVICES",
+                "KUBE-NODEPORTS")) {
+            filter.chain(chain);
+        }
+        String isNew = "-m conntrack --ctstate NEW";
+        String externallyVisible = "-m comment --comment " + IptablesText.quote("kubernetes externally-visible service portals");
+        String portals = "-m comment --comment " + IptablesText.quote("kubernetes service portals");
+        String firewall = "-m comment --comment " + IptablesText.quote("kubernetes load balancer firewall");
+        // kube-proxy prepends each jump in this order, so the last one listed ends up first in its chain
+        filter.rule("-I INPUT", isNew, externallyVisible, "-j KUBE-EXTERNAL-SERVICES");
+        filter.rule("-I FORWARD", isNew, externallyVisible, "-j KUBE-EXTERNAL-SERVICES");
+        filter.rule("-I INPUT -m comment --comment", IptablesText.quote("kubernetes health check service ports"),
+                "-j KUBE-NODEPORTS");
+        filter.rule("-I FORWARD", isNew, portals, "-j KUBE-SERVICES");
+        filter.rule("-I OUTPUT", isNew, portals, "-j KUBE-SERVICES");
+        filter.rule("-I FORWARD -m comment --comment", IptablesText.quote("kubernetes forwarding rules"), "-j KUBE-FORWARD");
+        filter.rule("-I INPUT", isNew, firewall, "-j KUBE-PROXY-FIREWALL");
+        filter.rule("-I OUTPUT", isNew, firewall, "-j KUBE-PROXY-FIREWALL");
+        filter.rule("-I FORWARD", isNew, firewall, "-j KUBE-PROXY-FIREWALL");
+        IptablesText nat = new IptablesText("nat");
+        nat.chain("KUBE-SERVICES").chain("KUBE-POSTROUTING");
+        nat.rule("-I OUTPUT", portals, "-j KUBE-SERVICES");
+        nat.rule("-I PREROUTING", portals, "-j KUBE-SERVICES");
+        nat.rule("-I POSTROUTING -m comment --comment", IptablesText.quote("kubernetes postrouting rules"),
+                "-j KUBE-POSTROUTING");
+        return filter + nat.toString();
+    }
+
+    /**
+     * MASQUERADE for pod traffic leaving the cluster CIDR, in flanneld's {@code --ip-masq} shape (kind's
+     * ip-masq-agent does the same) in the nat chain {@link #POD_MASQ_CHAIN}, appended to POSTROUTING: traffic
+     * kube-proxy already marked is left to KUBE-POSTROUTING; pod to pod inside the cluster CIDR keeps its
+     * source; pod to anywhere else (not multicast) is masqueraded, and so is traffic from outside the cluster
+     * CIDR to a pod on another node. Apply once per node after {@link #hookRules()}, with
+     * {@code iptables-restore --noflush} (a second apply appends the jump again).
+     */
+    public static String renderPodMasquerade(String podCidrOfNode, String clusterCidr) {
+        String node = Ipv4.Cidr.parse(podCidrOfNode).toString();
+        String cluster = Ipv4.Cidr.parse(clusterCidr).toString();
+        String comment = "-m comment --comment " + IptablesText.quote("netpaths pod masquerade");
+        String chain = POD_MASQ_CHAIN;
+        IptablesText nat = new IptablesText("nat").chain(chain);
+        nat.rule("-A POSTROUTING", comment, "-j", chain);
+        nat.rule("-A", chain, "-m mark --mark", MASQ_MARK + "/" + MASQ_MARK, comment, "-j RETURN");
+        nat.rule("-A", chain, "-s", node, "-d", cluster, comment, "-j RETURN");
+        nat.rule("-A", chain, "-s", cluster, "-d", node, comment, "-j RETURN");
+        nat.rule("-A", chain, "!", "-s", cluster, "-d", node, comment, "-j RETURN");
+        nat.rule("-A", chain, "-s", cluster, "!", "-d", "224.0.0.0/4", comment, "-j MASQUERADE --random-fully");
+        nat.rule("-A", chain, "!", "-s", cluster, "-d", cluster, comment, "-j MASQUERADE --random-fully");
+        return nat.toString();
+    }
+}

@@ -1,0 +1,140 @@
+package dev.netpaths.lab.control;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class KubeProxyTest {
+    private final Fixtures.Cluster cluster = Fixtures.cluster();
+
+    private String render(String node) {
+        return render(cluster, node);
+    }
+
+    private static String render(Fixtures.Cluster cluster, String node) {
+        return KubeProxy.render(cluster.node(node), cluster.services(), cluster.slices(), Fixtures.CLUSTER_CIDR);
+    }
+
+    private static List<String> lines(String text, String prefix) {
+        return Arrays.stream(text.split("\n")).filter(l -> l.startsWith(prefix)).toList();
+    }
+
+    private static String hash(String servicePort, String protocol) {
+        return KubeProxy.chainHash(servicePort + protocol);
+    }
+
+    @Test
+    void chainNamesAreKubeProxysHashes() {
+        // the names kube-proxy's own proxier tests expect for ns1/svc1:p80 and endpoint 10.180.0.1:80
+        assertEquals("XPGD46QRK7WJZT7O", hash("ns1/svc1:p80", "tcp"));
+        assertEquals("SXIVWICOYRO3J4NJ", KubeProxy.chainHash("ns1/svc1:p80" + "tcp" + "10.180.0.1:80"));
+    }
+
+    @Test
+    void twoEndpointsSplitWithProbabilityOneHalfThenAPlainJump() {
+        String svc = "KUBE-SVC-" + hash("netpaths/echo:http", "tcp");
+        List<String> rules = lines(render("netpaths-worker"), "-A " + svc + " ");
+        assertEquals(List.of(
+                "-A " + svc + " -m comment --comment \"netpaths/echo:http cluster IP\" -m tcp -p tcp -d 10.96.0.7 --dport 8080 ! -s 10.244.0.0/16 -j KUBE-MARK-MASQ",
+                "-A " + svc + " -m comment --comment \"netpaths/echo:http -> 10.244.1.3:8080\" -m statistic --mode random --probability 0.5000000000 -j KUBE-SEP-"
+                        + KubeProxy.chainHash("netpaths/echo:httptcp10.244.1.3:8080"),
+                "-A " + svc + " -m comment --comment \"netpaths/echo:http -> 10.244.2.3:8080\" -j KUBE-SEP-"
+                        + KubeProxy.chainHash("netpaths/echo:httptcp10.244.2.3:8080")), rules);
+        assertEquals("0.3333333333", KubeProxy.probability(3));
+        assertEquals("0.2500000000", KubeProxy.probability(4));
+    }
+
+    @Test
+    void endpointChainsMarkHairpinAndDnat() {
+        String sep = "KUBE-SEP-" + KubeProxy.chainHash("netpaths/echo:udpudp10.244.2.3:5005");
+        assertEquals(List.of(
+                "-A " + sep + " -m comment --comment netpaths/echo:udp -s 10.244.2.3 -j KUBE-MARK-MASQ",
+                "-A " + sep + " -m comment --comment netpaths/echo:udp -m udp -p udp -j DNAT --to-destination 10.244.2.3:5005"),
+                lines(render("netpaths-worker"), "-A " + sep + " "));
+    }
+
+    @Test
+    void localPolicyUsesOnlyThisNodesEndpointsWithoutMasquerade() {
+        String h = hash("netpaths/echo-local:http", "tcp");
+        String worker = render("netpaths-worker");
+        assertEquals(List.of("-A KUBE-SVL-" + h + " -m comment --comment \"netpaths/echo-local:http -> 10.244.1.3:8080\" -j KUBE-SEP-"
+                + KubeProxy.chainHash("netpaths/echo-local:httptcp10.244.1.3:8080")), lines(worker, "-A KUBE-SVL-" + h));
+        List<String> ext = lines(worker, "-A KUBE-EXT-" + h);
+        assertEquals("-A KUBE-EXT-" + h + " -j KUBE-SVL-" + h, ext.get(ext.size() - 1));
+        assertTrue(ext.stream().noneMatch(l -> l.contains("masquerade traffic for")), ext.toString());
+        assertTrue(worker.contains("-A KUBE-NODEPORTS -m comment --comment netpaths/echo-local:http -m tcp -p tcp --dport 30090 -j KUBE-EXT-" + h));
+
+        // the control plane runs no echo pod: external traffic is dropped there, pod traffic still short-circuits
+        String controlPlane = render("netpaths-control-plane");
+        assertFalse(controlPlane.contains(":KUBE-SVL-" + h));
+        assertTrue(controlPlane.contains("-A KUBE-EXTERNAL-SERVICES -m comment --comment \"netpaths/echo-local:http has no local endpoints\""
+                + " -m addrtype --dst-type LOCAL -m tcp -p tcp --dport 30090 -j DROP"), controlPlane);
+        assertFalse(lines(controlPlane, "-A KUBE-EXT-" + h).contains("-A KUBE-EXT-" + h + " -j KUBE-SVL-" + h));
+    }
+
+    @Test
+    void clusterPolicyMasqueradesExternalTrafficAndTheLoadBalancerIpIsCaptured() {
+        String h = hash("netpaths/echo-lb:http", "tcp");
+        String rules = render("netpaths-control-plane");
+        String ip = MetalLb.ingressIp(cluster.service("netpaths", "echo-lb"));
+        assertTrue(rules.contains("-A KUBE-SERVICES -m comment --comment \"netpaths/echo-lb:http loadbalancer IP\" -m tcp -p tcp -d "
+                + ip + " --dport 80 -j KUBE-EXT-" + h), rules);
+        assertEquals(List.of(
+                "-A KUBE-EXT-" + h + " -m comment --comment \"masquerade traffic for netpaths/echo-lb:http external destinations\" -j KUBE-MARK-MASQ",
+                "-A KUBE-EXT-" + h + " -j KUBE-SVC-" + h), lines(rules, "-A KUBE-EXT-" + h));
+        List<String> services = lines(rules, "-A KUBE-SERVICES ");
+        assertEquals("-A KUBE-SERVICES -m comment --comment \"kubernetes service nodeports; NOTE: this must be the last rule in this chain\""
+                + " -m addrtype --dst-type LOCAL ! -d 127.0.0.0/8 -j KUBE-NODEPORTS", services.get(services.size() - 1));
+        assertTrue(rules.contains("-A KUBE-POSTROUTING -m comment --comment \"kubernetes service traffic requiring SNAT\" -j MASQUERADE --random-fully"));
+    }
+
+    @Test
+    void aServiceWithoutReadyEndpointsIsRejectedInTheFilterTable() {
+        String restricted = cluster.pods().stream().filter(p -> p.getMetadata().getName().startsWith("echo-restricted"))
+                .map(Pod::getMetadata).findFirst().orElseThrow().getName();
+        Fixtures.Cluster notReady = Fixtures.cluster(restricted);
+        Service service = notReady.service("netpaths-other", "echo-restricted");
+        String rules = render(notReady, "netpaths-worker");
+        assertTrue(rules.contains("-A KUBE-SERVICES -m comment --comment \"netpaths-other/echo-restricted:http has no endpoints\" -m tcp -p tcp -d "
+                + service.getSpec().getClusterIP() + " --dport 8080 -j REJECT"), rules);
+        assertFalse(rules.contains("KUBE-SVC-" + hash("netpaths-other/echo-restricted:http", "tcp")));
+    }
+
+    @Test
+    void headlessAndExternalNameServicesGetNoRules() {
+        String rules = render("netpaths-worker");
+        assertFalse(rules.contains("echo-headless"));
+        assertFalse(rules.contains("echo-other"));
+    }
+
+    @Test
+    void podMasqueradeKeepsClusterTrafficAndMasqueradesTheRest() {
+        String text = KubeProxy.renderPodMasquerade("10.244.1.0/24", "10.244.0.0/16");
+        assertTrue(text.contains("-A NETPATHS-POD-MASQ -s 10.244.0.0/16 ! -d 224.0.0.0/4 -m comment --comment \"netpaths pod masquerade\" -j MASQUERADE --random-fully"), text);
+        assertTrue(text.contains("-A NETPATHS-POD-MASQ -s 10.244.1.0/24 -d 10.244.0.0/16 -m comment --comment \"netpaths pod masquerade\" -j RETURN"), text);
+    }
+
+    @Test
+    void theRulesLoadIntoRealIptablesAndReapplyingReplacesThem() {
+        Assumptions.assumeTrue(Fixtures.canTestIptables(), "needs root, unshare and iptables-restore");
+        String rules = render("netpaths-worker");
+        Fixtures.Result once = Fixtures.iptablesApply(KubeProxy.hookRules(), rules,
+                KubeProxy.renderPodMasquerade("10.244.1.0/24", Fixtures.CLUSTER_CIDR));
+        assertEquals(0, once.exitCode(), once.output());
+        assertTrue(once.output().contains("-A PREROUTING -m comment --comment \"kubernetes service portals\" -j KUBE-SERVICES"), once.output());
+        assertTrue(once.output().contains("--probability 0.50000000000"), once.output()); // iptables-save prints 11 decimals
+        Fixtures.Result twice = Fixtures.iptablesApply(KubeProxy.hookRules(), rules,
+                KubeProxy.renderPodMasquerade("10.244.1.0/24", Fixtures.CLUSTER_CIDR), rules);
+        assertEquals(0, twice.exitCode(), twice.output());
+        assertEquals(once.output().lines().filter(l -> l.startsWith("-A")).count(),
+                twice.output().lines().filter(l -> l.startsWith("-A")).count());
+    }
+}

@@ -1,0 +1,101 @@
+package dev.netpaths.lab.control;
+
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.TolerationBuilder;
+import io.fabric8.kubernetes.api.model.TopologySpreadConstraintBuilder;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SchedulerTest {
+    private static final List<Node> NODES = Fixtures.kindNodes();
+
+    private static PodBuilder pod(String name) {
+        return new PodBuilder().withNewMetadata().withName(name).withNamespace("netpaths")
+                .withLabels(Map.of("app", "echo")).endMetadata()
+                .withNewSpec().addNewContainer().withName("c").withImage("i").endContainer().endSpec();
+    }
+
+    private static PodBuilder spread(String name, String whenUnsatisfiable) {
+        return pod(name).editSpec().withTopologySpreadConstraints(new TopologySpreadConstraintBuilder()
+                .withMaxSkew(1).withTopologyKey("kubernetes.io/hostname").withWhenUnsatisfiable(whenUnsatisfiable)
+                .withNewLabelSelector().withMatchLabels(Map.of("app", "echo")).endLabelSelector().build()).endSpec();
+    }
+
+    private static List<String> nodesOf(List<Pod> pods) {
+        return pods.stream().map(p -> p.getSpec().getNodeName()).toList();
+    }
+
+    @Test
+    void twoReplicasSpreadOverTheTwoWorkers() {
+        List<Pod> pods = Scheduler.schedule(List.of(spread("a", "DoNotSchedule").build(), spread("b", "DoNotSchedule").build()), NODES);
+        assertEquals(List.of("netpaths-worker", "netpaths-worker2"), nodesOf(pods));
+    }
+
+    @Test
+    void theTaintedControlPlaneIsNeverUsedUnlessTolerated() {
+        List<Pod> pods = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            pods.add(pod("p" + i).build());
+        }
+        assertTrue(nodesOf(Scheduler.schedule(pods, NODES)).stream().noneMatch("netpaths-control-plane"::equals));
+
+        Pod tolerant = pod("t").editSpec().withTolerations(new TolerationBuilder()
+                .withKey("node-role.kubernetes.io/control-plane").withOperator("Exists").withEffect("NoSchedule").build())
+                .endSpec().build();
+        // least loaded: the workers already hold a pod each, the control plane none
+        List<Pod> placed = Scheduler.schedule(List.of(pod("a").build(), pod("b").build(), tolerant), NODES);
+        assertEquals("netpaths-control-plane", placed.get(2).getSpec().getNodeName());
+    }
+
+    @Test
+    void theTaintedControlPlaneStillCountsAsAnEmptySpreadDomain() {
+        // nodeTaintsPolicy defaults to Ignore: the third replica would make skew 2 against the control plane's 0
+        List<Pod> pods = List.of(spread("a", "DoNotSchedule").build(), spread("b", "DoNotSchedule").build(),
+                spread("c", "DoNotSchedule").build());
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> Scheduler.schedule(pods, NODES));
+        assertTrue(e.getMessage().contains("pod netpaths/c is unschedulable"), e.getMessage());
+        assertTrue(e.getMessage().contains("skew 2 > maxSkew 1"), e.getMessage());
+        assertTrue(e.getMessage().contains("untolerated taint node-role.kubernetes.io/control-plane:NoSchedule"), e.getMessage());
+    }
+
+    @Test
+    void scheduleAnywayPrefersTheEmptierNodeButNeverFails() {
+        List<Pod> pods = List.of(spread("a", "ScheduleAnyway").build(), spread("b", "ScheduleAnyway").build(),
+                spread("c", "ScheduleAnyway").build());
+        List<String> nodes = nodesOf(Scheduler.schedule(pods, NODES));
+        assertNotEquals(nodes.get(0), nodes.get(1));
+        assertEquals(3, nodes.size());
+    }
+
+    @Test
+    void requiredAntiAffinityKeepsMatchingPodsApart() {
+        PodBuilder anti = pod("x").editSpec().withNewAffinity().withNewPodAntiAffinity()
+                .addNewRequiredDuringSchedulingIgnoredDuringExecution().withTopologyKey("kubernetes.io/hostname")
+                .withNewLabelSelector().withMatchLabels(Map.of("app", "echo")).endLabelSelector()
+                .endRequiredDuringSchedulingIgnoredDuringExecution().endPodAntiAffinity().endAffinity().endSpec();
+        List<Pod> two = Scheduler.schedule(List.of(anti.editMetadata().withName("a").endMetadata().build(),
+                anti.editMetadata().withName("b").endMetadata().build()), NODES);
+        assertNotEquals(two.get(0).getSpec().getNodeName(), two.get(1).getSpec().getNodeName());
+        List<Pod> three = new ArrayList<>(two);
+        three.add(anti.editMetadata().withName("c").endMetadata().build());
+        assertThrows(IllegalStateException.class, () -> Scheduler.schedule(three, NODES));
+    }
+
+    @Test
+    void nodeSelectorAndPinnedPodsAreHonoured() {
+        Pod selected = pod("s").editSpec().withNodeSelector(Map.of("kubernetes.io/hostname", "netpaths-worker2")).endSpec().build();
+        Pod pinned = pod("p").editSpec().withNodeName("netpaths-control-plane").endSpec().build();
+        List<Pod> pods = Scheduler.schedule(List.of(selected, pinned), NODES);
+        assertEquals(List.of("netpaths-worker2", "netpaths-control-plane"), nodesOf(pods));
+    }
+}
