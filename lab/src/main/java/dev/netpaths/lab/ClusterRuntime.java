@@ -1,0 +1,350 @@
+package dev.netpaths.lab;
+
+import dev.netpaths.lab.control.ClusterAddons;
+import dev.netpaths.lab.control.ClusterAddons.Addon;
+import dev.netpaths.lab.control.ClusterDns;
+import dev.netpaths.lab.control.EndpointsController;
+import dev.netpaths.lab.control.GatewayNginx;
+import dev.netpaths.lab.control.IngressNginx;
+import dev.netpaths.lab.control.IstioNginx;
+import dev.netpaths.lab.control.KubeProxy;
+import dev.netpaths.lab.control.Manifests;
+import dev.netpaths.lab.control.MetalLb;
+import dev.netpaths.lab.control.NetworkPolicies;
+import dev.netpaths.lab.control.NginxPaths;
+import dev.netpaths.lab.control.ServiceAllocator;
+import dev.netpaths.lab.control.Workloads;
+import dev.netpaths.lab.net.AddressPlan;
+import dev.netpaths.lab.net.AddressPlan.ClusterPlan;
+import dev.netpaths.lab.net.AddressPlan.NodePlan;
+import dev.netpaths.lab.net.Netns;
+import dev.netpaths.lab.pod.PodRunner;
+import dev.netpaths.lab.pod.PodStatus;
+import dev.netpaths.lab.pod.RunningPod;
+import dev.netpaths.lab.proc.Launcher;
+import dev.netpaths.lab.proc.Launcher.Started;
+import dev.netpaths.lab.proc.Procs;
+import dev.netpaths.lab.proc.Sh;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.KubernetesListBuilder;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1beta1.ReferenceGrant;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.client.utils.Serialization;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * One cluster of the lab, run as its controllers would: the API objects (with the status the lab keeps), the pods
+ * wired and started, and {@link #sync()}, which is what kube-proxy, the EndpointSlice controller, CoreDNS, MetalLB's
+ * speaker and the entry-point controllers do on every change.
+ */
+public final class ClusterRuntime {
+    private final ClusterPlan plan;
+    private final Path dir;
+    private final Launcher launcher;
+    private final Consumer<String> log;
+    private final PodRunner runner;
+    private final List<HasMetadata> objects;
+    private final List<Node> nodes;
+    private final List<Namespace> namespaces;
+    private final List<Service> services;
+    private final List<Pod> pods;
+    private final List<RunningPod> running = new ArrayList<>();
+    private List<EndpointSlice> slices = List.of();
+    private final Map<String, String> appliedConfig = new HashMap<>();
+    private final Map<String, String> announcedBy = new HashMap<>();
+
+    /**
+     * Admits the objects as the API server and controllers would: add-ons, Namespaces, pods (scheduled), Service
+     * addresses and LoadBalancer IPs.
+     */
+    public ClusterRuntime(ClusterPlan plan, Path dir, String manifestYaml, Launcher launcher,
+                          Function<List<HasMetadata>, PodRunner> runnerFor, Consumer<String> log) {
+        this.plan = plan;
+        this.dir = dir;
+        this.launcher = launcher;
+        this.log = log;
+        List<HasMetadata> parsed = new ArrayList<>(Manifests.parse(manifestYaml));
+        parsed.addAll(ClusterAddons.addons(AddressPlan.DNS_IP));
+        ClusterIdentity.apply(parsed, plan);
+        this.nodes = LabObjects.nodes(plan);
+        this.namespaces = ClusterAddons.namespaces(parsed);
+        this.services = Manifests.ofType(parsed, Service.class);
+        ServiceAllocator.admit(services, AddressPlan.SERVICE_CIDR, AddressPlan.DNS_IP);
+        MetalLb.assign(services, ClusterIdentity.pools(Manifests.ofType(parsed, GenericKubernetesResource.class), plan));
+        this.pods = Workloads.expand(parsed, nodes);
+        this.objects = parsed;
+        this.runner = runnerFor.apply(parsed);
+    }
+
+    public ClusterPlan plan() {
+        return plan;
+    }
+
+    public List<RunningPod> pods() {
+        return running;
+    }
+
+    /** Sandboxes for every pod (in parallel: CNI ADD is quick, but there are many), then every JVM at once. */
+    public void startPods(String prefix, ExecutorService pool) {
+        List<Callable<RunningPod>> wiring = pods.stream().<Callable<RunningPod>>map(p -> () -> {
+            if (p.getStatus() == null) {
+                p.setStatus(new io.fabric8.kubernetes.api.model.PodStatus());
+            }
+            p.getStatus().setPhase("Pending");
+            return runner.wire(p, node(p.getSpec().getNodeName()), PodRunner.podNetns(prefix, plan, p));
+        }).toList();
+        running.addAll(all(pool, wiring));
+        for (NodePlan n : plan.nodes()) {
+            // kube-proxy and the CNI agent link their chains into the built-in ones once, at start
+            restore(n, KubeProxy.hookRules());
+            restore(n, KubeProxy.renderPodMasquerade(n.podRange(), plan.clusterCidr()));
+            if (plan.cni().enforcesPolicy()) {
+                restore(n, NetworkPolicies.hookRules());
+            }
+        }
+        all(pool, running.stream().filter(p -> p.addon().isEmpty()).<Callable<RunningPod>>map(p -> () -> {
+            runner.startContainers(p);
+            return p;
+        }).toList());
+    }
+
+    /**
+     * One round of readiness probes over the pods not yet ready; returns whether any pod became ready. A pod whose
+     * container exited is marked failed (reported with the end of its log) and stays not ready, as on a cluster.
+     */
+    public boolean probe(ExecutorService pool) {
+        List<Callable<Boolean>> checks = running.stream().filter(p -> !p.ready() && p.failure() == null && !p.processes().isEmpty())
+                .<Callable<Boolean>>map(p -> () -> {
+                    try {
+                        boolean ready = p.addon().isPresent() ? addonReady(p) : runner.probe(p);
+                        if (ready) {
+                            p.ready(true);
+                            PodStatus.running(p.pod(), true);
+                        }
+                        return ready;
+                    } catch (LabException e) {
+                        p.failed(e.getMessage());
+                        log.accept("pod " + p.key() + " failed: " + e.getMessage());
+                        return false;
+                    }
+                }).toList();
+        return all(pool, checks).contains(true);
+    }
+
+    /** Every pod is ready or has failed: nothing more will change without a restart. */
+    public boolean settled() {
+        return running.stream().allMatch(p -> p.ready() || p.failure() != null);
+    }
+
+    public List<String> notReady() {
+        return running.stream().filter(p -> !p.ready()).map(RunningPod::key).toList();
+    }
+
+    /**
+     * Brings the data plane in line with the pods' readiness: EndpointSlices, then per node the kube-proxy rules
+     * (and policy rules for CNIs that enforce them), cluster DNS, the entry-point configs and the L2 announcements.
+     */
+    public void sync() {
+        slices = EndpointsController.slices(services, pods);
+        List<NetworkPolicy> policies = Manifests.ofType(objects, NetworkPolicy.class);
+        for (int i = 0; i < plan.nodes().size(); i++) {
+            NodePlan n = plan.nodes().get(i);
+            applyIfChanged("kube-proxy " + n.name(), KubeProxy.render(nodes.get(i), services, slices, plan.clusterCidr()), t -> restore(n, t));
+            if (plan.cni().enforcesPolicy()) {
+                applyIfChanged("policy " + n.name(), NetworkPolicies.render(nodes.get(i), policies, pods, namespaces), t -> restore(n, t));
+            }
+        }
+        for (RunningPod p : running) {
+            p.addon().ifPresent(a -> syncAddon(p, a));
+        }
+        announce();
+        writeClusterYaml();
+    }
+
+    private void syncAddon(RunningPod p, Addon a) {
+        if (a == Addon.DNS) {
+            List<String> args = new ArrayList<>(List.of("dnsmasq", "--log-facility=-"));
+            args.addAll(ClusterDns.dnsmasqArgs(services, slices, pods, PodRunner.CLUSTER_DOMAIN));
+            // dnsmasq reads its records at start: a changed record set means a restart (about 10 ms)
+            applyIfChanged("dns", String.join("\n", args), t -> {
+                Optional.ofNullable(p.processes().remove("dnsmasq")).ifPresent(Launcher::stop);
+                p.processes().put("dnsmasq", launcher.start(p.netns(), List.of(), args, dir.resolve("logs/dnsmasq.log"), p.key() + " dnsmasq"));
+                PodStatus.running(p.pod(), p.ready());
+            });
+            return;
+        }
+        Path prefix = dir.resolve("nginx").resolve(a.name().toLowerCase());
+        NginxPaths paths = new NginxPaths(prefix.toString(), 80);
+        String conf = switch (a) {
+            case INGRESS_NGINX -> IngressNginx.render(Manifests.ofType(objects, Ingress.class), services, slices, paths);
+            case ENVOY_GATEWAY -> GatewayNginx.render(Manifests.ofType(objects, Gateway.class), Manifests.ofType(objects, HTTPRoute.class),
+                    Manifests.ofType(objects, ReferenceGrant.class), services, slices, paths);
+            case ISTIO_GATEWAY -> IstioNginx.render(generic("Gateway", "networking.istio.io"), generic("VirtualService", "networking.istio.io"),
+                    services, slices, paths);
+            case DNS -> throw new IllegalStateException();
+        };
+        applyIfChanged("nginx " + a, conf, t -> {
+            write(prefix.resolve("nginx.conf"), t);
+            Started s = p.processes().get("nginx");
+            if (s != null && Procs.alive(s.pid(), s.startTime())) {
+                ProcessHandle.of(s.pid()).ifPresent(h -> Sh.run("kill", "-HUP", Long.toString(h.pid())));
+            } else {
+                p.processes().put("nginx", launcher.start(p.netns(), List.of(), List.of("nginx", "-p", prefix + "/",
+                        "-c", prefix.resolve("nginx.conf").toString(), "-e", prefix.resolve("error.log").toString()),
+                        dir.resolve("logs/" + a.name().toLowerCase() + ".log"), p.key() + " nginx"));
+                PodStatus.running(p.pod(), p.ready());
+            }
+        });
+    }
+
+    /** The stand-ins are ready when their process runs and (nginx) answers HTTP on port 80. */
+    private boolean addonReady(RunningPod p) {
+        p.processes().forEach((name, s) -> {
+            if (!Procs.alive(s.pid(), s.startTime())) {
+                Path logFile = dir.resolve("logs/" + (p.addon().get() == Addon.DNS ? "dnsmasq" : p.addon().get().name().toLowerCase()) + ".log");
+                throw new LabException(name + " exited; last lines of " + logFile + ":\n" + PodRunner.tail(logFile));
+            }
+        });
+        return p.addon().get() == Addon.DNS || PodRunner.httpStatus(p.node().netns(), "http://" + p.ip() + "/") > 0;
+    }
+
+    /** MetalLB L2: the elected node answers ARP for the VIP (proxy neighbour + a route to lo so it accepts it). */
+    private void announce() {
+        for (Service s : services) {
+            if (!"LoadBalancer".equals(s.getSpec().getType()) || s.getStatus() == null || s.getStatus().getLoadBalancer() == null
+                    || s.getStatus().getLoadBalancer().getIngress() == null || s.getStatus().getLoadBalancer().getIngress().isEmpty()) {
+                continue;
+            }
+            String vip = s.getStatus().getLoadBalancer().getIngress().get(0).getIp();
+            String node = MetalLb.announcingNode(s, slices, nodes);
+            String was = announcedBy.get(vip);
+            if (Objects.equals(node, was)) {
+                continue;
+            }
+            if (was != null) {
+                NodePlan old = node(was);
+                Sh.tryRun(java.time.Duration.ofSeconds(5), "ip", "-n", old.netns(), "neigh", "del", "proxy", vip, "dev", "eth0");
+                Sh.tryRun(java.time.Duration.ofSeconds(5), "ip", "-n", old.netns(), "route", "del", vip + "/32", "dev", "lo");
+                announcedBy.remove(vip);
+            }
+            if (node != null) {
+                NodePlan n = node(node);
+                Netns.ip(n.netns(), "neigh", "replace", "proxy", vip, "dev", "eth0");
+                Netns.ip(n.netns(), "route", "replace", vip + "/32", "dev", "lo");
+                announcedBy.put(vip, node);
+            }
+        }
+    }
+
+    /** Writes {@code <state-dir>/<cluster>/cluster.yaml}: every object as the API server would hold it, for the harness. */
+    public void writeClusterYaml() {
+        lbAddress(Addon.INGRESS_NGINX).ifPresent(ip -> IngressNginx.writeStatus(Manifests.ofType(objects, Ingress.class), ip));
+        lbAddress(Addon.ENVOY_GATEWAY).ifPresent(ip -> GatewayNginx.writeStatus(Manifests.ofType(objects, Gateway.class),
+                Manifests.ofType(objects, HTTPRoute.class), Manifests.ofType(objects, ReferenceGrant.class), services, ip));
+        List<HasMetadata> all = new ArrayList<>();
+        all.addAll(nodes);
+        all.addAll(namespaces);
+        objects.stream().filter(o -> !(o instanceof Namespace)).forEach(all::add);
+        all.addAll(pods);
+        all.addAll(slices);
+        all.add(labInfo());
+        write(dir.resolve("cluster.yaml"), Serialization.asYaml(new KubernetesListBuilder().withItems(all).build()));
+    }
+
+    private ConfigMap labInfo() {
+        return new ConfigMapBuilder().withNewMetadata().withNamespace("kube-system").withName("netpaths-lab").endMetadata()
+                .addToData("platform", "lab").addToData("cluster", plan.name()).addToData("cni", plan.cni().id())
+                .addToData("networkPolicy", plan.cni().enforcesPolicy() ? "enforced" : "not-enforced").build();
+    }
+
+    public Optional<String> lbAddress(Addon a) {
+        return services.stream().filter(s -> a.namespace().equals(s.getMetadata().getNamespace()) && a.serviceName().equals(s.getMetadata().getName()))
+                .flatMap(s -> Optional.ofNullable(s.getStatus()).map(st -> st.getLoadBalancer()).map(lb -> lb.getIngress()).orElse(List.of()).stream())
+                .map(i -> i.getIp()).findFirst();
+    }
+
+    public List<Service> services() {
+        return services;
+    }
+
+    public List<EndpointSlice> slices() {
+        return slices;
+    }
+
+    private List<GenericKubernetesResource> generic(String kind, String group) {
+        return Manifests.ofType(objects, GenericKubernetesResource.class).stream()
+                .filter(g -> kind.equals(g.getKind()) && g.getApiVersion() != null && g.getApiVersion().startsWith(group + "/")).toList();
+    }
+
+    private void applyIfChanged(String what, String text, Consumer<String> apply) {
+        if (!text.equals(appliedConfig.get(what))) {
+            apply.accept(text);
+            appliedConfig.put(what, text);
+        }
+    }
+
+    private static void restore(NodePlan n, String rules) {
+        try {
+            Sh.runWith(rules, List.of(), Sh.inNs(n.netns(), "iptables-restore", "--noflush"));
+        } catch (LabException e) {
+            throw new LabException("iptables-restore on " + n.name() + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private NodePlan node(String name) {
+        return plan.nodes().stream().filter(n -> n.name().equals(name)).findFirst()
+                .orElseThrow(() -> new LabException("no node " + name + " in cluster " + plan.name()));
+    }
+
+    static void write(Path file, String text) {
+        try {
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, text);
+        } catch (IOException e) {
+            throw new LabException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Runs the tasks on the pool and returns their results; the first failure is rethrown as it is. */
+    static <T> List<T> all(ExecutorService pool, List<Callable<T>> tasks) {
+        try {
+            List<T> out = new ArrayList<>();
+            for (Future<T> f : pool.invokeAll(tasks)) {
+                try {
+                    out.add(f.get());
+                } catch (java.util.concurrent.ExecutionException e) {
+                    throw e.getCause() instanceof RuntimeException re ? re : new LabException(e.getCause().toString(), e.getCause());
+                }
+            }
+            return out;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LabException("interrupted", e);
+        }
+    }
+}

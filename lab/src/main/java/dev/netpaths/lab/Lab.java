@@ -1,0 +1,207 @@
+package dev.netpaths.lab;
+
+import dev.netpaths.lab.net.AddressPlan;
+import dev.netpaths.lab.net.AddressPlan.ClusterPlan;
+import dev.netpaths.lab.net.Calico;
+import dev.netpaths.lab.net.CniRunner;
+import dev.netpaths.lab.net.Flannel;
+import dev.netpaths.lab.net.Netns;
+import dev.netpaths.lab.net.NodeNetwork;
+import dev.netpaths.lab.net.PodNetwork;
+import dev.netpaths.lab.net.Weave;
+import dev.netpaths.lab.pod.EnvResolver;
+import dev.netpaths.lab.pod.ImageStore;
+import dev.netpaths.lab.pod.PodRunner;
+import dev.netpaths.lab.pod.RunningPod;
+import dev.netpaths.lab.proc.Launcher;
+import dev.netpaths.lab.proc.Procs;
+import dev.netpaths.lab.proc.Sh;
+import dev.netpaths.lab.proc.Sleep;
+import dev.netpaths.lab.state.Journal;
+import dev.netpaths.lab.state.Teardown;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.stream.Collectors;
+
+/** The lab's lifecycle: {@link #up}, {@link #down}; {@link LabStatus} reads what up wrote. */
+public final class Lab {
+    /** From nothing to every pod ready; JVM start on 2 cores is most of it. */
+    static final Duration READY_TIMEOUT = Duration.ofSeconds(180);
+    static final List<String> TOOLS = List.of("ip", "iptables-restore", "curl", "java", "kubectl", "setsid", "dnsmasq", "nginx");
+
+    private final PrintStream out;
+
+    public Lab(PrintStream out) {
+        this.out = out;
+    }
+
+    /** Figures of one {@code up}: seconds until every pod was ready (or failed), RSS per pod, the pods that failed. */
+    public record UpFigures(double readySeconds, List<String> rssLines, long maxRssKb, List<String> failed) {
+    }
+
+    public UpFigures up(LabConfig cfg) {
+        requireTools(cfg);
+        if (new Journal(cfg.stateDir()).exists()) {
+            out.println("lab: a lab is recorded in " + cfg.stateDir() + "; removing it first");
+            down(cfg.stateDir(), LabConfig.read(cfg.stateDir()).map(LabConfig::prefix).orElse(cfg.prefix()));
+        }
+        sweepUnrecorded(cfg.prefix());
+        // the ready figure counts from nothing: after any previous lab is gone
+        long t0 = System.nanoTime();
+        String manifests = ManifestSource.render(cfg.repo(), cfg.manifests());
+        List<ClusterPlan> plans = AddressPlan.plan(cfg.prefix(), cfg.cni(), cfg.nodes(), cfg.clusters());
+
+        Journal journal = new Journal(cfg.stateDir());
+        cfg.write();
+        Netns netns = new Netns(journal);
+        Launcher launcher = new Launcher(journal);
+        CniRunner cni = new CniRunner(journal);
+        ImageStore images = new ImageStore(cfg.repo(), cfg.stateDir().resolve("images"));
+
+        // Admission first: a manifest the controllers reject fails before anything exists
+        List<ClusterRuntime> clusters = new ArrayList<>();
+        List<PodNetwork> networks = new ArrayList<>();
+        for (ClusterPlan plan : plans) {
+            Path dir = cfg.stateDir().resolve(plan.name());
+            PodNetwork network = switch (plan.cni()) {
+                case FLANNEL -> new Flannel();
+                case CALICO -> new Calico(launcher, dir.resolve("bird"));
+                case WEAVE -> new Weave();
+            };
+            networks.add(network);
+            clusters.add(new ClusterRuntime(plan, dir, manifests, launcher, objects -> new PodRunner(netns, cni, launcher, network, plan,
+                    dir, images, new EnvResolver(configMaps(objects))), m -> out.println("lab: " + m)));
+        }
+
+        int nodes = plans.stream().mapToInt(p -> p.nodes().size()).sum();
+        step("node network " + AddressPlan.NODE_NETWORK + ": " + nodes + (nodes == 1 ? " node" : " nodes"));
+        new NodeNetwork(netns, cfg.prefix()).build(plans);
+        for (int i = 0; i < plans.size(); i++) {
+            step(plans.get(i).name() + ": " + cfg.cni().id() + " between the nodes");
+            networks.get(i).wireNodes(plans.get(i));
+        }
+        for (int i = 0; i < plans.size(); i++) {
+            networks.get(i).awaitConverged(plans.get(i));
+        }
+
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            for (ClusterRuntime c : clusters) {
+                step(c.plan().name() + ": wiring and starting the pods");
+                c.startPods(cfg.prefix(), pool);
+                c.sync();
+            }
+            awaitReady(clusters, pool, t0);
+        } finally {
+            pool.shutdownNow();
+        }
+        double ready = (System.nanoTime() - t0) / 1e9;
+        clusters.forEach(ClusterRuntime::writeClusterYaml);
+        return figures(clusters, ready);
+    }
+
+    private void awaitReady(List<ClusterRuntime> clusters, ExecutorService pool, long t0) {
+        long deadline = t0 + READY_TIMEOUT.toNanos();
+        while (!clusters.stream().allMatch(ClusterRuntime::settled)) {
+            if (System.nanoTime() > deadline) {
+                throw new LabException("pods not ready after " + READY_TIMEOUT.toSeconds() + " s: "
+                        + clusters.stream().flatMap(c -> c.notReady().stream()).collect(Collectors.joining(", "))
+                        + " (logs under the state dir, <cluster>/logs)");
+            }
+            for (ClusterRuntime c : clusters) {
+                if (c.probe(pool)) {
+                    c.sync();
+                }
+            }
+            Sleep.ms(250);
+        }
+    }
+
+    private UpFigures figures(List<ClusterRuntime> clusters, double ready) {
+        List<String> lines = new ArrayList<>();
+        long max = 0;
+        for (ClusterRuntime c : clusters) {
+            for (RunningPod p : c.pods()) {
+                long kb = p.processes().values().stream().mapToLong(s -> Procs.rssKb(s.pid())).sum();
+                max = Math.max(max, kb);
+                lines.add(String.format("    %-12s %-62s %6.1f MB (%d process%s)", c.plan().name(), p.key(), kb / 1024.0,
+                        p.processes().size(), p.processes().size() == 1 ? "" : "es"));
+            }
+        }
+        List<String> failed = clusters.stream().flatMap(c -> c.pods().stream()).filter(p -> p.failure() != null).map(RunningPod::key).toList();
+        return new UpFigures(ready, lines, max, failed);
+    }
+
+    /** Removes the lab recorded in stateDir; returns the seconds it took. Succeeds when there is nothing to do. */
+    public double down(Path stateDir, String prefix) {
+        long t0 = System.nanoTime();
+        Journal journal = new Journal(stateDir);
+        Teardown.Plan plan = Teardown.plan(journal.read());
+        new Teardown(stateDir, m -> out.println("lab: " + m)).run(plan);
+        sweepUnrecorded(prefix);
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
+    /**
+     * Namespaces with the lab's exact naming ({@code <prefix>-net}, {@code <prefix>-host}, {@code <prefix>-netpaths*},
+     * {@code <prefix>-c<N>-*}) that no journal records (its state dir was removed by hand): clearly this lab's, so
+     * their processes are ended and they are deleted. Nothing else with the prefix is touched.
+     */
+    void sweepUnrecorded(String prefix) {
+        for (String ns : Sh.run("ip", "netns", "list").lines().map(l -> l.split(" ")[0]).toList()) {
+            if (ns.matches(java.util.regex.Pattern.quote(prefix) + "-(net|host|netpaths(-b)?-.+|c[0-9]+-.+)")) {
+                out.println("lab: removing unrecorded namespace " + ns);
+                for (String pid : Sh.tryRun(Duration.ofSeconds(5), "ip", "netns", "pids", ns).out().split("\\s+")) {
+                    if (!pid.isBlank()) {
+                        ProcessHandle.of(Long.parseLong(pid)).ifPresent(ProcessHandle::destroyForcibly);
+                    }
+                }
+                Sh.tryRun(Duration.ofSeconds(10), "ip", "netns", "delete", ns);
+                Teardown.deleteRecursively(Path.of("/etc/netns", ns));
+            }
+        }
+    }
+
+    /** The namespaces of this prefix that exist now (for the check that down left nothing). */
+    public static List<String> namespacesOf(String prefix) {
+        return Sh.run("ip", "netns", "list").lines().map(l -> l.split(" ")[0]).filter(n -> n.startsWith(prefix + "-")).toList();
+    }
+
+    private static List<ConfigMap> configMaps(List<HasMetadata> objects) {
+        return objects.stream().filter(ConfigMap.class::isInstance).map(ConfigMap.class::cast).toList();
+    }
+
+    private void requireTools(LabConfig cfg) {
+        List<String> missing = new ArrayList<>();
+        for (String t : TOOLS) {
+            if (!Sh.tryRun(Duration.ofSeconds(5), "sh", "-c", "command -v " + t).ok()) {
+                missing.add(t);
+            }
+        }
+        if (cfg.cni() == dev.netpaths.lab.net.CniKind.CALICO && !Sh.tryRun(Duration.ofSeconds(5), "sh", "-c", "command -v bird").ok()) {
+            missing.add("bird");
+        }
+        for (String plugin : Set.of("bridge", "ptp", "host-local")) {
+            if (!Files.isExecutable(Path.of("/usr/lib/cni", plugin))) {
+                missing.add("/usr/lib/cni/" + plugin);
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new LabException("missing: " + String.join(", ", missing) + " (install them with scripts/install-deps.sh)");
+        }
+    }
+
+    private void step(String s) {
+        out.println("lab: " + s);
+    }
+}

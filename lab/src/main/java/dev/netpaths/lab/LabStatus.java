@@ -1,0 +1,115 @@
+package dev.netpaths.lab;
+
+import dev.netpaths.lab.control.ClusterAddons;
+import dev.netpaths.lab.net.AddressPlan;
+import dev.netpaths.lab.state.Entry;
+import dev.netpaths.lab.state.Journal;
+import dev.netpaths.lab.proc.Procs;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.KubernetesList;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import dev.netpaths.lab.pod.PodStatus;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/** {@code status}: nodes, pods, Services with endpoints and the entry points, from cluster.yaml and the journal. */
+public final class LabStatus {
+    private LabStatus() {
+    }
+
+    /** Prints the lab; returns false when there is none. */
+    public static boolean print(Path stateDir, PrintStream out) {
+        Optional<LabConfig> cfg = LabConfig.read(stateDir);
+        if (cfg.isEmpty()) {
+            out.println("no lab in " + stateDir + " (start one with `scripts/lab/lab.sh up`)");
+            return false;
+        }
+        List<Entry.Proc> procs = new Journal(stateDir).read().stream().filter(Entry.Proc.class::isInstance).map(Entry.Proc.class::cast).toList();
+        out.printf("lab: cni %s, prefix %s, state %s%n", cfg.get().cni().id(), cfg.get().prefix(), stateDir);
+        for (String cluster : AddressPlan.CLUSTER_NAMES.subList(0, cfg.get().clusters())) {
+            Path yaml = stateDir.resolve(cluster).resolve("cluster.yaml");
+            if (!Files.exists(yaml)) {
+                out.println("\n" + cluster + ": not up yet (no " + yaml + ")");
+                continue;
+            }
+            List<HasMetadata> items;
+            try {
+                items = Serialization.unmarshal(Files.readString(yaml), KubernetesList.class).getItems();
+            } catch (IOException e) {
+                throw new LabException("cannot read " + yaml + ": " + e.getMessage(), e);
+            }
+            printCluster(cluster, items, procs, out);
+        }
+        return true;
+    }
+
+    private static void printCluster(String cluster, List<HasMetadata> items, List<Entry.Proc> procs, PrintStream out) {
+        out.printf("%nCluster %s%n%nNODES%n", cluster);
+        out.printf("  %-28s %-14s %s%n", "NAME", "INTERNAL-IP", "POD-CIDR");
+        of(items, Node.class).forEach(n -> out.printf("  %-28s %-14s %s%n", n.getMetadata().getName(),
+                n.getStatus().getAddresses().get(0).getAddress(), n.getSpec().getPodCIDR()));
+
+        out.printf("%nPODS%n  %-62s %-24s %-14s %-6s %s%n", "NAMESPACE/NAME", "NODE", "IP", "READY", "PROCESSES");
+        of(items, Pod.class).forEach(p -> {
+            String key = p.getMetadata().getNamespace() + "/" + p.getMetadata().getName();
+            List<Entry.Proc> mine = procs.stream().filter(e -> e.what().startsWith(key + " ")).toList();
+            // restarted stand-ins (dnsmasq on new records) leave their ended predecessors in the journal: count live ones
+            long alive = mine.stream().filter(e -> Procs.alive(e.pid(), e.startTime())).count();
+            out.printf("  %-62s %-24s %-14s %-6s %d running%n", key, p.getSpec().getNodeName(), p.getStatus().getPodIP(),
+                    PodStatus.isReady(p) ? "True" : "False", alive);
+        });
+        out.println("  (READY as `up` recorded it: nothing watches the pods afterwards; PROCESSES is live)");
+
+        List<EndpointSlice> slices = of(items, EndpointSlice.class);
+        out.printf("%nSERVICES%n  %-48s %-12s %-14s %-30s %-16s %s%n", "NAMESPACE/NAME", "TYPE", "CLUSTER-IP", "PORTS", "EXTERNAL-IP", "ENDPOINTS");
+        of(items, Service.class).forEach(s -> out.printf("  %-48s %-12s %-14s %-30s %-16s %s%n",
+                s.getMetadata().getNamespace() + "/" + s.getMetadata().getName(), s.getSpec().getType(),
+                Objects.requireNonNullElse(s.getSpec().getClusterIP(), "-"), ports(s), lbIp(s).orElse("-"), endpoints(s, slices)));
+
+        out.printf("%nENTRY POINTS (lab stand-ins: nginx configured from the same objects the real controllers read)%n");
+        for (ClusterAddons.Addon a : ClusterAddons.Addon.values()) {
+            of(items, Service.class).stream().filter(s -> a.namespace().equals(s.getMetadata().getNamespace()) && a.serviceName().equals(s.getMetadata().getName()))
+                    .forEach(s -> out.printf("  %-14s %-26s <- %s/%s (%s)%n", a.name().toLowerCase().replace('_', '-'),
+                            a == ClusterAddons.Addon.DNS ? s.getSpec().getClusterIP() + ":53" : "http://" + lbIp(s).orElse(s.getSpec().getClusterIP()) + "/",
+                            a.namespace(), a.serviceName(),
+                            a == ClusterAddons.Addon.DNS ? "dnsmasq, stands in for CoreDNS" : "nginx, stands in for " + a.image()));
+        }
+    }
+
+    private static String ports(Service s) {
+        return Optional.ofNullable(s.getSpec().getPorts()).orElse(List.of()).stream()
+                .map(p -> p.getPort() + (p.getNodePort() != null ? ":" + p.getNodePort() : "") + "/" + p.getProtocol())
+                .collect(Collectors.joining(","));
+    }
+
+    private static Optional<String> lbIp(Service s) {
+        return Optional.ofNullable(s.getStatus()).map(st -> st.getLoadBalancer()).map(lb -> lb.getIngress())
+                .filter(l -> !l.isEmpty()).map(l -> l.get(0).getIp());
+    }
+
+    private static String endpoints(Service s, List<EndpointSlice> slices) {
+        String eps = slices.stream().filter(sl -> sl.getMetadata().getNamespace().equals(s.getMetadata().getNamespace())
+                        && s.getMetadata().getName().equals(sl.getMetadata().getLabels().get("kubernetes.io/service-name")))
+                .flatMap(sl -> sl.getEndpoints().stream()
+                        .filter(e -> e.getConditions() == null || !Boolean.FALSE.equals(e.getConditions().getReady()))
+                        .flatMap(e -> e.getAddresses().stream()
+                                .map(a -> a + ":" + sl.getPorts().stream().map(p -> String.valueOf(p.getPort())).collect(Collectors.joining("/")))))
+                .collect(Collectors.joining(","));
+        return eps.isEmpty() ? "<none>" : eps;
+    }
+
+    private static <T> List<T> of(List<HasMetadata> items, Class<T> type) {
+        return items.stream().filter(type::isInstance).map(type::cast).toList();
+    }
+}

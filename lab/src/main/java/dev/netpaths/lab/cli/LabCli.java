@@ -1,0 +1,206 @@
+package dev.netpaths.lab.cli;
+
+import dev.netpaths.lab.Lab;
+import dev.netpaths.lab.LabConfig;
+import dev.netpaths.lab.LabException;
+import dev.netpaths.lab.LabStatus;
+import dev.netpaths.lab.net.AddressPlan;
+import dev.netpaths.lab.net.CniKind;
+import dev.netpaths.lab.proc.Sh;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code netpaths-lab up|down|status|run}: one Kubernetes cluster's data plane in network namespaces (docs/lab.md). */
+@Command(name = "netpaths-lab", mixinStandardHelpOptions = true, version = "netpaths-lab 0.1.0",
+        description = "One Kubernetes cluster's data plane from network namespaces, with the real CNI plugins, "
+                + "kube-proxy-shaped iptables and the real services. Needs root.",
+        subcommands = {LabCli.Up.class, LabCli.Down.class, LabCli.Status.class, LabCli.Run.class})
+public final class LabCli {
+    /** Exit code for a failed lab step (2 is picocli's for bad usage). */
+    static final int FAILED = 1;
+
+    /** Options every subcommand shares. */
+    static final class Common {
+        @Spec(Spec.Target.MIXEE)
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--prefix", defaultValue = "${env:LAB_PREFIX:-np}", description = "Prefix of every namespace and interface (default: ${DEFAULT-VALUE}).")
+        String prefix;
+
+        @Option(names = "--state-dir", description = "Journal, logs, cluster.yaml (default: /run/netpaths-lab, or /run/netpaths-lab-<prefix> for another prefix).")
+        Path stateDir;
+
+        Path stateDir() {
+            return stateDir != null ? stateDir : Path.of("np".equals(prefix) ? "/run/netpaths-lab" : "/run/netpaths-lab-" + prefix);
+        }
+    }
+
+    /** Options that shape a lab. */
+    static final class Shape {
+        @Spec(Spec.Target.MIXEE)
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--cni", defaultValue = "${env:LAB_CNI:-flannel}", description = "flannel, calico or weave (default: ${DEFAULT-VALUE}).")
+        String cni;
+
+        @Option(names = "--nodes", defaultValue = "${env:LAB_NODES:-3}", description = "Nodes per cluster, control plane included (default: ${DEFAULT-VALUE}).")
+        int nodes;
+
+        @Option(names = "--clusters", defaultValue = "${env:LAB_CLUSTERS:-1}", description = "1, or 2 for a second cluster netpaths-b on the same node network (default: ${DEFAULT-VALUE}).")
+        int clusters;
+
+        @Option(names = "--repo", description = "The netpaths checkout: manifests and jars (default: the current directory).")
+        Path repo;
+
+        @Option(names = "--manifests", description = "Apply these YAML files/directories instead of k8s/overlays/lab + gateway-config.")
+        List<Path> manifests = new ArrayList<>();
+
+        LabConfig config(Common common) {
+            try {
+                Path r = (repo != null ? repo : Path.of("")).toAbsolutePath().normalize();
+                return new LabConfig(CniKind.parse(cni), nodes, clusters, common.prefix, common.stateDir(), r, manifests);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            }
+        }
+    }
+
+    @Command(name = "up", description = "Build the nodes, wire the CNI, deploy the manifests, wait until every pod is ready.")
+    static final class Up implements Callable<Integer> {
+        @Mixin Common common;
+        @Mixin Shape shape;
+
+        @Override
+        public Integer call() {
+            LabConfig cfg = shape.config(common);
+            return guarded(() -> up(cfg) ? 0 : FAILED);
+        }
+    }
+
+    @Command(name = "down", description = "Remove everything the lab recorded (processes, namespaces, files), also after a crash.")
+    static final class Down implements Callable<Integer> {
+        @Mixin Common common;
+
+        @Override
+        public Integer call() {
+            return guarded(() -> {
+                double s = new Lab(System.out).down(common.stateDir(), common.prefix);
+                List<String> left = Lab.namespacesOf(common.prefix);
+                System.out.printf("lab: down in %.1f s%s%n", s, left.isEmpty() ? "" : "; namespaces left: " + left);
+                return left.isEmpty() ? 0 : FAILED;
+            });
+        }
+    }
+
+    @Command(name = "status", description = "Nodes, pods, Services with endpoints, entry points.")
+    static final class Status implements Callable<Integer> {
+        @Mixin Common common;
+
+        @Override
+        public Integer call() {
+            return LabStatus.print(common.stateDir(), System.out) ? 0 : FAILED;
+        }
+    }
+
+    @Command(name = "run", description = "up, then the conformance harness in the host namespace, then down (unless --keep).")
+    static final class Run implements Callable<Integer> {
+        @Mixin Common common;
+        @Mixin Shape shape;
+
+        @Option(names = "--keep", description = "Keep the lab after the harness (default: tear it down).")
+        boolean keep;
+
+        @Override
+        public Integer call() {
+            LabConfig cfg = shape.config(common);
+            return guarded(() -> {
+                int rc;
+                try {
+                    // pods that failed stay failed, as on a cluster: the harness reports the paths they break
+                    up(cfg);
+                    rc = harness(cfg);
+                } finally {
+                    if (!keep) {
+                        System.out.printf("lab: down in %.1f s%n", new Lab(System.out).down(cfg.stateDir(), cfg.prefix()));
+                    }
+                }
+                return rc;
+            });
+        }
+    }
+
+    /** Brings the lab up and prints status and figures; false when a pod failed (the lab is kept for inspection). */
+    static boolean up(LabConfig cfg) {
+        Lab.UpFigures f = new Lab(System.out).up(cfg);
+        LabStatus.print(cfg.stateDir(), System.out);
+        System.out.printf("%nFIGURES (benchmark, not asserted)%n  %s %.1f s after start%n  RSS per pod (VmRSS summed over the pod's processes):%n",
+                f.failed().isEmpty() ? "all pods ready" : "pods settled", f.readySeconds());
+        f.rssLines().forEach(System.out::println);
+        System.out.printf("  largest pod %.1f MB%n", f.maxRssKb() / 1024.0);
+        if (!f.failed().isEmpty()) {
+            System.out.println("lab: pods failed (the lab stays up; see the messages above): " + String.join(", ", f.failed()));
+        }
+        return f.failed().isEmpty();
+    }
+
+    /** The harness, inside the host namespace (kind's Docker host): its exit code is run's. */
+    static int harness(LabConfig cfg) {
+        Path jar = cfg.repo().resolve("conformance/target/netpaths-conformance.jar");
+        if (!Files.isRegularFile(jar)) {
+            System.out.println("lab: no harness at " + jar + " (build it with `mvn -B -ntp -q -pl conformance package -DskipTests`); skipping it");
+            return 0;
+        }
+        Path reports = cfg.repo().resolve("reports/lab-" + cfg.cni().id());
+        List<String> cmd = List.of(Sh.inNs(AddressPlan.hostNs(cfg.prefix()), "java", "-jar", jar.toString(),
+                "--lab-state", cfg.stateDir().toString(), "--reports", reports.toString()));
+        System.out.println("lab: " + String.join(" ", cmd));
+        try {
+            return new ProcessBuilder(cmd).inheritIO().start().waitFor();
+        } catch (Exception e) {
+            throw new LabException("cannot run the harness: " + e.getMessage(), e);
+        }
+    }
+
+    /** Root check and error reporting shared by the subcommands that change the machine. */
+    static int guarded(Callable<Integer> body) {
+        if (!isRoot()) {
+            System.err.println("netpaths-lab: the lab needs root: it creates network namespaces, veths and iptables rules.");
+            System.err.println("  run: sudo java -jar lab/target/netpaths-lab.jar " + String.join(" ", ARGS) + "   (or: sudo scripts/lab/lab.sh up|run|down|status)");
+            return FAILED;
+        }
+        try {
+            return body.call();
+        } catch (LabException e) {
+            System.err.println("netpaths-lab: " + e.getMessage());
+            System.err.println("netpaths-lab: what was created is kept for inspection; `scripts/lab/lab.sh down` removes it");
+            return FAILED;
+        } catch (Exception e) {
+            System.err.println("netpaths-lab: " + e);
+            e.printStackTrace();
+            return FAILED;
+        }
+    }
+
+    static boolean isRoot() {
+        return Sh.tryRun(Duration.ofSeconds(5), "id", "-u").out().strip().equals("0");
+    }
+
+    private static List<String> ARGS = List.of();
+
+    public static void main(String[] args) {
+        // fabric8 logs through SLF4J and the CLI ships no binding: silence SLF4J's "no providers" notice
+        System.setProperty("slf4j.internal.verbosity", "ERROR");
+        ARGS = List.of(args);
+        System.exit(new CommandLine(new LabCli()).execute(args));
+    }
+}

@@ -1,0 +1,62 @@
+package dev.netpaths.lab.pod;
+
+import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodCondition;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** The status kubelet reports for a running pod: phase, the four pod conditions and a status per container. */
+public final class PodStatus {
+    private PodStatus() {
+    }
+
+    public static void running(Pod pod, boolean ready) {
+        String now = Instant.now().toString();
+        var status = pod.getStatus();
+        status.setPhase("Running");
+        if (status.getStartTime() == null) {
+            status.setStartTime(now);
+        }
+        String r = ready ? "True" : "False";
+        List<PodCondition> before = Optional.ofNullable(status.getConditions()).orElse(List.of());
+        status.setConditions(List.of(
+                condition(before, "PodScheduled", "True", now),
+                condition(before, "Initialized", "True", now),
+                condition(before, "ContainersReady", r, now),
+                condition(before, "Ready", r, now)));
+        status.setInitContainerStatuses(Optional.ofNullable(pod.getSpec().getInitContainers()).orElse(List.of()).stream()
+                .map(c -> containerStatus(c.getName(), c.getImage(), ready, status.getStartTime())).toList());
+        status.setContainerStatuses(pod.getSpec().getContainers().stream()
+                .map(c -> containerStatus(c.getName(), c.getImage(), ready, status.getStartTime())).toList());
+    }
+
+    public static boolean isReady(Pod pod) {
+        return pod.getStatus() != null && pod.getStatus().getConditions() != null && pod.getStatus().getConditions().stream()
+                .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+    }
+
+    /** A condition keeps its lastTransitionTime while its status stays the same, as kubelet's do. */
+    private static PodCondition condition(List<PodCondition> before, String type, String status, String now) {
+        Optional<PodCondition> same = before.stream().filter(c -> type.equals(c.getType()) && status.equals(c.getStatus())).findFirst();
+        if (same.isPresent()) {
+            return same.get();
+        }
+        PodCondition c = new PodCondition();
+        c.setType(type);
+        c.setStatus(status);
+        c.setLastTransitionTime(now);
+        return c;
+    }
+
+    private static ContainerStatus containerStatus(String name, String image, boolean ready, String startedAt) {
+        return new ContainerStatusBuilder().withName(name).withImage(image).withReady(ready).withStarted(true)
+                .withRestartCount(0)
+                .withState(new ContainerStateBuilder().withNewRunning().withStartedAt(startedAt).endRunning().build())
+                .build();
+    }
+}

@@ -1,0 +1,59 @@
+package dev.netpaths.lab.state;
+
+import java.util.Optional;
+
+/** One journal line: a thing the lab created and must remove. Fields are space-separated; the last may contain spaces. */
+public sealed interface Entry {
+    String line();
+
+    /** A network namespace (its /etc/netns/NAME dir, if any, goes with it). */
+    record Netns(String name) implements Entry {
+        public String line() {
+            return "netns " + name;
+        }
+    }
+
+    /** A process the lab started; the start time (clock ticks since boot, /proc/PID/stat field 22) tells a recycled PID apart. */
+    record Proc(long pid, long startTime, String what) implements Entry {
+        public String line() {
+            return "proc " + pid + " " + startTime + " " + what;
+        }
+    }
+
+    /** A CNI ADD that needs its DEL: the plugin runs in nodeNs, for the pod in podNs, with the conf file at conf. */
+    record Cni(String nodeNs, String podNs, String containerId, String conf, String plugin) implements Entry {
+        public String line() {
+            return "cni " + nodeNs + " " + podNs + " " + containerId + " " + plugin + " " + conf;
+        }
+    }
+
+    /** A file or directory the lab wrote outside the state dir (the state dir itself always goes last). */
+    record PathEntry(String path) implements Entry {
+        public String line() {
+            return "path " + path;
+        }
+    }
+
+    static Optional<Entry> parse(String line) {
+        String[] f = line.strip().split(" ");
+        try {
+            return Optional.of(switch (f[0]) {
+                case "netns" -> new Netns(f[1]);
+                case "proc" -> new Proc(Long.parseLong(f[1]), Long.parseLong(f[2]), rest(line, 3));
+                case "cni" -> new Cni(f[1], f[2], f[3], rest(line, 5), f[4]);
+                case "path" -> new PathEntry(rest(line, 1));
+                default -> throw new IllegalArgumentException(f[0]);
+            });
+        } catch (RuntimeException torn) {
+            return Optional.empty();
+        }
+    }
+
+    private static String rest(String line, int skip) {
+        String r = line.strip().split(" ", skip + 1)[skip];
+        if (r.isBlank()) {
+            throw new IllegalArgumentException("empty field");
+        }
+        return r;
+    }
+}

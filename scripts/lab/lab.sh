@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# The lab: one Kubernetes cluster's data plane from network namespaces on this machine (no Docker), with the
+# real CNI plugins, kube-proxy-shaped iptables, bird2, dnsmasq, nginx and the real services. See docs/lab.md.
+#
+# Usage: scripts/lab/lab.sh run|up|down|status|matrix [extra lab CLI options]
+#   run      build what is missing, bring the lab up, run the conformance harness in it, tear it down
+#            (LAB_KEEP=1 keeps it); exits with the harness's code
+#   up       build what is missing, bring the lab up and wait until every pod is ready
+#   down     remove everything the lab created (also after a crash or kill -9)
+#   status   nodes, pods, Services with endpoints, entry points
+#   matrix   `run` once per CNI (flannel, calico, weave) and print one line per CNI
+#
+# Settings:
+#   LAB_CNI=${LAB_CNI:-flannel}            flannel | calico | weave
+#   LAB_NODES=${LAB_NODES:-3}              nodes per cluster, control plane included
+#   LAB_CLUSTERS=${LAB_CLUSTERS:-1}        1, or 2 (a second cluster netpaths-b on the same node network)
+#   LAB_PREFIX=${LAB_PREFIX:-np}           prefix of every namespace and interface (two labs need two prefixes)
+#   LAB_STATE_DIR=${LAB_STATE_DIR:-}       default /run/netpaths-lab (np) or /run/netpaths-lab-<prefix>
+#   LAB_KEEP=${LAB_KEEP:-0}                1: `run` keeps the lab after the harness
+#   LAB_SKIP_DEPS=${LAB_SKIP_DEPS:-0}      1: do not check the Debian packages
+#   MVN=${MVN:-mvn -B -ntp -q}
+set -o errexit -o nounset -o pipefail
+
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+MVN="${MVN:-mvn -B -ntp -q}"
+LAB_JAR="${REPO_ROOT}/lab/target/netpaths-lab.jar"
+CNIS=(flannel calico weave)
+SHAPE=()
+
+usage() { sed -n '2,21p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+
+require_root() {
+  if [[ ${EUID} -ne 0 ]]; then
+    echo "lab: the lab needs root: it creates network namespaces, veths, VXLAN devices and iptables rules" >&2
+    echo "lab: run: sudo --preserve-env=LAB_CNI,LAB_NODES,LAB_CLUSTERS,LAB_PREFIX ${BASH_SOURCE[0]} $*" >&2
+    exit 1
+  fi
+}
+
+check_settings() {
+  case "${LAB_CNI:-flannel}" in
+    flannel|calico|weave) ;;
+    *) echo "lab: LAB_CNI must be flannel, calico or weave, got '${LAB_CNI}'" >&2; exit 2 ;;
+  esac
+  [[ "${LAB_NODES:-3}" =~ ^[0-9]+$ ]] || { echo "lab: LAB_NODES must be a number, got '${LAB_NODES}'" >&2; exit 2; }
+  [[ "${LAB_CLUSTERS:-1}" =~ ^[12]$ ]] || { echo "lab: LAB_CLUSTERS must be 1 or 2, got '${LAB_CLUSTERS}'" >&2; exit 2; }
+}
+
+ensure_deps() {
+  [[ "${LAB_SKIP_DEPS:-0}" == 1 ]] && return 0
+  "${REPO_ROOT}/scripts/install-deps.sh" --check >/dev/null || "${REPO_ROOT}/scripts/install-deps.sh"
+}
+
+# Builds what the command needs and is missing (never rebuilds what exists): the lab CLI always; the service
+# jars for up/run/matrix; the harness for run/matrix.
+ensure_jars() {
+  local missing=()
+  [[ -f "${LAB_JAR}" ]] || missing+=(lab)
+  local module
+  if [[ "$1" != down && "$1" != status ]]; then
+    for module in echo-service caller-service sidecar-demo; do
+      [[ -f "${REPO_ROOT}/${module}/target/quarkus-app/quarkus-run.jar" ]] || missing+=("${module}")
+    done
+  fi
+  if [[ "$1" == run || "$1" == matrix ]] && [[ ! -f "${REPO_ROOT}/conformance/target/netpaths-conformance.jar" ]]; then
+    missing+=(conformance)
+  fi
+  if [[ ${#missing[@]} -gt 0 ]]; then
+    local list
+    list="$(IFS=,; echo "${missing[*]}")"
+    echo "lab: building ${list}"
+    (cd "${REPO_ROOT}" && ${MVN} -pl "${list}" -am package -DskipTests)
+  fi
+}
+
+lab_cli() {
+  local args=(--prefix "${LAB_PREFIX:-np}")
+  [[ -n "${LAB_STATE_DIR:-}" ]] && args+=(--state-dir "${LAB_STATE_DIR}")
+  java -jar "${LAB_JAR}" "$1" "${args[@]}" "${@:2}"
+}
+
+# The options that shape a lab, from the settings.
+shape_args() {
+  SHAPE=(--cni "${LAB_CNI:-flannel}" --nodes "${LAB_NODES:-3}" --clusters "${LAB_CLUSTERS:-1}" --repo "${REPO_ROOT}")
+}
+
+matrix() {
+  local cni rc results=() failed=0
+  for cni in "${CNIS[@]}"; do
+    echo "==> lab run with ${cni}"
+    rc=0
+    LAB_CNI="${cni}" shape_args
+    lab_cli run "${SHAPE[@]}" "$@" || rc=$?
+    results+=("${cni}: exit ${rc} (reports/lab-${cni})")
+    [[ ${rc} -eq 0 ]] || failed=1
+  done
+  printf '\n==> matrix\n'
+  printf '  %s\n' "${results[@]}"
+  return "${failed}"
+}
+
+main() {
+  local cmd="${1:-}"
+  [[ $# -gt 0 ]] && shift
+  case "${cmd}" in
+    -h|--help|help) usage; return 0 ;;
+    run|up|down|status|matrix) ;;
+    "") usage >&2; return 2 ;;
+    *) echo "lab: unknown command '${cmd}'" >&2; usage >&2; return 2 ;;
+  esac
+  check_settings
+  require_root "${cmd}" "$@"
+  case "${cmd}" in
+    down|status)
+      ensure_jars "${cmd}"
+      lab_cli "${cmd}" "$@" ;;
+    up)
+      ensure_deps; ensure_jars up; shape_args
+      lab_cli up "${SHAPE[@]}" "$@" ;;
+    run)
+      ensure_deps; ensure_jars run; shape_args
+      [[ "${LAB_KEEP:-0}" == 1 ]] && SHAPE+=(--keep)
+      lab_cli run "${SHAPE[@]}" "$@" ;;
+    matrix)
+      ensure_deps; ensure_jars matrix
+      matrix "$@" ;;
+  esac
+}
+
+main "$@"
