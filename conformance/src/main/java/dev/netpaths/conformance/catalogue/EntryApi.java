@@ -1,0 +1,79 @@
+package dev.netpaths.conformance.catalogue;
+
+import dev.netpaths.conformance.discovery.Topology;
+import java.util.List;
+import java.util.Optional;
+
+/** The three ways into the cluster by hostname (docs/architecture.md, "Entry points"); port 80 each. */
+public enum EntryApi {
+    INGRESS("ingress", "ingress.netpaths.test", true),
+    GATEWAY("gateway", "gateway.netpaths.test", false),
+    ISTIO("istio", "istio.netpaths.test", false);
+
+    public static final int PORT = 80;
+    /** Controller Services the lab and the add-on scripts create, used when an Ingress has no status address. */
+    static final List<String> INGRESS_CONTROLLER_NAMESPACES = List.of("ingress-nginx", "nginx-ingress");
+
+    public final String prefix;
+    public final String host;
+    /** Whether the proxy is expected to add X-Forwarded-For (nginx does by default). */
+    public final boolean addsForwardedFor;
+
+    EntryApi(String prefix, String host, boolean addsForwardedFor) {
+        this.prefix = prefix;
+        this.host = host;
+        this.addsForwardedFor = addsForwardedFor;
+    }
+
+    /** The entry point's address, or why there is none (the true skip reason). */
+    public Address address(Topology t) {
+        return switch (this) {
+            case INGRESS -> {
+                Optional<Topology.Ingress> ingress = t.ingresses().stream()
+                        .filter(i -> i.namespace().equals("netpaths") && i.hosts().contains(host)).findFirst();
+                if (ingress.isEmpty()) {
+                    yield Address.none("no Ingress for " + host
+                            + " in namespace netpaths (make addons-ingress deploy)");
+                }
+                Optional<String> ip = ingress.get().addresses().stream().findFirst().or(() -> t.services().stream()
+                        .filter(s -> INGRESS_CONTROLLER_NAMESPACES.contains(s.namespace())
+                                && "LoadBalancer".equals(s.type()))
+                        .flatMap(s -> s.loadBalancerIps().stream()).findFirst());
+                yield ip.map(Address::of).orElse(Address.none("Ingress netpaths/" + ingress.get().name()
+                        + " has no status address and no ingress controller Service has a LoadBalancer IP"));
+            }
+            case GATEWAY -> {
+                if (!t.gatewayApi().installed()) {
+                    yield Address.none("Gateway API CRDs absent (no gateways.gateway.networking.k8s.io): "
+                            + "make addons-gateway");
+                }
+                yield t.gatewayApi().gateways().stream()
+                        .filter(g -> g.namespace().equals("netpaths") && g.name().equals("netpaths-gateway"))
+                        .flatMap(g -> g.addresses().stream()).findFirst().map(Address::of)
+                        .orElse(Address.none("Gateway netpaths/netpaths-gateway absent or without status.addresses "
+                                + "(is Envoy Gateway running?)"));
+            }
+            case ISTIO -> {
+                if (!t.istio().installed()) {
+                    yield Address.none("Istio not installed (no Service istio-system/istio-ingressgateway)");
+                }
+                if (!t.istio().virtualServicePresent()) {
+                    yield Address.none("Istio installed but no VirtualService exists (deploy gateway-config/istio)");
+                }
+                yield t.istio().ingressGatewayIps().stream().findFirst().map(Address::of)
+                        .orElse(Address.none("istio-system/istio-ingressgateway has no LoadBalancer IP"));
+            }
+        };
+    }
+
+    /** An address or the reason there is none. */
+    public record Address(String ip, String missing) {
+        static Address of(String ip) {
+            return new Address(ip, null);
+        }
+
+        static Address none(String reason) {
+            return new Address(null, reason);
+        }
+    }
+}

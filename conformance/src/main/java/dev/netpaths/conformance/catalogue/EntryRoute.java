@@ -1,0 +1,40 @@
+package dev.netpaths.conformance.catalogue;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One row of the entry-point route table (docs/architecture.md): the request, who must answer, and which
+ * APIs express the route. Each row becomes a case per API, named {@code <api><Behaviour>}.
+ *
+ * @param hostOverride a Host header other than the API's hostname (the unknown-host row)
+ */
+public record EntryRoute(String behaviour, String proves, String path, Map<String, String> headers,
+                         String hostOverride, Expect expect, Set<EntryApi> apis) {
+
+    static final Set<EntryApi> ALL = Set.of(EntryApi.INGRESS, EntryApi.GATEWAY, EntryApi.ISTIO);
+    static final Set<EntryApi> GATEWAY_AND_ISTIO = Set.of(EntryApi.GATEWAY, EntryApi.ISTIO);
+
+    public static final List<EntryRoute> TABLE = List.of(
+            new EntryRoute("RoutesV1PathToV1", "path prefix /v1 is routed to netpaths/echo (v1)",
+                    "/v1/echo", Map.of(), null, Expect.answeredBy(Backend.echo("netpaths", "v1")), ALL),
+            new EntryRoute("RoutesV2PathToV2", "path prefix /v2 is routed to netpaths/echo-v2 (v2)",
+                    "/v2/echo", Map.of(), null, Expect.answeredBy(Backend.echo("netpaths", "v2")), ALL),
+            new EntryRoute("RoutesVersionHeaderToV2", "header x-netpaths-version: v2 is routed to echo-v2",
+                    "/echo", Map.of("x-netpaths-version", "v2"), null,
+                    Expect.answeredBy(Backend.echo("netpaths", "v2")), GATEWAY_AND_ISTIO),
+            new EntryRoute("SplitsEightyTwenty", "/split sends 80% to v1 and 20% to v2 (500 requests, ±6 points)",
+                    "/split", Map.of(), null, Expect.split(Map.of("v1", 80, "v2", 20), 6), GATEWAY_AND_ISTIO),
+            new EntryRoute("RoutesOtherToOtherNamespace",
+                    "/other reaches netpaths-other/echo across namespaces (ReferenceGrant present)",
+                    "/other", Map.of(), null, Expect.answeredBy(Backend.echo("netpaths-other", null)),
+                    GATEWAY_AND_ISTIO),
+            new EntryRoute("RefusesOtherDeniedWithoutReferenceGrant",
+                    "/other-denied to netpaths-other/echo-restricted has no ReferenceGrant: the gateway answers 500",
+                    "/other-denied", Map.of(), null, Expect.statusNotFromEcho(500), Set.of(EntryApi.GATEWAY)),
+            new EntryRoute("AnswersUnmatchedPathWithNotFound", "an unmatched path gets 404 from the proxy, not echo",
+                    "/no-such-route", Map.of(), null, Expect.statusNotFromEcho(404), ALL),
+            new EntryRoute("AnswersUnknownHostWithNotFound", "an unknown Host gets 404 from the proxy, not echo",
+                    "/v1/echo", Map.of(), "unknown.netpaths.test", Expect.statusNotFromEcho(404), ALL));
+}

@@ -1,0 +1,43 @@
+package dev.netpaths.conformance.catalogue;
+
+import dev.netpaths.conformance.discovery.Topology;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What the cases are resolved against: cluster A, an optional peer B, and whether this host can route to an
+ * address (LoadBalancer IPs are not routable from the host on macOS/Windows Docker).
+ */
+public record Environment(Topology cluster, Optional<Topology> peer, HostNetwork host, Settings settings) {
+
+    /** Knows whether the harness host can reach an address at all. */
+    public interface HostNetwork {
+        /** Empty when {@code ip:port} is reachable or on a local subnet; else the true reason it is not. */
+        Optional<String> whyUnroutable(String ip, int port);
+    }
+
+    /** Tries and timeouts; defaults follow Gateway API conformance (3 in a row within 30 s, 500 for a split). */
+    public record Settings(int tries, int spreadTries, int splitTries, int timeoutMs, int blockedTimeoutMs,
+                           int convergeSeconds, int convergeStreak) {
+        public static final Settings DEFAULT = new Settings(3, 20, 500, 3000, 2000, 30, 3);
+
+        /** Expected failures get the short timeout: waiting longer for nothing proves nothing more. */
+        public int timeoutFor(Expect expect) {
+            return expect.positive() ? timeoutMs : blockedTimeoutMs;
+        }
+
+        public Settings withConvergeSeconds(int seconds) {
+            return new Settings(tries, spreadTries, splitTries, timeoutMs, blockedTimeoutMs, seconds, convergeStreak);
+        }
+    }
+
+    public List<Topology.Pod> callers(Topology t) {
+        return t.readyPods("netpaths", "caller-service").stream()
+                .sorted(Comparator.comparing(Topology.Pod::node)).toList();
+    }
+
+    public Optional<Topology.Pod> anyCaller() {
+        return callers(cluster).stream().findFirst();
+    }
+}

@@ -1,0 +1,135 @@
+package dev.netpaths.conformance.catalogue;
+
+import dev.netpaths.conformance.probe.Attempt;
+import dev.netpaths.conformance.probe.Observation;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+/** Compares an {@link Observation} with an {@link Expect}; every problem is a sentence for the report. */
+public final class Evaluator {
+
+    private Evaluator() {}
+
+    public enum ClientIpClass { PRESERVED, REWRITTEN, UNKNOWN }
+
+    /** What happened to the client address between the source and the echo pod. */
+    public static ClientIpClass classify(String seen, String source) {
+        if (seen == null || source == null) {
+            return ClientIpClass.UNKNOWN;
+        }
+        return seen.equals(source) ? ClientIpClass.PRESERVED : ClientIpClass.REWRITTEN;
+    }
+
+    /** Empty when the versions' shares are each within {@code tolerance} points of the expected percent. */
+    public static Optional<String> splitProblem(Map<String, Long> countsByVersion, Map<String, Integer> expected,
+                                                int tolerance) {
+        long total = countsByVersion.values().stream().mapToLong(Long::longValue).sum();
+        if (total == 0) {
+            return Optional.of("no answers to measure a split on");
+        }
+        List<String> versions = expected.keySet().stream().sorted().toList();
+        boolean within = versions.stream().allMatch(v -> Math.abs(percent(countsByVersion.getOrDefault(v, 0L), total)
+                - expected.get(v)) <= tolerance)
+                && countsByVersion.keySet().stream().allMatch(expected::containsKey);
+        if (within) {
+            return Optional.empty();
+        }
+        return Optional.of("split " + versions.stream()
+                .map(v -> String.valueOf(Math.round(percent(countsByVersion.getOrDefault(v, 0L), total))))
+                .collect(Collectors.joining("/")) + " (" + String.join("/", versions) + " of " + total + ") outside "
+                + versions.stream().map(v -> expected.get(v) + "±" + tolerance).collect(Collectors.joining("/"))
+                + (countsByVersion.keySet().stream().allMatch(expected::containsKey) ? ""
+                        : "; unexpected versions " + countsByVersion.keySet()));
+    }
+
+    private static double percent(long count, long total) {
+        return 100.0 * count / total;
+    }
+
+    public static List<String> problems(Expect e, Observation o) {
+        List<String> problems = new ArrayList<>();
+        switch (e.outcome()) {
+            case RESOLVES -> {
+                if (o.resolveError() != null) {
+                    problems.add("resolution failed: " + o.resolveError());
+                } else if (!new TreeSet<>(o.resolved()).equals(new TreeSet<>(e.addresses()))) {
+                    problems.add("resolved to " + new TreeSet<>(o.resolved()) + ", expected "
+                            + new TreeSet<>(e.addresses()));
+                }
+            }
+            case FAILS -> o.attempts().stream().filter(a -> a.ok() || !e.errors().contains(a.error()))
+                    .findFirst().ifPresent(a -> problems.add(a.ok()
+                            ? "answered by " + Backend.describe(a.served()) + " but no answer was expected"
+                            : a.status() != null ? "answered with status " + a.status() + " ("
+                                    + Backend.describe(a.served()) + "), expected no answer " + e.errors()
+                            : "failed with " + a.error() + " (" + a.errorMessage() + "), expected " + e.errors()));
+            case STATUS_NOT_FROM_ECHO -> o.attempts().stream()
+                    .filter(a -> !Objects.equals(a.status(), e.status()) || a.served() != null).findFirst()
+                    .ifPresent(a -> problems.add(a.served() != null
+                            ? "answered by echo pod " + Backend.describe(a.served()) + " with " + a.status()
+                                    + ", expected the entry point's own " + e.status()
+                            : "got " + (a.status() != null ? "status " + a.status() : a.error() + " ("
+                                    + a.errorMessage() + ")") + ", expected " + e.status()));
+            case SPLIT -> {
+                allAnswered(o, problems);
+                splitProblem(o.versions(), e.split(), e.tolerance()).ifPresent(problems::add);
+            }
+            case LOCALHOST_ROUNDTRIP -> {
+                allAnswered(o, problems);
+                o.attempts().stream().filter(Attempt::ok).map(a -> Roundtrip.problem(a.body()))
+                        .flatMap(Optional::stream)
+                        .findFirst().ifPresent(problems::add);
+            }
+            case REACHABLE -> allAnswered(o, problems);
+            case ANSWERED -> {
+                allAnswered(o, problems);
+                answeredProblems(e, o, problems);
+            }
+        }
+        return problems;
+    }
+
+    private static void answeredProblems(Expect e, Observation o, List<String> problems) {
+        List<Attempt> answered = o.attempts().stream().filter(Attempt::ok).toList();
+        answered.stream().filter(a -> a.served() == null).findFirst()
+                .ifPresent(a -> problems.add("answer was not echo JSON: " + a.body()));
+        if (e.backend() != null) {
+            answered.stream().filter(a -> a.served() != null && !e.backend().matches(a.served())).findFirst()
+                    .ifPresent(a -> problems.add("served by " + Backend.describe(a.served()) + ", expected "
+                            + e.backend()));
+        }
+        if (e.clientIp() != Expect.ClientIp.ANY) {
+            answered.stream().filter(a -> a.served() != null)
+                    .filter(a -> classify(a.clientIpSeen(), a.sourceIp()).name() != e.clientIp().name())
+                    .findFirst()
+                    .ifPresent(a -> problems.add("client IP seen " + a.clientIpSeen() + " from source " + a.sourceIp()
+                            + " is " + classify(a.clientIpSeen(), a.sourceIp()).name().toLowerCase()
+                            + ", expected " + e.clientIp().name().toLowerCase()));
+        }
+        if (o.backends().size() < e.minDistinct()) {
+            problems.add(o.backends().size() + " distinct backend(s) " + o.backends().keySet() + " over "
+                    + o.attempts().size() + " tries, expected at least " + e.minDistinct()
+                    + " (is the prober reusing connections, or are endpoints missing?)");
+        }
+        if (e.forwardedFor()) {
+            answered.stream().filter(a -> a.served() != null && a.forwardedFor() == null).findFirst()
+                    .ifPresent(a -> problems.add("no X-Forwarded-For reached " + a.served().pod()
+                            + ": the hop did not add it"));
+        }
+    }
+
+    private static void allAnswered(Observation o, List<String> problems) {
+        List<Attempt> failed = o.attempts().stream().filter(a -> !a.ok()).toList();
+        if (o.attempts().isEmpty()) {
+            problems.add("no tries were made");
+        } else if (!failed.isEmpty()) {
+            problems.add(failed.size() + "/" + o.attempts().size() + " tries failed " + o.errors()
+                    + ", first: " + failed.get(0).error() + " " + Objects.toString(failed.get(0).errorMessage(), ""));
+        }
+    }
+}

@@ -1,0 +1,139 @@
+package dev.netpaths.conformance.catalogue;
+
+import dev.netpaths.conformance.probe.ErrorKind;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The expected outcome of one path, as data. {@link Evaluator} is the only code that reads it.
+ *
+ * @param backend        who must serve every answer (ANSWERED); null = any echo answer
+ * @param clientIp       what the echo pod must see as the client address
+ * @param minDistinct    at least this many distinct backends over the tries
+ * @param split          version → expected percent (SPLIT)
+ * @param tolerance      allowed deviation in percentage points (SPLIT)
+ * @param forwardedFor   a hop must have added X-Forwarded-For
+ * @param status         the status an entry point itself answers (STATUS)
+ * @param errors         the acceptable failure kinds (FAILS)
+ * @param addresses      the exact address set a name resolves to (RESOLVES)
+ */
+public record Expect(Outcome outcome, Backend backend, ClientIp clientIp, int minDistinct, Map<String, Integer> split,
+                     int tolerance, boolean forwardedFor, Integer status, Set<ErrorKind> errors,
+                     List<String> addresses) {
+
+    public enum Outcome {
+        /** every try answered by the expected backend */
+        ANSWERED,
+        /** every try got an answer below 400, from anything (the target is not echo) */
+        REACHABLE,
+        /** no try answered: each failed with one of {@code errors} */
+        FAILS,
+        /** every try answered with {@code status} by the entry point itself, not by echo */
+        STATUS_NOT_FROM_ECHO,
+        /** every try answered; versions share the tries as {@code split} within {@code tolerance} */
+        SPLIT,
+        /** the name resolves to exactly {@code addresses} */
+        RESOLVES,
+        /** the sidecar-demo roundtrip: app and sidecar in one pod, the sidecar saw 127.0.0.1 */
+        LOCALHOST_ROUNDTRIP
+    }
+
+    public enum ClientIp {
+        ANY,
+        /** the echo pod saw the source's own address: no NAT on the way */
+        PRESERVED,
+        /** the echo pod saw another address than the source's: a hop SNATed */
+        REWRITTEN
+    }
+
+    public static Expect answeredBy(Backend backend) {
+        return new Expect(Outcome.ANSWERED, backend, ClientIp.ANY, 0, Map.of(), 0, false, null, Set.of(), List.of());
+    }
+
+    public static Expect reachable() {
+        return new Expect(Outcome.REACHABLE, null, ClientIp.ANY, 0, Map.of(), 0, false, null, Set.of(), List.of());
+    }
+
+    public static Expect fails(ErrorKind first, ErrorKind... more) {
+        return new Expect(Outcome.FAILS, null, ClientIp.ANY, 0, Map.of(), 0, false, null, EnumSet.of(first, more),
+                List.of());
+    }
+
+    /** Nothing answers at all: refused, timed out, reset or unreachable (an HTTP error would be an answer). */
+    public static Expect noAnswer() {
+        return new Expect(Outcome.FAILS, null, ClientIp.ANY, 0, Map.of(), 0, false, null, ErrorKind.NO_ANSWER,
+                List.of());
+    }
+
+    public static Expect statusNotFromEcho(int status) {
+        return new Expect(Outcome.STATUS_NOT_FROM_ECHO, null, ClientIp.ANY, 0, Map.of(), 0, false, status, Set.of(),
+                List.of());
+    }
+
+    public static Expect split(Map<String, Integer> percentByVersion, int tolerancePoints) {
+        return new Expect(Outcome.SPLIT, null, ClientIp.ANY, 0, percentByVersion, tolerancePoints, false, null,
+                Set.of(), List.of());
+    }
+
+    public static Expect resolves() {
+        return new Expect(Outcome.RESOLVES, null, ClientIp.ANY, 0, Map.of(), 0, false, null, Set.of(), List.of());
+    }
+
+    public static Expect localhostRoundtrip() {
+        return new Expect(Outcome.LOCALHOST_ROUNDTRIP, null, ClientIp.ANY, 0, Map.of(), 0, false, null, Set.of(),
+                List.of());
+    }
+
+    public Expect clientIp(ClientIp expected) {
+        return new Expect(outcome, backend, expected, minDistinct, split, tolerance, forwardedFor, status, errors,
+                addresses);
+    }
+
+    public Expect distinct(int min) {
+        return new Expect(outcome, backend, clientIp, min, split, tolerance, forwardedFor, status, errors, addresses);
+    }
+
+    public Expect forwardedFor(boolean added) {
+        return new Expect(outcome, backend, clientIp, minDistinct, split, tolerance, added, status, errors, addresses);
+    }
+
+    public Expect backend(Backend expected) {
+        return new Expect(outcome, expected, clientIp, minDistinct, split, tolerance, forwardedFor, status, errors,
+                addresses);
+    }
+
+    public Expect addresses(List<String> expected) {
+        return new Expect(outcome, backend, clientIp, minDistinct, split, tolerance, forwardedFor, status, errors,
+                List.copyOf(expected));
+    }
+
+    /** Whether an expected result may need time to converge (only positive outcomes are retried). */
+    public boolean positive() {
+        return outcome != Outcome.FAILS;
+    }
+
+    /** One line for reports: what must happen. */
+    public String summary() {
+        StringBuilder text = new StringBuilder(switch (outcome) {
+            case ANSWERED -> "answered by " + (backend == null ? "echo" : backend);
+            case REACHABLE -> "answered (status < 400)";
+            case FAILS -> "no answer: " + errors.stream().sorted().toList();
+            case STATUS_NOT_FROM_ECHO -> status + " from the entry point, not from echo";
+            case SPLIT -> "split " + new java.util.TreeMap<>(split) + " ±" + tolerance + " points";
+            case RESOLVES -> "resolves to " + addresses;
+            case LOCALHOST_ROUNDTRIP -> "app and sidecar in one pod, sidecar sees 127.0.0.1";
+        });
+        if (clientIp != ClientIp.ANY) {
+            text.append(", client IP ").append(clientIp.name().toLowerCase());
+        }
+        if (minDistinct > 0) {
+            text.append(", >= ").append(minDistinct).append(" distinct backends");
+        }
+        if (forwardedFor) {
+            text.append(", X-Forwarded-For added");
+        }
+        return text.toString();
+    }
+}

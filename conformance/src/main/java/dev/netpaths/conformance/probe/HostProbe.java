@@ -1,0 +1,69 @@
+package dev.netpaths.conformance.probe;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Probes from the harness's own host (external paths): each try a new TCP connection or a new UDP socket. */
+public final class HostProbe {
+
+    private HostProbe() {}
+
+    public static Observation http(String ip, int port, String path, String hostHeader, Map<String, String> headers,
+                                   int tries, Duration timeout) {
+        List<Attempt> attempts = new ArrayList<>();
+        for (int i = 0; i < tries; i++) {
+            long start = System.nanoTime();
+            try {
+                HttpOnce.Response r = HttpOnce.get(ip, port, path, hostHeader, headers, timeout);
+                attempts.add(EchoJson.attempt(r.status(), millisSince(start), r.localIp(), r.body()));
+            } catch (ProbeException e) {
+                attempts.add(Attempt.failed(e.kind(), e.getMessage(), millisSince(start), null));
+            }
+        }
+        return Observation.of(attempts);
+    }
+
+    /** UDP: one datagram per try from a fresh socket (a new source port, so a new conntrack flow). */
+    public static Observation udp(String ip, int port, int tries, Duration timeout) {
+        List<Attempt> attempts = new ArrayList<>();
+        byte[] payload = "netpaths-conformance".getBytes(StandardCharsets.UTF_8);
+        for (int i = 0; i < tries; i++) {
+            long start = System.nanoTime();
+            try (DatagramSocket socket = new DatagramSocket()) {
+                socket.setSoTimeout((int) timeout.toMillis());
+                socket.connect(new InetSocketAddress(ip, port));
+                socket.send(new DatagramPacket(payload, payload.length));
+                DatagramPacket reply = new DatagramPacket(new byte[4096], 4096);
+                socket.receive(reply);
+                String text = new String(reply.getData(), 0, reply.getLength(), StandardCharsets.UTF_8);
+                Optional<JsonNode> json = Json.object(text);
+                Optional<Served> served = json.flatMap(EchoJson::served);
+                attempts.add(new Attempt(true, null, millisSince(start), served.orElse(null),
+                        socket.getLocalAddress().isAnyLocalAddress() ? null
+                                : socket.getLocalAddress().getHostAddress(),
+                        served.isPresent() ? EchoJson.clientIp(json.get()) : null, null, null, null,
+                        served.isPresent() ? null : EchoJson.cap(text)));
+            } catch (SocketTimeoutException e) {
+                attempts.add(Attempt.failed(ErrorKind.READ_TIMEOUT, "no UDP reply within " + timeout.toMillis()
+                        + " ms", millisSince(start), null));
+            } catch (IOException e) {
+                attempts.add(Attempt.failed(ErrorKind.of(e, true), e.getMessage(), millisSince(start), null));
+            }
+        }
+        return Observation.of(attempts);
+    }
+
+    static double millisSince(long startNanos) {
+        return Math.round((System.nanoTime() - startNanos) / 10_000.0) / 100.0;
+    }
+}

@@ -1,0 +1,88 @@
+package dev.netpaths.conformance.run;
+
+import dev.netpaths.conformance.catalogue.EntryApi;
+import dev.netpaths.conformance.catalogue.Environment;
+import dev.netpaths.conformance.catalogue.PathCase;
+import dev.netpaths.conformance.discovery.Topology;
+import dev.netpaths.conformance.probe.CallerChannel;
+import dev.netpaths.conformance.report.PathRecord;
+import dev.netpaths.conformance.report.ReportListener;
+import dev.netpaths.conformance.report.Reports;
+import dev.netpaths.conformance.report.RunReport;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.junit.platform.engine.UniqueId;
+import org.junit.platform.launcher.Launcher;
+import org.junit.platform.launcher.LauncherDiscoveryRequest;
+import org.junit.platform.launcher.core.LauncherConfig;
+import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
+import org.junit.platform.launcher.core.LauncherFactory;
+import org.junit.platform.reporting.legacy.xml.LegacyXmlReportGeneratingListener;
+import org.junit.platform.engine.discovery.DiscoverySelectors;
+
+/** Runs the selected cases on the JUnit Platform and writes every report into one directory. */
+public final class Conformance {
+
+    /** Namespaces whose pods are drawn in the topology picture. */
+    static final Set<String> DRAWN_NAMESPACES = Set.of("netpaths", "netpaths-other");
+
+    private Conformance() {}
+
+    /** @param progress receives a line per finished path */
+    public static RunReport run(List<PathCase> cases, Environment env, CallerChannel channel, String mode,
+                                Path reportsDir, PrintWriter progress) throws IOException {
+        String started = Instant.now().toString();
+        List<String> hostAddresses = HostReachability.localAddresses(); // as the run starts: probes use them
+        // Only this engine runs: no class-path scanning, no other engines (the jar also runs without Maven).
+        Launcher launcher = LauncherFactory.create(LauncherConfig.builder()
+                .enableTestEngineAutoRegistration(false).enableLauncherSessionListenerAutoRegistration(false)
+                .enableTestExecutionListenerAutoRegistration(false).enablePostDiscoveryFilterAutoRegistration(false)
+                .addTestEngines(new ConformanceEngine(cases, env, new PathRunner(channel, env.settings()))).build());
+        LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
+                .selectors(DiscoverySelectors.selectUniqueId(UniqueId.forEngine(ConformanceEngine.ID))).build();
+        ReportListener listener = new ReportListener();
+        StringWriter xmlErrors = new StringWriter();
+        launcher.execute(request, listener, new ProgressListener(progress),
+                new LegacyXmlReportGeneratingListener(reportsDir, new PrintWriter(xmlErrors)));
+        List<PathRecord> records = new ArrayList<>(listener.cases());
+        if (!xmlErrors.toString().isBlank()) {
+            records.add(PathRecord.harnessFailure("junitXmlReport", xmlErrors.toString()));
+        }
+        Topology a = env.cluster();
+        RunReport report = new RunReport(
+                new RunReport.Run(started, Instant.now().toString(), mode, a.cluster(),
+                        env.peer().map(Topology::cluster).orElse(null), a.cni().name(),
+                        a.cni().enforcesNetworkPolicy() == null ? "unknown"
+                                : a.cni().enforcesNetworkPolicy() ? "enforced" : "not-enforced",
+                        a.platform(), hostAddresses),
+                view(env), records, RunReport.Summary.of(records));
+        Reports.write(reportsDir, report);
+        return report;
+    }
+
+    static RunReport.TopologyView view(Environment env) {
+        Topology t = env.cluster();
+        List<RunReport.NodeView> nodes = t.nodes().stream().map(n -> new RunReport.NodeView(n.name(), n.internalIp(),
+                n.role(), t.pods().stream()
+                        .filter(p -> n.name().equals(p.node()) && DRAWN_NAMESPACES.contains(p.namespace()))
+                        .map(p -> new RunReport.PodView(p.namespace(), p.name(), p.ip(), p.app(), p.version()))
+                        .toList())).toList();
+        List<RunReport.EntryView> entries = new ArrayList<>();
+        for (EntryApi api : EntryApi.values()) {
+            EntryApi.Address address = api.address(t);
+            if (address.ip() != null) {
+                entries.add(new RunReport.EntryView("entry:" + api.prefix, api.host, address.ip()));
+            }
+        }
+        t.service("netpaths", "echo-lb").flatMap(s -> s.loadBalancerIps().stream().findFirst())
+                .ifPresent(ip -> entries.add(new RunReport.EntryView("entry:loadbalancer", "echo-lb", ip)));
+        env.peer().ifPresent(b -> entries.add(new RunReport.EntryView("peer", "cluster " + b.cluster(), null)));
+        return new RunReport.TopologyView(nodes, entries);
+    }
+}

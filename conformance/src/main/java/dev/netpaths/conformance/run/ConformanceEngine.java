@@ -1,0 +1,144 @@
+package dev.netpaths.conformance.run;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.netpaths.conformance.catalogue.Environment;
+import dev.netpaths.conformance.catalogue.PathCase;
+import dev.netpaths.conformance.catalogue.PathInstance;
+import dev.netpaths.conformance.probe.Json;
+import dev.netpaths.conformance.probe.ProbeException;
+import dev.netpaths.conformance.report.PathRecord;
+import dev.netpaths.conformance.report.ReportListener;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.platform.engine.EngineDiscoveryRequest;
+import org.junit.platform.engine.EngineExecutionListener;
+import org.junit.platform.engine.ExecutionRequest;
+import org.junit.platform.engine.TestDescriptor;
+import org.junit.platform.engine.TestEngine;
+import org.junit.platform.engine.TestExecutionResult;
+import org.junit.platform.engine.UniqueId;
+import org.junit.platform.engine.reporting.ReportEntry;
+import org.junit.platform.engine.support.descriptor.AbstractTestDescriptor;
+import org.junit.platform.engine.support.descriptor.EngineDescriptor;
+import org.opentest4j.AssertionFailedError;
+import org.opentest4j.TestAbortedException;
+
+/**
+ * The catalogue as a JUnit Platform engine: a container per case, a test per concrete path (named after the
+ * path, so the JUnit XML names paths, not indexes). Each path publishes its {@link PathRecord} as a report entry.
+ */
+public final class ConformanceEngine implements TestEngine {
+
+    public static final String ID = "netpaths-conformance";
+
+    private final List<PathCase> cases;
+    private final Environment environment;
+    private final PathRunner runner;
+
+    public ConformanceEngine(List<PathCase> cases, Environment environment, PathRunner runner) {
+        this.cases = cases;
+        this.environment = environment;
+        this.runner = runner;
+    }
+
+    @Override
+    public String getId() {
+        return ID;
+    }
+
+    @Override
+    public TestDescriptor discover(EngineDiscoveryRequest request, UniqueId engineId) {
+        EngineDescriptor engine = new EngineDescriptor(engineId, "netpaths conformance");
+        for (PathCase c : cases) {
+            Node caseNode = new Node(engineId.append("case", c.name()), c.name(), TestDescriptor.Type.CONTAINER,
+                    null, null);
+            engine.addChild(caseNode);
+            try {
+                Set<String> names = new HashSet<>();
+                for (PathInstance path : c.expand(environment)) {
+                    String name = names.add(path.displayName()) ? path.displayName()
+                            : path.displayName() + " #" + names.size();
+                    caseNode.addChild(new Node(caseNode.getUniqueId().append("path", name), name,
+                            TestDescriptor.Type.TEST, path, null));
+                }
+            } catch (RuntimeException e) {
+                caseNode.addChild(new Node(caseNode.getUniqueId().append("path", "expand"), c.name(),
+                        TestDescriptor.Type.TEST, null,
+                        "could not resolve the case against the discovered cluster: " + e));
+            }
+        }
+        return engine;
+    }
+
+    @Override
+    public void execute(ExecutionRequest request) {
+        EngineExecutionListener listener = request.getEngineExecutionListener();
+        TestDescriptor engine = request.getRootTestDescriptor();
+        listener.executionStarted(engine);
+        for (TestDescriptor caseNode : engine.getChildren()) {
+            listener.executionStarted(caseNode);
+            for (TestDescriptor child : caseNode.getChildren()) {
+                Node path = (Node) child;
+                listener.executionStarted(path);
+                listener.executionFinished(path, run(path, listener));
+            }
+            listener.executionFinished(caseNode, TestExecutionResult.successful());
+        }
+        listener.executionFinished(engine, TestExecutionResult.successful());
+    }
+
+    private TestExecutionResult run(Node node, EngineExecutionListener listener) {
+        PathInstance path = node.path;
+        if (path == null) {
+            return TestExecutionResult.failed(new AssertionFailedError(node.broken));
+        }
+        if (path.skip() != null) {
+            publish(listener, node, PathRecord.of(path, null, 0));
+            return TestExecutionResult.aborted(new TestAbortedException(path.skip()));
+        }
+        PathRunner.Result result;
+        try {
+            result = runner.run(path);
+        } catch (ProbeException e) {
+            publish(listener, node, PathRecord.of(path, null, 0));
+            return TestExecutionResult.failed(new AssertionFailedError(path.request().source()
+                    + " could not be asked to probe (" + e.kind() + "): " + e.getMessage()
+                    + ". Likely cause: lab: no route from the host to the pod network; cluster: the context may not "
+                    + "use pods/proxy, or the caller pod is not ready"));
+        }
+        publish(listener, node, PathRecord.of(path, result.observation(), result.runs()));
+        return result.passed() ? TestExecutionResult.successful()
+                : TestExecutionResult.failed(new AssertionFailedError(String.join("; ", result.problems())
+                        + ". Likely cause: " + path.hint()));
+    }
+
+    private static void publish(EngineExecutionListener listener, Node node, PathRecord record) {
+        try {
+            listener.reportingEntryPublished(node, ReportEntry.from(ReportListener.ENTRY_KEY,
+                    Json.MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(record)));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A case (container) or a path (test); {@code broken} explains a case that could not be expanded. */
+    static final class Node extends AbstractTestDescriptor {
+        private final Type type;
+        final PathInstance path;
+        final String broken;
+
+        Node(UniqueId id, String name, Type type, PathInstance path, String broken) {
+            super(id, name);
+            this.type = type;
+            this.path = path;
+            this.broken = broken;
+        }
+
+        @Override
+        public Type getType() {
+            return type;
+        }
+    }
+}

@@ -1,0 +1,207 @@
+package dev.netpaths.conformance.catalogue;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.netpaths.conformance.discovery.Topology;
+import dev.netpaths.conformance.probe.ErrorKind;
+import dev.netpaths.conformance.support.Fixture;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** The catalogue as data: names, selection, and expansion against a lab-shaped cluster. */
+class CatalogueTest {
+
+    static PathCase named(String name) {
+        return Catalogue.CASES.stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    static List<PathInstance> expand(String name, Environment env) {
+        return named(name).expand(env);
+    }
+
+    @Test
+    void casesHaveUniqueBehaviourNamesAndSayWhatTheyProve() {
+        Set<String> names = new HashSet<>();
+        for (PathCase c : Catalogue.CASES) {
+            assertTrue(names.add(c.name()), "duplicate case " + c.name());
+            assertTrue(c.name().matches("[a-z][A-Za-z0-9]+"), c.name());
+            assertFalse(c.proves().isBlank(), c.name());
+            assertFalse(c.skipsWhen().isBlank(), c.name());
+        }
+        assertEquals(Set.of("localhost", "pod-to-pod", "service", "dns", "udp", "nodeport", "loadbalancer",
+                        "networkpolicy", "cross-cluster", "ingress", "gateway", "istio"),
+                Catalogue.CASES.stream().map(PathCase::group).collect(Collectors.toSet()));
+    }
+
+    @Test
+    void entryCasesFollowTheRouteTablePerApi() {
+        Set<String> gateway = Catalogue.select(List.of("gateway")).stream().map(PathCase::name).collect(Collectors.toSet());
+        assertEquals(8, gateway.size());
+        assertTrue(gateway.contains("gatewayRefusesOtherDeniedWithoutReferenceGrant"));
+        assertEquals(4, Catalogue.select(List.of("ingress*")).size(), "Ingress cannot express header, split, other");
+        assertEquals(7, Catalogue.select(List.of("istio")).size());
+    }
+
+    @Test
+    void globsSelectByNameOrGroupAndCombine() {
+        assertEquals(List.of("sameNodePodToPodKeepsClientIp", "crossNodePodToPodKeepsClientIp",
+                        "crossNamespacePodToPodKeepsClientIp", "clusterIpSpreadsOverEndpointsAndKeepsClientIp",
+                        "nodePortLocalPolicyKeepsClientIpOnlyWhereEndpointsRun"),
+                Catalogue.select(List.of("*KeepsClientIp*")).stream().map(PathCase::name).toList());
+        assertEquals(6 + 2, Catalogue.select(List.of("dns", "udp")).size(), "6 dns cases and 2 udp cases");
+        assertTrue(Catalogue.select(List.of("noSuchCase")).isEmpty());
+        assertEquals(Catalogue.CASES, Catalogue.select(List.of()));
+    }
+
+    @Test
+    void everyCaseExpandsAgainstALabClusterAndSkipsOnlyWithAReason() {
+        Environment env = Fixture.environment(Fixture.topology());
+        for (PathCase c : Catalogue.CASES) {
+            List<PathInstance> paths = c.expand(env);
+            assertFalse(paths.isEmpty(), c.name());
+            for (PathInstance p : paths) {
+                assertTrue(p.skip() != null || p.request() != null && p.expect() != null, p.displayName());
+            }
+        }
+        assertEquals("Istio not installed (no Service istio-system/istio-ingressgateway)",
+                expand("istioRoutesV1PathToV1", env).get(0).skip());
+        assertTrue(expand("crossClusterCallerReachesPeerLoadBalancer", env).get(0).skip().startsWith("no second cluster"));
+        assertTrue(expand("podReachesItselfThroughItsService", env).get(0).skip().startsWith("no Service selects"));
+    }
+
+    @Test
+    void podToPodPicksCallersByNodeAndExpectsExactlyTheTargetPod() {
+        Environment env = Fixture.environment(Fixture.topology());
+        PathInstance same = expand("sameNodePodToPodKeepsClientIp", env).get(0);
+        PathInstance cross = expand("crossNodePodToPodKeepsClientIp", env).get(0);
+        Request.CallerHttp sameCall = (Request.CallerHttp) same.request();
+        Request.CallerHttp crossCall = (Request.CallerHttp) cross.request();
+        assertEquals("echo-7d9c6-p9k2m", same.expect().backend().pod());
+        assertEquals("netpaths-worker2", sameCall.caller().node());
+        assertEquals("http://10.244.2.3:8080/echo", sameCall.call().url());
+        assertFalse(crossCall.caller().node().equals("netpaths-worker2"));
+        assertEquals(Expect.ClientIp.PRESERVED, cross.expect().clientIp());
+    }
+
+    @Test
+    void singleNodeClustersSkipCrossNodeWithTheReason() {
+        Topology t = Fixture.topology();
+        Topology one = new Topology(t.cluster(), t.platform(), t.cni(), t.nodes().subList(1, 2), t.namespaces(),
+                t.pods().stream().filter(p -> "netpaths-worker".equals(p.node())).toList(), t.services(),
+                t.endpointSlices(), t.networkPolicies(), t.ingresses(), t.gatewayApi(), t.istio());
+        assertEquals("no caller-service pod on another node than any ready echo-service pod (1 node(s))",
+                expand("crossNodePodToPodKeepsClientIp", Fixture.environment(one)).get(0).skip());
+    }
+
+    @Test
+    void localPolicyNodePortExpectsNoAnswerWhereNoEndpointRuns() {
+        List<PathInstance> paths = expand("nodePortLocalPolicyKeepsClientIpOnlyWhereEndpointsRun",
+                Fixture.environment(Fixture.topology()));
+        Map<String, PathInstance> byNode = paths.stream().collect(Collectors.toMap(PathInstance::label, p -> p));
+        assertEquals(Set.of("netpaths-control-plane", "netpaths-worker", "netpaths-worker2"), byNode.keySet());
+        assertEquals(Expect.Outcome.FAILS, byNode.get("netpaths-control-plane").expect().outcome());
+        assertTrue(byNode.get("netpaths-control-plane").note().contains("no local endpoint"));
+        assertEquals("netpaths-worker", byNode.get("netpaths-worker").expect().backend().node());
+        assertEquals(30090, ((Request.HostHttp) byNode.get("netpaths-worker").request()).port());
+        assertEquals("NodePort 30090/TCP on node netpaths-worker (172.18.0.3) unreachable: is the port mapped / "
+                + "kube-proxy running?", byNode.get("netpaths-worker").hint());
+        assertTrue(byNode.get("netpaths-control-plane").hint().contains("answered without a local endpoint"));
+    }
+
+    @Test
+    void unroutableEntryPointsSkipWithTheHostReason() {
+        Environment mac = new Environment(Fixture.topology(), Optional.empty(),
+                (ip, port) -> Optional.of(ip + " is not routable from this host"), Environment.Settings.DEFAULT);
+        assertEquals("172.18.255.202 is not routable from this host", expand("gatewayRoutesV1PathToV1", mac).get(0).skip());
+        assertEquals("172.18.255.200 is not routable from this host",
+                expand("loadBalancerIpIsServedByEchoV1", mac).get(0).skip());
+    }
+
+    @Test
+    void gatewayAndIngressCasesTargetTheStatusAddressWithTheirHostname() {
+        Environment env = Fixture.environment(Fixture.topology());
+        Request.HostHttp split = (Request.HostHttp) expand("gatewaySplitsEightyTwenty", env).get(0).request();
+        assertEquals("172.18.255.202", split.ip());
+        assertEquals("gateway.netpaths.test", split.hostHeader());
+        assertEquals(500, split.tries());
+        PathInstance v1 = expand("ingressRoutesV1PathToV1", env).get(0);
+        assertTrue(v1.expect().forwardedFor(), "nginx adds X-Forwarded-For");
+        assertEquals("unknown.netpaths.test",
+                ((Request.HostHttp) expand("ingressAnswersUnknownHostWithNotFound", env).get(0).request()).hostHeader());
+    }
+
+    @Test
+    void crossClusterCasesExpectThePeersClusterName() {
+        Topology a = Fixture.topology();
+        Environment two = new Environment(a, Optional.of(Fixture.renamed(a, "peer-b")), (ip, port) -> Optional.empty(),
+                Environment.Settings.DEFAULT);
+        PathInstance lb = expand("crossClusterCallerReachesPeerLoadBalancer", two).get(0);
+        assertEquals("peer-b", lb.expect().backend().cluster());
+        assertEquals("http://172.18.255.200:80/echo", ((Request.CallerHttp) lb.request()).call().url());
+        PathInstance ingress = expand("crossClusterCallerReachesPeerIngress", two).get(0);
+        assertEquals(Map.of("Host", "ingress.netpaths.test"), ((Request.CallerHttp) ingress.request()).call().headers());
+    }
+
+    @Test
+    void truthTableOnFlannelExpectsTheBlockedPairReachableAndSaysWhy() {
+        Map<String, PathInstance> cells = truthTable(new Topology.Cni("flannel", false, "test"));
+        assertEquals(9, cells.size(), "3 callers × 3 targets");
+        PathInstance blocked = cell(cells, "netpaths-other/echo-restricted");
+        assertTrue(blocked.label().endsWith(" X"));
+        assertEquals(Expect.Outcome.ANSWERED, blocked.expect().outcome());
+        assertTrue(blocked.note().contains("flannel does not enforce NetworkPolicy"));
+        assertTrue(cell(cells, "netpaths-other/echo").label().endsWith(" ."));
+    }
+
+    @Test
+    void truthTableOnCalicoExpectsTheBlockedPairToTimeOut() {
+        Map<String, PathInstance> cells = truthTable(new Topology.Cni("calico", true, "test"));
+        PathInstance blocked = cell(cells, "netpaths-other/echo-restricted");
+        assertEquals(Expect.Outcome.FAILS, blocked.expect().outcome());
+        assertEquals(Set.of(ErrorKind.CONNECT_TIMEOUT, ErrorKind.READ_TIMEOUT), blocked.expect().errors());
+        assertEquals(Expect.Outcome.ANSWERED, cell(cells, "netpaths/echo").expect().outcome());
+        assertNull(blocked.skip());
+    }
+
+    @Test
+    void truthTableOnAnUnknownCniSkipsOnlyTheBlockedPairs() {
+        Map<String, PathInstance> cells = truthTable(new Topology.Cni("unknown", null, "no known CNI DaemonSet"));
+        assertTrue(cell(cells, "netpaths-other/echo-restricted").skip().contains("cannot say whether NetworkPolicy"));
+        assertNull(cell(cells, "netpaths-other/echo").skip());
+    }
+
+    @Test
+    void policiesAllowNetpathsCallersIntoOtherEchoButNotIntoRestricted() {
+        Topology t = Fixture.topology();
+        Topology.Pod caller = t.readyPods("netpaths", "caller-service").get(0);
+        Topology.Pod otherEcho = t.readyPods("netpaths-other", "echo-service").get(0);
+        Topology.Pod restricted = t.readyPods("netpaths-other", "echo-restricted").get(0);
+        Topology.Pod otherNamespaceSource = new Topology.Pod("default", "x", "n", "1.1.1.1", "h", Map.of(), true);
+        assertTrue(Reachability.allowed(t, caller, otherEcho, 8080, "http"));
+        assertFalse(Reachability.allowed(t, caller, restricted, 8080, "http"));
+        assertFalse(Reachability.allowed(t, otherNamespaceSource, otherEcho, 8080, "http"));
+        assertTrue(Reachability.allowed(t, caller, t.readyPods("netpaths", "echo-service").get(0), 8080, "http"),
+                "no policy selects netpaths pods");
+        Topology.Pod trusted = new Topology.Pod("netpaths", "t", "n", "1.1.1.2", "h",
+                Map.of("netpaths.dev/trusted", "true"), true);
+        assertTrue(Reachability.allowed(t, trusted, restricted, 8080, "http"));
+    }
+
+    private static Map<String, PathInstance> truthTable(Topology.Cni cni) {
+        return expand("networkPolicyTruthTable", Fixture.environment(Fixture.withCni(Fixture.topology(), cni)))
+                .stream().collect(Collectors.toMap(PathInstance::label, p -> p));
+    }
+
+    private static PathInstance cell(Map<String, PathInstance> cells, String target) {
+        return cells.values().stream().filter(p -> p.label().contains("caller-abcde") && p.label().contains("→ "
+                + target + " ")).findFirst().orElseThrow(() -> new AssertionError(target + " in " + cells.keySet()));
+    }
+}

@@ -1,0 +1,131 @@
+package dev.netpaths.conformance.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.netpaths.conformance.catalogue.Catalogue;
+import dev.netpaths.conformance.report.PathRecord;
+import dev.netpaths.conformance.report.Reports;
+import dev.netpaths.conformance.report.RunReport;
+import dev.netpaths.conformance.run.ConformanceEngine;
+import dev.netpaths.conformance.support.Fixture;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The CLI's contract: options, exit status 0 / 1 / 2, lab mode end to end, compare and check-report. */
+class MainTest {
+
+    final StringWriter out = new StringWriter();
+    final StringWriter err = new StringWriter();
+
+    int run(String... args) {
+        CommandLine cli = Main.commandLine();
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        return cli.execute(args);
+    }
+
+    @Test
+    void listPrintsTheWholeCatalogue() {
+        assertEquals(0, run("--list"));
+        Catalogue.CASES.forEach(c -> assertTrue(out.toString().contains(c.name()), c.name()));
+        assertTrue(out.toString().contains(Catalogue.CASES.size() + " cases"));
+    }
+
+    @Test
+    void usageErrorsExitWithTwo(@TempDir Path empty) {
+        assertEquals(2, run("--no-such-option"));
+        assertEquals(2, run("--case", "noSuchCase", "--list"));
+        assertTrue(err.toString().contains("no case matches [noSuchCase]"));
+        assertEquals(2, run("--lab-state", empty.toString(), "--kube-context", "kind-netpaths"));
+        assertEquals(2, run("--lab-state", empty.toString()));
+        assertTrue(err.toString().contains("no <cluster>/cluster.yaml under"));
+        assertEquals(2, run("check-report", empty.toString()));
+    }
+
+    @Test
+    void helpDocumentsTheExitStatus() {
+        assertEquals(0, run("-h"));
+        assertTrue(out.toString().contains("2   usage error"), out.toString());
+    }
+
+    @Test
+    void labModeRunsOnTheLabStateAndExitsZeroWhenEverythingSkipsWithAReason(@TempDir Path reports) throws Exception {
+        assertEquals(0, run("--lab-state", Fixture.LAB_STATE.toString(), "--case", "istio*", "--reports",
+                reports.toString()));
+        RunReport report = Reports.read(reports);
+        assertEquals("netpaths", report.run().cluster());
+        assertEquals("flannel", report.run().cni());
+        assertEquals(3, report.topology().nodes().size());
+        assertTrue(report.cases().stream().allMatch(c -> PathRecord.SKIPPED.equals(c.result())
+                && c.reason().startsWith("Istio not installed")));
+        assertTrue(Files.isRegularFile(reports.resolve("TEST-" + ConformanceEngine.ID + ".xml")));
+        assertTrue(out.toString().contains("istioRoutesV1PathToV1"), "the console matrix");
+    }
+
+    @Test
+    void anUnexpectedResultExitsWithOne(@TempDir Path state, @TempDir Path reports) throws Exception {
+        // The first caller (on the control plane) is moved to 127.0.0.1, where no caller-service listens on 8080
+        // (or something else answers): either way the path cannot be proved, which must fail the run.
+        Path cluster = Files.createDirectories(state.resolve("netpaths"));
+        Files.writeString(cluster.resolve("cluster.yaml"), Files.readString(Fixture.LAB_STATE.resolve(
+                "netpaths/cluster.yaml")).replace("podIP: 10.244.0.5", "podIP: 127.0.0.1"));
+        assertEquals(1, run("--lab-state", state.toString(), "--case", "unknownNameFailsWithDnsFailure", "--reports",
+                reports.toString()));
+        PathRecord only = Reports.read(reports).cases().get(0);
+        assertEquals(PathRecord.FAILED, only.result());
+        assertTrue(only.reason().contains("caller caller-abcde on netpaths-control-plane could not be asked to probe"),
+                only.reason());
+    }
+
+    @Test
+    void compareAndCheckReportWorkOnEarlierRuns(@TempDir Path runs) throws Exception {
+        Path flannel = runs.resolve("flannel");
+        Path calico = runs.resolve("calico");
+        assertEquals(0, run("--lab-state", Fixture.LAB_STATE.toString(), "--case", "istio*", "--reports",
+                flannel.toString()));
+        Reports.write(calico, Reports.read(flannel));
+        assertEquals(0, run("--compare", flannel.toString(), calico.toString(), "--reports", runs.resolve("cmp")
+                .toString()));
+        assertTrue(Files.readString(runs.resolve("cmp").resolve(Reports.COMPARE)).contains("\"label\":\"calico"));
+        assertEquals(0, run("check-report", flannel.toString()), out.toString());
+        assertTrue(out.toString().contains("report.html rendered every case in Chromium"));
+    }
+
+    @Test
+    void anUnreadableClusterExitsWithOneAndSaysWhy(@TempDir Path home) throws Exception {
+        Path kubeconfig = home.resolve("config");
+        Files.writeString(kubeconfig, "apiVersion: v1\nkind: Config\nclusters:\n- name: dead\n  cluster:\n"
+                + "    server: https://127.0.0.1:" + dev.netpaths.conformance.support.FakeServers.closedPort() + "\n"
+                + "contexts:\n- name: dead\n  context: {cluster: dead, user: u}\ncurrent-context: dead\n"
+                + "users:\n- name: u\n  user: {token: t}\n");
+        Map<String, String> properties = Map.of("kubeconfig", kubeconfig.toString(),
+                "kubernetes.request.retry.backoffLimit", "0");
+        Map<String, String> previous = new HashMap<>();
+        properties.forEach((k, v) -> previous.put(k, System.setProperty(k, v)));
+        try {
+            assertEquals(1, run("--kube-context", "dead", "--case", "istio*", "--reports", home.resolve("r").toString()));
+        } finally {
+            previous.forEach((k, v) -> {
+                if (v == null) {
+                    System.clearProperty(k);
+                } else {
+                    System.setProperty(k, v);
+                }
+            });
+        }
+        assertTrue(err.toString().startsWith("netpaths-conformance: "), err.toString());
+    }
+
+    @Test
+    void compareNeedsAtLeastTwoRuns(@TempDir Path one) {
+        assertEquals(2, run("--compare", one.toString()));
+    }
+}
