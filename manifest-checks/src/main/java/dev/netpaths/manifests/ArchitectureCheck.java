@@ -21,7 +21,7 @@ public final class ArchitectureCheck {
 
     static final List<String> OBJECTS = List.of("Namespace netpaths", "Namespace netpaths-other",
             "Deployment netpaths/echo", "Deployment netpaths/echo-v2", "DaemonSet netpaths/caller",
-            "Deployment netpaths/sidecar-demo", "Service netpaths/echo", "Service netpaths/echo-v2",
+            "Deployment netpaths/sidecar-demo", "Service netpaths/caller", "Service netpaths/echo", "Service netpaths/echo-v2",
             "Service netpaths/echo-headless", "Service netpaths/echo-nodeport", "Service netpaths/echo-local",
             "Service netpaths/echo-lb", "Service netpaths/echo-other", "Service netpaths/sidecar-demo",
             "Deployment netpaths-other/echo", "Service netpaths-other/echo", "Deployment netpaths-other/echo-restricted",
@@ -42,6 +42,7 @@ public final class ArchitectureCheck {
             "Service netpaths/echo-lb", "LoadBalancer(Cluster) v1 http 80/TCP→http",
             "Service netpaths/echo-other", "ExternalName(echo.netpaths-other.svc.cluster.local)",
             "Service netpaths/sidecar-demo", "ClusterIP v1 http 8080/TCP→http",
+            "Service netpaths/caller", "ClusterIP v1 http 8080/TCP→http",
             "Service netpaths-other/echo", "ClusterIP v1 http 8080/TCP→http udp 5005/UDP→udp");
 
     /** Each routing object → its routes, "match → backends", exactly the column of the entry-point table. */

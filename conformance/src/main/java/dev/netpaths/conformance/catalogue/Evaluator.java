@@ -85,6 +85,10 @@ public final class Evaluator {
                         .flatMap(Optional::stream)
                         .findFirst().ifPresent(problems::add);
             }
+            case HAIRPIN -> {
+                allAnswered(o, problems);
+                hairpinProblems(e, o, problems);
+            }
             case REACHABLE -> allAnswered(o, problems);
             case ANSWERED -> {
                 allAnswered(o, problems);
@@ -121,6 +125,18 @@ public final class Evaluator {
                     .ifPresent(a -> problems.add("no X-Forwarded-For reached " + a.served().pod()
                             + ": the hop did not add it"));
         }
+    }
+
+    private static void hairpinProblems(Expect e, Observation o, List<String> problems) {
+        List<Attempt> self = o.attempts().stream().filter(a -> a.ok() && e.backend().matches(a.served())).toList();
+        if (self.isEmpty()) {
+            problems.add("no try was served by " + e.backend() + " itself over " + o.attempts().size()
+                    + " tries (served by " + o.backends().keySet() + ")");
+        }
+        self.stream().filter(a -> classify(a.clientIpSeen(), a.sourceIp()) != ClientIpClass.REWRITTEN).findFirst()
+                .ifPresent(a -> problems.add("the pod saw its own hairpin traffic from " + a.clientIpSeen()
+                        + ": kube-proxy must masquerade traffic whose source is the chosen endpoint, or the reply"
+                        + " never returns through the Service"));
     }
 
     private static void allAnswered(Observation o, List<String> problems) {

@@ -37,7 +37,12 @@ public record Expect(Outcome outcome, Backend backend, ClientIp clientIp, int mi
         /** the name resolves to exactly {@code addresses} */
         RESOLVES,
         /** the sidecar-demo roundtrip: app and sidecar in one pod, the sidecar saw 127.0.0.1 */
-        LOCALHOST_ROUNDTRIP
+        LOCALHOST_ROUNDTRIP,
+        /**
+         * every try answered; at least one by {@code backend}, the source pod itself, which saw a rewritten client
+         * address (kube-proxy masquerades traffic whose source is the endpoint it is sent to)
+         */
+        HAIRPIN
     }
 
     public enum ClientIp {
@@ -86,6 +91,10 @@ public record Expect(Outcome outcome, Backend backend, ClientIp clientIp, int mi
                 List.of());
     }
 
+    public static Expect hairpin(Backend self) {
+        return new Expect(Outcome.HAIRPIN, self, ClientIp.REWRITTEN, 0, Map.of(), 0, false, null, Set.of(), List.of());
+    }
+
     public Expect clientIp(ClientIp expected) {
         return new Expect(outcome, backend, expected, minDistinct, split, tolerance, forwardedFor, status, errors,
                 addresses);
@@ -124,6 +133,7 @@ public record Expect(Outcome outcome, Backend backend, ClientIp clientIp, int mi
             case SPLIT -> "split " + new java.util.TreeMap<>(split) + " ±" + tolerance + " points";
             case RESOLVES -> "resolves to " + addresses;
             case LOCALHOST_ROUNDTRIP -> "app and sidecar in one pod, sidecar sees 127.0.0.1";
+            case HAIRPIN -> "served by " + backend + " itself at least once, client IP rewritten";
         });
         if (clientIp != ClientIp.ANY) {
             text.append(", client IP ").append(clientIp.name().toLowerCase());

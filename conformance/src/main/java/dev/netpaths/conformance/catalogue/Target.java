@@ -224,8 +224,14 @@ public sealed interface Target {
         }
     }
 
-    /** A pod reaching itself through a Service it backs: only callers take commands, so a Service must select them. */
+    /**
+     * A pod reaching itself through a Service it backs: only callers take commands, so the Service is one that
+     * selects the callers ({@code caller}), and the caller's own {@code /whoami} says who served. With one caller
+     * per node, {@link #TRIES} new connections miss the source pod with probability (1 - 1/nodes)^TRIES.
+     */
     record Hairpin() implements Target {
+        static final int TRIES = 30;
+
         public List<PathInstance> expand(PathCase c, Environment env) {
             for (Topology.Pod caller : env.callers(env.cluster())) {
                 Optional<Topology.Service> own = env.cluster().services().stream()
@@ -234,16 +240,15 @@ public sealed interface Target {
                                 && Reachability.matches(s.selector(), caller.labels()))
                         .findFirst();
                 if (own.isPresent() && !own.get().ports().isEmpty()) {
-                    String url = "http://" + own.get().clusterIp() + ":" + own.get().ports().get(0).port()
-                            + "/resolve?name=echo";
-                    return List.of(new PathInstance(c, caller.name() + " → Service " + own.get().name(),
+                    String url = "http://" + own.get().clusterIp() + ":" + own.get().ports().get(0).port() + "/whoami";
+                    Backend self = new Backend("caller-service", caller.namespace(), null, null, caller.name(), null);
+                    return List.of(new PathInstance(c, caller.name() + " → Service " + own.get().name() + " → itself",
                             "node:" + caller.node(), "service:" + own.get().name(),
-                            new Request.CallerHttp(caller, new CallRequest(url, env.settings().spreadTries(),
-                                    env.settings().timeoutMs(), Map.of())), Expect.reachable(),
-                            "hairpin NAT: kube-proxy must masquerade a pod's traffic to itself via its Service "
-                                    + "(kubelet --hairpin-mode / CNI hairpin)",
-                            "caller-service does not report its identity: the tries cover the pod itself with "
-                                    + "high probability, not certainty", null));
+                            new Request.CallerHttp(caller, new CallRequest(url, TRIES, env.settings().timeoutMs(),
+                                    Map.of())), Expect.hairpin(self),
+                            "hairpin: the bridge must send the packet back out the port it came in on (CNI"
+                                    + " hairpinMode) and kube-proxy must masquerade it",
+                            null, null));
                 }
             }
             return List.of(PathInstance.skipped(c, "no Service selects the caller pods (app.kubernetes.io/name="

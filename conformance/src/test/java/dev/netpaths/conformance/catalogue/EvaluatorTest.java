@@ -139,4 +139,35 @@ class EvaluatorTest {
                 "\"sidecar\":{\"pod\":\"sd-1\",", "\"sidecar\":{")).orElseThrow()
                 .startsWith("app and sidecar report different pods"));
     }
+
+    static Attempt callerServed(String pod, String source, String seen) {
+        return new Attempt(true, 200, 1.0, new Served("caller-service", "v1", pod, "netpaths", "n1", source,
+                "netpaths"), source, seen, null, null, null, null);
+    }
+
+    static final Expect HAIRPIN = Expect.hairpin(new Backend("caller-service", "netpaths", null, null, "caller-a", null));
+
+    @Test
+    void hairpinPassesWhenThePodServedItselfAndSawTheNodeAddress() {
+        assertEquals(List.of(), Evaluator.problems(HAIRPIN, Observation.of(List.of(
+                callerServed("caller-b", "10.244.1.4", "10.244.1.4"),
+                callerServed("caller-a", "10.244.1.4", "10.244.1.1")))));
+    }
+
+    @Test
+    void hairpinFailsWhenNoTryReachedThePodItself() {
+        List<String> problems = Evaluator.problems(HAIRPIN, Observation.of(List.of(
+                callerServed("caller-b", "10.244.1.4", "10.244.1.4"),
+                callerServed("caller-c", "10.244.1.4", "10.244.1.4"))));
+        assertEquals(1, problems.size());
+        assertTrue(problems.get(0).startsWith("no try was served by caller-service [pod=caller-a"), problems.get(0));
+    }
+
+    @Test
+    void hairpinFailsWhenThePodSawItsOwnAddress() {
+        List<String> problems = Evaluator.problems(HAIRPIN, Observation.of(List.of(
+                callerServed("caller-a", "10.244.1.4", "10.244.1.4"))));
+        assertEquals(1, problems.size());
+        assertTrue(problems.get(0).contains("must masquerade"), problems.get(0));
+    }
 }
