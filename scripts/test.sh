@@ -5,19 +5,20 @@
 #      (the harness's own tests include the headless-browser check of a generated HTML report)
 #   3. the scripts: shellcheck and the bats suite (cluster configs, MetalLB ranges, PLAN=1 for every
 #      CLUSTER x CNI combination)
-#   4. the lab: a real cluster data plane in network namespaces for each CNI in LAB_TEST_CNIS, the full
-#      conformance catalogue against it, and the browser check of the report it wrote
+#   4. the lab: a real cluster data plane in network namespaces for each run in LAB_TEST_RUNS (CNI and
+#      number of clusters; two clusters add the cross-cluster cases), the full conformance catalogue
+#      against it, and the browser check of the report it wrote
 # It ends with one line counting every test and case: "netpaths: N passed, N failed, N skipped".
 #
 # Settings:
-#   LAB_TEST_CNIS="flannel calico weave"   CNIs the lab runs with (empty: no lab run)
+#   LAB_TEST_RUNS="flannel:1 calico:2 weave:1"   lab runs as CNI:clusters (empty: no lab run)
 #   NETPATHS_TEST_SKIP_DEPS=1              do not check or install Debian packages
 #   MVN="mvn -B -ntp"                      the Maven command
 set -o errexit -o nounset -o pipefail
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 MVN="${MVN:-mvn -B -ntp}"
-LAB_TEST_CNIS="${LAB_TEST_CNIS-flannel calico weave}"
+LAB_TEST_RUNS="${LAB_TEST_RUNS-flannel:1 calico:2 weave:1}"
 REPORTS="${REPO_ROOT}/reports"
 
 passed=0
@@ -63,10 +64,12 @@ count_junit_xml_all() {
 }
 
 run_lab() {
-  local cni
-  for cni in ${LAB_TEST_CNIS}; do
-    step "Lab (${cni}): bring up, run the conformance catalogue, tear down"
-    LAB_CNI="${cni}" LAB_REPORTS="${REPORTS}/lab-${cni}" scripts/lab/lab.sh run
+  local run cni clusters
+  for run in ${LAB_TEST_RUNS}; do
+    cni="${run%%:*}"
+    clusters="${run##*:}"
+    step "Lab (${cni}, ${clusters} cluster(s)): bring up, run the conformance catalogue, tear down"
+    LAB_CNI="${cni}" LAB_CLUSTERS="${clusters}" scripts/lab/lab.sh run
     step "Lab (${cni}): the HTML report in a real headless browser"
     java -jar conformance/target/netpaths-conformance.jar check-report "${REPORTS}/lab-${cni}"
   done
@@ -85,7 +88,7 @@ main() {
   ${MVN} install
   step "Scripts: shellcheck and bats"
   scripts/test/run.sh | tee "${REPORTS}/bats.tap"
-  if [[ -n "${LAB_TEST_CNIS}" ]]; then
+  if [[ -n "${LAB_TEST_RUNS}" ]]; then
     run_lab
   fi
 }

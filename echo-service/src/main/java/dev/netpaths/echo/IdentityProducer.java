@@ -1,0 +1,17 @@
+package dev.netpaths.echo;
+
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/** Resolves the {@link Identity} once at startup; the environment of a running pod does not change. */
+class IdentityProducer {
+
+    @Produces
+    @Singleton
+    Identity identity(@ConfigProperty(name = "quarkus.application.name") String applicationName) {
+        return Identity.fromEnvironment(System.getenv(), applicationName, LocalHost::hostname,
+                LocalHost::firstNonLoopbackIpv4);
+    }
+}

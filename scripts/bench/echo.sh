@@ -1,0 +1,357 @@
+#!/usr/bin/env bash
+# Benchmarks echo-service against nginx and prints the figures docs/benchmarks.md records (not a test: it
+# never fails on a figure). Builds nothing: run `make build` first.
+#   1. Throughput: echo-service, then nginx (`return 200` of a JSON as large as the echo's), each started
+#      alone on core BENCH_SERVER_CPU and driven by wrk on core BENCH_CLIENT_CPU (a warm-up run, then the
+#      measured run), for BENCH_ROUNDS rounds. Other work on the machine only ever slows a run down, so the
+#      best round of each server is compared.
+#   2. For echo-service, caller-service and sidecar-demo (app + sidecar): time from process start until
+#      /q/health/ready answers 200 (polled every 20 ms), and idle RSS a few seconds after ready.
+# Every JVM runs with the options pods run with (JAVA_TOOL_OPTIONS from k8s/base/jvm.env), on loopback only,
+# on random free ports.
+#
+# Usage: scripts/bench/echo.sh [-h|--help]
+#
+# Settings:
+#   BENCH_ROUNDS=${BENCH_ROUNDS:-3}                throughput rounds (each: echo-service, then nginx)
+#   BENCH_DURATION=${BENCH_DURATION:-15s}          measured wrk run per server and round
+#   BENCH_WARMUP=${BENCH_WARMUP:-10s}              wrk warm-up run before it (JIT, caches), not reported
+#   BENCH_CONNECTIONS=${BENCH_CONNECTIONS:-50}     concurrent keep-alive connections
+#   BENCH_THREADS=${BENCH_THREADS:-1}              wrk threads
+#   BENCH_PATH=${BENCH_PATH:-/echo}                echo-service path under load
+#   BENCH_SERVER_CPU=${BENCH_SERVER_CPU:-0}        the one core every server gets (taskset -c)
+#   BENCH_CLIENT_CPU=${BENCH_CLIENT_CPU:-1}        the core wrk gets
+#   BENCH_STARTUP_RUNS=${BENCH_STARTUP_RUNS:-3}    startups per service; the median is reported
+#   BENCH_IDLE_SECONDS=${BENCH_IDLE_SECONDS:-3}    wait after ready before reading VmRSS
+#   BENCH_READY_TIMEOUT=${BENCH_READY_TIMEOUT:-30} seconds a service gets to become ready
+#   JVM_ENV_FILE=${JVM_ENV_FILE:-k8s/base/jvm.env} the JVM options (JAVA_TOOL_OPTIONS=...), relative to the repo
+set -o errexit -o nounset -o pipefail
+
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+BENCH_ROUNDS="${BENCH_ROUNDS:-3}"
+BENCH_DURATION="${BENCH_DURATION:-15s}"
+BENCH_WARMUP="${BENCH_WARMUP:-10s}"
+BENCH_CONNECTIONS="${BENCH_CONNECTIONS:-50}"
+BENCH_THREADS="${BENCH_THREADS:-1}"
+BENCH_PATH="${BENCH_PATH:-/echo}"
+BENCH_SERVER_CPU="${BENCH_SERVER_CPU:-0}"
+BENCH_CLIENT_CPU="${BENCH_CLIENT_CPU:-1}"
+BENCH_STARTUP_RUNS="${BENCH_STARTUP_RUNS:-3}"
+BENCH_IDLE_SECONDS="${BENCH_IDLE_SECONDS:-3}"
+BENCH_READY_TIMEOUT="${BENCH_READY_TIMEOUT:-30}"
+JVM_ENV_FILE="${JVM_ENV_FILE:-k8s/base/jvm.env}"
+
+ECHO_JAR="${REPO_ROOT}/echo-service/target/quarkus-app/quarkus-run.jar"
+CALLER_JAR="${REPO_ROOT}/caller-service/target/quarkus-app/quarkus-run.jar"
+SIDECAR_JAR="${REPO_ROOT}/sidecar-demo/target/quarkus-app/quarkus-run.jar"
+
+WORK_DIR=""
+STARTED_PIDS=()   # every process this script started and has not stopped yet: the only ones it kills
+LAST_PID=""       # set by start_jvm, start_nginx and measure_start
+LAST_PORT=""
+LAST_READY_MS=""
+LAST_RSS_MB=""
+ECHO_ROUNDS=()    # "req/s p50 p99" per throughput round
+NGINX_ROUNDS=()
+
+# the comment block at the top of this file
+usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "${BASH_SOURCE[0]}"; }
+
+log() { printf '==> %s\n' "$*" >&2; }
+
+die() {
+  echo "bench: $*" >&2
+  exit 1
+}
+
+check_settings() {
+  local name
+  for name in BENCH_ROUNDS BENCH_CONNECTIONS BENCH_THREADS BENCH_SERVER_CPU BENCH_CLIENT_CPU BENCH_STARTUP_RUNS \
+    BENCH_IDLE_SECONDS BENCH_READY_TIMEOUT; do
+    [[ "${!name}" =~ ^[0-9]+$ ]] || die "${name} must be a whole number, got '${!name}'"
+  done
+  for name in BENCH_DURATION BENCH_WARMUP; do
+    [[ "${!name}" =~ ^[0-9]+[smh]?$ ]] || die "${name} must be a wrk duration like 20s, got '${!name}'"
+  done
+  [[ "${BENCH_PATH}" == /* ]] || die "BENCH_PATH must start with /, got '${BENCH_PATH}'"
+  (( BENCH_ROUNDS >= 1 && BENCH_STARTUP_RUNS >= 1 )) || die "BENCH_ROUNDS and BENCH_STARTUP_RUNS must be >= 1"
+  [[ "${BENCH_SERVER_CPU}" != "${BENCH_CLIENT_CPU}" ]] || die "server and client need different cores"
+  (( BENCH_SERVER_CPU < $(nproc) && BENCH_CLIENT_CPU < $(nproc) )) || die "this machine has $(nproc) cores"
+}
+
+require_tools() {
+  local tool
+  for tool in java wrk nginx taskset curl; do
+    command -v "${tool}" >/dev/null || die "${tool} is missing: run 'make deps'"
+  done
+  [[ -f "${ECHO_JAR}" ]] || die "${ECHO_JAR} is missing: run 'make build'"
+  [[ -f "${REPO_ROOT}/${JVM_ENV_FILE}" ]] || die "${JVM_ENV_FILE} is missing"
+}
+
+cleanup() {
+  local pid
+  for pid in "${STARTED_PIDS[@]}"; do
+    stop_process "${pid}"
+  done
+  [[ -z "${WORK_DIR}" ]] || rm -rf "${WORK_DIR}"
+}
+
+# stop_process PID: TERM, KILL after 10 s, reap; only for PIDs in STARTED_PIDS
+stop_process() {
+  local pid="$1" waited=0 kept=() started
+  for started in "${STARTED_PIDS[@]}"; do
+    [[ "${started}" == "${pid}" ]] || kept+=("${started}")
+  done
+  STARTED_PIDS=("${kept[@]}")
+  kill -TERM "${pid}" 2>/dev/null || return 0
+  while kill -0 "${pid}" 2>/dev/null && (( waited < 100 )); do
+    sleep 0.1
+    waited=$((waited + 1))
+  done
+  kill -KILL "${pid}" 2>/dev/null || true
+  wait "${pid}" 2>/dev/null || true
+}
+
+# The JVM options pods run with: the value of JAVA_TOOL_OPTIONS in the env file (a kustomize env file,
+# NAME=value, not shell).
+jvm_options() {
+  sed -n 's/^JAVA_TOOL_OPTIONS=//p' "${REPO_ROOT}/${JVM_ENV_FILE}"
+}
+
+free_port() {
+  local port _
+  for _ in {1..100}; do
+    port=$((20000 + RANDOM % 40000))
+    # Nothing answers a connect on a free port (bash's /dev/tcp; the subshell closes the socket).
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/${port}") 2>/dev/null; then
+      echo "${port}"
+      return 0
+    fi
+  done
+  die "no free port found"
+}
+
+now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+
+# start_jvm NAME JAR PORT [NAME=VALUE...]: starts the jar on core BENCH_SERVER_CPU; its PID in LAST_PID.
+# Quarkus binds loopback only; the shutdown delay is off so that every stop is quick.
+start_jvm() {
+  local name="$1" jar="$2" port="$3"
+  shift 3
+  env JAVA_TOOL_OPTIONS="$(jvm_options)" QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_HTTP_PORT="${port}" \
+    QUARKUS_SHUTDOWN_DELAY=0s "$@" \
+    taskset -c "${BENCH_SERVER_CPU}" java -jar "${jar}" >"${WORK_DIR}/${name}.log" 2>&1 &
+  LAST_PID="$!"
+  STARTED_PIDS+=("${LAST_PID}")
+}
+
+# wait_ready PORT PID NAME: polls /q/health/ready every 20 ms until 200, bounded by BENCH_READY_TIMEOUT
+wait_ready() {
+  local port="$1" pid="$2" name="$3" deadline
+  deadline=$(( $(now_ms) + BENCH_READY_TIMEOUT * 1000 ))
+  until [[ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "http://127.0.0.1:${port}/q/health/ready")" == 200 ]]; do
+    kill -0 "${pid}" 2>/dev/null || die "${name} exited; its log: $(tail -5 "${WORK_DIR}/${name}.log")"
+    (( $(now_ms) < deadline )) || die "${name} not ready after ${BENCH_READY_TIMEOUT} s; log in ${WORK_DIR}"
+    sleep 0.02
+  done
+}
+
+rss_mb() {
+  awk '/^VmRSS:/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"
+}
+
+# start_nginx PORT BODY_FILE: nginx with its own config in WORK_DIR, one worker, on core BENCH_SERVER_CPU;
+# the master's PID in LAST_PID
+start_nginx() {
+  local port="$1" body_file="$2" dir="${WORK_DIR}/nginx" module temp_paths=""
+  mkdir -p "${dir}"
+  for module in proxy fastcgi uwsgi scgi; do
+    if ! nginx -V 2>&1 | grep -q -- "--without-http_${module}_module"; then
+      temp_paths+="${module}_temp_path ${dir}/${module}; "
+    fi
+  done
+  cat >"${dir}/nginx.conf" <<EOF
+daemon off;
+worker_processes 1;
+pid ${dir}/nginx.pid;
+error_log ${dir}/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path ${dir}/client_body;
+  ${temp_paths}
+  server {
+    listen 127.0.0.1:${port};
+    location / {
+      default_type application/json;
+      return 200 '$(cat "${body_file}")';
+    }
+  }
+}
+EOF
+  taskset -c "${BENCH_SERVER_CPU}" nginx -p "${dir}" -c "${dir}/nginx.conf" >"${WORK_DIR}/nginx.log" 2>&1 &
+  LAST_PID="$!"
+  STARTED_PIDS+=("${LAST_PID}")
+}
+
+wait_http() {
+  local url="$1" deadline
+  deadline=$(( $(now_ms) + BENCH_READY_TIMEOUT * 1000 ))
+  until curl -s -o /dev/null --max-time 1 "${url}"; do
+    (( $(now_ms) < deadline )) || die "${url} does not answer"
+    sleep 0.05
+  done
+}
+
+# drive URL: warm-up, then the measured run; prints "req/s p50 p99" (latencies as wrk prints them)
+drive() {
+  local url="$1" out
+  taskset -c "${BENCH_CLIENT_CPU}" wrk -t"${BENCH_THREADS}" -c"${BENCH_CONNECTIONS}" -d"${BENCH_WARMUP}" \
+    "${url}" >/dev/null
+  out="$(taskset -c "${BENCH_CLIENT_CPU}" wrk -t"${BENCH_THREADS}" -c"${BENCH_CONNECTIONS}" \
+    -d"${BENCH_DURATION}" --latency "${url}")"
+  grep -q 'Non-2xx\|Socket errors' <<<"${out}" && log "wrk reported errors against ${url}:"$'\n'"${out}"
+  awk '/^Requests\/sec:/ { rps = $2 } /^ +50%/ { p50 = $2 } /^ +99%/ { p99 = $2 }
+       END { printf "%.0f %s %s\n", rps, p50, p99 }' <<<"${out}"
+}
+
+# one_round ROUND: echo-service, then nginx, each started, warmed up, measured and stopped; appends
+# "req/s p50 p99" to ECHO_ROUNDS and NGINX_ROUNDS
+one_round() {
+  local round="$1" port
+  port="$(free_port)"
+  log "round ${round}/${BENCH_ROUNDS}: echo-service on core ${BENCH_SERVER_CPU}, wrk on core ${BENCH_CLIENT_CPU}"
+  start_jvm "echo-throughput-${round}" "${ECHO_JAR}" "${port}" NETPATHS_ECHO_UDP_PORT=0
+  wait_ready "${port}" "${LAST_PID}" "echo-throughput-${round}"
+  # nginx answers with a body as large as the echo's answer to wrk (wrk sends only a Host header).
+  curl -s -H 'User-Agent:' -H 'Accept:' "http://127.0.0.1:${port}${BENCH_PATH}" >"${WORK_DIR}/body.json"
+  ECHO_ROUNDS+=("$(drive "http://127.0.0.1:${port}${BENCH_PATH}")")
+  stop_process "${LAST_PID}"
+
+  port="$(free_port)"
+  log "round ${round}/${BENCH_ROUNDS}: nginx ($(wc -c <"${WORK_DIR}/body.json") byte JSON) on core ${BENCH_SERVER_CPU}"
+  start_nginx "${port}" "${WORK_DIR}/body.json"
+  wait_http "http://127.0.0.1:${port}/"
+  NGINX_ROUNDS+=("$(drive "http://127.0.0.1:${port}${BENCH_PATH}")")
+  stop_process "${LAST_PID}"
+}
+
+# row NAME "REQS P50 P99": one line of the throughput table
+row() {
+  local rps p50 p99
+  read -r rps p50 p99 <<<"$2"
+  printf '%-22s %10s %10s %10s\n' "$1" "${rps}" "${p50}" "${p99}"
+}
+
+# best: the "req/s p50 p99" line with the most req/s
+best() { sort -n -r | head -1; }
+
+throughput() {
+  local round echo_best nginx_best
+  ECHO_ROUNDS=()
+  NGINX_ROUNDS=()
+  log "throughput: ${BENCH_ROUNDS} rounds of ${BENCH_WARMUP} warm-up + ${BENCH_DURATION} measured," \
+    "${BENCH_CONNECTIONS} connections, ${BENCH_THREADS} wrk thread(s), GET ${BENCH_PATH}"
+  for round in $(seq 1 "${BENCH_ROUNDS}"); do
+    one_round "${round}"
+  done
+  printf '\n%-22s %10s %10s %10s\n' "server" "req/s" "p50" "p99"
+  for round in $(seq 1 "${BENCH_ROUNDS}"); do
+    row "echo-service round ${round}" "${ECHO_ROUNDS[round - 1]}"
+    row "nginx round ${round}" "${NGINX_ROUNDS[round - 1]}"
+  done
+  echo_best="$(printf '%s\n' "${ECHO_ROUNDS[@]}" | best)"
+  nginx_best="$(printf '%s\n' "${NGINX_ROUNDS[@]}" | best)"
+  row "echo-service best" "${echo_best}"
+  row "nginx best" "${nginx_best}"
+  awk -v e="${echo_best%% *}" -v n="${nginx_best%% *}" \
+    'BEGIN { printf "echo/nginx req/s ratio (best rounds): %.2f (target >= 0.70)\n\n", e / n }'
+}
+
+# measure_start NAME JAR [NAME=VALUE...]: one startup; sets LAST_READY_MS and LAST_RSS_MB and leaves the
+# process running (LAST_PID, LAST_PORT) for the caller to use and stop
+measure_start() {
+  local name="$1" jar="$2" start
+  shift 2
+  LAST_PORT="$(free_port)"
+  start="$(now_ms)"
+  start_jvm "${name}" "${jar}" "${LAST_PORT}" "$@"
+  wait_ready "${LAST_PORT}" "${LAST_PID}" "${name}"
+  LAST_READY_MS=$(( $(now_ms) - start ))
+  sleep "${BENCH_IDLE_SECONDS}"
+  LAST_RSS_MB="$(rss_mb "${LAST_PID}")"
+}
+
+median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+
+# report_line NAME "READY_MS..." "RSS_MB...": the medians, then every run
+report_line() {
+  local name="$1" ready="$2" rss="$3"
+  printf '%-24s %12s %12s   (runs: ready %s ms; rss %s MB)\n' "${name}" \
+    "$(tr ' ' '\n' <<<"${ready}" | median)" "$(tr ' ' '\n' <<<"${rss}" | median)" "${ready}" "${rss}"
+}
+
+startup_and_memory() {
+  local run ready rss sidecar_port
+  log "startup to ready and idle RSS, ${BENCH_STARTUP_RUNS} runs each, JAVA_TOOL_OPTIONS=$(jvm_options)"
+  printf '%-24s %12s %12s\n' "service" "ready (ms)" "RSS (MB)"
+
+  ready="" rss=""
+  for run in $(seq 1 "${BENCH_STARTUP_RUNS}"); do
+    measure_start "echo-service-${run}" "${ECHO_JAR}" NETPATHS_ECHO_UDP_PORT=0
+    ready+="${LAST_READY_MS} " rss+="${LAST_RSS_MB} "
+    stop_process "${LAST_PID}"
+  done
+  report_line echo-service "${ready% }" "${rss% }"
+
+  if [[ -f "${CALLER_JAR}" ]]; then
+    ready="" rss=""
+    for run in $(seq 1 "${BENCH_STARTUP_RUNS}"); do
+      measure_start "caller-service-${run}" "${CALLER_JAR}"
+      ready+="${LAST_READY_MS} " rss+="${LAST_RSS_MB} "
+      stop_process "${LAST_PID}"
+    done
+    report_line caller-service "${ready% }" "${rss% }"
+  else
+    printf '%-24s skipped: %s is missing (make build)\n' caller-service "${CALLER_JAR#"${REPO_ROOT}"/}"
+  fi
+
+  if [[ -f "${SIDECAR_JAR}" ]]; then
+    # The sidecar alone, then the app next to it: the app is ready only once its sidecar answers.
+    local sidecar_ready="" sidecar_rss="" app_ready="" app_rss="" sidecar_pid
+    for run in $(seq 1 "${BENCH_STARTUP_RUNS}"); do
+      measure_start "sidecar-${run}" "${SIDECAR_JAR}" NETPATHS_SIDECAR_ROLE=sidecar
+      sidecar_ready+="${LAST_READY_MS} " sidecar_rss+="${LAST_RSS_MB} "
+      sidecar_pid="${LAST_PID}" sidecar_port="${LAST_PORT}"
+      measure_start "sidecar-app-${run}" "${SIDECAR_JAR}" NETPATHS_SIDECAR_ROLE=app \
+        NETPATHS_SIDECAR_URL="http://localhost:${sidecar_port}"
+      app_ready+="${LAST_READY_MS} " app_rss+="${LAST_RSS_MB} "
+      stop_process "${LAST_PID}"
+      stop_process "${sidecar_pid}"
+    done
+    report_line "sidecar-demo (sidecar)" "${sidecar_ready% }" "${sidecar_rss% }"
+    report_line "sidecar-demo (app)" "${app_ready% }" "${app_rss% }"
+  else
+    printf '%-24s skipped: %s is missing (make build)\n' sidecar-demo "${SIDECAR_JAR#"${REPO_ROOT}"/}"
+  fi
+  echo "targets: ready <= 1500 ms, RSS <= 128 MB"
+}
+
+main() {
+  case "${1:-}" in
+    -h|--help) usage; exit 0 ;;
+    "") ;;
+    *) echo "bench: unknown argument '$1'" >&2; usage >&2; exit 2 ;;
+  esac
+  check_settings
+  require_tools
+  WORK_DIR="$(mktemp -d -t netpaths-bench.XXXXXX)"
+  trap cleanup EXIT
+  echo "machine: $(nproc) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)," \
+    "$(awk '/^MemTotal:/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)," \
+    "$(java -version 2>&1 | head -1); load average $(cut -d' ' -f1-3 /proc/loadavg) (other work skews figures)"
+  throughput
+  startup_and_memory
+}
+
+main "$@"

@@ -1,2 +1,0 @@
-package dev.netpaths.sidecar;
-class Placeholder {}
