@@ -14,8 +14,9 @@ import java.util.TreeSet;
 /**
  * The committed copies of the Quarkus-generated objects (k8s/base/workloads/&lt;module&gt;/generated.yml) equal
  * the build output (&lt;module&gt;/target/kubernetes/kubernetes.yml). Both are compared as YAML trees: the
- * committed copy has a header comment, and the extension does not keep the order of labels stable
- * between builds.
+ * committed copy has a header comment, and the extension keeps neither the order of labels nor the order of
+ * named list items (ports, env, containers: it builds them from maps) stable between builds, so lists whose
+ * items all carry a {@code name} are compared item by name.
  */
 public final class GeneratedManifests {
 
@@ -76,6 +77,19 @@ public final class GeneratedManifests {
             }
             return null;
         }
+        if (committed.isArray() && built.isArray() && allNamed(committed) && allNamed(built)) {
+            Set<String> names = new TreeSet<>();
+            committed.forEach(item -> names.add(item.get("name").asText()));
+            built.forEach(item -> names.add(item.get("name").asText()));
+            for (String name : names) {
+                String difference = firstDifference(named(committed, name), named(built, name),
+                        path + "[name=" + name + "]");
+                if (difference != null) {
+                    return difference;
+                }
+            }
+            return null;
+        }
         if (committed.isArray() && built.isArray() && committed.size() == built.size()) {
             for (int i = 0; i < committed.size(); i++) {
                 String difference = firstDifference(committed.get(i), built.get(i), path + "[" + i + "]");
@@ -86,6 +100,25 @@ public final class GeneratedManifests {
             return null;
         }
         return committed.equals(built) ? null : path + ": committed " + text(committed) + ", built " + text(built);
+    }
+
+    private static boolean allNamed(JsonNode array) {
+        for (JsonNode item : array) {
+            if (!item.isObject() || !item.path("name").isTextual()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The item called {@code name}, or a missing node (reported as absent). */
+    private static JsonNode named(JsonNode array, String name) {
+        for (JsonNode item : array) {
+            if (item.get("name").asText().equals(name)) {
+                return item;
+            }
+        }
+        return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
     }
 
     private static String text(JsonNode node) {

@@ -45,6 +45,32 @@ class GeneratedManifestsTest {
         assertNoFindings(GeneratedManifests.drift(layout, "echo-service"));
     }
 
+    private static final String PORTS_HTTP_UDP = "kind: Service\nmetadata:\n  name: echo\nspec:\n  ports:\n"
+            + "    - name: http\n      port: 8080\n    - name: udp\n      port: 5005\n";
+
+    @Test
+    void theOrderOfNamedListItemsIsNotADifference(@TempDir Path root) throws IOException {
+        RepoLayout layout = fakeRepo(root);
+        Files.writeString(layout.builtGenerated("echo-service"), PORTS_HTTP_UDP);
+        Files.writeString(layout.committedGenerated("echo-service"), "# GENERATED\nkind: Service\nmetadata:\n  name: echo\n"
+                + "spec:\n  ports:\n    - name: udp\n      port: 5005\n    - name: http\n      port: 8080\n");
+        assertNoFindings(GeneratedManifests.drift(layout, "echo-service"));
+    }
+
+    @Test
+    void aChangedOrMissingNamedListItemIsADifference(@TempDir Path root) throws IOException {
+        RepoLayout layout = fakeRepo(root);
+        Files.writeString(layout.builtGenerated("echo-service"), PORTS_HTTP_UDP);
+        Files.writeString(layout.committedGenerated("echo-service"), "# GENERATED\nkind: Service\nmetadata:\n  name: echo\n"
+                + "spec:\n  ports:\n    - name: udp\n      port: 5006\n    - name: http\n      port: 8080\n");
+        assertOnlyFinding(GeneratedManifests.drift(layout, "echo-service"),
+                "Service echo: spec.ports[name=udp].port: committed 5006, built 5005");
+        Files.writeString(layout.committedGenerated("echo-service"), "# GENERATED\nkind: Service\nmetadata:\n  name: echo\n"
+                + "spec:\n  ports:\n    - name: http\n      port: 8080\n");
+        assertOnlyFinding(GeneratedManifests.drift(layout, "echo-service"),
+                "Service echo: spec.ports[name=udp]: committed <absent>");
+    }
+
     private static RepoLayout fakeRepo(Path root) throws IOException {
         RepoLayout layout = new RepoLayout(root);
         Files.createDirectories(layout.builtGenerated("echo-service").getParent());
