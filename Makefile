@@ -5,15 +5,15 @@
 .DEFAULT_GOAL := help
 SHELL := /usr/bin/env bash
 MVN ?= mvn -B -ntp
-
-export CLUSTER CNI NODES INGRESS PLAN LAB_CNI LAB_NODES LAB_CLUSTERS
+# Settings given as `make X=y` or in the environment reach the scripts as they are; nothing is exported
+# here, because exporting an unset variable would hand the scripts an empty value instead of their default.
 
 .PHONY: help
 help: ## Show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_-]+:.*## / {printf "  \033[36m%-16s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 ##@ Build and test
-.PHONY: deps build test bench
+.PHONY: deps build test bench bench-harness
 deps: ## Install the Debian packages the lab and tests need (root)
 	@scripts/install-deps.sh
 build: ## Build every module (no tests)
@@ -22,6 +22,8 @@ test: ## Run every test: unit tests, manifest checks, script tests, the lab with
 	@scripts/test.sh
 bench: ## Benchmark echo-service against nginx and print the figures
 	@scripts/bench/echo.sh
+bench-harness: ## Time the harness against the lab and compare its latency with curl
+	@scripts/bench/harness.sh
 
 ##@ The lab (no Docker: network namespaces on this machine, root)
 .PHONY: lab lab-up lab-down lab-status lab-matrix

@@ -7,7 +7,8 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
-import java.util.Map;
+
+import dev.netpaths.identity.Identity;
 
 /**
  * {@code /whoami}: this caller pod's identity and the TCP peer it saw, in echo-service's JSON shape. It makes a
@@ -21,42 +22,23 @@ public class WhoAmIResource {
     /** The identity fields of echo-service's reply, plus the peer under {@code request} as echo nests it. */
     public record WhoAmI(String service, String version, String pod, String namespace, String node, String podIp,
                          String hostIp, String cluster, Peer request) {
+
+        static WhoAmI of(Identity identity, Peer request) {
+            return new WhoAmI(identity.service(), identity.version(), identity.pod(), identity.namespace(),
+                    identity.node(), identity.podIp(), identity.hostIp(), identity.cluster(), request);
+        }
     }
 
     public record Peer(String clientIp, Integer clientPort) {
     }
 
+    /** Read once: the environment of a running pod does not change (pod-identity's fallbacks outside a cluster). */
+    private final Identity identity = Identity.current("caller-service");
+
     @GET
     public WhoAmI whoami(@Context HttpServerRequest request) {
-        Map<String, String> env = System.getenv();
         SocketAddress peer = request.remoteAddress();
-        return new WhoAmI(
-                env.getOrDefault("SERVICE_NAME", "caller-service"),
-                env.getOrDefault("SERVICE_VERSION", "v1"),
-                env.getOrDefault("POD_NAME", LocalIdentity.hostname()),
-                env.getOrDefault("POD_NAMESPACE", "default"),
-                env.getOrDefault("NODE_NAME", LocalIdentity.hostname()),
-                env.get("POD_IP"),
-                env.get("HOST_IP"),
-                env.getOrDefault("CLUSTER_NAME", "local"),
+        return WhoAmI.of(identity,
                 new Peer(peer == null ? null : peer.hostAddress(), peer == null ? null : peer.port()));
-    }
-
-    /** Outside a cluster the pod and node names fall back to this machine's hostname, as echo-service does. */
-    static final class LocalIdentity {
-        private LocalIdentity() {
-        }
-
-        static String hostname() {
-            String fromEnv = System.getenv("HOSTNAME");
-            if (fromEnv != null && !fromEnv.isBlank()) {
-                return fromEnv;
-            }
-            try {
-                return java.net.InetAddress.getLocalHost().getHostName();
-            } catch (java.net.UnknownHostException e) {
-                return "localhost";
-            }
-        }
     }
 }

@@ -24,6 +24,8 @@ import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
+import dev.netpaths.identity.Identity;
+
 /**
  * The HTTP API of docs/architecture.md as plain Vert.x routes: every method on every path, so that Ingress and
  * Gateway rules forwarding {@code /v1/...} or {@code /split/...} reach an answer.

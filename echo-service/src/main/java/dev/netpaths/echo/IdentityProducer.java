@@ -5,13 +5,17 @@ import jakarta.inject.Singleton;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-/** Resolves the {@link Identity} once at startup; the environment of a running pod does not change. */
+import dev.netpaths.identity.Identity;
+
+/**
+ * Resolves the {@link Identity} (pod-identity) once at startup; the environment of a running pod does not
+ * change.
+ */
 class IdentityProducer {
 
     @Produces
     @Singleton
     Identity identity(@ConfigProperty(name = "quarkus.application.name") String applicationName) {
-        return Identity.fromEnvironment(System.getenv(), applicationName, LocalHost::hostname,
-                LocalHost::firstNonLoopbackIpv4);
+        return Identity.current(applicationName);
     }
 }

@@ -21,6 +21,8 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.datagram.DatagramPacket;
 import io.vertx.core.datagram.DatagramSocket;
 
+import dev.netpaths.identity.Identity;
+
 /** One JSON reply datagram for every datagram received on {@code netpaths.echo.udp-port}. */
 @Singleton
 public class UdpEchoServer {

@@ -32,6 +32,8 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.ValidatableResponse;
 
+import dev.netpaths.identity.LocalHost;
+
 /** The HTTP API over real loopback connections; the identity comes from the variables set in pom.xml. */
 @QuarkusTest
 class EchoHttpTest {

@@ -11,6 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -19,6 +20,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
+
+import dev.netpaths.testsupport.PackagedApp;
 
 /**
  * SIGTERM on the packaged app, as the kubelet sends it: readiness turns DOWN first and the request in flight
@@ -31,7 +34,7 @@ class GracefulShutdownIT {
 
     @Test
     void duringTheShutdownDelayReadinessIsDownButRequestsAreStillServed() throws Exception {
-        try (PackagedApp app = PackagedApp.start(Map.of("POD_NAME", "drain-pod"))) {
+        try (PackagedApp app = startEcho(Map.of("POD_NAME", "drain-pod"))) {
             CompletableFuture<HttpResponse<String>> inFlight = startSlowRequest(app);
 
             app.sigterm();
@@ -47,7 +50,7 @@ class GracefulShutdownIT {
 
     @Test
     void withoutDelayTheInFlightRequestIsStillDrained() throws Exception {
-        try (PackagedApp app = PackagedApp.start(Map.of("POD_NAME", "drain-pod", "QUARKUS_SHUTDOWN_DELAY", "0s"))) {
+        try (PackagedApp app = startEcho(Map.of("POD_NAME", "drain-pod", "QUARKUS_SHUTDOWN_DELAY", "0s"))) {
             CompletableFuture<HttpResponse<String>> inFlight = startSlowRequest(app);
 
             app.sigterm();
@@ -58,6 +61,13 @@ class GracefulShutdownIT {
             assertExits(app);
             assertTrue(app.output().contains("Waiting for HTTP requests to complete"), app.output());
         }
+    }
+
+    /** The packaged echo-service on random HTTP and UDP ports plus {@code env}, once it listens. */
+    private static PackagedApp startEcho(Map<String, String> env) throws Exception {
+        Map<String, String> withUdp = new HashMap<>(env);
+        withUdp.put("NETPATHS_ECHO_UDP_PORT", "0");
+        return PackagedApp.start(withUdp);
     }
 
     /** /delay/1500, sent once the app is ready and returned once the server is working on it. */

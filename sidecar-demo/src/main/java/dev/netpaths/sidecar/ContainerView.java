@@ -1,5 +1,7 @@
 package dev.netpaths.sidecar;
 
+import dev.netpaths.identity.LocalHost;
+
 /**
  * One container's view of its pod. {@code hostname} and {@code podIp} are observed (kernel hostname, interface
  * address), not read from the Downward API, so equal values in both containers prove shared namespaces.

@@ -15,6 +15,8 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 
+import dev.netpaths.identity.LocalHost;
+
 /** Role app (the default) against a real loopback server in the sidecar's place ({@link LocalSidecarServer}). */
 @QuarkusTest
 @QuarkusTestResource(LocalSidecarServer.class)

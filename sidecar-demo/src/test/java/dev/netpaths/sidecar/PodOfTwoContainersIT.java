@@ -34,6 +34,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.netpaths.testsupport.PackagedApp;
+
 /**
  * The pod of docs/architecture.md on this machine: the packaged jar twice, the sidecar on 127.0.0.1 and the app
  * on all addresses, configured exactly as the manifest configures the two containers. The last test takes the

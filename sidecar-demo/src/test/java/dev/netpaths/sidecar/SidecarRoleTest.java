@@ -15,6 +15,8 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 
+import dev.netpaths.identity.LocalHost;
+
 /** Role sidecar, bound to loopback as in the pod. */
 @QuarkusTest
 @TestProfile(SidecarRoleTest.SidecarRole.class)

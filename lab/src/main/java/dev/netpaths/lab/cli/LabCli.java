@@ -34,7 +34,7 @@ public final class LabCli {
         @Spec(Spec.Target.MIXEE)
         CommandLine.Model.CommandSpec spec;
 
-        @Option(names = "--prefix", defaultValue = "${env:LAB_PREFIX:-np}", description = "Prefix of every namespace and interface (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--prefix", defaultValue = "np", description = "Prefix of every namespace and interface (default: ${DEFAULT-VALUE}).")
         String prefix;
 
         @Option(names = "--state-dir", description = "Journal, logs, cluster.yaml (default: /run/netpaths-lab, or /run/netpaths-lab-<prefix> for another prefix).")
@@ -50,13 +50,13 @@ public final class LabCli {
         @Spec(Spec.Target.MIXEE)
         CommandLine.Model.CommandSpec spec;
 
-        @Option(names = "--cni", defaultValue = "${env:LAB_CNI:-flannel}", description = "flannel, calico or weave (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--cni", defaultValue = "flannel", description = "flannel, calico or weave (default: ${DEFAULT-VALUE}).")
         String cni;
 
-        @Option(names = "--nodes", defaultValue = "${env:LAB_NODES:-3}", description = "Nodes per cluster, control plane included (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--nodes", defaultValue = "3", description = "Nodes per cluster, control plane included (default: ${DEFAULT-VALUE}).")
         int nodes;
 
-        @Option(names = "--clusters", defaultValue = "${env:LAB_CLUSTERS:-1}", description = "1, or 2 for a second cluster netpaths-b on the same node network (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--clusters", defaultValue = "1", description = "1, or 2 for a second cluster netpaths-b on the same node network (default: ${DEFAULT-VALUE}).")
         int clusters;
 
         @Option(names = "--repo", description = "The netpaths checkout: manifests and jars (default: the current directory).")
@@ -201,6 +201,32 @@ public final class LabCli {
         // fabric8 logs through SLF4J and the CLI ships no binding: silence SLF4J's "no providers" notice
         System.setProperty("slf4j.internal.verbosity", "ERROR");
         ARGS = List.of(args);
-        System.exit(new CommandLine(new LabCli()).execute(args));
+        System.exit(new CommandLine(new LabCli()).setDefaultValueProvider(new EnvDefaults(System::getenv))
+                .execute(args));
+    }
+
+    /**
+     * Defaults from the LAB_* environment variables the scripts and the Makefile document. An empty variable
+     * counts as unset, as in the scripts' {@code ${LAB_NODES:-3}}: picocli's own {@code ${env:X:-d}} would
+     * hand the option an empty string.
+     */
+    static final class EnvDefaults implements CommandLine.IDefaultValueProvider {
+        private static final java.util.Map<String, String> VARIABLE_BY_OPTION = java.util.Map.of(
+                "--prefix", "LAB_PREFIX", "--cni", "LAB_CNI", "--nodes", "LAB_NODES", "--clusters", "LAB_CLUSTERS");
+        private final java.util.function.UnaryOperator<String> env;
+
+        EnvDefaults(java.util.function.UnaryOperator<String> env) {
+            this.env = env;
+        }
+
+        @Override
+        public String defaultValue(CommandLine.Model.ArgSpec arg) {
+            if (!(arg instanceof CommandLine.Model.OptionSpec option)) {
+                return null;
+            }
+            String variable = VARIABLE_BY_OPTION.get(option.longestName());
+            String value = variable == null ? null : env.apply(variable);
+            return value == null || value.isBlank() ? null : value.trim();
+        }
     }
 }

@@ -40,4 +40,13 @@ class LabCliTest {
         c.prefix = "lab2";
         assertEquals("/run/netpaths-lab-lab2", c.stateDir().toString());
     }
+
+    @Test
+    void environmentDefaultsTreatAnEmptyVariableAsUnset() {
+        java.util.Map<String, String> env = java.util.Map.of("LAB_NODES", "", "LAB_CNI", " calico ");
+        CommandLine cli = new CommandLine(new LabCli()).setDefaultValueProvider(new LabCli.EnvDefaults(env::get));
+        CommandLine.Model.CommandSpec up = cli.parseArgs("up").subcommand().commandSpec();
+        assertEquals(3, (int) up.findOption("--nodes").getValue());
+        assertEquals("calico", up.findOption("--cni").getValue().toString().toLowerCase());
+    }
 }

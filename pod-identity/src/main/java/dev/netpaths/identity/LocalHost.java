@@ -1,4 +1,4 @@
-package dev.netpaths.echo;
+package dev.netpaths.identity;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,7 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** What this machine (or pod) says about itself, without DNS. */
-final class LocalHost {
+public final class LocalHost {
 
     private static final Path KERNEL_HOSTNAME = Path.of("/proc/sys/kernel/hostname");
 
@@ -19,7 +19,7 @@ final class LocalHost {
     }
 
     /** The kernel hostname (in a pod: the pod name); read from /proc so that no DNS lookup can hang or fail. */
-    static String hostname() {
+    public static String hostname() {
         try {
             return Files.readString(KERNEL_HOSTNAME).trim();
         } catch (IOException notLinux) {
@@ -32,7 +32,7 @@ final class LocalHost {
     }
 
     /** The first IPv4 address of an interface that is up and not loopback, else 127.0.0.1. */
-    static String firstNonLoopbackIpv4() {
+    public static String firstNonLoopbackIpv4() {
         try {
             return NetworkInterface.networkInterfaces()
                     .filter(LocalHost::isUpAndNotLoopback)

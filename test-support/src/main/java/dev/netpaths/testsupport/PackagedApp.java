@@ -1,4 +1,4 @@
-package dev.netpaths.sidecar;
+package dev.netpaths.testsupport;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -17,10 +17,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The packaged application ({@code target/quarkus-app/quarkus-run.jar}, path from the failsafe configuration)
- * running as a real process on a random port, the way a container runs it.
+ * The packaged application ({@code target/quarkus-app/quarkus-run.jar}, path from the failsafe configuration's
+ * {@code netpaths.app.jar} system property) running as a real process on a random HTTP port, the way a container
+ * runs it.
  */
-final class PackagedApp implements AutoCloseable {
+public final class PackagedApp implements AutoCloseable {
 
     private static final Pattern LISTENING = Pattern.compile("Listening on: http://[^:]+:(\\d+)");
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
@@ -35,7 +36,7 @@ final class PackagedApp implements AutoCloseable {
     }
 
     /** Starts the jar on a random HTTP port plus {@code env}, and waits until it listens. */
-    static PackagedApp start(Map<String, String> env)
+    public static PackagedApp start(Map<String, String> env)
             throws IOException, InterruptedException, ExecutionException, TimeoutException {
         PackagedApp app = launch(env);
         try {
@@ -47,8 +48,8 @@ final class PackagedApp implements AutoCloseable {
         return app;
     }
 
-    /** Starts the jar on a random HTTP port plus {@code env}, without waiting. */
-    static PackagedApp launch(Map<String, String> env) throws IOException {
+    /** Starts the jar on a random HTTP port plus {@code env}, without waiting (for an app expected to fail). */
+    public static PackagedApp launch(Map<String, String> env) throws IOException {
         Path jar = Path.of(System.getProperty("netpaths.app.jar", "target/quarkus-app/quarkus-run.jar"));
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: run the IT after `package`");
@@ -62,31 +63,32 @@ final class PackagedApp implements AutoCloseable {
         return app;
     }
 
-    int port() throws InterruptedException, ExecutionException {
+    /** The HTTP port the app listens on, once it does. */
+    public int port() throws InterruptedException, ExecutionException {
         return port.get();
     }
 
-    URI uri(String path) throws InterruptedException, ExecutionException {
+    public URI uri(String path) throws InterruptedException, ExecutionException {
         return URI.create("http://127.0.0.1:" + port.get() + path);
     }
 
-    Process process() {
+    public Process process() {
         return process;
     }
 
     /** SIGTERM, as the kubelet sends it. Unlike Process.destroy(), this keeps the output stream open to read. */
-    void sigterm() {
+    public void sigterm() {
         process.toHandle().destroy();
     }
 
     /** Waits for the process to exit and for its last lines of output to be read. */
-    boolean waitForExit(Duration timeout) throws InterruptedException {
+    public boolean waitForExit(Duration timeout) throws InterruptedException {
         boolean exited = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
         pump.join(Duration.ofSeconds(5).toMillis());
         return exited;
     }
 
-    String output() {
+    public String output() {
         return output.toString();
     }
 

@@ -1,6 +1,8 @@
-package dev.netpaths.echo;
+package dev.netpaths.identity;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import java.util.Map;
 
@@ -35,5 +37,21 @@ class IdentityTest {
 
         assertEquals("my-host", identity.pod());
         assertEquals("local", identity.cluster());
+    }
+
+    @Test
+    void currentUsesTheGivenServiceNameUnlessSet() {
+        Identity identity = Identity.current("some-service");
+
+        String fromEnv = System.getenv("SERVICE_NAME");
+        assertEquals(fromEnv == null || fromEnv.isBlank() ? "some-service" : fromEnv.trim(), identity.service());
+        assertNotNull(identity.pod());
+        assertNotNull(identity.podIp());
+    }
+
+    @Test
+    void localHostNeverAnswersBlank() {
+        assertFalse(LocalHost.hostname().isBlank());
+        assertFalse(LocalHost.firstNonLoopbackIpv4().isBlank());
     }
 }

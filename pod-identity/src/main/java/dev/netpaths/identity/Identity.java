@@ -1,15 +1,25 @@
-package dev.netpaths.echo;
+package dev.netpaths.identity;
 
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * Who answered: the pod identity every echo reply (HTTP and UDP) starts with. Kubernetes passes it through
- * Downward API environment variables; outside a cluster each field falls back to what this machine knows.
+ * Who answered: the pod identity every netpaths service reports (echo-service's HTTP and UDP replies,
+ * caller-service's {@code /whoami}). Kubernetes passes it through Downward API environment variables; outside a
+ * cluster each field falls back to what this machine knows.
  */
 public record Identity(String service, String version, String pod, String namespace, String node, String podIp,
         String hostIp, String cluster) {
+
+    /**
+     * This process's identity: {@link #fromEnvironment} over {@code System.getenv()} and {@link LocalHost}.
+     *
+     * @param serviceName the fallback service name (the artifact name)
+     */
+    public static Identity current(String serviceName) {
+        return fromEnvironment(System.getenv(), serviceName, LocalHost::hostname, LocalHost::firstNonLoopbackIpv4);
+    }
 
     /**
      * @param env the environment to read ({@code System.getenv()} in production)
@@ -17,7 +27,7 @@ public record Identity(String service, String version, String pod, String namesp
      * @param hostname the fallback for the pod and node names
      * @param localIpv4 the fallback for the pod and host IPs (first non-loopback IPv4)
      */
-    static Identity fromEnvironment(Map<String, String> env, String serviceName, Supplier<String> hostname,
+    public static Identity fromEnvironment(Map<String, String> env, String serviceName, Supplier<String> hostname,
             Supplier<String> localIpv4) {
         return new Identity(
                 read(env, "SERVICE_NAME").orElse(serviceName),
