@@ -17,10 +17,18 @@ public record Environment(Topology cluster, Optional<Topology> peer, HostNetwork
         Optional<String> whyUnroutable(String ip, int port);
     }
 
-    /** Tries and timeouts; defaults follow Gateway API conformance (3 in a row within 30 s, 500 for a split). */
-    public record Settings(int tries, int spreadTries, int splitTries, int timeoutMs, int blockedTimeoutMs,
-                           int convergeSeconds, int convergeStreak) {
-        public static final Settings DEFAULT = new Settings(3, 20, 500, 3000, 2000, 30, 3);
+    /**
+     * Tries and timeouts; defaults follow Gateway API conformance (3 in a row within 30 s, 500 for a split). A path
+     * expected to answer gets {@code tries} per probe, enough for its latency percentiles to mean something; one
+     * expected to fail gets {@code blockedTries}, since each of those waits out a timeout.
+     */
+    public record Settings(int tries, int blockedTries, int spreadTries, int splitTries, int timeoutMs,
+                           int blockedTimeoutMs, int convergeSeconds, int convergeStreak) {
+        public static final Settings DEFAULT = new Settings(10, 3, 20, 500, 3000, 2000, 30, 3);
+
+        public int triesFor(Expect expect) {
+            return expect.positive() ? tries : blockedTries;
+        }
 
         /** Expected failures get the short timeout: waiting longer for nothing proves nothing more. */
         public int timeoutFor(Expect expect) {
@@ -28,7 +36,8 @@ public record Environment(Topology cluster, Optional<Topology> peer, HostNetwork
         }
 
         public Settings withConvergeSeconds(int seconds) {
-            return new Settings(tries, spreadTries, splitTries, timeoutMs, blockedTimeoutMs, seconds, convergeStreak);
+            return new Settings(tries, blockedTries, spreadTries, splitTries, timeoutMs, blockedTimeoutMs, seconds,
+                    convergeStreak);
         }
     }
 

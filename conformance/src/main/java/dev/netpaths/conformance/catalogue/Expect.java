@@ -133,7 +133,7 @@ public record Expect(Outcome outcome, Backend backend, ClientIp clientIp, int mi
             case SPLIT -> "split " + new java.util.TreeMap<>(split) + " ±" + tolerance + " points";
             case RESOLVES -> "resolves to " + addresses;
             case LOCALHOST_ROUNDTRIP -> "app and sidecar in one pod, sidecar sees 127.0.0.1";
-            case HAIRPIN -> "served by " + backend + " itself at least once, client IP rewritten";
+            case HAIRPIN -> "served by " + backend + " itself at least once";
         });
         if (clientIp != ClientIp.ANY) {
             text.append(", client IP ").append(clientIp.name().toLowerCase());

@@ -53,7 +53,7 @@ public sealed interface Target {
                     return List.of(new PathInstance(c, caller.get().name() + "@" + caller.get().node() + " → "
                             + target.name() + "@" + target.node(), "node:" + caller.get().node(),
                             "node:" + target.node(), new Request.CallerHttp(caller.get(), new CallRequest("http://"
-                            + target.ip() + ":" + port + path, env.settings().tries(), timeout, Map.of())),
+                            + target.ip() + ":" + port + path, env.settings().triesFor(e), timeout, Map.of())),
                             e, "pod " + target.name() + " at " + target.ip() + ":" + port
                             + " on " + target.node() + ": is the pod network routed between nodes (CNI)?", null, null));
                 }
@@ -75,7 +75,7 @@ public sealed interface Target {
                 return List.of(PathInstance.skipped(c, NO_CALLER));
             }
             Expect e = expect;
-            int tries = env.settings().tries();
+            int tries = env.settings().triesFor(e);
             if (spreadOver != null) {
                 String[] ref = spreadOver.split("/");
                 int endpoints = env.cluster().readyEndpoints(ref[0], ref[1]).size();
@@ -136,9 +136,9 @@ public sealed interface Target {
                         : Expect.noAnswer();
                 int timeout = env.settings().timeoutFor(e);
                 Request request = protocol.equals("UDP")
-                        ? new Request.HostUdp(node.internalIp(), nodePort.get(), env.settings().tries(), timeout)
+                        ? new Request.HostUdp(node.internalIp(), nodePort.get(), env.settings().triesFor(e), timeout)
                         : new Request.HostHttp(node.internalIp(), nodePort.get(), "/echo", null, Map.of(),
-                                env.settings().tries(), timeout);
+                                env.settings().triesFor(e), timeout);
                 Optional<String> unroutable = env.host().whyUnroutable(node.internalIp(), nodePort.get());
                 String where = "NodePort " + nodePort.get() + "/" + protocol + " on node " + node.name() + " ("
                         + node.internalIp() + ")";
@@ -169,7 +169,7 @@ public sealed interface Target {
             }
             Expect e = peer ? expect.backend(expect.backend().cluster(t.cluster())) : expect;
             return List.of(new PathInstance(c, ip.get(), "host", peer ? "peer" : "entry:loadbalancer",
-                    new Request.HostHttp(ip.get(), 80, "/echo", null, Map.of(), env.settings().tries(),
+                    new Request.HostHttp(ip.get(), 80, "/echo", null, Map.of(), env.settings().triesFor(e),
                             env.settings().timeoutMs()), e,
                     "LoadBalancer " + ip.get() + ":80: is MetalLB announcing it (L2Advertisement netpaths-l2)?",
                     null, env.host().whyUnroutable(ip.get(), 80).orElse(null)));
@@ -185,7 +185,7 @@ public sealed interface Target {
             }
             Expect e = route.expect().outcome() == Expect.Outcome.ANSWERED
                     ? route.expect().forwardedFor(api.addsForwardedFor) : route.expect();
-            int tries = e.outcome() == Expect.Outcome.SPLIT ? env.settings().splitTries() : env.settings().tries();
+            int tries = e.outcome() == Expect.Outcome.SPLIT ? env.settings().splitTries() : env.settings().triesFor(e);
             String host = route.hostOverride() != null ? route.hostOverride() : api.host;
             return List.of(new PathInstance(c, host + route.path(), "host", "entry:" + api.prefix,
                     new Request.HostHttp(address.ip(), EntryApi.PORT, route.path(), host, route.headers(), tries,
@@ -213,11 +213,12 @@ public sealed interface Target {
             }
             Map<String, String> headers = api == null ? Map.of() : Map.of("Host", api.host);
             String url = "http://" + address.ip() + ":80" + (api == null ? "/echo" : "/v1/echo");
+            Expect e = Expect.answeredBy(Backend.echo(NS, "v1").cluster(b.cluster()));
             return List.of(new PathInstance(c, caller.get().name() + " → " + b.cluster(),
                     "node:" + caller.get().node(),
-                    "peer", new Request.CallerHttp(caller.get(), new CallRequest(url, env.settings().tries(),
+                    "peer", new Request.CallerHttp(caller.get(), new CallRequest(url, env.settings().triesFor(e),
                             env.settings().timeoutMs(), headers)),
-                    Expect.answeredBy(Backend.echo(NS, "v1").cluster(b.cluster())),
+                    e,
                     "cluster " + b.cluster() + " at " + address.ip() + " from a pod of " + env.cluster().cluster()
                             + ": do the clusters share a network and does the caller's allowlist include it?",
                     null, null));

@@ -7,6 +7,7 @@ import dev.netpaths.conformance.catalogue.Evaluator;
 import dev.netpaths.conformance.catalogue.Expect;
 import dev.netpaths.conformance.catalogue.PathInstance;
 import dev.netpaths.conformance.catalogue.Request;
+import dev.netpaths.conformance.probe.Attempt;
 import dev.netpaths.conformance.probe.CallerChannel;
 import dev.netpaths.conformance.probe.HostProbe;
 import dev.netpaths.conformance.probe.Observation;
@@ -45,6 +46,8 @@ public final class PathRunner {
         AtomicReference<ProbeException> error = new AtomicReference<>();
         AtomicInteger streak = new AtomicInteger();
         AtomicInteger runs = new AtomicInteger();
+        // every attempt of the passing streak counts for latency, not only the last probe's
+        List<Attempt> streakAttempts = new ArrayList<>();
         try {
             await().atMost(Duration.ofSeconds(settings.convergeSeconds())).pollDelay(Duration.ZERO)
                     .pollInterval(Duration.ofMillis(500)).until(() -> {
@@ -55,15 +58,19 @@ public final class PathRunner {
                             error.set(null);
                             if (!r.passed()) {
                                 streak.set(0);
+                                streakAttempts.clear();
                                 return false;
                             }
+                            streakAttempts.addAll(o.attempts());
                             return streak.incrementAndGet() >= settings.convergeStreak();
                         } catch (ProbeException e) {
                             error.set(e);
                             return false;
                         }
                     });
-            return last.get();
+            Observation o = last.get().observation();
+            return new Result(new Observation(List.copyOf(streakAttempts), o.resolved(), o.resolveError()),
+                    last.get().problems(), runs.get());
         } catch (ConditionTimeoutException e) {
             if (last.get() == null) {
                 throw error.get();

@@ -49,7 +49,7 @@ class HarnessRunTest {
         caller = FakeServers.caller(url -> url.contains("does-not-exist") ? FakeServers.failedAttempt("DNS_FAILURE")
                 : FakeServers.servedAttempt("echo-a", "netpaths", "v1", "127.0.0.1"));
         Environment env = new Environment(topology(echo.port()), Optional.empty(), (ip, port) -> Optional.empty(),
-                new Environment.Settings(3, 6, 50, 1000, 500, 2, 3));
+                new Environment.Settings(3, 3, 6, 50, 1000, 500, 2, 3));
         report = Conformance.run(Catalogue.select(CASES), env, new DirectCallerChannel(caller.port()), "test",
                 reports, new PrintWriter(progress, true));
     }

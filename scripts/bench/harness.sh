@@ -1,0 +1,280 @@
+#!/usr/bin/env bash
+# Benchmarks the conformance harness against the lab and prints the figures docs/benchmarks.md records (not a
+# test: it never fails on a figure). Builds nothing but what the lab itself builds when a jar is missing.
+#   1. Full matrix time: brings a lab up with its own prefix (`scripts/lab/lab.sh up`, so it stays up), then
+#      times one full harness run in the lab's host namespace exactly as the lab's `run` starts it:
+#      ip netns exec <prefix>-host java -jar conformance/target/netpaths-conformance.jar \
+#        --lab-state <state-dir> --reports <dir>
+#      Target: <= 60 s.
+#   2. Harness latency against curl: for each path in BENCH_PATHS, the harness's p50 from report.json, and
+#      BENCH_REQUESTS sequential curls of the same URL (same Host header) from the same host namespace, each
+#      curl a new process and so a new TCP connection (checked with %{num_connects}); p50 and p99 by nearest
+#      rank as the harness computes them. Target: harness p50 within 20% of curl's.
+# The lab is torn down on exit (`LAB_PREFIX=<prefix> scripts/lab/lab.sh down`). Needs root. Every wait is
+# bounded; all traffic stays inside the lab's namespaces.
+#
+# Usage: scripts/bench/harness.sh [-h|--help]
+#
+# Settings:
+#   BENCH_LAB_PREFIX=${BENCH_LAB_PREFIX:-npb}          the lab's prefix; never the default lab's 'np', and no lab may be up with it
+#   LAB_CNI=${LAB_CNI:-flannel}                         flannel | calico | weave
+#   LAB_NODES=${LAB_NODES:-3}                           nodes, control plane included
+#   LAB_CLUSTERS=${LAB_CLUSTERS:-1}                     1 or 2 (2 adds the cross-cluster cases)
+#   BENCH_REQUESTS=${BENCH_REQUESTS:-200}               curl requests per path
+#   BENCH_CURL_TIMEOUT=${BENCH_CURL_TIMEOUT:-3}         seconds per curl (the harness's own timeout is 3 s)
+#   BENCH_UP_TIMEOUT=${BENCH_UP_TIMEOUT:-420}           seconds `lab.sh up` gets
+#   BENCH_HARNESS_TIMEOUT=${BENCH_HARNESS_TIMEOUT:-600} seconds the harness run gets
+#   BENCH_DOWN_TIMEOUT=${BENCH_DOWN_TIMEOUT:-120}       seconds `lab.sh down` gets
+#   BENCH_REPORTS=${BENCH_REPORTS:-reports/bench-harness}  the harness's --reports dir, relative to the repo
+#   BENCH_PATHS="${BENCH_PATHS:-<four paths>}"          report.json rows to compare: 'case' (its first row) or
+#                                                      'case[row]' (the row named 'case [row]'); the default:
+#     nodePortClusterPolicyRewritesClientIpOnEveryNode[netpaths-worker] loadBalancerIpIsServedByEchoV1
+#     ingressRoutesV1PathToV1 gatewaySplitsEightyTwenty
+#   (the first three are the paths compared; the harness keeps only its last 3 tries of each, so the split,
+#   which it measures over 500 tries, is the control: the same comparison with a real sample on both sides)
+set -o errexit -o nounset -o pipefail
+
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+BENCH_LAB_PREFIX="${BENCH_LAB_PREFIX:-npb}"
+LAB_CNI="${LAB_CNI:-flannel}"
+LAB_NODES="${LAB_NODES:-3}"
+LAB_CLUSTERS="${LAB_CLUSTERS:-1}"
+BENCH_REQUESTS="${BENCH_REQUESTS:-200}"
+BENCH_CURL_TIMEOUT="${BENCH_CURL_TIMEOUT:-3}"
+BENCH_UP_TIMEOUT="${BENCH_UP_TIMEOUT:-420}"
+BENCH_HARNESS_TIMEOUT="${BENCH_HARNESS_TIMEOUT:-600}"
+BENCH_DOWN_TIMEOUT="${BENCH_DOWN_TIMEOUT:-120}"
+BENCH_REPORTS="${BENCH_REPORTS:-reports/bench-harness}"
+BENCH_PATHS="${BENCH_PATHS:-nodePortClusterPolicyRewritesClientIpOnEveryNode[netpaths-worker] loadBalancerIpIsServedByEchoV1 ingressRoutesV1PathToV1 gatewaySplitsEightyTwenty}"
+
+LAB_SH="${REPO_ROOT}/scripts/lab/lab.sh"
+HARNESS_JAR="${REPO_ROOT}/conformance/target/netpaths-conformance.jar"
+# As the lab CLI names them (LabCli.Common.stateDir, AddressPlan.hostNs; docs/lab.md "Files and names").
+STATE_DIR="/run/netpaths-lab-${BENCH_LAB_PREFIX}"
+HOST_NS="${BENCH_LAB_PREFIX}-host"
+
+WORK_DIR=""
+LAB_STARTED=0     # 1 once this script ran `lab.sh up`: only then does cleanup take a lab down
+ROWS=()           # one printed line per compared path
+UP_SECONDS="" READY_LINE=""                                   # set by lab_up
+REPORT="" HARNESS_SECONDS="" HARNESS_INNER="" HARNESS_RC="" HARNESS_SUMMARY=""   # set by harness_run
+
+# the comment block at the top of this file
+usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "${BASH_SOURCE[0]}"; }
+
+log() { printf '==> %s\n' "$*" >&2; }
+
+die() {
+  echo "bench: $*" >&2
+  exit 1
+}
+
+require_root() {
+  if [[ ${EUID} -ne 0 ]]; then
+    echo "bench: this benchmark needs root: it brings up the lab (network namespaces, veths, iptables rules)" >&2
+    echo "bench: and runs the harness and curl inside the lab's host namespace (ip netns exec)." >&2
+    echo "bench: run: sudo --preserve-env=BENCH_LAB_PREFIX,LAB_CNI,LAB_NODES,LAB_CLUSTERS ${BASH_SOURCE[0]}" >&2
+    exit 1
+  fi
+}
+
+check_settings() {
+  local name
+  for name in LAB_NODES BENCH_REQUESTS BENCH_CURL_TIMEOUT BENCH_UP_TIMEOUT BENCH_HARNESS_TIMEOUT BENCH_DOWN_TIMEOUT; do
+    [[ "${!name}" =~ ^[1-9][0-9]*$ ]] || die "${name} must be a positive whole number, got '${!name}'"
+  done
+  case "${LAB_CNI}" in
+    flannel|calico|weave) ;;
+    *) die "LAB_CNI must be flannel, calico or weave, got '${LAB_CNI}'" ;;
+  esac
+  [[ "${LAB_CLUSTERS}" =~ ^[12]$ ]] || die "LAB_CLUSTERS must be 1 or 2, got '${LAB_CLUSTERS}'"
+  [[ "${BENCH_LAB_PREFIX}" =~ ^[a-z][a-z0-9]{0,9}$ ]] \
+    || die "BENCH_LAB_PREFIX must be a lower-case letter then up to 9 letters or digits, got '${BENCH_LAB_PREFIX}'"
+  # The default lab (make lab, make test) uses np; this script tears its lab down on exit.
+  [[ "${BENCH_LAB_PREFIX}" != np ]] || die "BENCH_LAB_PREFIX must not be 'np', the default lab's prefix"
+  [[ "${BENCH_REPORTS}" != /* ]] || die "BENCH_REPORTS is relative to the repository, got '${BENCH_REPORTS}'"
+  [[ -n "${BENCH_PATHS// /}" ]] || die "BENCH_PATHS is empty"
+}
+
+require_tools() {
+  local tool
+  for tool in java jq curl ip timeout awk; do
+    command -v "${tool}" >/dev/null || die "${tool} is missing: run 'make deps'"
+  done
+  [[ -x "${LAB_SH}" ]] || die "${LAB_SH} is missing"
+  [[ -f "${HARNESS_JAR}" ]] \
+    || die "${HARNESS_JAR} is missing: mvn -B -ntp -q -o -pl conformance package -DskipTests"
+}
+
+# `up` on an existing lab removes it first, and cleanup takes the lab down: never touch a lab this script
+# did not bring up.
+require_no_lab() {
+  if ip netns list | awk '{ print $1 }' | grep -q -- "^${BENCH_LAB_PREFIX}-"; then
+    die "namespaces with prefix ${BENCH_LAB_PREFIX}- exist: a lab with that prefix is up (take it down with" \
+      "LAB_PREFIX=${BENCH_LAB_PREFIX} scripts/lab/lab.sh down, or pick another BENCH_LAB_PREFIX)"
+  fi
+  [[ ! -e "${STATE_DIR}/journal" ]] \
+    || die "${STATE_DIR}/journal exists: a lab with prefix ${BENCH_LAB_PREFIX} was not taken down" \
+      "(LAB_PREFIX=${BENCH_LAB_PREFIX} scripts/lab/lab.sh down)"
+}
+
+cleanup() {
+  local rc=$?
+  if [[ ${LAB_STARTED} == 1 ]]; then
+    log "tearing the lab down (LAB_PREFIX=${BENCH_LAB_PREFIX} scripts/lab/lab.sh down)"
+    timeout --kill-after=10 "${BENCH_DOWN_TIMEOUT}" env LAB_PREFIX="${BENCH_LAB_PREFIX}" LAB_STATE_DIR="" \
+      "${LAB_SH}" down >&2 || echo "bench: lab down failed: run LAB_PREFIX=${BENCH_LAB_PREFIX} ${LAB_SH} down" >&2
+  fi
+  [[ -z "${WORK_DIR}" ]] || rm -rf "${WORK_DIR}"
+  exit "${rc}"
+}
+
+now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+
+lab_up() {
+  local start rc=0
+  log "lab up: prefix ${BENCH_LAB_PREFIX}, ${LAB_CNI}, ${LAB_NODES} nodes, ${LAB_CLUSTERS} cluster(s), state ${STATE_DIR}" \
+    "(log: ${WORK_DIR}/lab-up.log)"
+  LAB_STARTED=1
+  start="$(now_ms)"
+  timeout --kill-after=10 "${BENCH_UP_TIMEOUT}" env LAB_PREFIX="${BENCH_LAB_PREFIX}" LAB_CNI="${LAB_CNI}" \
+    LAB_NODES="${LAB_NODES}" LAB_CLUSTERS="${LAB_CLUSTERS}" LAB_STATE_DIR="" "${LAB_SH}" up \
+    >"${WORK_DIR}/lab-up.log" 2>&1 || rc=$?
+  if [[ ${rc} -ne 0 ]]; then
+    tail -20 "${WORK_DIR}/lab-up.log" >&2
+    die "lab up failed (exit ${rc}; 124 = not up within BENCH_UP_TIMEOUT=${BENCH_UP_TIMEOUT} s)"
+  fi
+  UP_SECONDS="$(awk -v ms=$(( $(now_ms) - start )) 'BEGIN { printf "%.1f", ms / 1000 }')"
+  READY_LINE="$(grep -m1 -E '(all pods ready|pods settled) [0-9.]+ s after start' "${WORK_DIR}/lab-up.log" | sed 's/^ *//')"
+  [[ -f "${STATE_DIR}/netpaths/cluster.yaml" ]] || die "no ${STATE_DIR}/netpaths/cluster.yaml after lab up"
+}
+
+# One full harness run, as LabCli.harness starts it; sets HARNESS_SECONDS, HARNESS_RC, HARNESS_SUMMARY.
+harness_run() {
+  local reports="${REPO_ROOT}/${BENCH_REPORTS}" start
+  rm -rf "${reports}"
+  mkdir -p "${reports}"
+  log "harness: ip netns exec ${HOST_NS} java -jar ${HARNESS_JAR} --lab-state ${STATE_DIR} --reports ${reports}" \
+    "(log: ${WORK_DIR}/harness.log)"
+  HARNESS_RC=0
+  start="$(now_ms)"
+  timeout --kill-after=10 "${BENCH_HARNESS_TIMEOUT}" ip netns exec "${HOST_NS}" java -jar "${HARNESS_JAR}" \
+    --lab-state "${STATE_DIR}" --reports "${reports}" >"${WORK_DIR}/harness.log" 2>&1 || HARNESS_RC=$?
+  HARNESS_SECONDS="$(awk -v ms=$(( $(now_ms) - start )) 'BEGIN { printf "%.1f", ms / 1000 }')"
+  REPORT="${reports}/report.json"
+  if [[ ! -f "${REPORT}" ]]; then
+    tail -20 "${WORK_DIR}/harness.log" >&2
+    die "the harness wrote no ${REPORT} (exit ${HARNESS_RC}; 124 = timed out after ${BENCH_HARNESS_TIMEOUT} s)"
+  fi
+  HARNESS_SUMMARY="$(jq -r '[.cases[] | .result] | "\(map(select(. == "PASSED")) | length) passed, "
+    + "\(map(select(. == "FAILED")) | length) failed, \(map(select(. == "SKIPPED")) | length) skipped"' "${REPORT}")"
+  # The harness's own clock: from the launcher's start to the last report (no JVM start, no report writing).
+  HARNESS_INNER="$(jq -r '.run | ((.finishedAt | sub("\\.[0-9]+Z$"; "Z") | fromdate)
+    - (.startedAt | sub("\\.[0-9]+Z$"; "Z") | fromdate))' "${REPORT}")"
+}
+
+# report_row SELECTOR: the report.json row as JSON ('case' = its first row, 'case[row]' = the row 'case [row]')
+report_row() {
+  local selector="$1"
+  jq -c --arg s "${selector}" '[.cases[] | select(
+      if ($s | test("\\[")) then (.name | sub(" \\["; "[")) == $s else .caseName == $s end)] | first // empty' \
+    "${REPORT}"
+}
+
+# nearest_rank P: the P-th percentile of the numbers on stdin, nearest rank (as LatencyStats.rank)
+nearest_rank() {
+  sort -g | awk -v p="$1" '{ v[NR] = $1 } END {
+    if (NR == 0) { print "-"; exit }
+    i = int(p / 100 * NR); if (i < p / 100 * NR) i++; if (i < 1) i = 1; printf "%.2f", v[i] }'
+}
+
+# curl_samples URL HOST: BENCH_REQUESTS sequential curls in the host namespace, one process (and so one new
+# TCP connection) each, with the harness's request headers; prints "ms num_connects http_code" per request.
+curl_samples() {
+  local url="$1" host="$2"
+  # shellcheck disable=SC2016 # the loop runs in the child bash, with its own positional parameters
+  timeout --kill-after=10 $(( BENCH_REQUESTS * (BENCH_CURL_TIMEOUT + 1) + 30 )) \
+    ip netns exec "${HOST_NS}" bash -c '
+      url="$1" host="$2" n="$3" max="$4"
+      headers=(-H "User-Agent: netpaths-conformance" -H "Accept: application/json" -H "Connection: close")
+      [[ -z "${host}" ]] || headers+=(-H "Host: ${host}")
+      for ((i = 0; i < n; i++)); do
+        curl -s -o /dev/null --connect-timeout "${max}" --max-time "${max}" "${headers[@]}" \
+          -w "%{time_total} %{num_connects} %{http_code}\n" "${url}" || true
+      done' curl-loop "${url}" "${host}" "${BENCH_REQUESTS}" "${BENCH_CURL_TIMEOUT}" \
+    | awk '{ printf "%.3f %s %s\n", $1 * 1000, $2, $3 }'
+}
+
+compare_path() {
+  local selector="$1" row name target url host h50 h99 hcount samples ok c50 c99 first3 conns diff
+  row="$(report_row "${selector}")"
+  if [[ -z "${row}" ]]; then
+    ROWS+=("$(printf '%-66s  no such row in report.json' "${selector}")")
+    return 0
+  fi
+  name="$(jq -r .name <<<"${row}")"
+  target="$(jq -r .target <<<"${row}")"
+  read -r h50 h99 hcount < <(jq -r '.latency | "\(.p50) \(.p99) \(.count)"' <<<"${row}")
+  if [[ ! "${target}" =~ ^(http://[^ ]+)(\ Host:\ ([^ ]+))?$ ]]; then
+    ROWS+=("$(printf '%-66s  target %s: only a URL and a Host header are supported' "${name}" "${target}")")
+    return 0
+  fi
+  url="${BASH_REMATCH[1]}" host="${BASH_REMATCH[3]}"
+  log "curl: ${BENCH_REQUESTS} x ${url}${host:+ (Host ${host})} from ${HOST_NS}"
+  samples="${WORK_DIR}/curl-$(tr -c 'a-zA-Z0-9\n' '_' <<<"${selector}").txt"
+  curl_samples "${url}" "${host}" >"${samples}" || log "curl loop for ${url} stopped early (timeout): partial sample"
+  # Answered requests only, as the harness's latency (a status line came back).
+  ok="$(awk '$3 != "000"' "${samples}" | wc -l)"
+  conns="$(awk '{ s += $2 } END { print s + 0 }' "${samples}")"
+  c50="$(awk '$3 != "000" { print $1 }' "${samples}" | nearest_rank 50)"
+  c99="$(awk '$3 != "000" { print $1 }' "${samples}" | nearest_rank 99)"
+  # The harness's p50 is over its last 3 tries: curl's first 3 show what so few cold requests give.
+  first3="$(awk '$3 != "000" { print $1 }' "${samples}" | head -3 | nearest_rank 50)"
+  diff="$(awk -v h="${h50}" -v c="${c50}" 'BEGIN { if (c == "-" || c == 0) print "-"; else printf "%+.0f%%", (h - c) / c * 100 }')"
+  ROWS+=("$(printf '%-66s %9s %9s %4s %9s %9s %9s %9s %7s' "${name:0:66}" "${h50}" "${h99}" "${hcount}" "${c50}" "${c99}" \
+    "${first3}" "${ok}/${BENCH_REQUESTS}" "${diff}")")
+  [[ "${conns}" == "$(wc -l <"${samples}")" ]] \
+    || ROWS+=("  (!) ${conns} connections for $(wc -l <"${samples}") curls: a connection was reused or never made")
+}
+
+print_figures() {
+  local selector
+  printf '\n%-44s %s\n' "lab up (${LAB_CNI}, ${LAB_NODES} nodes, ${LAB_CLUSTERS} cluster(s))" \
+    "${UP_SECONDS} s wall (${READY_LINE:-no ready line})"
+  printf '%-44s %s\n' "full harness run (JVM start to exit)" "${HARNESS_SECONDS} s (target <= 60 s)"
+  printf '%-44s %s\n' "  by the harness's clock (report.json .run)" "${HARNESS_INNER} s"
+  printf '%-44s %s\n' "  result" "${HARNESS_SUMMARY}, exit ${HARNESS_RC}"
+  printf '%-44s %s\n' "  report" "${REPORT}"
+
+  for selector in ${BENCH_PATHS}; do
+    compare_path "${selector}"
+  done
+  printf '\nlatency in ms. harn: report.json .latency of the row (the path'"'"'s last probe: n tries); curl: %s\n' \
+    "${BENCH_REQUESTS} new connections from ${HOST_NS}, 'curl 1-3' the p50 of its first 3"
+  printf 'diff = (harn p50 - curl p50) / curl p50 (target: within 20%%)\n'
+  printf '%-66s %9s %9s %4s %9s %9s %9s %9s %7s\n' "path" "harn p50" "harn p99" "n" "curl p50" "curl p99" \
+    "curl 1-3" "curl ok" "diff"
+  printf '%s\n' "${ROWS[@]}"
+}
+
+main() {
+  case "${1:-}" in
+    -h|--help) usage; exit 0 ;;
+    "") ;;
+    *) echo "bench: unknown argument '$1'" >&2; usage >&2; exit 2 ;;
+  esac
+  check_settings
+  require_root
+  require_tools
+  require_no_lab
+  WORK_DIR="$(mktemp -d -t netpaths-bench-harness.XXXXXX)"
+  trap cleanup EXIT
+  echo "machine: $(nproc) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)," \
+    "$(awk '/^MemTotal:/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)," \
+    "$(java -version 2>&1 | head -1); load average $(cut -d' ' -f1-3 /proc/loadavg) (other work skews figures)"
+  lab_up
+  harness_run
+  print_figures
+}
+
+main "$@"
