@@ -5,6 +5,7 @@ import dev.netpaths.conformance.catalogue.Environment;
 import dev.netpaths.conformance.catalogue.PathCase;
 import dev.netpaths.conformance.discovery.Topology;
 import dev.netpaths.conformance.probe.CallerChannel;
+import dev.netpaths.conformance.probe.ClientWarmUp;
 import dev.netpaths.conformance.report.PathRecord;
 import dev.netpaths.conformance.report.ReportListener;
 import dev.netpaths.conformance.report.Reports;
@@ -32,6 +33,10 @@ public final class Conformance {
     /** Namespaces whose pods are drawn in the topology picture. */
     static final Set<String> DRAWN_NAMESPACES = Set.of("netpaths", "netpaths-other");
 
+    /** Enough requests for the JIT to compile the host probe's client; bounded in time on a slow machine. */
+    static final int WARM_UP_REQUESTS = 3000;
+    static final java.time.Duration WARM_UP_BUDGET = java.time.Duration.ofSeconds(5);
+
     private Conformance() {}
 
     /** @param progress receives a line per finished path */
@@ -39,6 +44,7 @@ public final class Conformance {
                                 Path reportsDir, PrintWriter progress) throws IOException {
         String started = Instant.now().toString();
         List<String> hostAddresses = HostReachability.localAddresses(); // as the run starts: probes use them
+        ClientWarmUp.run(WARM_UP_REQUESTS, WARM_UP_BUDGET);
         // Only this engine runs: no class-path scanning, no other engines (the jar also runs without Maven).
         Launcher launcher = LauncherFactory.create(LauncherConfig.builder()
                 .enableTestEngineAutoRegistration(false).enableLauncherSessionListenerAutoRegistration(false)
