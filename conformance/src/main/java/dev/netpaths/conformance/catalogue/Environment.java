@@ -24,7 +24,7 @@ public record Environment(Topology cluster, Optional<Topology> peer, HostNetwork
      */
     public record Settings(int tries, int blockedTries, int spreadTries, int splitTries, int timeoutMs,
                            int blockedTimeoutMs, int convergeSeconds, int convergeStreak) {
-        public static final Settings DEFAULT = new Settings(10, 3, 20, 500, 3000, 2000, 30, 3);
+        public static final Settings DEFAULT = new Settings(30, 3, 20, 500, 3000, 2000, 30, 3);
 
         public int triesFor(Expect expect) {
             return expect.positive() ? tries : blockedTries;

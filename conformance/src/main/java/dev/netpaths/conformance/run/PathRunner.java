@@ -7,7 +7,6 @@ import dev.netpaths.conformance.catalogue.Evaluator;
 import dev.netpaths.conformance.catalogue.Expect;
 import dev.netpaths.conformance.catalogue.PathInstance;
 import dev.netpaths.conformance.catalogue.Request;
-import dev.netpaths.conformance.probe.Attempt;
 import dev.netpaths.conformance.probe.CallerChannel;
 import dev.netpaths.conformance.probe.HostProbe;
 import dev.netpaths.conformance.probe.Observation;
@@ -46,8 +45,6 @@ public final class PathRunner {
         AtomicReference<ProbeException> error = new AtomicReference<>();
         AtomicInteger streak = new AtomicInteger();
         AtomicInteger runs = new AtomicInteger();
-        // every attempt of the passing streak counts for latency, not only the last probe's
-        List<Attempt> streakAttempts = new ArrayList<>();
         try {
             await().atMost(Duration.ofSeconds(settings.convergeSeconds())).pollDelay(Duration.ZERO)
                     .pollInterval(Duration.ofMillis(500)).until(() -> {
@@ -58,19 +55,19 @@ public final class PathRunner {
                             error.set(null);
                             if (!r.passed()) {
                                 streak.set(0);
-                                streakAttempts.clear();
                                 return false;
                             }
-                            streakAttempts.addAll(o.attempts());
                             return streak.incrementAndGet() >= settings.convergeStreak();
                         } catch (ProbeException e) {
                             error.set(e);
                             return false;
                         }
                     });
-            Observation o = last.get().observation();
-            return new Result(new Observation(List.copyOf(streakAttempts), o.resolved(), o.resolveError()),
-                    last.get().problems(), runs.get());
+            // Converged: now measure. The streak's probes sit half a second apart, and a request after an idle
+            // gap is slower on every hop; one probe straight after, its tries back to back, is what the path
+            // costs. It is judged like any probe, so a path that fails here still fails.
+            Observation measured = observe(path.request());
+            return new Result(measured, Evaluator.problems(path.expect(), measured), runs.incrementAndGet());
         } catch (ConditionTimeoutException e) {
             if (last.get() == null) {
                 throw error.get();

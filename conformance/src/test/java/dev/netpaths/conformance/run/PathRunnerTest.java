@@ -14,14 +14,14 @@ import java.util.HashSet;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** How a path is run: external paths converge on a streak, and the streak's every attempt is the measurement. */
+/** How a path is run: an external path converges on a streak of passing probes, then one more probe measures it. */
 class PathRunnerTest {
 
     static final Environment.Settings SETTINGS = new Environment.Settings(4, 2, 6, 50, 1000, 500, 5, 3);
     static final PathCase CASE = new PathCase("loadBalancerIpIsServedByEchoV1", "loadbalancer", "", "", null);
 
     @Test
-    void aConvergedExternalPathReportsEveryAttemptOfItsStreak() throws Exception {
+    void aConvergedExternalPathIsMeasuredByOneProbeAfterItsStreak() throws Exception {
         try (FakeServers.Server echo = FakeServers.echo("echo-a", "netpaths", "v1", "node-a")) {
             Expect expect = Expect.answeredBy(Backend.echo("netpaths", "v1"));
             PathInstance path = new PathInstance(CASE, "", "host", "entry:loadbalancer",
@@ -29,9 +29,9 @@ class PathRunnerTest {
                             SETTINGS.triesFor(expect), 1000), expect, "", null, null);
             PathRunner.Result result = new PathRunner(null, SETTINGS).run(path);
             assertTrue(result.passed(), result.problems().toString());
-            assertEquals(3, result.runs(), "converged after a streak of 3 passing probes");
-            assertEquals(12, result.observation().attempts().size(), "3 probes x 4 tries are all measured");
-            assertEquals(12, new HashSet<>(echo.peerPorts()).size(), "each measured try was its own connection");
+            assertEquals(4, result.runs(), "a streak of 3 passing probes, then the measuring probe");
+            assertEquals(4, result.observation().attempts().size(), "the measuring probe's 4 tries are reported");
+            assertEquals(16, new HashSet<>(echo.peerPorts()).size(), "each try of each probe was its own connection");
         }
     }
 
