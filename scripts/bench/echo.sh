@@ -54,15 +54,9 @@ LAST_RSS_MB=""
 ECHO_ROUNDS=()    # "req/s p50 p99" per throughput round
 NGINX_ROUNDS=()
 
-# the comment block at the top of this file
-usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "${BASH_SOURCE[0]}"; }
-
-log() { printf '==> %s\n' "$*" >&2; }
-
-die() {
-  echo "bench: $*" >&2
-  exit 1
-}
+# usage, log, die, now_ms, print_machine
+# shellcheck source=scripts/bench/lib.sh
+source "${REPO_ROOT}/scripts/bench/lib.sh"
 
 check_settings() {
   local name
@@ -131,7 +125,6 @@ free_port() {
   die "no free port found"
 }
 
-now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 
 # start_jvm NAME JAR PORT [NAME=VALUE...]: starts the jar on core BENCH_SERVER_CPU; its PID in LAST_PID.
 # Quarkus binds loopback only; the shutdown delay is off so that every stop is quick.
@@ -347,9 +340,7 @@ main() {
   require_tools
   WORK_DIR="$(mktemp -d -t netpaths-bench.XXXXXX)"
   trap cleanup EXIT
-  echo "machine: $(nproc) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)," \
-    "$(awk '/^MemTotal:/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)," \
-    "$(java -version 2>&1 | head -1); load average $(cut -d' ' -f1-3 /proc/loadavg) (other work skews figures)"
+  print_machine
   throughput
   startup_and_memory
 }

@@ -60,15 +60,9 @@ ROWS=()           # one printed line per compared path
 UP_SECONDS="" READY_LINE=""                                   # set by lab_up
 REPORT="" HARNESS_SECONDS="" HARNESS_INNER="" HARNESS_RC="" HARNESS_SUMMARY=""   # set by harness_run
 
-# the comment block at the top of this file
-usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "${BASH_SOURCE[0]}"; }
-
-log() { printf '==> %s\n' "$*" >&2; }
-
-die() {
-  echo "bench: $*" >&2
-  exit 1
-}
+# usage, log, die, now_ms, print_machine
+# shellcheck source=scripts/bench/lib.sh
+source "${REPO_ROOT}/scripts/bench/lib.sh"
 
 require_root() {
   if [[ ${EUID} -ne 0 ]]; then
@@ -130,7 +124,6 @@ cleanup() {
   exit "${rc}"
 }
 
-now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 
 lab_up() {
   local start rc=0
@@ -272,9 +265,7 @@ main() {
   require_no_lab
   WORK_DIR="$(mktemp -d -t netpaths-bench-harness.XXXXXX)"
   trap cleanup EXIT
-  echo "machine: $(nproc) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)," \
-    "$(awk '/^MemTotal:/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)," \
-    "$(java -version 2>&1 | head -1); load average $(cut -d' ' -f1-3 /proc/loadavg) (other work skews figures)"
+  print_machine
   lab_up
   harness_run
   FIRST_SECONDS="${HARNESS_SECONDS}" FIRST_SUMMARY="${HARNESS_SUMMARY}"
