@@ -7,8 +7,8 @@
 #      best round of each server is compared.
 #   2. For echo-service, caller-service and sidecar-demo (app + sidecar): time from process start until
 #      /q/health/ready answers 200 (polled every 20 ms), and idle RSS a few seconds after ready.
-# Every JVM runs with the options pods run with (JAVA_TOOL_OPTIONS from k8s/base/jvm.env), on loopback only,
-# on random free ports.
+# Every JVM runs with the options its pods run with (JAVA_TOOL_OPTIONS from k8s/base/jvm.env; sidecar-demo's
+# two containers from k8s/base/jvm-small.env), on loopback only, on random free ports.
 #
 # Usage: scripts/bench/echo.sh [-h|--help]
 #
@@ -25,6 +25,7 @@
 #   BENCH_IDLE_SECONDS=${BENCH_IDLE_SECONDS:-3}    wait after ready before reading VmRSS
 #   BENCH_READY_TIMEOUT=${BENCH_READY_TIMEOUT:-30} seconds a service gets to become ready
 #   JVM_ENV_FILE=${JVM_ENV_FILE:-k8s/base/jvm.env} the JVM options (JAVA_TOOL_OPTIONS=...), relative to the repo
+#   SMALL_JVM_ENV_FILE=${SMALL_JVM_ENV_FILE:-k8s/base/jvm-small.env}  the same for sidecar-demo's containers
 set -o errexit -o nounset -o pipefail
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -40,6 +41,7 @@ BENCH_STARTUP_RUNS="${BENCH_STARTUP_RUNS:-3}"
 BENCH_IDLE_SECONDS="${BENCH_IDLE_SECONDS:-3}"
 BENCH_READY_TIMEOUT="${BENCH_READY_TIMEOUT:-30}"
 JVM_ENV_FILE="${JVM_ENV_FILE:-k8s/base/jvm.env}"
+SMALL_JVM_ENV_FILE="${SMALL_JVM_ENV_FILE:-k8s/base/jvm-small.env}"
 
 ECHO_JAR="${REPO_ROOT}/echo-service/target/quarkus-app/quarkus-run.jar"
 CALLER_JAR="${REPO_ROOT}/caller-service/target/quarkus-app/quarkus-run.jar"
@@ -80,6 +82,7 @@ require_tools() {
   done
   [[ -f "${ECHO_JAR}" ]] || die "${ECHO_JAR} is missing: run 'make build'"
   [[ -f "${REPO_ROOT}/${JVM_ENV_FILE}" ]] || die "${JVM_ENV_FILE} is missing"
+  [[ -f "${REPO_ROOT}/${SMALL_JVM_ENV_FILE}" ]] || die "${SMALL_JVM_ENV_FILE} is missing"
 }
 
 cleanup() {
@@ -108,8 +111,9 @@ stop_process() {
 
 # The JVM options pods run with: the value of JAVA_TOOL_OPTIONS in the env file (a kustomize env file,
 # NAME=value, not shell).
+# jvm_options [ENV_FILE]: the JAVA_TOOL_OPTIONS of JVM_ENV_FILE or of ENV_FILE
 jvm_options() {
-  sed -n 's/^JAVA_TOOL_OPTIONS=//p' "${REPO_ROOT}/${JVM_ENV_FILE}"
+  sed -n 's/^JAVA_TOOL_OPTIONS=//p' "${REPO_ROOT}/${1:-${JVM_ENV_FILE}}"
 }
 
 free_port() {
@@ -127,12 +131,13 @@ free_port() {
 
 
 # start_jvm NAME JAR PORT [NAME=VALUE...]: starts the jar on core BENCH_SERVER_CPU; its PID in LAST_PID.
-# Quarkus binds loopback only; the shutdown delay is off so that every stop is quick.
+# Quarkus binds loopback only (and so does sidecar-demo's role sidecar, which is not Quarkus); the shutdown
+# delay is off so that every stop is quick. NAME=VALUE arguments come last, so they override.
 start_jvm() {
   local name="$1" jar="$2" port="$3"
   shift 3
   env JAVA_TOOL_OPTIONS="$(jvm_options)" QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_HTTP_PORT="${port}" \
-    QUARKUS_SHUTDOWN_DELAY=0s "$@" \
+    NETPATHS_SIDECAR_LISTEN="127.0.0.1:${port}" QUARKUS_SHUTDOWN_DELAY=0s "$@" \
     taskset -c "${BENCH_SERVER_CPU}" java -jar "${jar}" >"${WORK_DIR}/${name}.log" 2>&1 &
   LAST_PID="$!"
   STARTED_PIDS+=("${LAST_PID}")
@@ -286,7 +291,8 @@ report_line() {
 
 startup_and_memory() {
   local run ready rss sidecar_port
-  log "startup to ready and idle RSS, ${BENCH_STARTUP_RUNS} runs each, JAVA_TOOL_OPTIONS=$(jvm_options)"
+  log "startup to ready and idle RSS, ${BENCH_STARTUP_RUNS} runs each, JAVA_TOOL_OPTIONS=$(jvm_options)" \
+    "(sidecar-demo: $(jvm_options "${SMALL_JVM_ENV_FILE}"))"
   printf '%-24s %12s %12s\n' "service" "ready (ms)" "RSS (MB)"
 
   ready="" rss=""
@@ -310,20 +316,26 @@ startup_and_memory() {
   fi
 
   if [[ -f "${SIDECAR_JAR}" ]]; then
-    # The sidecar alone, then the app next to it: the app is ready only once its sidecar answers.
-    local sidecar_ready="" sidecar_rss="" app_ready="" app_rss="" sidecar_pid
+    # The sidecar alone, then the app next to it: the app is ready only once its sidecar answers. Both with
+    # the pod's small JVM options. The pod line sums the two VmRSS (pages they share counted twice; the lab
+    # prints the pod's resident pages counted once).
+    local sidecar_ready="" sidecar_rss="" app_ready="" app_rss="" pod_rss="" sidecar_pid sidecar_rss_mb small
+    small="$(jvm_options "${SMALL_JVM_ENV_FILE}")"
     for run in $(seq 1 "${BENCH_STARTUP_RUNS}"); do
-      measure_start "sidecar-${run}" "${SIDECAR_JAR}" NETPATHS_SIDECAR_ROLE=sidecar
+      measure_start "sidecar-${run}" "${SIDECAR_JAR}" JAVA_TOOL_OPTIONS="${small}" NETPATHS_SIDECAR_ROLE=sidecar
       sidecar_ready+="${LAST_READY_MS} " sidecar_rss+="${LAST_RSS_MB} "
       sidecar_pid="${LAST_PID}" sidecar_port="${LAST_PORT}"
-      measure_start "sidecar-app-${run}" "${SIDECAR_JAR}" NETPATHS_SIDECAR_ROLE=app \
+      measure_start "sidecar-app-${run}" "${SIDECAR_JAR}" JAVA_TOOL_OPTIONS="${small}" NETPATHS_SIDECAR_ROLE=app \
         NETPATHS_SIDECAR_URL="http://localhost:${sidecar_port}"
       app_ready+="${LAST_READY_MS} " app_rss+="${LAST_RSS_MB} "
+      sidecar_rss_mb="$(rss_mb "${sidecar_pid}")"
+      pod_rss+="$(awk -v a="${LAST_RSS_MB}" -v b="${sidecar_rss_mb}" 'BEGIN { printf "%.1f", a + b }') "
       stop_process "${LAST_PID}"
       stop_process "${sidecar_pid}"
     done
     report_line "sidecar-demo (sidecar)" "${sidecar_ready% }" "${sidecar_rss% }"
     report_line "sidecar-demo (app)" "${app_ready% }" "${app_rss% }"
+    report_line "sidecar-demo pod (sum)" "${app_ready% }" "${pod_rss% }"
   else
     printf '%-24s skipped: %s is missing (make build)\n' sidecar-demo "${SIDECAR_JAR#"${REPO_ROOT}"/}"
   fi

@@ -14,7 +14,7 @@ import dev.netpaths.lab.pod.ImageStore;
 import dev.netpaths.lab.pod.PodRunner;
 import dev.netpaths.lab.pod.RunningPod;
 import dev.netpaths.lab.proc.Launcher;
-import dev.netpaths.lab.proc.Procs;
+import dev.netpaths.lab.proc.PodMemory;
 import dev.netpaths.lab.proc.Sh;
 import dev.netpaths.lab.proc.Sleep;
 import dev.netpaths.lab.state.Journal;
@@ -132,10 +132,12 @@ public final class Lab {
         long max = 0;
         for (ClusterRuntime c : clusters) {
             for (RunningPod p : c.pods()) {
-                long kb = p.processes().values().stream().mapToLong(s -> Procs.rssKb(s.pid())).sum();
-                max = Math.max(max, kb);
-                lines.add(String.format("    %-12s %-62s %6.1f MB (%d process%s)", c.plan().name(), p.key(), kb / 1024.0,
-                        p.processes().size(), p.processes().size() == 1 ? "" : "es"));
+                PodMemory.Figure memory = PodMemory.of(p.processes().values().stream().map(Launcher.Started::pid).toList());
+                max = Math.max(max, memory.residentKb());
+                lines.add(String.format("    %-12s %-62s %6.1f MB (%d process%s%s)", c.plan().name(), p.key(),
+                        memory.residentKb() / 1024.0, p.processes().size(), p.processes().size() == 1 ? "" : "es",
+                        !memory.distinct() ? "; VmRSS sum: page frames not readable"
+                                : p.processes().size() > 1 ? String.format("; VmRSS sum %.1f MB", memory.vmRssSumKb() / 1024.0) : ""));
             }
         }
         List<String> failed = clusters.stream().flatMap(c -> c.pods().stream()).filter(p -> p.failure() != null).map(RunningPod::key).toList();

@@ -199,8 +199,8 @@ public final class ArchitectureCheck {
             findings.add(m.finding(field, "a native sidecar (initContainer sidecar, restartPolicy Always) is required"));
             return;
         }
-        Map<String, String> sidecarEnv = Map.of("NETPATHS_SIDECAR_ROLE", "sidecar", "QUARKUS_HTTP_HOST", "127.0.0.1",
-                "QUARKUS_HTTP_PORT", "9090");
+        Map<String, String> sidecarEnv = Map.of("NETPATHS_SIDECAR_ROLE", "sidecar", "NETPATHS_SIDECAR_LISTEN",
+                "127.0.0.1:9090");
         for (Map.Entry<String, String> e : sidecarEnv.entrySet()) {
             if (!e.getValue().equals(envValue(sidecar, e.getKey()))) {
                 findings.add(m.finding(field + ".env[" + e.getKey() + "]", "must be " + e.getValue()));

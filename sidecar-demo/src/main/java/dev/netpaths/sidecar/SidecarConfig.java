@@ -5,13 +5,9 @@ import java.time.Duration;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
-/** Settings under {@code netpaths.sidecar.*}; documented in application.properties. */
+/** The app role's settings under {@code netpaths.sidecar.*}; documented in application.properties. */
 @ConfigMapping(prefix = "netpaths.sidecar")
 public interface SidecarConfig {
-
-    /** Which of the pod's two containers this process is. */
-    @WithDefault("app")
-    Role role();
 
     /** Where the app finds its sidecar: inside the pod, over loopback. */
     @WithDefault("http://localhost:9090")
@@ -20,9 +16,4 @@ public interface SidecarConfig {
     /** Connect and response timeout of every call to the sidecar. */
     @WithDefault("2s")
     Duration timeout();
-
-    enum Role {
-        APP,
-        SIDECAR
-    }
 }

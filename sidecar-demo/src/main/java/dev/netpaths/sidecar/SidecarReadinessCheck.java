@@ -5,7 +5,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-import io.quarkus.arc.lookup.LookupIfProperty;
 import io.smallrye.health.api.AsyncHealthCheck;
 import io.smallrye.mutiny.Uni;
 
@@ -16,7 +15,6 @@ import io.smallrye.mutiny.Uni;
  */
 @Readiness
 @ApplicationScoped
-@LookupIfProperty(name = "netpaths.sidecar.role", stringValue = "app")
 class SidecarReadinessCheck implements AsyncHealthCheck {
 
     private final SidecarClient sidecar;

@@ -16,8 +16,8 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * One jar, two roles: only the routes of the configured role exist. {@code app} serves {@code /roundtrip},
- * {@code sidecar} serves {@code /enrich}; anything else (the other role's endpoint included) is a JSON 404.
+ * The app role's routes: {@code /roundtrip}; anything else but Quarkus's /q/* (the sidecar's {@code /enrich}
+ * included) is a JSON 404. The sidecar role never starts Quarkus: see {@link LoopbackSidecar}.
  */
 @Singleton
 class SidecarRoutes {
@@ -25,31 +25,19 @@ class SidecarRoutes {
     static final String STAMP_HEADER = "x-netpaths-stamp";
     private static final Logger LOG = Logger.getLogger(SidecarRoutes.class);
 
-    private final SidecarConfig config;
     private final SidecarClient sidecar;
     private final ObjectMapper mapper;
     private final ContainerView self = ContainerView.observe();
 
-    SidecarRoutes(SidecarConfig config, SidecarClient sidecar, ObjectMapper mapper) {
-        this.config = config;
+    SidecarRoutes(SidecarClient sidecar, ObjectMapper mapper) {
         this.sidecar = sidecar;
         this.mapper = mapper;
     }
 
     void register(@Observes Router router) {
-        switch (config.role()) {
-            case APP -> router.get("/roundtrip").handler(this::roundtrip);
-            case SIDECAR -> router.get("/enrich").handler(this::enrich);
-        }
+        router.get("/roundtrip").handler(this::roundtrip);
         // Last of all routes, so Quarkus's /q/health/* and /q/metrics keep answering.
         router.route().order(Integer.MAX_VALUE).handler(this::notFound);
-    }
-
-    private void enrich(RoutingContext ctx) {
-        SocketAddress peer = ctx.request().remoteAddress();
-        Enrichment enrichment = Enrichment.of(self, peer.hostAddress(), peer.port());
-        ctx.response().putHeader(STAMP_HEADER, enrichment.stamp());
-        json(ctx, 200, enrichment);
     }
 
     private void roundtrip(RoutingContext ctx) {
@@ -65,12 +53,8 @@ class SidecarRoutes {
     }
 
     private void notFound(RoutingContext ctx) {
-        String served = switch (config.role()) {
-            case APP -> "GET /roundtrip";
-            case SIDECAR -> "GET /enrich";
-        };
-        json(ctx, 404, new ErrorReply(HttpResponseStatus.NOT_FOUND.reasonPhrase(), "this process runs role "
-                + config.role().name().toLowerCase() + ", which serves only " + served + " (and /q/health, /q/metrics)"));
+        json(ctx, 404, new ErrorReply(HttpResponseStatus.NOT_FOUND.reasonPhrase(),
+                "this process runs role app, which serves only GET /roundtrip (and /q/health, /q/metrics)"));
     }
 
     static String hostAndPort(SocketAddress address) {

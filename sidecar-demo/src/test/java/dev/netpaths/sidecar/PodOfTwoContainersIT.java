@@ -37,9 +37,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.netpaths.testsupport.PackagedApp;
 
 /**
- * The pod of docs/architecture.md on this machine: the packaged jar twice, the sidecar on 127.0.0.1 and the app
- * on all addresses, configured exactly as the manifest configures the two containers. The last test takes the
- * sidecar away.
+ * The pod of docs/architecture.md on this machine: the packaged jar twice (the sidecar role without Quarkus), the
+ * sidecar on 127.0.0.1 and the app on all addresses, configured exactly as the manifest configures the two
+ * containers. The last test takes the sidecar away.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(OrderAnnotation.class)
@@ -52,8 +52,8 @@ class PodOfTwoContainersIT {
 
     @BeforeAll
     void startThePod() throws Exception {
-        sidecar = PackagedApp.start(Map.of("NETPATHS_SIDECAR_ROLE", "sidecar", "QUARKUS_HTTP_HOST", "127.0.0.1",
-                "POD_NAME", "demo-pod", "QUARKUS_SHUTDOWN_DELAY", "0s"));
+        sidecar = PackagedApp.start(Map.of("NETPATHS_SIDECAR_ROLE", "sidecar", "NETPATHS_SIDECAR_LISTEN",
+                "127.0.0.1:0", "POD_NAME", "demo-pod"));
         app = PackagedApp.start(Map.of("NETPATHS_SIDECAR_ROLE", "app", "POD_NAME", "demo-pod",
                 "NETPATHS_SIDECAR_URL", "http://localhost:" + sidecar.port()));
     }
@@ -104,7 +104,7 @@ class PodOfTwoContainersIT {
     @Order(4)
     void theSidecarRefusesToListenBeyondLoopback() throws Exception {
         try (PackagedApp exposed = PackagedApp.launch(Map.of("NETPATHS_SIDECAR_ROLE", "sidecar",
-                "QUARKUS_HTTP_HOST", "0.0.0.0"))) {
+                "NETPATHS_SIDECAR_LISTEN", "0.0.0.0:0"))) {
             assertTrue(exposed.waitForExit(Duration.ofSeconds(30)), "a sidecar on 0.0.0.0 kept running");
             assertNotEquals(0, exposed.process().exitValue());
             assertTrue(exposed.output().contains("role sidecar must listen on loopback only"), exposed.output());

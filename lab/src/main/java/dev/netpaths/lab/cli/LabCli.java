@@ -143,7 +143,7 @@ public final class LabCli {
     static boolean up(LabConfig cfg) {
         Lab.UpFigures f = new Lab(System.out).up(cfg);
         LabStatus.print(cfg.stateDir(), System.out);
-        System.out.printf("%nFIGURES (benchmark, not asserted)%n  %s %.1f s after start%n  RSS per pod (VmRSS summed over the pod's processes):%n",
+        System.out.printf("%nFIGURES (benchmark, not asserted)%n  %s %.1f s after start%n  RSS per pod (resident pages of its processes, a page they share counted once):%n",
                 f.failed().isEmpty() ? "all pods ready" : "pods settled", f.readySeconds());
         f.rssLines().forEach(System.out::println);
         System.out.printf("  largest pod %.1f MB%n", f.maxRssKb() / 1024.0);
