@@ -61,8 +61,16 @@ public final class Holder {
 
     /** Starts a holder (log in logFile) and waits until its mounts are made; returns its journal entry. */
     public static Entry.Holder start(Path logFile) {
-        List<String> cmd = List.of("setsid", "unshare", "--user", "--map-root-user", "--net", "--mount", "--propagation", "private",
-                "sh", "-c", SCRIPT, "netpaths-lab-holder");
+        return start(logFile, false);
+    }
+
+    /** etcFarm: build the /etc of symlinks even where /etc/netns exists (to test the path other machines take). */
+    static Entry.Holder start(Path logFile, boolean etcFarm) {
+        List<String> cmd = new ArrayList<>(List.of("setsid", "unshare", "--user", "--map-root-user", "--net", "--mount", "--propagation", "private",
+                "sh", "-c", SCRIPT, "netpaths-lab-holder"));
+        if (etcFarm) {
+            cmd.add("farm");
+        }
         Process p;
         try {
             Files.createDirectories(logFile.getParent());
