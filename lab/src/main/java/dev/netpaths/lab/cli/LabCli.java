@@ -232,7 +232,7 @@ public final class LabCli {
     /** The rootless wrapper; a lab that cannot run rootless here says why and how to fix it, and nothing was created. */
     static <T> int guardedRootless(Common common, java.util.function.Function<RootlessLab, T> action, java.util.function.ToIntFunction<T> exit) {
         try {
-            RootlessLab lab = new RootlessLab(common.stateDir(), System.out);
+            RootlessLab lab = new RootlessLab(common.stateDir(), common.prefix, System.out);
             return report(() -> exit.applyAsInt(action.apply(lab)));
         } catch (IllegalArgumentException e) {
             System.err.println("netpaths-lab: " + e.getMessage());

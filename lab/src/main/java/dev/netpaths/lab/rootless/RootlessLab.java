@@ -1,5 +1,6 @@
 package dev.netpaths.lab.rootless;
 
+import dev.netpaths.lab.LabConfig;
 import dev.netpaths.lab.LabException;
 import dev.netpaths.lab.LabStatus;
 import dev.netpaths.lab.state.Entry;
@@ -23,11 +24,13 @@ import java.util.Optional;
  */
 public final class RootlessLab {
     private final Path stateDir;
+    private final String prefix;
     private final PrintStream out;
 
-    public RootlessLab(Path stateDir, PrintStream out) {
+    public RootlessLab(Path stateDir, String prefix, PrintStream out) {
         StateDirs.checkRootless(stateDir);
         this.stateDir = stateDir.toAbsolutePath().normalize();
+        this.prefix = prefix;
         this.out = out;
     }
 
@@ -56,7 +59,7 @@ public final class RootlessLab {
         requirePossible();
         if (new Journal(stateDir).exists()) {
             out.println("lab: a lab is recorded in " + stateDir + "; removing it first");
-            down(List.of("down"));
+            down(List.of("down", "--prefix", LabConfig.read(stateDir).map(LabConfig::prefix).orElse(prefix)));
         }
         createPrivateDir(stateDir);
         Entry.Holder h = Holder.start(stateDir.resolve("holder.log"));
