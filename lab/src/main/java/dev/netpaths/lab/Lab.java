@@ -198,7 +198,7 @@ public final class Lab {
             }
         }
         if (!missing.isEmpty()) {
-            throw new LabException("missing: " + String.join(", ", missing) + " (install them with scripts/install-deps.sh)");
+            throw new LabException("missing: " + String.join(", ", missing) + " (install them: sudo scripts/install-deps.sh)");
         }
     }
 

@@ -45,7 +45,7 @@ public final class LabCli {
                 + "/run/netpaths-lab-<prefix> for another prefix; rootless: $XDG_STATE_HOME or ~/.local/state, same names).")
         Path stateDir;
 
-        @Option(names = "--rootless", defaultValue = "auto", description = "auto (rootless when not root), yes or no (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--rootless", defaultValue = "auto", description = "auto (rootless when not root: the lab in user, mount and network namespaces of its own), yes or no (root only); env LAB_ROOTLESS (default: ${DEFAULT-VALUE}).")
         String rootless;
 
         /** Whether this command runs the lab rootless (the mode, applied to who runs it). */
