@@ -25,7 +25,7 @@ bench: ## Benchmark echo-service against nginx and print the figures
 bench-harness: ## Time the harness against the lab and compare its latency with curl
 	@scripts/bench/harness.sh
 
-##@ The lab (no Docker: network namespaces on this machine, root)
+##@ The lab (no Docker: network namespaces on this machine; rootless unless run as root)
 .PHONY: lab lab-up lab-down lab-status lab-matrix
 lab: ## Build, bring up the lab, deploy, run the harness, print the path matrix
 	@scripts/lab/lab.sh run

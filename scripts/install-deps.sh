@@ -45,7 +45,8 @@ main() {
   fi
   if [[ ${EUID} -ne 0 ]]; then
     echo "install-deps: missing packages: ${missing[*]}" >&2
-    echo "install-deps: run as root: apt-get update && apt-get install -y --no-install-recommends ${missing[*]}" >&2
+    echo "install-deps: installing needs root: sudo ${BASH_SOURCE[0]}" >&2
+    echo "install-deps: (the same as: sudo apt-get update && sudo apt-get install -y --no-install-recommends ${missing[*]})" >&2
     return 1
   fi
   case "${NETPATHS_APT_UPDATE:-auto}" in

@@ -6,19 +6,23 @@
 #   3. the scripts: shellcheck and the bats suite (cluster configs, MetalLB ranges, PLAN=1 for every
 #      CLUSTER x CNI combination)
 #   4. the lab: a real cluster data plane in network namespaces for each run in LAB_TEST_RUNS (CNI and
-#      number of clusters; two clusters add the cross-cluster cases), the full conformance catalogue
-#      against it, and the browser check of the report it wrote
+#      number of clusters; two clusters add the cross-cluster cases; `:rootless` runs it without root, in
+#      user namespaces of its own, as NETPATHS_TEST_ROOTLESS_USER when this script runs as root), the full
+#      conformance catalogue against it, and the browser check of the report it wrote
 # It ends with one line counting every test and case: "netpaths: N passed, N failed, N skipped".
 #
 # Settings:
-#   LAB_TEST_RUNS="flannel:1 calico:2 weave:1"   lab runs as CNI:clusters (empty: no lab run)
+#   LAB_TEST_RUNS="flannel:1 calico:2 weave:1:rootless"   lab runs as CNI:clusters[:rootless] (empty: no lab run)
+#   NETPATHS_TEST_ROOTLESS_USER=nobody     who runs the rootless lab when this script runs as root (with a
+#                                          temporary HOME; it must be able to read the clone and the JDK)
 #   NETPATHS_TEST_SKIP_DEPS=1              do not check or install Debian packages
 #   MVN="mvn -B -ntp"                      the Maven command
 set -o errexit -o nounset -o pipefail
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 MVN="${MVN:-mvn -B -ntp}"
-LAB_TEST_RUNS="${LAB_TEST_RUNS-flannel:1 calico:2 weave:1}"
+LAB_TEST_RUNS="${LAB_TEST_RUNS-flannel:1 calico:2 weave:1:rootless}"
+ROOTLESS_USER="${NETPATHS_TEST_ROOTLESS_USER:-nobody}"
 REPORTS="${REPO_ROOT}/reports"
 
 passed=0
@@ -63,13 +67,43 @@ count_junit_xml_all() {
   fi
 }
 
+# A rootless `lab.sh run`. As root: as ROOTLESS_USER (an unprivileged user), with a fresh HOME for its state dir
+# and the report dir handed to it, so the lab really runs without privileges; otherwise as the caller.
+run_rootless_lab() {
+  local cni="$1" clusters="$2" home
+  if [[ ${EUID} -ne 0 ]]; then
+    LAB_ROOTLESS=yes LAB_CNI="${cni}" LAB_CLUSTERS="${clusters}" scripts/lab/lab.sh run
+    return
+  fi
+  if ! setpriv --reuid="${ROOTLESS_USER}" --regid="$(id -g "${ROOTLESS_USER}")" --clear-groups env PATH="${PATH}" \
+      sh -c 'test -r "$1" && java -version' _ "${REPO_ROOT}/lab/target/netpaths-lab.jar" >/dev/null 2>&1; then
+    echo "test: ${ROOTLESS_USER} cannot read ${REPO_ROOT}/lab/target/netpaths-lab.jar or run java: the rootless lab needs a clone" \
+      "and a JDK that user can read (or set NETPATHS_TEST_ROOTLESS_USER, or drop :rootless from LAB_TEST_RUNS)" >&2
+    return 1
+  fi
+  home="$(mktemp -d /tmp/netpaths-test-rootless.XXXXXX)"
+  mkdir -p "${REPORTS}/lab-${cni}"
+  chown "${ROOTLESS_USER}" "${home}" "${REPORTS}/lab-${cni}"
+  local rc=0
+  setpriv --reuid="${ROOTLESS_USER}" --regid="$(id -g "${ROOTLESS_USER}")" --clear-groups --reset-env \
+    env HOME="${home}" PATH="${PATH}" JAVA_HOME="${JAVA_HOME:-}" LAB_ROOTLESS=yes LAB_SKIP_DEPS=1 LAB_CNI="${cni}" \
+    LAB_CLUSTERS="${clusters}" LAB_PREFIX="${LAB_PREFIX:-np}" LAB_REPORTS="${REPORTS}/lab-${cni}" \
+    "${REPO_ROOT}/scripts/lab/lab.sh" run || rc=$?
+  rm -rf "${home}"
+  return "${rc}"
+}
+
 run_lab() {
-  local run cni clusters
+  local run cni clusters mode
   for run in ${LAB_TEST_RUNS}; do
-    cni="${run%%:*}"
-    clusters="${run##*:}"
-    step "Lab (${cni}, ${clusters} cluster(s)): bring up, run the conformance catalogue, tear down"
-    LAB_CNI="${cni}" LAB_CLUSTERS="${clusters}" scripts/lab/lab.sh run
+    IFS=: read -r cni clusters mode <<<"${run}"
+    if [[ "${mode}" == rootless ]]; then
+      step "Lab (${cni}, ${clusters} cluster(s), rootless as ${ROOTLESS_USER}): bring up, run the conformance catalogue, tear down"
+      run_rootless_lab "${cni}" "${clusters}"
+    else
+      step "Lab (${cni}, ${clusters} cluster(s)): bring up, run the conformance catalogue, tear down"
+      LAB_CNI="${cni}" LAB_CLUSTERS="${clusters}" scripts/lab/lab.sh run
+    fi
     step "Lab (${cni}): the HTML report in a real headless browser"
     java -jar conformance/target/netpaths-conformance.jar check-report "${REPORTS}/lab-${cni}"
   done

@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
 # The lab: one Kubernetes cluster's data plane from network namespaces on this machine (no Docker), with the
 # real CNI plugins, kube-proxy-shaped iptables, bird2, dnsmasq, nginx and the real services. See docs/lab.md.
+# As root it uses the machine's network namespaces. As any other user it runs rootless: the whole lab (CLI, pods,
+# bird, dnsmasq, nginx, the harness) lives in user, mount and network namespaces of its own, held open by one
+# process between commands; nothing touches the machine's network. It needs unprivileged user namespaces
+# (the CLI names the failed check and its fix) and no sudo, once the Debian packages are installed.
 #
 # Usage: scripts/lab/lab.sh run|up|down|status|matrix [extra lab CLI options]
 #   run      build what is missing, bring the lab up, run the conformance harness in it, tear it down
@@ -15,7 +19,10 @@
 #   LAB_NODES=${LAB_NODES:-3}              nodes per cluster, control plane included
 #   LAB_CLUSTERS=${LAB_CLUSTERS:-1}        1, or 2 (a second cluster netpaths-b on the same node network)
 #   LAB_PREFIX=${LAB_PREFIX:-np}           prefix of every namespace and interface (two labs need two prefixes)
-#   LAB_STATE_DIR=${LAB_STATE_DIR:-}       default /run/netpaths-lab (np) or /run/netpaths-lab-<prefix>
+#   LAB_STATE_DIR=${LAB_STATE_DIR:-}       default as root /run/netpaths-lab (np) or /run/netpaths-lab-<prefix>;
+#                                          rootless ${XDG_STATE_HOME:-~/.local/state}/netpaths-lab[-<prefix>]
+#   LAB_ROOTLESS=${LAB_ROOTLESS:-auto}     auto (rootless unless root) | yes | no (needs root)
+#   LAB_REPORTS=${LAB_REPORTS:-}           where `run` writes the harness reports (default reports/lab-<cni>)
 #   LAB_KEEP=${LAB_KEEP:-0}                1: `run` keeps the lab after the harness
 #   LAB_SKIP_DEPS=${LAB_SKIP_DEPS:-0}      1: do not check the Debian packages
 #   MVN=${MVN:-mvn -B -ntp -q}
@@ -27,12 +34,15 @@ LAB_JAR="${REPO_ROOT}/lab/target/netpaths-lab.jar"
 CNIS=(flannel calico weave)
 SHAPE=()
 
-usage() { sed -n '2,21p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,28p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 
+# LAB_ROOTLESS=no keeps the lab in the machine's namespaces, which needs root. Otherwise the CLI decides and, for
+# a rootless lab, checks that unprivileged user namespaces work (saying which check failed and how to fix it).
 require_root() {
-  if [[ ${EUID} -ne 0 ]]; then
-    echo "lab: the lab needs root: it creates network namespaces, veths, VXLAN devices and iptables rules" >&2
+  if [[ "${LAB_ROOTLESS:-auto}" == no && ${EUID} -ne 0 ]]; then
+    echo "lab: LAB_ROOTLESS=no: the lab uses the machine's namespaces and needs root: it creates network namespaces, veths, VXLAN devices and iptables rules" >&2
     echo "lab: run: sudo --preserve-env=LAB_CNI,LAB_NODES,LAB_CLUSTERS,LAB_PREFIX ${BASH_SOURCE[0]} $*" >&2
+    echo "lab: or run it rootless: LAB_ROOTLESS=auto ${BASH_SOURCE[0]} $*" >&2
     exit 1
   fi
 }
@@ -44,8 +54,13 @@ check_settings() {
   esac
   [[ "${LAB_NODES:-3}" =~ ^[0-9]+$ ]] || { echo "lab: LAB_NODES must be a number, got '${LAB_NODES}'" >&2; exit 2; }
   [[ "${LAB_CLUSTERS:-1}" =~ ^[12]$ ]] || { echo "lab: LAB_CLUSTERS must be 1 or 2, got '${LAB_CLUSTERS}'" >&2; exit 2; }
+  case "${LAB_ROOTLESS:-auto}" in
+    auto|yes|no) ;;
+    *) echo "lab: LAB_ROOTLESS must be auto, yes or no, got '${LAB_ROOTLESS}'" >&2; exit 2 ;;
+  esac
 }
 
+# Installs missing Debian packages as root; any other user gets the exact sudo command instead.
 ensure_deps() {
   [[ "${LAB_SKIP_DEPS:-0}" == 1 ]] && return 0
   "${REPO_ROOT}/scripts/install-deps.sh" --check >/dev/null || "${REPO_ROOT}/scripts/install-deps.sh"

@@ -25,6 +25,7 @@ import dev.netpaths.lab.proc.Launcher;
 import dev.netpaths.lab.proc.Launcher.Started;
 import dev.netpaths.lab.proc.Procs;
 import dev.netpaths.lab.proc.Sh;
+import dev.netpaths.lab.rootless.UserNamespaces;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -189,6 +190,11 @@ public final class ClusterRuntime {
     private void syncAddon(RunningPod p, Addon a) {
         if (a == Addon.DNS) {
             List<String> args = new ArrayList<>(List.of("dnsmasq", "--log-facility=-"));
+            if (UserNamespaces.insidePartialMapping()) {
+                // rootless: dnsmasq's default switch to user nobody and group dip fails where only root is mapped
+                // (the group switch calls setgroups, which an unprivileged user namespace forbids): stay root, keep the group
+                args.addAll(List.of("--user=root", "--group="));
+            }
             args.addAll(ClusterDns.dnsmasqArgs(services, slices, pods, PodRunner.CLUSTER_DOMAIN));
             // dnsmasq reads its records at start: a changed record set means a restart (about 10 ms)
             applyIfChanged("dns", String.join("\n", args), t -> {

@@ -51,7 +51,8 @@ public final class Lab {
 
     public UpFigures up(LabConfig cfg) {
         requireTools(cfg);
-        if (new Journal(cfg.stateDir()).exists()) {
+        // a rootless lab's journal starts with its namespace holder, written just before this up: not a lab to remove
+        if (new Journal(cfg.stateDir()).recordsLab()) {
             out.println("lab: a lab is recorded in " + cfg.stateDir() + "; removing it first");
             down(cfg.stateDir(), LabConfig.read(cfg.stateDir()).map(LabConfig::prefix).orElse(cfg.prefix()));
         }
@@ -199,7 +200,7 @@ public final class Lab {
             }
         }
         if (!missing.isEmpty()) {
-            throw new LabException("missing: " + String.join(", ", missing) + " (install them with scripts/install-deps.sh)");
+            throw new LabException("missing: " + String.join(", ", missing) + " (install them: sudo scripts/install-deps.sh)");
         }
     }
 

@@ -7,6 +7,9 @@ import dev.netpaths.lab.LabStatus;
 import dev.netpaths.lab.net.AddressPlan;
 import dev.netpaths.lab.net.CniKind;
 import dev.netpaths.lab.proc.Sh;
+import dev.netpaths.lab.rootless.RootlessLab;
+import dev.netpaths.lab.rootless.RootlessMode;
+import dev.netpaths.lab.rootless.StateDirs;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -23,7 +26,8 @@ import java.util.concurrent.Callable;
 /** {@code netpaths-lab up|down|status|run}: one Kubernetes cluster's data plane in network namespaces (docs/lab.md). */
 @Command(name = "netpaths-lab", mixinStandardHelpOptions = true, version = "netpaths-lab 0.1.0",
         description = "One Kubernetes cluster's data plane from network namespaces, with the real CNI plugins, "
-                + "kube-proxy-shaped iptables and the real services. Needs root.",
+                + "kube-proxy-shaped iptables and the real services. As root it uses the machine's namespaces; "
+                + "otherwise (or with --rootless=yes) it lives in user, mount and network namespaces of its own.",
         subcommands = {LabCli.Up.class, LabCli.Down.class, LabCli.Status.class, LabCli.Run.class})
 public final class LabCli {
     /** Exit code for a failed lab step (2 is picocli's for bad usage). */
@@ -37,11 +41,35 @@ public final class LabCli {
         @Option(names = "--prefix", defaultValue = "np", description = "Prefix of every namespace and interface (default: ${DEFAULT-VALUE}).")
         String prefix;
 
-        @Option(names = "--state-dir", description = "Journal, logs, cluster.yaml (default: /run/netpaths-lab, or /run/netpaths-lab-<prefix> for another prefix).")
+        @Option(names = "--state-dir", description = "Journal, logs, cluster.yaml (default as root: /run/netpaths-lab, or "
+                + "/run/netpaths-lab-<prefix> for another prefix; rootless: $XDG_STATE_HOME or ~/.local/state, same names).")
         Path stateDir;
 
+        @Option(names = "--rootless", defaultValue = "auto", description = "auto (rootless when not root: the lab in user, mount and network namespaces of its own), yes or no (root only); env LAB_ROOTLESS (default: ${DEFAULT-VALUE}).")
+        String rootless;
+
+        /** Whether this command runs the lab rootless (the mode, applied to who runs it). */
+        boolean rootless() {
+            try {
+                return RootlessMode.parse(rootless).rootless(isRoot());
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            }
+        }
+
         Path stateDir() {
-            return stateDir != null ? stateDir : Path.of("np".equals(prefix) ? "/run/netpaths-lab" : "/run/netpaths-lab-" + prefix);
+            return stateDir(rootless(), System::getenv);
+        }
+
+        Path stateDir(boolean rootlessLab, java.util.function.UnaryOperator<String> env) {
+            if (stateDir != null) {
+                return stateDir;
+            }
+            try {
+                return StateDirs.defaultFor(prefix, rootlessLab, env);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            }
         }
     }
 
@@ -83,7 +111,7 @@ public final class LabCli {
         @Override
         public Integer call() {
             LabConfig cfg = shape.config(common);
-            return guarded(() -> up(cfg) ? 0 : FAILED);
+            return guarded(common, lab -> lab.upOrRun(ARGS), () -> up(cfg) ? 0 : FAILED);
         }
     }
 
@@ -93,7 +121,7 @@ public final class LabCli {
 
         @Override
         public Integer call() {
-            return guarded(() -> {
+            return guarded(common, lab -> lab.down(ARGS), () -> {
                 double s = new Lab(System.out).down(common.stateDir(), common.prefix);
                 List<String> left = Lab.namespacesOf(common.prefix);
                 System.out.printf("lab: down in %.1f s%s%n", s, left.isEmpty() ? "" : "; namespaces left: " + left);
@@ -108,6 +136,9 @@ public final class LabCli {
 
         @Override
         public Integer call() {
+            if (common.rootless() && !RootlessLab.inside()) {
+                return guardedRootless(common, RootlessLab::status, b -> b ? 0 : FAILED);
+            }
             return LabStatus.print(common.stateDir(), System.out) ? 0 : FAILED;
         }
     }
@@ -120,15 +151,19 @@ public final class LabCli {
         @Option(names = "--keep", description = "Keep the lab after the harness (default: tear it down).")
         boolean keep;
 
+        @Option(names = "--reports", description = "Where the harness writes its reports (default: <repo>/reports/lab-<cni>).")
+        Path reports;
+
         @Override
         public Integer call() {
             LabConfig cfg = shape.config(common);
-            return guarded(() -> {
+            Path reportDir = (reports != null ? reports : cfg.repo().resolve("reports/lab-" + cfg.cni().id())).toAbsolutePath().normalize();
+            return guarded(common, lab -> lab.upOrRun(ARGS), () -> {
                 int rc;
                 try {
                     // pods that failed stay failed, as on a cluster: the harness reports the paths they break
                     up(cfg);
-                    rc = harness(cfg);
+                    rc = harness(cfg, reportDir);
                 } finally {
                     if (!keep) {
                         System.out.printf("lab: down in %.1f s%n", new Lab(System.out).down(cfg.stateDir(), cfg.prefix()));
@@ -154,13 +189,12 @@ public final class LabCli {
     }
 
     /** The harness, inside the host namespace (kind's Docker host): its exit code is run's. */
-    static int harness(LabConfig cfg) {
+    static int harness(LabConfig cfg, Path reports) {
         Path jar = cfg.repo().resolve("conformance/target/netpaths-conformance.jar");
         if (!Files.isRegularFile(jar)) {
             System.out.println("lab: no harness at " + jar + " (build it with `mvn -B -ntp -q -pl conformance package -DskipTests`); skipping it");
             return 0;
         }
-        Path reports = cfg.repo().resolve("reports/lab-" + cfg.cni().id());
         List<String> cmd = List.of(Sh.inNs(AddressPlan.hostNs(cfg.prefix()), "java", "-jar", jar.toString(),
                 "--lab-state", cfg.stateDir().toString(), "--reports", reports.toString()));
         System.out.println("lab: " + String.join(" ", cmd));
@@ -171,15 +205,48 @@ public final class LabCli {
         }
     }
 
-    /** Root check and error reporting shared by the subcommands that change the machine. */
-    static int guarded(Callable<Integer> body) {
+    /**
+     * Runs a subcommand that changes the machine: as root (or inside a rootless lab's namespaces) the body itself;
+     * in rootless mode outside, the rootless wrapper, which runs this same command line inside the namespaces.
+     */
+    static int guarded(Common common, java.util.function.ToIntFunction<RootlessLab> rootless, Callable<Integer> body) {
+        if (RootlessLab.inside()) {
+            return report(() -> {
+                RootlessLab.checkInside();
+                return body.call();
+            });
+        }
+        if (common.rootless()) {
+            return guardedRootless(common, rootless::applyAsInt, rc -> rc);
+        }
         if (!isRoot()) {
-            System.err.println("netpaths-lab: the lab needs root: it creates network namespaces, veths and iptables rules.");
-            System.err.println("  run: sudo java -jar lab/target/netpaths-lab.jar " + String.join(" ", ARGS) + "   (or: sudo scripts/lab/lab.sh up|run|down|status)");
+            System.err.println("netpaths-lab: --rootless=no (LAB_ROOTLESS=no) and not root: this lab uses the machine's own namespaces"
+                    + " and needs root: it creates network namespaces, veths and iptables rules.");
+            System.err.println("  run: sudo java -jar lab/target/netpaths-lab.jar " + String.join(" ", ARGS)
+                    + "   (or: sudo scripts/lab/lab.sh up|run|down|status), or drop LAB_ROOTLESS=no to run it rootless");
             return FAILED;
         }
+        return report(body);
+    }
+
+    /** The rootless wrapper; a lab that cannot run rootless here says why and how to fix it, and nothing was created. */
+    static <T> int guardedRootless(Common common, java.util.function.Function<RootlessLab, T> action, java.util.function.ToIntFunction<T> exit) {
+        try {
+            RootlessLab lab = new RootlessLab(common.stateDir(), common.prefix, System.out);
+            return report(() -> exit.applyAsInt(action.apply(lab)));
+        } catch (IllegalArgumentException e) {
+            System.err.println("netpaths-lab: " + e.getMessage());
+            return FAILED;
+        }
+    }
+
+    /** Error reporting shared by the subcommands. */
+    static int report(Callable<Integer> body) {
         try {
             return body.call();
+        } catch (RootlessLab.Impossible e) {
+            System.err.println("netpaths-lab: " + e.getMessage());
+            return FAILED;
         } catch (LabException e) {
             System.err.println("netpaths-lab: " + e.getMessage());
             System.err.println("netpaths-lab: what was created is kept for inspection; `scripts/lab/lab.sh down` removes it");
@@ -212,7 +279,8 @@ public final class LabCli {
      */
     static final class EnvDefaults implements CommandLine.IDefaultValueProvider {
         private static final java.util.Map<String, String> VARIABLE_BY_OPTION = java.util.Map.of(
-                "--prefix", "LAB_PREFIX", "--cni", "LAB_CNI", "--nodes", "LAB_NODES", "--clusters", "LAB_CLUSTERS");
+                "--prefix", "LAB_PREFIX", "--cni", "LAB_CNI", "--nodes", "LAB_NODES", "--clusters", "LAB_CLUSTERS",
+                "--state-dir", "LAB_STATE_DIR", "--rootless", "LAB_ROOTLESS", "--reports", "LAB_REPORTS");
         private final java.util.function.UnaryOperator<String> env;
 
         EnvDefaults(java.util.function.UnaryOperator<String> env) {

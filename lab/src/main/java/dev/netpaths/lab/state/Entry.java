@@ -27,6 +27,20 @@ public sealed interface Entry {
         }
     }
 
+    /**
+     * The namespace holder of a rootless lab (first entry of its journal): a process like {@link Proc}, plus the
+     * {@code user:[inode]} of the user namespace it holds, which every process of the lab shares.
+     */
+    record Holder(long pid, long startTime, String userNs) implements Entry {
+        public String line() {
+            return "holder " + pid + " " + startTime + " " + userNs;
+        }
+
+        public Proc asProc() {
+            return new Proc(pid, startTime, "rootless namespace holder");
+        }
+    }
+
     /** A file or directory the lab wrote outside the state dir (the state dir itself always goes last). */
     record PathEntry(String path) implements Entry {
         public String line() {
@@ -42,6 +56,7 @@ public sealed interface Entry {
                 case "proc" -> new Proc(Long.parseLong(f[1]), Long.parseLong(f[2]), rest(line, 3));
                 case "cni" -> new Cni(f[1], f[2], f[3], rest(line, 5), f[4]);
                 case "path" -> new PathEntry(rest(line, 1));
+                case "holder" -> new Holder(Long.parseLong(f[1]), Long.parseLong(f[2]), rest(line, 3));
                 default -> throw new IllegalArgumentException(f[0]);
             });
         } catch (RuntimeException torn) {

@@ -62,6 +62,16 @@ public final class Journal {
         }
     }
 
+    /** The rootless namespace holder this journal records, if any. */
+    public java.util.Optional<Entry.Holder> holder() {
+        return read().stream().filter(Entry.Holder.class::isInstance).map(Entry.Holder.class::cast).findFirst();
+    }
+
+    /** True when the journal records something besides a rootless namespace holder (a lab, or part of one). */
+    public boolean recordsLab() {
+        return read().stream().anyMatch(e -> !(e instanceof Entry.Holder));
+    }
+
     public List<Entry> read() {
         if (!exists()) {
             return List.of();

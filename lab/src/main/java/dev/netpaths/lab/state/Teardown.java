@@ -54,6 +54,10 @@ public final class Teardown {
         for (Entry e : journal) {
             if (e instanceof Entry.Proc p) {
                 procs.add(0, p);
+            } else if (e instanceof Entry.Holder h) {
+                // inside a rootless lab the holder may go with the rest: the CLI running this teardown keeps
+                // the namespaces open until it is done
+                procs.add(0, h.asProc());
             } else if (e instanceof Entry.Cni c) {
                 cni.add(0, c);
             } else if (e instanceof Entry.Netns n) {
@@ -86,6 +90,24 @@ public final class Teardown {
         });
         plan.paths().forEach(p -> deleteRecursively(Path.of(p)));
         deleteRecursively(stateDir);
+    }
+
+    /**
+     * Teardown from outside a rootless lab whose namespace holder is gone (killed, or the machine rebooted): its
+     * namespaces cannot be entered any more, and need not be: they live only as long as a process is in them,
+     * and the lab's processes are all known. So: end the journaled processes, then any process left in the lab's
+     * user namespace (children the journal does not name, e.g. nginx workers whose master got SIGKILL); the kernel
+     * frees the namespaces with the last of them. No namespace is listed or deleted and nothing outside the state
+     * dir is touched (paths outside it would be the caller's real ones, not the lab's private mounts).
+     *
+     * @return the PIDs still in the lab's user namespace afterwards (empty when everything is gone)
+     */
+    public List<Long> runOutside(Plan plan, java.util.Optional<Entry.Holder> holder) {
+        stopProcesses(plan.processes());
+        List<Long> left = holder.map(h -> UserNsSweep.sweep(h, log)).orElse(List.of());
+        plan.paths().stream().map(Path::of).filter(p -> p.normalize().startsWith(stateDir)).forEach(Teardown::deleteRecursively);
+        deleteRecursively(stateDir);
+        return left;
     }
 
     private void stopProcesses(List<Entry.Proc> procs) {

@@ -35,10 +35,29 @@ class LabCliTest {
     @Test
     void statePathFollowsThePrefix() {
         LabCli.Common c = new LabCli.Common();
+        java.util.function.UnaryOperator<String> env = java.util.Map.of("HOME", "/home/ann")::get;
         c.prefix = "np";
-        assertEquals("/run/netpaths-lab", c.stateDir().toString());
+        assertEquals("/run/netpaths-lab", c.stateDir(false, env).toString());
+        assertEquals("/home/ann/.local/state/netpaths-lab", c.stateDir(true, env).toString());
         c.prefix = "lab2";
-        assertEquals("/run/netpaths-lab-lab2", c.stateDir().toString());
+        assertEquals("/run/netpaths-lab-lab2", c.stateDir(false, env).toString());
+        assertEquals("/home/ann/.local/state/netpaths-lab-lab2", c.stateDir(true, env).toString());
+    }
+
+    @Test
+    void badRootlessModeExitsWith2AndNamesTheAllowedValues() {
+        assertEquals(2, run("status", "--rootless=maybe"));
+        assertTrue(err.toString().contains("must be auto, yes or no, got 'maybe'"), err.toString());
+    }
+
+    @Test
+    void rootlessModeAndReportsComeFromTheEnvironment() {
+        java.util.Map<String, String> env = java.util.Map.of("LAB_ROOTLESS", "yes", "LAB_REPORTS", "/tmp/r", "LAB_STATE_DIR", "/tmp/s");
+        CommandLine cli = new CommandLine(new LabCli()).setDefaultValueProvider(new LabCli.EnvDefaults(env::get));
+        CommandLine.Model.CommandSpec run = cli.parseArgs("run").subcommand().commandSpec();
+        assertEquals("yes", run.findOption("--rootless").getValue());
+        assertEquals("/tmp/r", run.findOption("--reports").getValue().toString());
+        assertEquals("/tmp/s", run.findOption("--state-dir").getValue().toString());
     }
 
     @Test

@@ -32,6 +32,23 @@ class JournalTest {
     }
 
     @Test
+    void rootlessHolderIsReadBackAndIsNotALabByItself() {
+        Journal j = new Journal(dir);
+        j.append(new Entry.Holder(777, 123456, "user:[4026532999]"));
+        assertEquals(java.util.Optional.of(new Entry.Holder(777, 123456, "user:[4026532999]")), j.holder());
+        assertFalse(j.recordsLab(), "a journal with only the holder is the start of a rootless up, not a lab to remove");
+
+        j.netns("rl-net");
+        assertTrue(j.recordsLab());
+    }
+
+    @Test
+    void rootlessHolderIsEndedWithTheLabsProcesses() {
+        Teardown.Plan plan = Teardown.plan(List.of(new Entry.Holder(777, 1, "user:[1]"), new Entry.Proc(800, 2, "app")));
+        assertEquals(List.of(new Entry.Proc(800, 2, "app"), new Entry.Proc(777, 1, "rootless namespace holder")), plan.processes());
+    }
+
+    @Test
     void tornLastLineAfterKillIsSkipped() throws Exception {
         Journal j = new Journal(dir);
         j.netns("np-host");

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -40,6 +41,57 @@ class TeardownTest {
 
         assertTrue(p.waitFor(2, java.util.concurrent.TimeUnit.SECONDS), "the journaled process was ended");
         assertFalse(dir.resolve("state").toFile().exists());
+    }
+
+    /**
+     * A rootless lab whose holder got kill -9: a process the journal does not name (like an nginx worker whose
+     * master got SIGKILL) still sits in the lab's user namespace; down from outside finds it there and ends it, and
+     * leaves alone a process of the same user outside that namespace.
+     */
+    @Test
+    void outsideTeardownEndsWhatIsLeftInTheLabsUserNamespace() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(new ProcessBuilder("unshare", "--user", "--map-root-user", "true").start().waitFor() == 0,
+                "user namespaces are not available here");
+        // the holder stand-in and an unjournaled child, both in a fresh user namespace
+        Process holder = new ProcessBuilder("unshare", "--user", "--map-root-user", "sh", "-c", "sleep 30 & exec sleep 30").start();
+        started.add(holder);
+        String userNs = waitForUserNs(holder.pid());
+        long holderStart = Procs.startTime(holder.pid()).orElseThrow();
+        Process bystander = sleeper();
+        Journal j = new Journal(dir.resolve("state"));
+        j.append(new Entry.Holder(holder.pid(), holderStart, userNs));
+        List<Long> inNs = UserNsSweep.find(new Entry.Holder(holder.pid(), holderStart, userNs));
+        assertEquals(2, inNs.size(), "the holder and its child are in the lab's user namespace: " + inNs);
+        holder.destroyForcibly().waitFor();
+
+        List<Long> left = new Teardown(dir.resolve("state"), m -> { }).runOutside(Teardown.plan(j.read()), j.holder());
+
+        assertEquals(List.of(), left);
+        assertTrue(inNs.stream().noneMatch(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)
+                && Procs.startTime(pid).isPresent() && !zombie(pid)), "everything in the lab's user namespace ended");
+        assertTrue(bystander.isAlive(), "a process outside the lab's user namespace is not touched");
+        assertFalse(dir.resolve("state").toFile().exists());
+    }
+
+    private static String waitForUserNs(long pid) throws Exception {
+        String own = java.nio.file.Files.readSymbolicLink(Path.of("/proc/self/ns/user")).toString();
+        for (int i = 0; i < 100; i++) {
+            var ns = dev.netpaths.lab.rootless.UserNamespaces.of(pid);
+            if (ns.isPresent() && !ns.get().equals(own) && UserNsSweep.find(new Entry.Holder(pid, 0, ns.get())).size() == 2) {
+                return ns.get();
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("unshare did not start its two sleeps in a user namespace of their own");
+    }
+
+    private static boolean zombie(long pid) {
+        try {
+            String stat = java.nio.file.Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            return stat.charAt(stat.lastIndexOf(')') + 2) == 'Z';
+        } catch (java.io.IOException e) {
+            return true;
+        }
     }
 
     @Test

@@ -1,0 +1,72 @@
+#!/usr/bin/env bats
+# scripts/lab/lab.sh before it builds anything: settings checked against their allowed values, what a user who is
+# not root is told (root mode on request, missing packages), and the rootless state dir. Nothing here creates a
+# namespace. The unprivileged cases run as NETPATHS_TEST_ROOTLESS_USER (default nobody) when the suite runs as
+# root (CI), else as the caller.
+
+load helpers
+
+LAB_SH="${REPO_ROOT}/scripts/lab/lab.sh"
+TEST_USER="${NETPATHS_TEST_ROOTLESS_USER:-nobody}"
+
+setup() {
+  # a dir the unprivileged user can read, for stubs and a HOME
+  USER_DIR="$(mktemp -d /tmp/netpaths-lab-bats.XXXXXX)"
+  chmod 755 "${USER_DIR}"
+  mkdir -p "${USER_DIR}/bin" "${USER_DIR}/home"
+  if [[ ${EUID} -eq 0 ]]; then chown "${TEST_USER}" "${USER_DIR}/home"; fi
+  unset LAB_CNI LAB_NODES LAB_CLUSTERS LAB_PREFIX LAB_STATE_DIR LAB_ROOTLESS LAB_REPORTS XDG_STATE_HOME
+}
+
+teardown() { rm -rf "${USER_DIR}"; }
+
+# as_user CMD...: CMD as an unprivileged user (TEST_USER when we are root), HOME in USER_DIR, stubs first on PATH.
+as_user() {
+  local path="${USER_DIR}/bin:/usr/local/bin:/usr/bin:/bin"
+  if [[ ${EUID} -eq 0 ]]; then
+    setpriv --reuid="${TEST_USER}" --regid="$(id -g "${TEST_USER}")" --clear-groups env HOME="${USER_DIR}/home" PATH="${path}" "$@"
+  else
+    env HOME="${USER_DIR}/home" PATH="${path}" "$@"
+  fi
+}
+
+@test "LAB_ROOTLESS=maybe: exit 2 naming auto, yes, no" {
+  LAB_ROOTLESS=maybe run "${LAB_SH}" up
+  assert_status 2
+  assert_has "LAB_ROOTLESS must be auto, yes or no, got 'maybe'"
+}
+
+@test "LAB_ROOTLESS=no without root: exit 1 with the sudo command and the rootless alternative" {
+  run as_user env LAB_ROOTLESS=no LAB_PREFIX=rlb "${LAB_SH}" up
+  assert_status 1
+  assert_has "LAB_ROOTLESS=no: the lab uses the machine's namespaces and needs root"
+  assert_has "lab: run: sudo --preserve-env=LAB_CNI,LAB_NODES,LAB_CLUSTERS,LAB_PREFIX ${LAB_SH} up"
+  assert_has "lab: or run it rootless: LAB_ROOTLESS=auto ${LAB_SH} up"
+}
+
+@test "missing Debian packages without root: the exact sudo commands, nothing installed" {
+  printf '#!/bin/sh\n[ "$3" = bird2 ] && exit 1\necho "install ok installed"\n' >"${USER_DIR}/bin/dpkg-query"
+  printf '#!/bin/sh\necho "apt-get must not run" >&2\nexit 97\n' >"${USER_DIR}/bin/apt-get"
+  chmod 755 "${USER_DIR}/bin/dpkg-query" "${USER_DIR}/bin/apt-get"
+  run as_user "${REPO_ROOT}/scripts/install-deps.sh"
+  assert_status 1
+  assert_has "install-deps: missing packages: bird2"
+  assert_has "install-deps: installing needs root: sudo ${REPO_ROOT}/scripts/install-deps.sh"
+  assert_has "(the same as: sudo apt-get update && sudo apt-get install -y --no-install-recommends bird2)"
+  assert_lacks "apt-get must not run"
+}
+
+@test "rootless status without a lab: looks in ~/.local/state, not /run" {
+  [[ -f "${REPO_ROOT}/lab/target/netpaths-lab.jar" ]] || skip "lab/target/netpaths-lab.jar not built"
+  command -v java >/dev/null || skip "no java"
+  run as_user env LAB_PREFIX=rlb LAB_SKIP_DEPS=1 PATH="/usr/bin:/bin:$(dirname "$(command -v java)")" "${LAB_SH}" status
+  assert_status 1
+  assert_has "no lab in ${USER_DIR}/home/.local/state/netpaths-lab-rlb"
+}
+
+@test "rootless state dir under /run is refused: the lab mounts a private /run" {
+  [[ -f "${REPO_ROOT}/lab/target/netpaths-lab.jar" ]] || skip "lab/target/netpaths-lab.jar not built"
+  run as_user env LAB_PREFIX=rlb LAB_STATE_DIR=/run/user/65534/lab PATH="/usr/bin:/bin:$(dirname "$(command -v java)")" "${LAB_SH}" down
+  assert_status 1
+  assert_has "the state dir /run/user/65534/lab is under /run, which the lab replaces with a private mount"
+}
