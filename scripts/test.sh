@@ -67,29 +67,62 @@ count_junit_xml_all() {
   fi
 }
 
+# can_run_lab USER TREE: USER can read TREE's lab jar and run java
+can_run_lab() {
+  # shellcheck disable=SC2016 # $1 is expanded by that inner sh
+  setpriv --reuid="$1" --regid="$(id -g "$1")" --clear-groups env PATH="${PATH}" \
+    sh -c 'test -r "$1" && java -version' _ "$2/lab/target/netpaths-lab.jar" >/dev/null 2>&1
+}
+
+# stage_lab_tree DIR: copies what `lab.sh run` reads (scripts, manifests, the built jars) to DIR, for a user who
+# cannot read this clone (a clone under /root, say)
+stage_lab_tree() {
+  local dir="$1" module
+  cp -a "${REPO_ROOT}/scripts" "${REPO_ROOT}/k8s" "${REPO_ROOT}/gateway-config" "${dir}/"
+  for module in lab conformance; do
+    mkdir -p "${dir}/${module}/target"
+    cp -a "${REPO_ROOT}/${module}/target/netpaths-${module}.jar" "${REPO_ROOT}/${module}/target/lib" "${dir}/${module}/target/"
+  done
+  for module in echo-service caller-service sidecar-demo; do
+    mkdir -p "${dir}/${module}/target"
+    cp -a "${REPO_ROOT}/${module}/target/quarkus-app" "${dir}/${module}/target/"
+  done
+  chmod -R a+rX "${dir}"
+}
+
 # A rootless `lab.sh run`. As root: as ROOTLESS_USER (an unprivileged user), with a fresh HOME for its state dir
-# and the report dir handed to it, so the lab really runs without privileges; otherwise as the caller.
+# and reports (copied to REPORTS afterwards), so the lab really runs without privileges; from this clone, or
+# from a copy of what the lab needs when that user cannot read the clone. Otherwise as the caller.
 run_rootless_lab() {
-  local cni="$1" clusters="$2" home
+  local cni="$1" clusters="$2" home tree="${REPO_ROOT}" staged=""
   if [[ ${EUID} -ne 0 ]]; then
     LAB_ROOTLESS=yes LAB_CNI="${cni}" LAB_CLUSTERS="${clusters}" scripts/lab/lab.sh run
     return
   fi
-  if ! setpriv --reuid="${ROOTLESS_USER}" --regid="$(id -g "${ROOTLESS_USER}")" --clear-groups env PATH="${PATH}" \
-      sh -c 'test -r "$1" && java -version' _ "${REPO_ROOT}/lab/target/netpaths-lab.jar" >/dev/null 2>&1; then
-    echo "test: ${ROOTLESS_USER} cannot read ${REPO_ROOT}/lab/target/netpaths-lab.jar or run java: the rootless lab needs a clone" \
-      "and a JDK that user can read (or set NETPATHS_TEST_ROOTLESS_USER, or drop :rootless from LAB_TEST_RUNS)" >&2
-    return 1
+  if ! can_run_lab "${ROOTLESS_USER}" "${tree}"; then
+    staged="$(mktemp -d /tmp/netpaths-test-rootless-tree.XXXXXX)"
+    echo "test: ${ROOTLESS_USER} cannot read this clone; running the rootless lab from a copy in ${staged}"
+    stage_lab_tree "${staged}"
+    tree="${staged}"
+    if ! can_run_lab "${ROOTLESS_USER}" "${tree}"; then
+      echo "test: ${ROOTLESS_USER} cannot read ${tree}/lab/target/netpaths-lab.jar or run java: the rootless lab" \
+        "needs a JDK that user can run (or set NETPATHS_TEST_ROOTLESS_USER, or drop :rootless from LAB_TEST_RUNS)" >&2
+      rm -rf "${staged}"
+      return 1
+    fi
   fi
   home="$(mktemp -d /tmp/netpaths-test-rootless.XXXXXX)"
-  mkdir -p "${REPORTS}/lab-${cni}"
-  chown "${ROOTLESS_USER}" "${home}" "${REPORTS}/lab-${cni}"
+  chown "${ROOTLESS_USER}" "${home}"
   local rc=0
   setpriv --reuid="${ROOTLESS_USER}" --regid="$(id -g "${ROOTLESS_USER}")" --clear-groups --reset-env \
     env HOME="${home}" PATH="${PATH}" JAVA_HOME="${JAVA_HOME:-}" LAB_ROOTLESS=yes LAB_SKIP_DEPS=1 LAB_CNI="${cni}" \
-    LAB_CLUSTERS="${clusters}" LAB_PREFIX="${LAB_PREFIX:-np}" LAB_REPORTS="${REPORTS}/lab-${cni}" \
-    "${REPO_ROOT}/scripts/lab/lab.sh" run || rc=$?
-  rm -rf "${home}"
+    LAB_CLUSTERS="${clusters}" LAB_PREFIX="${LAB_PREFIX:-np}" LAB_REPORTS="${home}/lab-${cni}" \
+    "${tree}/scripts/lab/lab.sh" run || rc=$?
+  rm -rf "${REPORTS}/lab-${cni}"
+  if [[ -d "${home}/lab-${cni}" ]]; then
+    cp -r "${home}/lab-${cni}" "${REPORTS}/lab-${cni}"
+  fi
+  rm -rf "${home}" ${staged:+"${staged}"}
   return "${rc}"
 }
 
