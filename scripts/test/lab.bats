@@ -2,14 +2,33 @@
 # scripts/lab/lab.sh before it builds anything: settings checked against their allowed values, what a user who is
 # not root is told (root mode on request, missing packages), and the rootless state dir. Nothing here creates a
 # namespace. The unprivileged cases run as NETPATHS_TEST_ROOTLESS_USER (default nobody) when the suite runs as
-# root (CI), else as the caller.
+# root (CI), else as the caller. When that user cannot read this clone (a clone under /root, say), they run a
+# copy of the scripts and the lab jar, made once for the file.
 
 load helpers
 
-LAB_SH="${REPO_ROOT}/scripts/lab/lab.sh"
 TEST_USER="${NETPATHS_TEST_ROOTLESS_USER:-nobody}"
 
+setup_file() {
+  export TREE="${REPO_ROOT}"
+  if [[ ${EUID} -eq 0 ]] && ! setpriv --reuid="${TEST_USER}" --regid="$(id -g "${TEST_USER}")" --clear-groups \
+      test -x "${REPO_ROOT}/scripts/lab/lab.sh"; then
+    TREE="$(mktemp -d /tmp/netpaths-lab-bats-tree.XXXXXX)"
+    cp -a "${REPO_ROOT}/scripts" "${TREE}/"
+    if [[ -f "${REPO_ROOT}/lab/target/netpaths-lab.jar" ]]; then
+      mkdir -p "${TREE}/lab/target"
+      cp -a "${REPO_ROOT}/lab/target/netpaths-lab.jar" "${REPO_ROOT}/lab/target/lib" "${TREE}/lab/target/"
+    fi
+    chmod -R a+rX "${TREE}"
+  fi
+}
+
+teardown_file() {
+  if [[ "${TREE}" != "${REPO_ROOT}" ]]; then rm -rf "${TREE}"; fi
+}
+
 setup() {
+  LAB_SH="${TREE}/scripts/lab/lab.sh"
   # a dir the unprivileged user can read, for stubs and a HOME
   USER_DIR="$(mktemp -d /tmp/netpaths-lab-bats.XXXXXX)"
   chmod 755 "${USER_DIR}"
@@ -48,16 +67,16 @@ as_user() {
   printf '#!/bin/sh\n[ "$3" = bird2 ] && exit 1\necho "install ok installed"\n' >"${USER_DIR}/bin/dpkg-query"
   printf '#!/bin/sh\necho "apt-get must not run" >&2\nexit 97\n' >"${USER_DIR}/bin/apt-get"
   chmod 755 "${USER_DIR}/bin/dpkg-query" "${USER_DIR}/bin/apt-get"
-  run as_user "${REPO_ROOT}/scripts/install-deps.sh"
+  run as_user "${TREE}/scripts/install-deps.sh"
   assert_status 1
   assert_has "install-deps: missing packages: bird2"
-  assert_has "install-deps: installing needs root: sudo ${REPO_ROOT}/scripts/install-deps.sh"
+  assert_has "install-deps: installing needs root: sudo ${TREE}/scripts/install-deps.sh"
   assert_has "(the same as: sudo apt-get update && sudo apt-get install -y --no-install-recommends bird2)"
   assert_lacks "apt-get must not run"
 }
 
 @test "rootless status without a lab: looks in ~/.local/state, not /run" {
-  [[ -f "${REPO_ROOT}/lab/target/netpaths-lab.jar" ]] || skip "lab/target/netpaths-lab.jar not built"
+  [[ -f "${TREE}/lab/target/netpaths-lab.jar" ]] || skip "lab/target/netpaths-lab.jar not built"
   command -v java >/dev/null || skip "no java"
   run as_user env LAB_PREFIX=rlb LAB_SKIP_DEPS=1 PATH="/usr/bin:/bin:$(dirname "$(command -v java)")" "${LAB_SH}" status
   assert_status 1
@@ -65,7 +84,7 @@ as_user() {
 }
 
 @test "rootless state dir under /run is refused: the lab mounts a private /run" {
-  [[ -f "${REPO_ROOT}/lab/target/netpaths-lab.jar" ]] || skip "lab/target/netpaths-lab.jar not built"
+  [[ -f "${TREE}/lab/target/netpaths-lab.jar" ]] || skip "lab/target/netpaths-lab.jar not built"
   run as_user env LAB_PREFIX=rlb LAB_STATE_DIR=/run/user/65534/lab PATH="/usr/bin:/bin:$(dirname "$(command -v java)")" "${LAB_SH}" down
   assert_status 1
   assert_has "the state dir /run/user/65534/lab is under /run, which the lab replaces with a private mount"
