@@ -114,10 +114,11 @@ run_rootless_lab() {
   home="$(mktemp -d /tmp/netpaths-test-rootless.XXXXXX)"
   chown "${ROOTLESS_USER}" "${home}"
   local rc=0
-  setpriv --reuid="${ROOTLESS_USER}" --regid="$(id -g "${ROOTLESS_USER}")" --clear-groups --reset-env \
+  # from inside the tree: the lab keeps its working directory inside its namespaces, so that user must reach it
+  (cd "${tree}" && setpriv --reuid="${ROOTLESS_USER}" --regid="$(id -g "${ROOTLESS_USER}")" --clear-groups --reset-env \
     env HOME="${home}" PATH="${PATH}" JAVA_HOME="${JAVA_HOME:-}" LAB_ROOTLESS=yes LAB_SKIP_DEPS=1 LAB_CNI="${cni}" \
     LAB_CLUSTERS="${clusters}" LAB_PREFIX="${LAB_PREFIX:-np}" LAB_REPORTS="${home}/lab-${cni}" \
-    "${tree}/scripts/lab/lab.sh" run || rc=$?
+    "${tree}/scripts/lab/lab.sh" run) || rc=$?
   rm -rf "${REPORTS}/lab-${cni}"
   if [[ -d "${home}/lab-${cni}" ]]; then
     cp -r "${home}/lab-${cni}" "${REPORTS}/lab-${cni}"

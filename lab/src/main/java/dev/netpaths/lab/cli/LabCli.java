@@ -158,6 +158,7 @@ public final class LabCli {
         public Integer call() {
             LabConfig cfg = shape.config(common);
             Path reportDir = (reports != null ? reports : cfg.repo().resolve("reports/lab-" + cfg.cni().id())).toAbsolutePath().normalize();
+            requireWritable(reportDir);
             return guarded(common, lab -> lab.upOrRun(ARGS), () -> {
                 int rc;
                 try {
@@ -171,6 +172,18 @@ public final class LabCli {
                 }
                 return rc;
             });
+        }
+    }
+
+    /** Fails before anything is built when the harness could not write its reports (the nearest existing parent decides). */
+    static void requireWritable(Path reportDir) {
+        Path existing = reportDir;
+        while (existing != null && !java.nio.file.Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null || !java.nio.file.Files.isWritable(existing)) {
+            throw new LabException("the harness could not write its reports to " + reportDir + " (" + existing
+                    + " is not writable by this user): set LAB_REPORTS (or --reports) to a directory you can write");
         }
     }
 
@@ -269,6 +282,14 @@ public final class LabCli {
         System.setProperty("slf4j.internal.verbosity", "ERROR");
         ARGS = List.of(args);
         System.exit(new CommandLine(new LabCli()).setDefaultValueProvider(new EnvDefaults(System::getenv))
+                .setExecutionExceptionHandler((e, cmd, parsed) -> {
+                    // refused before anything was created (e.g. an unwritable report dir): the reason, no stack trace
+                    if (e instanceof LabException) {
+                        System.err.println("netpaths-lab: " + e.getMessage());
+                        return FAILED;
+                    }
+                    throw e;
+                })
                 .execute(args));
     }
 

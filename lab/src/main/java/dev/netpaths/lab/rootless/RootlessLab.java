@@ -61,11 +61,22 @@ public final class RootlessLab {
             out.println("lab: a lab is recorded in " + stateDir + "; removing it first");
             down(List.of("down", "--prefix", LabConfig.read(stateDir).map(LabConfig::prefix).orElse(prefix)));
         }
+        Path cwd = Path.of("").toAbsolutePath();
+        if (!Files.isDirectory(cwd) || !Files.isExecutable(cwd)) {
+            throw new LabException("the current directory " + cwd + " is not accessible to this user, and the lab works"
+                    + " in it inside its namespaces: cd to a directory you can read (your clone, say) and run it again");
+        }
         createPrivateDir(stateDir);
         Entry.Holder h = Holder.start(stateDir.resolve("holder.log"));
         new Journal(stateDir).append(h);
         out.println("lab: rootless: user, mount and network namespaces held by PID " + h.pid() + " (" + h.userNs() + "), state " + stateDir);
-        return enter(h, argv);
+        int rc = enter(h, argv);
+        // `run` takes its lab down inside; if it never got that far (killed, or failed to enter), do it here
+        if (!argv.isEmpty() && argv.get(0).equals("run") && !argv.contains("--keep") && new Journal(stateDir).exists()) {
+            out.println("lab: run ended without taking its lab down; taking it down now");
+            down(List.of("down", "--prefix", LabConfig.read(stateDir).map(LabConfig::prefix).orElse(prefix)));
+        }
+        return rc;
     }
 
     /** {@code down}: inside the holder when it runs (down ends it last), else from outside. */
