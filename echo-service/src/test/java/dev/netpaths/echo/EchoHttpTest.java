@@ -251,6 +251,27 @@ class EchoHttpTest {
                 .body(not(containsString("/unique/")));
     }
 
+    @Test
+    void requestsAreTimedPerRouteMethodAndStatus() {
+        given().when().get("/status/418").then().statusCode(418);
+
+        given().accept("text/plain").when().get("/q/metrics")
+                .then().statusCode(200)
+                .body(containsString("http_server_requests_seconds_count{method=\"GET\",outcome=\"CLIENT_ERROR\","
+                        + "status=\"418\",uri=\"/status/{code}\""))
+                .body(containsString("http_server_active_requests "));
+    }
+
+    @Test
+    void unknownMethodsShareOneMetricsSeries() {
+        given().when().request("BREW", "/coffee").then().statusCode(200).body("request.method", is("BREW"));
+
+        given().accept("text/plain").when().get("/q/metrics")
+                .then().statusCode(200)
+                .body(containsString("method=\"OTHER\""))
+                .body(not(containsString("BREW")));
+    }
+
     private static ValidatableResponse badRequest(String path) {
         return given().when().get(path)
                 .then().statusCode(400).contentType("application/json")

@@ -1,0 +1,214 @@
+package dev.netpaths.echo;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.netty.buffer.Unpooled;
+import io.vertx.core.buffer.Buffer;
+
+import dev.netpaths.identity.Identity;
+
+/**
+ * Writes the echo JSON of an {@link EchoReply} straight into a buffer: the bytes Jackson writes for it (same
+ * fields, order and escapes; EchoJsonTest compares the two), at a fraction of the cost. The echo is the
+ * benchmarked answer (docs/benchmarks.md): Jackson's record serialiser, with a reflective call per field, was
+ * a tenth of its time per request. The identity never changes, so Jackson writes it once, at startup.
+ */
+final class EchoJson {
+
+    private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
+    /** A typical echo is about 400 bytes; the buffer grows for more. */
+    private static final int INITIAL_CAPACITY = 512;
+
+    /** {@code {"service":...,"cluster":...,"request":} : the identity fields unwrapped, as in EchoReply. */
+    private final byte[] head;
+
+    EchoJson(Identity identity, ObjectMapper mapper) throws JsonProcessingException {
+        String fields = mapper.writeValueAsString(identity);
+        // {"a":1,"b":2} -> {"a":1,"b":2,"request":
+        head = (fields.substring(0, fields.length() - 1) + ",\"request\":").getBytes(StandardCharsets.UTF_8);
+    }
+
+    Buffer write(ReceivedRequest request) {
+        Out out = new Out(INITIAL_CAPACITY + request.body().length());
+        out.raw(head);
+        out.raw('{');
+        out.field("method", request.method());
+        out.raw(',');
+        out.field("path", request.path());
+        out.raw(',');
+        out.field("query", request.query());
+        out.raw(',');
+        out.field("host", request.host());
+        out.raw(',');
+        out.name("headers");
+        out.headers(request.headers());
+        out.raw(',');
+        out.field("body", request.body());
+        out.raw(',');
+        out.name("bodyBytes");
+        out.ascii(Long.toString(request.bodyBytes()));
+        out.raw(',');
+        out.name("bodyTruncated");
+        out.ascii(request.bodyTruncated() ? "true" : "false");
+        out.raw(',');
+        out.field("clientIp", request.clientIp());
+        out.raw(',');
+        out.name("clientPort");
+        out.ascii(Integer.toString(request.clientPort()));
+        out.raw(',');
+        out.field("xForwardedFor", request.xForwardedFor());
+        out.raw(',');
+        out.field("forwarded", request.forwarded());
+        out.raw(',');
+        out.field("xRealIp", request.xRealIp());
+        out.raw('}');
+        out.raw('}');
+        return Buffer.buffer(Unpooled.wrappedBuffer(out.bytes, 0, out.size));
+    }
+
+    /** A growable byte array with the few JSON writes the echo needs. */
+    private static final class Out {
+
+        /** The longest a char can get: {@code \}{@code u00XX}; a UTF-8 sequence is at most 3 bytes per char. */
+        private static final int MAX_BYTES_PER_CHAR = 6;
+
+        private byte[] bytes;
+        private int size;
+
+        Out(int capacity) {
+            bytes = new byte[capacity];
+        }
+
+        void headers(Map<String, List<String>> headers) {
+            raw('{');
+            boolean first = true;
+            for (Map.Entry<String, List<String>> header : headers.entrySet()) {
+                if (!first) {
+                    raw(',');
+                }
+                first = false;
+                string(header.getKey());
+                raw(':');
+                raw('[');
+                List<String> values = header.getValue();
+                for (int i = 0; i < values.size(); i++) {
+                    if (i > 0) {
+                        raw(',');
+                    }
+                    string(values.get(i));
+                }
+                raw(']');
+            }
+            raw('}');
+        }
+
+        /** {@code "name":value}, the value a JSON string or null. */
+        void field(String name, String value) {
+            name(name);
+            if (value == null) {
+                ascii("null");
+            } else {
+                string(value);
+            }
+        }
+
+        /** {@code "name":} for the names of this class, which need no escaping. */
+        void name(String name) {
+            raw('"');
+            ascii(name);
+            raw('"');
+            raw(':');
+        }
+
+        void ascii(String text) {
+            ensure(text.length());
+            for (int i = 0; i < text.length(); i++) {
+                bytes[size++] = (byte) text.charAt(i);
+            }
+        }
+
+        void raw(byte[] data) {
+            ensure(data.length);
+            System.arraycopy(data, 0, bytes, size, data.length);
+            size += data.length;
+        }
+
+        void raw(char c) {
+            ensure(1);
+            bytes[size++] = (byte) c;
+        }
+
+        /**
+         * A JSON string escaped as Jackson escapes it by default: quote and backslash, the short escapes for
+         * backspace, tab, newline, form feed and carriage return, {@code \}{@code u00XX} for the other control
+         * characters; everything else as UTF-8 (a lone surrogate, which no decoded request holds, as '?').
+         */
+        void string(String text) {
+            int length = text.length();
+            ensure(length * MAX_BYTES_PER_CHAR + 2);
+            byte[] b = bytes;
+            int at = size;
+            b[at++] = '"';
+            for (int i = 0; i < length; i++) {
+                char c = text.charAt(i);
+                if (c < 0x80) {
+                    if (c >= 0x20 && c != '"' && c != '\\') {
+                        b[at++] = (byte) c;
+                    } else {
+                        at = escape(b, at, c);
+                    }
+                } else if (c < 0x800) {
+                    b[at++] = (byte) (0xC0 | c >> 6);
+                    b[at++] = (byte) (0x80 | c & 0x3F);
+                } else if (Character.isHighSurrogate(c) && i + 1 < length
+                        && Character.isLowSurrogate(text.charAt(i + 1))) {
+                    int code = Character.toCodePoint(c, text.charAt(++i));
+                    b[at++] = (byte) (0xF0 | code >> 18);
+                    b[at++] = (byte) (0x80 | code >> 12 & 0x3F);
+                    b[at++] = (byte) (0x80 | code >> 6 & 0x3F);
+                    b[at++] = (byte) (0x80 | code & 0x3F);
+                } else if (Character.isSurrogate(c)) {
+                    b[at++] = '?';
+                } else {
+                    b[at++] = (byte) (0xE0 | c >> 12);
+                    b[at++] = (byte) (0x80 | c >> 6 & 0x3F);
+                    b[at++] = (byte) (0x80 | c & 0x3F);
+                }
+            }
+            b[at++] = '"';
+            size = at;
+        }
+
+        private static int escape(byte[] b, int at, char c) {
+            b[at++] = '\\';
+            switch (c) {
+                case '"', '\\' -> b[at++] = (byte) c;
+                case '\b' -> b[at++] = 'b';
+                case '\t' -> b[at++] = 't';
+                case '\n' -> b[at++] = 'n';
+                case '\f' -> b[at++] = 'f';
+                case '\r' -> b[at++] = 'r';
+                default -> {
+                    b[at++] = 'u';
+                    b[at++] = '0';
+                    b[at++] = '0';
+                    b[at++] = HEX[c >> 4];
+                    b[at++] = HEX[c & 0xF];
+                }
+            }
+            return at;
+        }
+
+        private void ensure(int more) {
+            if (size + more > bytes.length) {
+                bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + more));
+            }
+        }
+    }
+}
