@@ -14,10 +14,11 @@ import io.vertx.core.buffer.Buffer;
 import dev.netpaths.identity.Identity;
 
 /**
- * Writes the echo JSON of an {@link EchoReply} straight into a buffer: the bytes Jackson writes for it (same
- * fields, order and escapes; EchoJsonTest compares the two), at a fraction of the cost. The echo is the
- * benchmarked answer (docs/benchmarks.md): Jackson's record serialiser, with a reflective call per field, was
- * a tenth of its time per request. The identity never changes, so Jackson writes it once, at startup.
+ * Writes the echo JSON (docs/architecture.md: the identity fields, then {@code request}) straight into a buffer:
+ * the bytes Jackson writes for the same payload as a record (same fields, order and escapes; EchoJsonTest
+ * compares the two), at a third of the cost. The echo is the benchmarked answer (docs/benchmarks.md): Jackson's
+ * record serialiser, with a reflective call per field, was a sixth of its time per request. The identity never
+ * changes, so Jackson writes it once, at startup.
  */
 final class EchoJson {
 
@@ -25,7 +26,7 @@ final class EchoJson {
     /** A typical echo is about 400 bytes; the buffer grows for more. */
     private static final int INITIAL_CAPACITY = 512;
 
-    /** {@code {"service":...,"cluster":...,"request":} : the identity fields unwrapped, as in EchoReply. */
+    /** {@code {"service":...,"cluster":...,"request":} : the identity fields, then the request's name. */
     private final byte[] head;
 
     EchoJson(Identity identity, ObjectMapper mapper) throws JsonProcessingException {

@@ -132,15 +132,15 @@ class EchoRoutes {
 
     private static int pathNumber(RoutingContext ctx, String name, int min, int max) {
         String value = ctx.pathParam(name);
+        String expected = name + " must be an integer from " + min + " to " + max + ", got '" + value + "'";
         int number;
         try {
             number = Integer.parseInt(value);
         } catch (NumberFormatException e) {
-            number = Integer.MIN_VALUE; // not a number: outside every range
+            throw new BadRequestException(expected);
         }
         if (number < min || number > max) {
-            throw new BadRequestException(
-                    name + " must be an integer from " + min + " to " + max + ", got '" + value + "'");
+            throw new BadRequestException(expected);
         }
         return number;
     }

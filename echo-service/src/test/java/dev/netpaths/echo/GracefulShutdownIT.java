@@ -29,7 +29,8 @@ import dev.netpaths.testsupport.PackagedApp;
  */
 class GracefulShutdownIT {
 
-    private static final Pattern ACTIVE_REQUESTS = Pattern.compile("(?m)^http_server_active_requests(?:\\{[^}]*})? (\\S+)");
+    private static final Pattern ACTIVE_REQUESTS =
+            Pattern.compile("(?m)^http_server_active_requests(?:\\{[^}]*})? (\\S+)");
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     @Test
