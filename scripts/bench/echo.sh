@@ -4,7 +4,8 @@
 #   1. Throughput: echo-service, then nginx (`return 200` of a JSON as large as the echo's), each started
 #      alone on core BENCH_SERVER_CPU and driven by wrk on core BENCH_CLIENT_CPU (a warm-up run, then the
 #      measured run), for BENCH_ROUNDS rounds. Other work on the machine only ever slows a run down, so the
-#      best round of each server is compared.
+#      best round of each server is compared; beside it, the server's CPU time per request (from
+#      /proc/<pid>/stat), which other work skews less.
 #   2. For echo-service, caller-service and sidecar-demo (app + sidecar): time from process start until
 #      /q/health/ready answers 200 (polled every 20 ms), and idle RSS a few seconds after ready.
 # Every JVM runs with the options its pods run with (JAVA_TOOL_OPTIONS from k8s/base/jvm.env; sidecar-demo's
@@ -201,16 +202,31 @@ wait_http() {
   done
 }
 
-# drive URL: warm-up, then the measured run; prints "req/s p50 p99" (latencies as wrk prints them)
+# cpu_ticks PID...: user + system CPU time the processes have used so far, in clock ticks
+cpu_ticks() {
+  local pid total=0
+  for pid in "$@"; do
+    total=$(( total + $(awk '{ print $14 + $15 }' "/proc/${pid}/stat") ))
+  done
+  echo "${total}"
+}
+
+# drive URL PID...: warm-up, then the measured run; prints "req/s p50 p99 cpu" (latencies as wrk prints them;
+# cpu: the server processes' CPU time per answered request in microseconds, which other work on the machine
+# inflates far less than req/s, since a server that is not running is not charged)
 drive() {
-  local url="$1" out
+  local url="$1" out before after
+  shift
   taskset -c "${BENCH_CLIENT_CPU}" wrk -t"${BENCH_THREADS}" -c"${BENCH_CONNECTIONS}" -d"${BENCH_WARMUP}" \
     "${url}" >/dev/null
+  before="$(cpu_ticks "$@")"
   out="$(taskset -c "${BENCH_CLIENT_CPU}" wrk -t"${BENCH_THREADS}" -c"${BENCH_CONNECTIONS}" \
     -d"${BENCH_DURATION}" --latency "${url}")"
+  after="$(cpu_ticks "$@")"
   grep -q 'Non-2xx\|Socket errors' <<<"${out}" && log "wrk reported errors against ${url}:"$'\n'"${out}"
-  awk '/^Requests\/sec:/ { rps = $2 } /^ +50%/ { p50 = $2 } /^ +99%/ { p99 = $2 }
-       END { printf "%.0f %s %s\n", rps, p50, p99 }' <<<"${out}"
+  awk -v ticks=$(( after - before )) -v hz="$(getconf CLK_TCK)" \
+    '/ requests in / { n = $1 } /^Requests\/sec:/ { rps = $2 } /^ +50%/ { p50 = $2 } /^ +99%/ { p99 = $2 }
+     END { printf "%.0f %s %s %.2fus\n", rps, p50, p99, ticks * 1e6 / hz / n }' <<<"${out}"
 }
 
 # one_round ROUND: echo-service, then nginx, each started, warmed up, measured and stopped; appends
@@ -223,29 +239,33 @@ one_round() {
   wait_ready "${port}" "${LAST_PID}" "echo-throughput-${round}"
   # nginx answers with a body as large as the echo's answer to wrk (wrk sends only a Host header).
   curl -s -H 'User-Agent:' -H 'Accept:' "http://127.0.0.1:${port}${BENCH_PATH}" >"${WORK_DIR}/body.json"
-  ECHO_ROUNDS+=("$(drive "http://127.0.0.1:${port}${BENCH_PATH}")")
+  ECHO_ROUNDS+=("$(drive "http://127.0.0.1:${port}${BENCH_PATH}" "${LAST_PID}")")
   stop_process "${LAST_PID}"
 
   port="$(free_port)"
   log "round ${round}/${BENCH_ROUNDS}: nginx ($(wc -c <"${WORK_DIR}/body.json") byte JSON) on core ${BENCH_SERVER_CPU}"
   start_nginx "${port}" "${WORK_DIR}/body.json"
   wait_http "http://127.0.0.1:${port}/"
-  NGINX_ROUNDS+=("$(drive "http://127.0.0.1:${port}${BENCH_PATH}")")
+  # nginx's one worker answers (the master only supervises); both are charged
+  NGINX_ROUNDS+=("$(drive "http://127.0.0.1:${port}${BENCH_PATH}" "${LAST_PID}" $(pgrep -P "${LAST_PID}"))")
   stop_process "${LAST_PID}"
 }
 
-# row NAME "REQS P50 P99": one line of the throughput table
+# row NAME "REQS P50 P99 CPU": one line of the throughput table
 row() {
-  local rps p50 p99
-  read -r rps p50 p99 <<<"$2"
-  printf '%-22s %10s %10s %10s\n' "$1" "${rps}" "${p50}" "${p99}"
+  local rps p50 p99 cpu
+  read -r rps p50 p99 cpu <<<"$2"
+  printf '%-22s %10s %10s %10s %12s\n' "$1" "${rps}" "${p50}" "${p99}" "${cpu}"
 }
 
-# best: the "req/s p50 p99" line with the most req/s
+# best: the "req/s p50 p99 cpu" line with the most req/s
 best() { sort -n -r | head -1; }
 
+# least_cpu: the lowest CPU time per request of the rounds, in microseconds
+least_cpu() { awk '{ sub(/us$/, "", $4); print $4 }' | sort -g | head -1; }
+
 throughput() {
-  local round echo_best nginx_best
+  local round echo_best nginx_best echo_cpu nginx_cpu
   ECHO_ROUNDS=()
   NGINX_ROUNDS=()
   log "throughput: ${BENCH_ROUNDS} rounds of ${BENCH_WARMUP} warm-up + ${BENCH_DURATION} measured," \
@@ -253,7 +273,7 @@ throughput() {
   for round in $(seq 1 "${BENCH_ROUNDS}"); do
     one_round "${round}"
   done
-  printf '\n%-22s %10s %10s %10s\n' "server" "req/s" "p50" "p99"
+  printf '\n%-22s %10s %10s %10s %12s\n' "server" "req/s" "p50" "p99" "cpu/request"
   for round in $(seq 1 "${BENCH_ROUNDS}"); do
     row "echo-service round ${round}" "${ECHO_ROUNDS[round - 1]}"
     row "nginx round ${round}" "${NGINX_ROUNDS[round - 1]}"
@@ -262,8 +282,12 @@ throughput() {
   nginx_best="$(printf '%s\n' "${NGINX_ROUNDS[@]}" | best)"
   row "echo-service best" "${echo_best}"
   row "nginx best" "${nginx_best}"
-  awk -v e="${echo_best%% *}" -v n="${nginx_best%% *}" \
-    'BEGIN { printf "echo/nginx req/s ratio (best rounds): %.2f (target >= 0.70)\n\n", e / n }'
+  echo_cpu="$(printf '%s\n' "${ECHO_ROUNDS[@]}" | least_cpu)"
+  nginx_cpu="$(printf '%s\n' "${NGINX_ROUNDS[@]}" | least_cpu)"
+  awk -v e="${echo_best%% *}" -v n="${nginx_best%% *}" -v ec="${echo_cpu}" -v nc="${nginx_cpu}" 'BEGIN {
+    printf "echo/nginx req/s ratio (best rounds): %.2f (target >= 0.70)\n", e / n
+    printf "nginx/echo CPU per request (least of the rounds: %.2f us / %.2f us): %.2f," \
+      " the same ratio for a saturated core, less skewed by other work\n\n", nc, ec, nc / ec }'
 }
 
 # measure_start NAME JAR [NAME=VALUE...]: one startup; sets LAST_READY_MS and LAST_RSS_MB and leaves the

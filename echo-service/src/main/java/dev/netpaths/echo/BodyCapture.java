@@ -8,7 +8,8 @@ import io.vertx.core.buffer.Buffer;
 final class BodyCapture {
 
     private final int limit;
-    private final Buffer kept = Buffer.buffer();
+    /** Created with the first chunk: most echoed requests (GET) have no body. */
+    private Buffer kept;
     private long total;
 
     BodyCapture(int limit) {
@@ -17,6 +18,9 @@ final class BodyCapture {
 
     void append(Buffer chunk) {
         total += chunk.length();
+        if (kept == null) {
+            kept = Buffer.buffer(Math.min(limit, chunk.length()));
+        }
         int room = limit - kept.length();
         if (room > 0) {
             kept.appendBuffer(chunk, 0, Math.min(room, chunk.length()));
@@ -24,7 +28,7 @@ final class BodyCapture {
     }
 
     String text() {
-        return kept.toString(StandardCharsets.UTF_8);
+        return kept == null ? "" : kept.toString(StandardCharsets.UTF_8);
     }
 
     long totalBytes() {
@@ -32,6 +36,6 @@ final class BodyCapture {
     }
 
     boolean truncated() {
-        return total > kept.length();
+        return total > (kept == null ? 0 : kept.length());
     }
 }

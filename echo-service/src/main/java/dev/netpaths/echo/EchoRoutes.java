@@ -14,7 +14,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vertx.core.Handler;
-import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
@@ -28,37 +27,42 @@ import dev.netpaths.identity.Identity;
 
 /**
  * The HTTP API of docs/architecture.md as plain Vert.x routes: every method on every path, so that Ingress and
- * Gateway rules forwarding {@code /v1/...} or {@code /split/...} reach an answer.
+ * Gateway rules forwarding {@code /v1/...} or {@code /split/...} reach an answer. Each route counts its requests in
+ * one metrics series named after its path template ({@link RequestMetrics}).
  */
 @Singleton
 class EchoRoutes {
 
     private static final int MAX_DELAY_MS = 10_000;
-    /** Quarkus's metrics tag a request with its route's name when it has a :param: here uri="/{path}". */
-    private static final String ECHO_ROUTE_NAME = "/:path";
-    private static final String JSON = "application/json";
-    private static final String TEXT = "text/plain; charset=utf-8";
+    private static final CharSequence JSON = HttpHeaders.createOptimized("application/json");
+    private static final CharSequence TEXT = HttpHeaders.createOptimized("text/plain; charset=utf-8");
 
     private final Identity identity;
     private final EchoConfig config;
     private final ObjectMapper mapper;
+    private final RequestMetrics metrics;
+    private final EchoJson echoJson;
 
-    EchoRoutes(Identity identity, EchoConfig config, ObjectMapper mapper) {
+    EchoRoutes(Identity identity, EchoConfig config, ObjectMapper mapper, RequestMetrics metrics)
+            throws JsonProcessingException {
         this.identity = identity;
         this.config = config;
         this.mapper = mapper;
+        this.metrics = metrics;
+        this.echoJson = new EchoJson(identity, mapper);
     }
 
     void register(@Observes Router router) {
-        router.route("/hostname").handler(ctx -> text(ctx, identity.pod()));
-        router.route("/clientip").handler(ctx -> text(ctx, hostAndPort(ctx.request().remoteAddress())));
-        router.route("/headers").handler(ctx -> json(ctx, 200, headers(ctx.request())));
-        router.route("/status/:code").handler(rejectingBadInput(this::status));
-        router.route("/delay/:ms").handler(rejectingBadInput(this::delay));
-        // Last of all routes, so Quarkus's own /q/health/* and /q/metrics keep answering. Named so that all echoed
-        // paths share one metrics series instead of one per path.
-        router.route().order(Integer.MAX_VALUE).setName(ECHO_ROUTE_NAME)
-                .handler(ctx -> withBody(ctx, body -> echo(ctx, 200, body)));
+        router.route("/hostname").handler(metrics.counted("/hostname", ctx -> text(ctx, identity.pod())));
+        router.route("/clientip")
+                .handler(metrics.counted("/clientip", ctx -> text(ctx, hostAndPort(peer(ctx.request())))));
+        router.route("/headers").handler(metrics.counted("/headers", ctx -> json(ctx, 200, headers(ctx.request()))));
+        router.route("/status/:code").handler(metrics.counted("/status/{code}", rejectingBadInput(this::status)));
+        router.route("/delay/:ms").handler(metrics.counted("/delay/{ms}", rejectingBadInput(this::delay)));
+        // Last of all routes, so Quarkus's own /q/health/* and /q/metrics keep answering. All echoed paths share one
+        // metrics series instead of one per path.
+        router.route().order(Integer.MAX_VALUE)
+                .handler(metrics.counted("/{path}", ctx -> withBody(ctx, body -> echo(ctx, 200, body))));
     }
 
     private void status(RoutingContext ctx) {
@@ -90,13 +94,17 @@ class EchoRoutes {
             return;
         }
         HttpServerRequest request = ctx.request();
-        SocketAddress peer = request.remoteAddress();
+        SocketAddress peer = peer(request);
+        Map<String, List<String>> headers = headers(request);
         ReceivedRequest received = new ReceivedRequest(request.method().name(), request.path(),
-                request.query() == null ? "" : request.query(), host(request), headers(request), body.text(),
+                request.query() == null ? "" : request.query(), host(request), headers, body.text(),
                 body.totalBytes(), body.truncated(), peer.hostAddress(), peer.port(),
-                joined(request.headers(), "x-forwarded-for"), joined(request.headers(), "forwarded"),
-                joined(request.headers(), "x-real-ip"));
-        json(ctx, status, new EchoReply(identity, received));
+                joined(headers.get("x-forwarded-for")), joined(headers.get("forwarded")),
+                joined(headers.get("x-real-ip")));
+        HttpServerResponse response = ctx.response();
+        if (!response.closed()) { // the client may have left during /delay
+            response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(echoJson.write(received));
+        }
     }
 
     /**
@@ -155,9 +163,16 @@ class EchoRoutes {
     }
 
     /** All values of a header joined as one line (as a proxy would fold them), or null when absent. */
-    private static String joined(MultiMap headers, String name) {
-        List<String> values = headers.getAll(name);
-        return values.isEmpty() ? null : String.join(", ", values);
+    private static String joined(List<String> values) {
+        return values == null ? null : String.join(", ", values);
+    }
+
+    /**
+     * The TCP peer, straight from the connection: the router's request wrapper would parse the Host and
+     * Forwarded headers first (it never uses them here, proxy-address-forwarding is off).
+     */
+    private static SocketAddress peer(HttpServerRequest request) {
+        return request.connection().remoteAddress();
     }
 
     /** {@code ip:port} as agnhost netexec prints it, with IPv6 addresses in brackets. */

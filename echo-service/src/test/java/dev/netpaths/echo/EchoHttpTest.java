@@ -1,6 +1,7 @@
 package dev.netpaths.echo;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.emptyString;
 import static org.hamcrest.Matchers.equalTo;
@@ -20,7 +21,10 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
@@ -249,6 +253,48 @@ class EchoHttpTest {
                 .body(containsString("uri=\"/{path}\""))
                 .body(containsString("uri=\"/status/{code}\""))
                 .body(not(containsString("/unique/")));
+    }
+
+    @Test
+    void requestsAreTimedPerRouteMethodAndStatus() {
+        given().when().get("/status/418").then().statusCode(418);
+
+        given().accept("text/plain").when().get("/q/metrics")
+                .then().statusCode(200)
+                .body(containsString("http_server_requests_seconds_count{method=\"GET\",outcome=\"CLIENT_ERROR\","
+                        + "status=\"418\",uri=\"/status/{code}\""))
+                .body(containsString("http_server_active_requests "));
+    }
+
+    @Test
+    void aClientLeavingDuringADelayIsNoLongerActive() throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", server.getPort())) {
+            socket.getOutputStream().write("GET /delay/300 HTTP/1.1\r\nHost: x\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            await().atMost(Duration.ofSeconds(5)).until(() -> activeRequests() == 1);
+        }
+
+        // Every other test's request has been answered: nothing is left active, nothing counted twice.
+        await().atMost(Duration.ofSeconds(5)).until(() -> activeRequests() == 0);
+    }
+
+    @Test
+    void unknownMethodsShareOneMetricsSeries() {
+        given().when().request("BREW", "/coffee").then().statusCode(200).body("request.method", is("BREW"));
+
+        given().accept("text/plain").when().get("/q/metrics")
+                .then().statusCode(200)
+                .body(containsString("method=\"OTHER\""))
+                .body(not(containsString("BREW")));
+    }
+
+    private static double activeRequests() {
+        String metrics = given().accept("text/plain").when().get("/q/metrics").then().statusCode(200)
+                .extract().asString();
+        Matcher matcher = Pattern.compile("(?m)^http_server_active_requests (\\S+)").matcher(metrics);
+        assertTrue(matcher.find(), metrics);
+        return Double.parseDouble(matcher.group(1));
     }
 
     private static ValidatableResponse badRequest(String path) {
