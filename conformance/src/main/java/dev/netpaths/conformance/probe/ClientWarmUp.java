@@ -8,7 +8,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * Warms the host probe up before any path is measured, as JMH warms a benchmark up: a run makes a few hundred
@@ -20,8 +19,6 @@ import java.util.concurrent.locks.LockSupport;
  * server of its own on this host's loopback, which answers in echo-service's shape.
  */
 public final class ClientWarmUp {
-    /** Every second answer waits this long, so that the client's reads wait too. */
-    private static final long ANSWER_DELAY_NANOS = 50_000;
     /** As many tries per probe as PathRunner's measuring probe of a path expected to answer. */
     static final int TRIES_PER_PROBE = 30;
     private static final byte[] RESPONSE = response("{\"service\":\"echo-service\",\"version\":\"v1\","
@@ -59,15 +56,9 @@ public final class ClientWarmUp {
     }
 
     private static void answer(ServerSocket server) {
-        for (long answered = 0; !server.isClosed(); answered++) {
+        while (!server.isClosed()) {
             try (Socket socket = server.accept()) {
                 skipRequestHead(socket.getInputStream());
-                if (answered % 2 == 1) {
-                    // On a real path the answer is never there yet when the client first reads: it waits in
-                    // poll(). A warm-up that never waits compiles the read without that branch, and the JIT
-                    // throws the code away at the first real path (it did: NioSocketImpl.tryRead, mid-run).
-                    LockSupport.parkNanos(ANSWER_DELAY_NANOS);
-                }
                 socket.getOutputStream().write(RESPONSE);
             } catch (IOException closedOrReset) {
                 // the server closes when the warm-up ends; a reset client only ends its own exchange
