@@ -2,16 +2,17 @@
 # Benchmarks the conformance harness against the lab and prints the figures docs/benchmarks.md records (not a
 # test: it never fails on a figure). Builds nothing but what the lab itself builds when a jar is missing.
 #   1. Full matrix time: brings a lab up with its own prefix (`scripts/lab/lab.sh up`, so it stays up), then
-#      times two full harness runs in the lab's host namespace exactly as the lab's `run` starts it (the
-#      first meets cold pods, as `make lab` does; the second, warm, is the one compared with curl):
+#      times full harness runs in the lab's host namespace exactly as the lab's `run` starts it:
 #      ip netns exec <prefix>-host java -jar conformance/target/netpaths-conformance.jar \
 #        --lab-state <state-dir> --reports <dir>
-#      Target: <= 60 s.
-#   2. Harness latency against curl: for each path in BENCH_PATHS, the harness's p50 from the second run's
-#      report.json (over every try of the path's passing streak: 3 probes x 10 tries), and
-#      BENCH_REQUESTS sequential requests of the same URL (same Host header) from one curl process in the same
-#      host namespace, each on a new TCP connection (`Connection: close`; checked with %{num_connects}); p50
-#      and p99 by nearest rank as the harness computes them. Target: harness p50 within 20% of curl's.
+#      The first meets cold pods, as `make lab` does; BENCH_RUNS more follow. Target: <= 60 s.
+#   2. Harness latency against curl, like for like and interleaved in time: after each of the BENCH_RUNS runs,
+#      for each path in BENCH_PATHS, BENCH_REQUESTS sequential requests of the row's URL (same Host header)
+#      from one curl process in the same host namespace, each on a new TCP connection (`Connection: close`;
+#      checked with %{num_connects}). So harness run 1, curl round 1, harness run 2, curl round 2, ...: both
+#      clients see the machine as it is at that moment. Per path: the harness's p50 is the median of the runs'
+#      report.json p50s (each over the row's measuring probe), curl's the median of its rounds' p50s (each by
+#      nearest rank over the round, as the harness computes them). Target: harness p50 within 20% of curl's.
 # The lab is torn down on exit (`LAB_PREFIX=<prefix> scripts/lab/lab.sh down`). Needs root. Every wait is
 # bounded; all traffic stays inside the lab's namespaces.
 #
@@ -22,12 +23,15 @@
 #   LAB_CNI=${LAB_CNI:-flannel}                         flannel | calico | weave
 #   LAB_NODES=${LAB_NODES:-3}                           nodes, control plane included
 #   LAB_CLUSTERS=${LAB_CLUSTERS:-1}                     1 or 2 (2 adds the cross-cluster cases)
-#   BENCH_REQUESTS=${BENCH_REQUESTS:-200}               curl requests per path
+#   BENCH_RUNS=${BENCH_RUNS:-3}                         harness runs compared with curl, after the first
+#   BENCH_REQUESTS=${BENCH_REQUESTS:-200}               curl requests per path and round
 #   BENCH_CURL_TIMEOUT=${BENCH_CURL_TIMEOUT:-3}         seconds per curl (the harness's own timeout is 3 s)
 #   BENCH_UP_TIMEOUT=${BENCH_UP_TIMEOUT:-420}           seconds `lab.sh up` gets
 #   BENCH_HARNESS_TIMEOUT=${BENCH_HARNESS_TIMEOUT:-600} seconds the harness run gets
 #   BENCH_DOWN_TIMEOUT=${BENCH_DOWN_TIMEOUT:-120}       seconds `lab.sh down` gets
 #   BENCH_REPORTS=${BENCH_REPORTS:-reports/bench-harness}  the harness's --reports dir, relative to the repo
+#   BENCH_HARNESS_JAR=${BENCH_HARNESS_JAR:-conformance/target/netpaths-conformance.jar}  the harness to time
+#                                                      (another build's jar, with its lib/ beside it, compares builds)
 #   BENCH_PATHS="${BENCH_PATHS:-<four paths>}"          report.json rows to compare: 'case' (its first row) or
 #                                                      'case[row]' (the row named 'case [row]'); the default:
 #     nodePortClusterPolicyRewritesClientIpOnEveryNode[netpaths-worker] loadBalancerIpIsServedByEchoV1
@@ -40,6 +44,7 @@ BENCH_LAB_PREFIX="${BENCH_LAB_PREFIX:-npb}"
 LAB_CNI="${LAB_CNI:-flannel}"
 LAB_NODES="${LAB_NODES:-3}"
 LAB_CLUSTERS="${LAB_CLUSTERS:-1}"
+BENCH_RUNS="${BENCH_RUNS:-3}"
 BENCH_REQUESTS="${BENCH_REQUESTS:-200}"
 BENCH_CURL_TIMEOUT="${BENCH_CURL_TIMEOUT:-3}"
 BENCH_UP_TIMEOUT="${BENCH_UP_TIMEOUT:-420}"
@@ -49,7 +54,7 @@ BENCH_REPORTS="${BENCH_REPORTS:-reports/bench-harness}"
 BENCH_PATHS="${BENCH_PATHS:-nodePortClusterPolicyRewritesClientIpOnEveryNode[netpaths-worker] loadBalancerIpIsServedByEchoV1 ingressRoutesV1PathToV1 gatewaySplitsEightyTwenty}"
 
 LAB_SH="${REPO_ROOT}/scripts/lab/lab.sh"
-HARNESS_JAR="${REPO_ROOT}/conformance/target/netpaths-conformance.jar"
+HARNESS_JAR="${BENCH_HARNESS_JAR:-${REPO_ROOT}/conformance/target/netpaths-conformance.jar}"
 # As the lab CLI names them (LabCli.Common.stateDir, AddressPlan.hostNs; docs/lab.md "Files and names").
 STATE_DIR="/run/netpaths-lab-${BENCH_LAB_PREFIX}"
 HOST_NS="${BENCH_LAB_PREFIX}-host"
@@ -57,6 +62,8 @@ HOST_NS="${BENCH_LAB_PREFIX}-host"
 WORK_DIR=""
 LAB_STARTED=0     # 1 once this script ran `lab.sh up`: only then does cleanup take a lab down
 ROWS=()           # one printed line per compared path
+RUN_SECONDS=()    # wall time of each compared run
+declare -A NAMES TRIES H50 CURL50 CURL_OK NOTES   # per BENCH_PATHS selector, filled run by run
 UP_SECONDS="" READY_LINE=""                                   # set by lab_up
 REPORT="" HARNESS_SECONDS="" HARNESS_INNER="" HARNESS_RC="" HARNESS_SUMMARY=""   # set by harness_run
 
@@ -75,7 +82,7 @@ require_root() {
 
 check_settings() {
   local name
-  for name in LAB_NODES BENCH_REQUESTS BENCH_CURL_TIMEOUT BENCH_UP_TIMEOUT BENCH_HARNESS_TIMEOUT BENCH_DOWN_TIMEOUT; do
+  for name in LAB_NODES BENCH_RUNS BENCH_REQUESTS BENCH_CURL_TIMEOUT BENCH_UP_TIMEOUT BENCH_HARNESS_TIMEOUT BENCH_DOWN_TIMEOUT; do
     [[ "${!name}" =~ ^[1-9][0-9]*$ ]] || die "${name} must be a positive whole number, got '${!name}'"
   done
   case "${LAB_CNI}" in
@@ -200,36 +207,59 @@ curl_samples() {
     | awk '{ printf "%.3f %s %s\n", $1 * 1000, $2, $3 }'
 }
 
-compare_path() {
-  local selector="$1" row name target url host h50 h99 hcount samples ok c50 c99 first3 conns diff
+# curl_round SELECTOR ROUND: one curl round of the path's URL, right after harness run ROUND; records the
+# run's harness p50 and the round's curl p50 for the path.
+curl_round() {
+  local selector="$1" round="$2" row name target url host h50 samples ok conns
   row="$(report_row "${selector}")"
   if [[ -z "${row}" ]]; then
-    ROWS+=("$(printf '%-66s  no such row in report.json' "${selector}")")
+    NOTES[${selector}]="no such row in report.json (run ${round})"
     return 0
   fi
   name="$(jq -r .name <<<"${row}")"
   target="$(jq -r .target <<<"${row}")"
-  read -r h50 h99 hcount < <(jq -r '.latency | "\(.p50) \(.p99) \(.count)"' <<<"${row}")
+  h50="$(jq -r '.latency | "\(.p50) \(.count)"' <<<"${row}")"
   if [[ ! "${target}" =~ ^(http://[^ ]+)(\ Host:\ ([^ ]+))?$ ]]; then
-    ROWS+=("$(printf '%-66s  target %s: only a URL and a Host header are supported' "${name}" "${target}")")
+    NOTES[${selector}]="target ${target}: only a URL and a Host header are supported"
     return 0
   fi
   url="${BASH_REMATCH[1]}" host="${BASH_REMATCH[3]}"
-  log "curl: ${BENCH_REQUESTS} x ${url}${host:+ (Host ${host})} from ${HOST_NS}"
-  samples="${WORK_DIR}/curl-$(tr -c 'a-zA-Z0-9\n' '_' <<<"${selector}").txt"
+  NAMES[${selector}]="${name}"
+  log "curl round ${round}: ${BENCH_REQUESTS} x ${url}${host:+ (Host ${host})} from ${HOST_NS}"
+  samples="${WORK_DIR}/curl-${round}-$(tr -c 'a-zA-Z0-9\n' '_' <<<"${selector}").txt"
   curl_samples "${url}" "${host}" >"${samples}" || log "curl loop for ${url} stopped early (timeout): partial sample"
   # Answered requests only, as the harness's latency (a status line came back).
   ok="$(awk '$3 != "000"' "${samples}" | wc -l)"
   conns="$(awk '{ s += $2 } END { print s + 0 }' "${samples}")"
-  c50="$(awk '$3 != "000" { print $1 }' "${samples}" | nearest_rank 50)"
-  c99="$(awk '$3 != "000" { print $1 }' "${samples}" | nearest_rank 99)"
-  # curl's first 3 show how much a path's first requests differ from its steady state.
-  first3="$(awk '$3 != "000" { print $1 }' "${samples}" | head -3 | nearest_rank 50)"
-  diff="$(awk -v h="${h50}" -v c="${c50}" 'BEGIN { if (c == "-" || c == 0) print "-"; else printf "%+.0f%%", (h - c) / c * 100 }')"
-  ROWS+=("$(printf '%-66s %9s %9s %4s %9s %9s %9s %9s %7s' "${name:0:66}" "${h50}" "${h99}" "${hcount}" "${c50}" "${c99}" \
-    "${first3}" "${ok}/${BENCH_REQUESTS}" "${diff}")")
   [[ "${conns}" == "$(wc -l <"${samples}")" ]] \
-    || ROWS+=("  (!) ${conns} connections for $(wc -l <"${samples}") curls: a connection was reused or never made")
+    || NOTES[${selector}]="${conns} connections for $(wc -l <"${samples}") curls in round ${round}: a connection was reused or never made"
+  H50[${selector}]+="${h50%% *} "
+  TRIES[${selector}]="${h50##* }"
+  CURL50[${selector}]+="$(awk '$3 != "000" { print $1 }' "${samples}" | nearest_rank 50) "
+  CURL_OK[${selector}]=$(( ${CURL_OK[${selector}]:-0} + ok ))
+  awk '$3 != "000" { print $1 }' "${samples}" >>"${WORK_DIR}/curl-all-$(tr -c 'a-zA-Z0-9\n' '_' <<<"${selector}").txt"
+}
+
+# a space-separated list of numbers as "a/b/c"
+slashed() { local list="$1"; list="${list% }"; echo "${list// //}"; }
+
+compare_path() {
+  local selector="$1" name tries h50 c50 c99 diff all
+  if [[ -z "${H50[${selector}]:-}" ]]; then
+    ROWS+=("$(printf '%-66s  %s' "${selector}" "${NOTES[${selector}]:-no sample}")")
+    return 0
+  fi
+  name="${NAMES[${selector}]}"
+  tries="${TRIES[${selector}]}"
+  h50="$(tr ' ' '\n' <<<"${H50[${selector}]}" | grep . | nearest_rank 50)"
+  c50="$(tr ' ' '\n' <<<"${CURL50[${selector}]}" | grep . | nearest_rank 50)"
+  all="${WORK_DIR}/curl-all-$(tr -c 'a-zA-Z0-9\n' '_' <<<"${selector}").txt"
+  c99="$(nearest_rank 99 <"${all}")"
+  diff="$(awk -v h="${h50}" -v c="${c50}" 'BEGIN { if (c == "-" || c == 0) print "-"; else printf "%+.0f%%", (h - c) / c * 100 }')"
+  ROWS+=("$(printf '%-66s %8s %-20s %4s %8s %-20s %8s %9s %6s' "${name:0:66}" "${h50}" "$(slashed "${H50[${selector}]}")" \
+    "${tries}" "${c50}" "$(slashed "${CURL50[${selector}]}")" "${c99}" \
+    "${CURL_OK[${selector}]}/$(( BENCH_REQUESTS * BENCH_RUNS ))" "${diff}")")
+  [[ -z "${NOTES[${selector}]:-}" ]] || ROWS+=("  (!) ${NOTES[${selector}]}")
 }
 
 print_figures() {
@@ -237,19 +267,22 @@ print_figures() {
   printf '\n%-44s %s\n' "lab up (${LAB_CNI}, ${LAB_NODES} nodes, ${LAB_CLUSTERS} cluster(s))" \
     "${UP_SECONDS} s wall (${READY_LINE:-no ready line})"
   printf '%-44s %s\n' "full harness run, first (JVM start to exit)" "${FIRST_SECONDS} s (target <= 60 s): ${FIRST_SUMMARY}"
-  printf '%-44s %s\n' "full harness run, second (warm pods)" "${HARNESS_SECONDS} s"
-  printf '%-44s %s\n' "  by the harness's clock (report.json .run)" "${HARNESS_INNER} s"
-  printf '%-44s %s\n' "  result" "${HARNESS_SUMMARY}, exit ${HARNESS_RC}"
-  printf '%-44s %s\n' "  report" "${REPORT}"
+  printf '%-44s %s\n' "full harness runs ${BENCH_RUNS} more (warm pods)" "$(slashed "${RUN_SECONDS[*]} ") s"
+  printf '%-44s %s\n' "  the last by the harness's clock (report.json .run)" "${HARNESS_INNER} s"
+  printf '%-44s %s\n' "  the last: result" "${HARNESS_SUMMARY}, exit ${HARNESS_RC}"
+  printf '%-44s %s\n' "  the last: report" "${REPORT}"
 
   for selector in ${BENCH_PATHS}; do
     compare_path "${selector}"
   done
-  printf '\nlatency in ms. harn: report.json .latency of the row in the second run (n tries); curl: %s\n' \
-    "${BENCH_REQUESTS} new connections from one curl process in ${HOST_NS}, 'curl 1-3' the p50 of its first 3"
-  printf 'diff = (harn p50 - curl p50) / curl p50 (target: within 20%%)\n'
-  printf '%-66s %9s %9s %4s %9s %9s %9s %9s %7s\n' "path" "harn p50" "harn p99" "n" "curl p50" "curl p99" \
-    "curl 1-3" "curl ok" "diff"
+  printf '\nlatency in ms over %s harness runs, each followed by a curl round of %s new connections from one curl\n' \
+    "${BENCH_RUNS}" "${BENCH_REQUESTS}"
+  printf 'process in %s. harn: the median of the runs'"'"' report.json p50 (each over n tries, listed run by run);\n' \
+    "${HOST_NS}"
+  printf 'curl: the median of the rounds'"'"' p50 (listed round by round), p99 over every round; diff = (harn - curl) / curl\n'
+  printf '(target: within 20%%)\n'
+  printf '%-66s %8s %-20s %4s %8s %-20s %8s %9s %6s\n' "path" "harn p50" "runs" "n" "curl p50" "rounds" "curl p99" \
+    "curl ok" "diff"
   printf '%s\n' "${ROWS[@]}"
 }
 
@@ -269,9 +302,16 @@ main() {
   lab_up
   harness_run
   FIRST_SECONDS="${HARNESS_SECONDS}" FIRST_SUMMARY="${HARNESS_SUMMARY}"
-  # The first run meets pods whose JIT has not compiled anything yet; curl runs after the harness, against warm
-  # pods. A second run makes the comparison one between two clients of the same warm path.
-  harness_run
+  # The first run meets pods whose JIT has not compiled anything yet; the compared runs and curl rounds that
+  # follow are two clients of the same warm paths, taking turns so that neither gets a quieter machine.
+  local round selector
+  for ((round = 1; round <= BENCH_RUNS; round++)); do
+    harness_run
+    RUN_SECONDS+=("${HARNESS_SECONDS}")
+    for selector in ${BENCH_PATHS}; do
+      curl_round "${selector}" "${round}"
+    done
+  done
   print_figures
 }
 

@@ -10,14 +10,25 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * Warms the host probe's HTTP client up before any path is measured, as JMH warms a benchmark up: a run makes a
- * few hundred requests per path at most, too few for the JIT to compile the socket and parsing code they go
- * through, and an interpreted client adds about half a millisecond to every latency it reports (measured against
- * a warm curl in scripts/bench/harness.sh). It talks only to a server of its own on this host's loopback.
+ * Warms the host probe up before any path is measured, as JMH warms a benchmark up: a run makes a few hundred
+ * requests per path at most, too few for the JIT to compile the socket, parsing and JSON code they go through, and
+ * an interpreted client adds about half a millisecond to every latency it reports (measured against a warm curl
+ * in scripts/bench/harness.sh). It goes through the very code a measurement does ({@link HostProbe#http}: the
+ * request, the exchange, reading echo-service's identity JSON), in probes of {@link #TRIES_PER_PROBE} tries, so
+ * that what is left to compile does not compete for the CPU while a path is being measured. It talks only to a
+ * server of its own on this host's loopback, which answers in echo-service's shape.
  */
 public final class ClientWarmUp {
-    private static final byte[] RESPONSE = ("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
-            + "Content-Length: 2\r\nConnection: close\r\n\r\n{}").getBytes(StandardCharsets.US_ASCII);
+    /** As many tries per probe as PathRunner's measuring probe of a path expected to answer. */
+    static final int TRIES_PER_PROBE = 30;
+    private static final byte[] RESPONSE = response("{\"service\":\"echo-service\",\"version\":\"v1\","
+            + "\"pod\":\"warm-up\",\"namespace\":\"netpaths\",\"node\":\"localhost\",\"podIp\":\"127.0.0.1\","
+            + "\"hostIp\":\"127.0.0.1\",\"cluster\":\"warm-up\",\"request\":{\"method\":\"GET\",\"path\":\"/echo\","
+            + "\"query\":\"\",\"host\":\"warm-up.netpaths.test\",\"headers\":{\"accept\":[\"application/json\"],"
+            + "\"connection\":[\"close\"],\"host\":[\"warm-up.netpaths.test\"],"
+            + "\"user-agent\":[\"netpaths-conformance\"]},\"body\":\"\",\"bodyBytes\":0,\"bodyTruncated\":false,"
+            + "\"clientIp\":\"127.0.0.1\",\"clientPort\":40000,\"xForwardedFor\":null,\"forwarded\":null,"
+            + "\"xRealIp\":null}}");
 
     private ClientWarmUp() {}
 
@@ -30,11 +41,16 @@ public final class ClientWarmUp {
             long deadline = System.nanoTime() + budget.toNanos();
             int made = 0;
             while (made < requests && System.nanoTime() < deadline) {
-                HttpOnce.get("127.0.0.1", server.getLocalPort(), "/", null, Map.of(), Duration.ofSeconds(1));
-                made++;
+                int tries = Math.min(TRIES_PER_PROBE, requests - made);
+                Observation probe = HostProbe.http("127.0.0.1", server.getLocalPort(), "/echo",
+                        "warm-up.netpaths.test", Map.of(), tries, Duration.ofSeconds(1));
+                if (probe.okCount() == 0) {
+                    return made; // the loopback server stopped answering: measure with what is compiled
+                }
+                made += tries;
             }
             return made;
-        } catch (IOException | ProbeException e) {
+        } catch (IOException e) {
             return 0; // no usable loopback here: the run measures with a cold client rather than not at all
         }
     }
@@ -48,6 +64,16 @@ public final class ClientWarmUp {
                 // the server closes when the warm-up ends; a reset client only ends its own exchange
             }
         }
+    }
+
+    private static byte[] response(String body) {
+        byte[] json = body.getBytes(StandardCharsets.UTF_8);
+        byte[] head = ("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nconnection: close\r\ncontent-length: "
+                + json.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+        byte[] all = new byte[head.length + json.length];
+        System.arraycopy(head, 0, all, 0, head.length);
+        System.arraycopy(json, 0, all, head.length, json.length);
+        return all;
     }
 
     /** Reads up to the blank line that ends the request head (the warm-up sends no body). */
