@@ -23,7 +23,7 @@
 #   LAB_CNI=${LAB_CNI:-flannel}                         flannel | calico | weave
 #   LAB_NODES=${LAB_NODES:-3}                           nodes, control plane included
 #   LAB_CLUSTERS=${LAB_CLUSTERS:-1}                     1 or 2 (2 adds the cross-cluster cases)
-#   BENCH_RUNS=${BENCH_RUNS:-3}                         harness runs compared with curl, after the first
+#   BENCH_RUNS=${BENCH_RUNS:-5}                         harness runs compared with curl, after the first
 #   BENCH_REQUESTS=${BENCH_REQUESTS:-200}               curl requests per path and round
 #   BENCH_CURL_TIMEOUT=${BENCH_CURL_TIMEOUT:-3}         seconds per curl (the harness's own timeout is 3 s)
 #   BENCH_UP_TIMEOUT=${BENCH_UP_TIMEOUT:-420}           seconds `lab.sh up` gets
@@ -44,7 +44,7 @@ BENCH_LAB_PREFIX="${BENCH_LAB_PREFIX:-npb}"
 LAB_CNI="${LAB_CNI:-flannel}"
 LAB_NODES="${LAB_NODES:-3}"
 LAB_CLUSTERS="${LAB_CLUSTERS:-1}"
-BENCH_RUNS="${BENCH_RUNS:-3}"
+BENCH_RUNS="${BENCH_RUNS:-5}"
 BENCH_REQUESTS="${BENCH_REQUESTS:-200}"
 BENCH_CURL_TIMEOUT="${BENCH_CURL_TIMEOUT:-3}"
 BENCH_UP_TIMEOUT="${BENCH_UP_TIMEOUT:-420}"
