@@ -1,7 +1,7 @@
 # netpaths: every target calls a script; `make` alone lists them.
 # Settings (environment or make variables):
 #   CLUSTER=kind|k3d  CNI=flannel|calico|weave  NODES=3  INGRESS=nginx|ingress-nginx  PLAN=1 (print, do not run)
-#   LAB_CNI=flannel|calico|weave  LAB_NODES=3  LAB_CLUSTERS=1|2
+#   LAB_CNI=flannel|calico|weave  LAB_NODES=3  LAB_CLUSTERS=1|2  LAB_ROOTLESS=auto|yes|no  LAB_REPORTS=dir
 .DEFAULT_GOAL := help
 SHELL := /usr/bin/env bash
 MVN ?= mvn -B -ntp
