@@ -18,16 +18,20 @@ class PodMemoryTest {
     private Process first;
     private Process second;
 
+    /** Measured only once settled: a process still in ld.so grows between the VmRSS and the pagemap reads. */
     @BeforeEach
     void startTwoProcessesOfOneProgram() throws IOException {
-        first = new ProcessBuilder("sleep", "60").start();
-        second = new ProcessBuilder("sleep", "60").start();
+        first = SettledProcess.start();
+        second = SettledProcess.start();
     }
 
     @AfterEach
     void stop() {
-        first.destroy();
-        second.destroy();
+        for (Process p : new Process[] {first, second}) {
+            if (p != null) {
+                p.destroyForcibly();
+            }
+        }
     }
 
     @Test
