@@ -23,10 +23,16 @@ backend=$!
 nginx -c "$conf" -p "$prefix" &
 server=$!
 trap 'kill $server $backend 2>/dev/null' EXIT
-for _ in $(seq 50); do
-  curl -s -o /dev/null http://127.0.0.1:8080/ && curl -s -o /dev/null "http://127.0.0.1:$port/" && break
+# Requests go out only once both listen (bounded: 20 s, for a loaded machine); never probe a half-started server.
+ready=
+for _ in $(seq 200); do
+  if curl -s -o /dev/null http://127.0.0.1:8080/ && curl -s -o /dev/null "http://127.0.0.1:$port/"; then
+    ready=1
+    break
+  fi
   sleep 0.1
 done
+[ -n "$ready" ] || { echo "backend :8080 or nginx :$port not answering after 20 s" >&2; exit 1; }
 for request in "$@"; do
   host=${request%%|*}; rest=${request#*|}; path=${rest%%|*}; header=${rest#*|}
   [ "$header" = "$rest" ] && header="x-none: none"

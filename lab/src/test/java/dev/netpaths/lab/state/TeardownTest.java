@@ -75,14 +75,14 @@ class TeardownTest {
 
     private static String waitForUserNs(long pid) throws Exception {
         String own = java.nio.file.Files.readSymbolicLink(Path.of("/proc/self/ns/user")).toString();
-        for (int i = 0; i < 100; i++) {
+        for (int i = 0; i < 500; i++) { // bounded: 10 s, generous for a loaded machine, left at once when ready
             var ns = dev.netpaths.lab.rootless.UserNamespaces.of(pid);
             if (ns.isPresent() && !ns.get().equals(own) && UserNsSweep.find(new Entry.Holder(pid, 0, ns.get())).size() == 2) {
                 return ns.get();
             }
             Thread.sleep(20);
         }
-        throw new AssertionError("unshare did not start its two sleeps in a user namespace of their own");
+        throw new AssertionError("unshare did not start its two sleeps in a user namespace of their own within 10 s");
     }
 
     private static boolean zombie(long pid) {
