@@ -4,7 +4,7 @@
 #   LAB_CNI=flannel|calico|weave  LAB_NODES=3  LAB_CLUSTERS=1|2  LAB_ROOTLESS=auto|yes|no  LAB_REPORTS=dir
 .DEFAULT_GOAL := help
 SHELL := /usr/bin/env bash
-MVN ?= mvn -B -ntp
+MVN ?= ./mvnw -B -ntp
 # Settings given as `make X=y` or in the environment reach the scripts as they are; nothing is exported
 # here, because exporting an unset variable would hand the scripts an empty value instead of their default.
 
