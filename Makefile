@@ -18,8 +18,8 @@ deps: ## Install the Debian packages the lab and tests need (root)
 	@scripts/install-deps.sh
 build: ## Build every module (no tests)
 	@$(MVN) package -DskipTests
-test: ## Run every test: unit tests, manifest checks, script tests, the lab with the full harness
-	@scripts/test.sh
+test: ## Run every test (installs nothing: run make deps first): unit, manifest, script tests, the lab, the harness
+	@NETPATHS_REQUIRE_TOOLS=1 scripts/test.sh
 bench: ## Benchmark echo-service against nginx and print the figures
 	@scripts/bench/echo.sh
 bench-harness: ## Time the harness against the lab and compare its latency with curl

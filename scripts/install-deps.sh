@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages netpaths needs on a machine without Docker: the lab's data-plane pieces
 # (CNI plugins, iptables, bird2, dnsmasq, nginx), the test tools (shellcheck, bats, chromium) and the
-# benchmark driver (wrk). Idempotent: packages already present are not fetched again.
+# benchmark driver (wrk). Idempotent: packages already present are not fetched again. It also checks that kubectl
+# is on PATH, which it cannot install.
 #
 # Usage: scripts/install-deps.sh [--check]
 #   --check   only report what is missing (exit 1 if anything is), install nothing
@@ -16,13 +17,21 @@ PACKAGES=(
   shellcheck bats wrk chromium
 )
 
-usage() { sed -n '2,10p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 
 missing_packages() {
   local pkg
   for pkg in "${PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "${pkg}" 2>/dev/null | grep -q 'install ok installed' || echo "${pkg}"
   done
+}
+
+# kubectl (the tests render k8s/ with its kustomize) is no Debian package: this names it, it does not install it.
+check_kubectl() {
+  command -v "${NETPATHS_KUBECTL:-kubectl}" >/dev/null 2>&1 && return 0
+  echo "install-deps: kubectl is missing and is not a Debian package: install it from" \
+    "https://kubernetes.io/docs/tasks/tools/ (or set NETPATHS_KUBECTL)" >&2
+  return 1
 }
 
 main() {
@@ -35,12 +44,14 @@ main() {
   esac
   local missing
   mapfile -t missing < <(missing_packages)
+  check_kubectl || return 1
   if [[ ${#missing[@]} -eq 0 ]]; then
     echo "install-deps: all ${#PACKAGES[@]} packages present"
     return 0
   fi
   if [[ ${check} -eq 1 ]]; then
-    echo "install-deps: missing: ${missing[*]}"
+    echo "install-deps: missing: ${missing[*]}" >&2
+    echo "install-deps: install them with: make deps (as root; the same as sudo ${BASH_SOURCE[0]})" >&2
     return 1
   fi
   if [[ ${EUID} -ne 0 ]]; then

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `make test`: every test netpaths has, cheapest failure first.
-#   1. Debian packages (scripts/install-deps.sh installs them as root)
+#   1. Debian packages: checked only (missing ones are named; `make deps` installs them, as root)
 #   2. the Maven build with every module's tests: services, manifest checks, lab logic, harness logic
 #      (the harness's own tests include the headless-browser check of a generated HTML report)
 #   3. the scripts: shellcheck and the bats suite (cluster configs, MetalLB ranges, PLAN=1 for every
@@ -150,7 +150,7 @@ main() {
   trap summary EXIT
   if [[ "${NETPATHS_TEST_SKIP_DEPS:-0}" != 1 ]]; then
     step "Debian packages"
-    scripts/install-deps.sh
+    scripts/install-deps.sh --check
   fi
   step "Maven build and every module's tests"
   ${MVN} install

@@ -12,22 +12,35 @@ import java.util.function.Consumer;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.netpaths.testsupport.Tool;
 
 /** The repository's manifests, rendered once per test run; every call hands out fresh copies to break. */
 final class Fixtures {
 
     static final RepoLayout LAYOUT = RepoLayout.find();
     static final ManifestLoader LOADER = new ManifestLoader(LAYOUT);
+    /** What {@link ManifestLoader} runs to render a kustomization (the same NETPATHS_KUBECTL setting). */
+    static final Tool KUBECTL = Tool.find("kubectl (with kustomize)", "make deps, or set NETPATHS_KUBECTL",
+            "NETPATHS_KUBECTL", "kubectl");
     private static final Map<String, List<Manifest>> CACHE = new ConcurrentHashMap<>();
 
     private Fixtures() {
     }
 
+    /** Skips the calling test, with the reason, where kubectl is missing; fails it under make test. */
+    static void needKubectl() {
+        assumeTrue(KUBECTL.usable(), KUBECTL.missing());
+    }
+
     static List<Manifest> overlay(String name) {
+        needKubectl();
         return copies(CACHE.computeIfAbsent("overlay:" + name, n -> LOADER.render(LAYOUT.overlay(name))));
     }
 
     static List<Manifest> base() {
+        needKubectl();
         return copies(CACHE.computeIfAbsent("base", n -> LOADER.render(LAYOUT.root().resolve("k8s/base"))));
     }
 

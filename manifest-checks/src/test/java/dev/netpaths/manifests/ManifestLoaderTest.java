@@ -32,6 +32,7 @@ class ManifestLoaderTest {
 
     @Test
     void aKustomizationThatDoesNotRenderFailsWithKustomizesError() throws IOException {
+        Fixtures.needKubectl();
         Path dir = Files.createDirectories(Fixtures.LAYOUT.root().resolve("manifest-checks/target/broken-overlay"));
         Files.writeString(dir.resolve("kustomization.yaml"), "resources:\n  - ../../../k8s/base\n  - missing.yaml\n");
         ManifestException e = assertThrows(ManifestException.class, () -> Fixtures.LOADER.render(dir));

@@ -5,7 +5,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -14,7 +16,9 @@ import java.util.concurrent.TimeUnit;
  */
 public final class BrowserCheck {
 
-    public static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    /** Where Chromium is looked for: the path in this variable, else these names on PATH (Debian, Fedora, Chrome). */
+    public static final String CHROME_BIN = "CHROME_BIN";
+    static final List<String> NAMES = List.of("chromium", "chromium-browser", "google-chrome", "google-chrome-stable");
     static final long TIMEOUT_SECONDS = 60;
 
     private BrowserCheck() {}
@@ -27,14 +31,16 @@ public final class BrowserCheck {
 
     /** Checks {@code page} (report.html or compare.html) for a row {@code data-case} per name in {@code caseNames}. */
     public static Verdict check(Path page, List<String> caseNames) throws IOException, InterruptedException {
-        if (!Files.isExecutable(CHROMIUM)) {
-            return new Verdict(List.of(CHROMIUM + " is missing: install chromium (scripts/install-deps.sh)"), "");
+        Optional<Path> browser = chromium();
+        if (browser.isEmpty()) {
+            return new Verdict(List.of("Chromium is missing: none of " + NAMES + " on PATH and no " + CHROME_BIN
+                    + " (make deps installs it)"), "");
         }
         Path profile = Files.createTempDirectory("netpaths-chromium-");
         Path out = Files.createTempFile("netpaths-dom-", ".html");
         Path err = Files.createTempFile("netpaths-chromium-", ".log");
         try {
-            Process chromium = new ProcessBuilder(CHROMIUM.toString(), "--headless", "--no-sandbox", "--disable-gpu",
+            Process chromium = new ProcessBuilder(browser.get().toString(), "--headless", "--no-sandbox", "--disable-gpu",
                     "--disable-dev-shm-usage", "--no-first-run", "--disable-background-networking",
                     "--disable-component-update", "--disable-sync", "--user-data-dir=" + profile,
                     "--enable-logging=stderr", "--v=0", "--dump-dom", page.toAbsolutePath().toUri().toString())
@@ -64,6 +70,19 @@ public final class BrowserCheck {
             Files.deleteIfExists(out);
             Files.deleteIfExists(err);
         }
+    }
+
+    /** The executable {@value #CHROME_BIN} names, else the first of {@link #NAMES} on PATH. */
+    public static Optional<Path> chromium() {
+        String named = System.getenv(CHROME_BIN);
+        if (named != null && !named.isBlank()) {
+            return Optional.of(Path.of(named)).filter(Files::isExecutable);
+        }
+        String path = System.getenv().getOrDefault("PATH", "");
+        return NAMES.stream()
+                .flatMap(name -> Arrays.stream(path.split(":")).filter(dir -> !dir.isEmpty()).map(dir -> Path.of(dir, name)))
+                .filter(Files::isExecutable)
+                .findFirst();
     }
 
     /** The escaping a DOM serializer applies to attribute values (case names hold no angle brackets). */

@@ -23,6 +23,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
+import dev.netpaths.testsupport.Tool;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -36,9 +38,11 @@ class RepoManifestsTest {
 
     @BeforeAll
     void render() throws IOException {
-        Assumptions.assumeTrue(Files.isDirectory(REPO.resolve("k8s/overlays/lab")) && Files.isDirectory(REPO.resolve("gateway-config"))
-                && Fixtures.executable("/usr/bin/kubectl"), "needs the repo's manifests and kubectl");
-        Fixtures.Result kustomize = Fixtures.run(null, "/usr/bin/kubectl", "kustomize", REPO.resolve("k8s/overlays/lab").toString());
+        Assumptions.assumeTrue(Files.isDirectory(REPO.resolve("k8s/overlays/lab")) && Files.isDirectory(REPO.resolve("gateway-config")),
+                "needs the repo's manifests");
+        Tool kubectl = Tool.find("kubectl (with kustomize)", "make deps, or set NETPATHS_KUBECTL", "NETPATHS_KUBECTL", "kubectl");
+        Assumptions.assumeTrue(kubectl.usable(), kubectl.missing());
+        Fixtures.Result kustomize = Fixtures.run(null, kubectl.get().toString(), "kustomize", REPO.resolve("k8s/overlays/lab").toString());
         assertEquals(0, kustomize.exitCode(), kustomize.output());
         objects = new ArrayList<>(Manifests.parse(kustomize.output()));
         try (Stream<Path> files = Files.walk(REPO.resolve("gateway-config"))) {
