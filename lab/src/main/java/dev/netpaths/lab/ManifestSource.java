@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * The manifests the lab applies, as a user applies them to kind: {@code kubectl kustomize k8s/overlays/lab} plus the
+ * The manifests the lab applies, as a user applies them to kind: {@code kubectl kustomize k8s/overlays/kind} plus the
  * files under gateway-config/{ingress,gateway-api,istio,metallb}; or explicit files/dirs ({@code --manifests}).
  */
 public final class ManifestSource {
@@ -22,9 +22,9 @@ public final class ManifestSource {
     public static String render(Path repo, List<Path> explicit) {
         List<String> docs = new ArrayList<>();
         if (explicit.isEmpty()) {
-            Path overlay = repo.resolve("k8s/overlays/lab");
+            Path overlay = repo.resolve("k8s/overlays/kind");
             if (!Files.isDirectory(overlay)) {
-                throw new LabException("no " + overlay + ": the lab deploys the lab overlay (or pass --manifests FILE)");
+                throw new LabException("no " + overlay + ": the lab deploys the kind overlay (or pass --manifests FILE)");
             }
             docs.add(Sh.run("kubectl", "kustomize", overlay.toString()));
             GATEWAY_CONFIG.forEach(d -> docs.addAll(yamlFiles(repo.resolve("gateway-config").resolve(d))));

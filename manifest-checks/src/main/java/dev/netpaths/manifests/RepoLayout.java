@@ -8,9 +8,9 @@ import java.util.List;
 public record RepoLayout(Path root) {
 
     /** The overlays under k8s/overlays/ that every check runs on. */
-    public static final List<String> OVERLAYS = List.of("kind", "k3d", "lab");
+    public static final List<String> OVERLAYS = List.of("kind", "k3d");
 
-    /** The services whose Quarkus-generated objects are committed under k8s/base/workloads/. */
+    /** The services whose hand-written objects under k8s/base/workloads/ the Quarkus extension's output checks. */
     public static final List<String> GENERATED_MODULES = List.of("echo-service", "caller-service", "sidecar-demo");
 
     /**
@@ -44,9 +44,9 @@ public record RepoLayout(Path root) {
         return root.resolve("gateway-config");
     }
 
-    /** The committed copy of a module's generated objects. */
-    public Path committedGenerated(String module) {
-        return root.resolve("k8s/base/workloads").resolve(module).resolve("generated.yml");
+    /** The directory of a module's hand-written objects. */
+    public Path handWritten(String module) {
+        return root.resolve("k8s/base/workloads").resolve(module);
     }
 
     /** The module's build output, written by {@code mvn package}. */

@@ -58,6 +58,10 @@ public final class StrictModelCheck implements Check {
             Map.entry("gateway.networking.k8s.io/v1/GatewayClass", GatewayClass.class),
             Map.entry("gateway.networking.k8s.io/v1/Gateway", Gateway.class),
             Map.entry("gateway.networking.k8s.io/v1/HTTPRoute", HTTPRoute.class),
+            // Gateway API v1.6 serves ReferenceGrant as v1 (what its examples write) and v1beta1, one schema
+            // (kubernetes-sigs/gateway-api config/crd/standard/gateway.networking.k8s.io_referencegrants.yaml);
+            // fabric8 7.5.2 models only v1beta1, so both versions are checked against that model.
+            Map.entry("gateway.networking.k8s.io/v1/ReferenceGrant", ReferenceGrant.class),
             Map.entry("gateway.networking.k8s.io/v1beta1/ReferenceGrant", ReferenceGrant.class));
 
     private static final ObjectMapper MAPPER = Serialization.jsonMapper();

@@ -19,7 +19,7 @@ class ArchitectureCheckTest {
 
     @Test
     void wrongReplicasFail() {
-        List<Manifest> manifests = broken(Fixtures.overlay("lab"), "Deployment netpaths/echo", d -> at(d, "/spec").put("replicas", 3));
+        List<Manifest> manifests = broken(Fixtures.overlay("kind"), "Deployment netpaths/echo", d -> at(d, "/spec").put("replicas", 3));
         assertOnlyFinding(cluster.check(manifests), "Deployment netpaths/echo: spec.replicas: is 3, docs/architecture.md says 2");
     }
 

@@ -28,6 +28,17 @@ class StrictModelCheckTest {
         assertOnlyFinding(check.check(manifests), "Deployment netpaths/echo: spec.template.spec.readOnlyRootFilesystem: unknown field");
     }
 
+    /** The grant is written as v1, as Gateway API's examples write it; the v1beta1 model (same schema) checks it. */
+    @Test
+    void aMisspelledReferenceGrantFieldIsAnUnknownFieldInTheV1Grant() {
+        List<Manifest> manifests = broken(Fixtures.gatewayConfig(), "ReferenceGrant netpaths-other/echo-from-netpaths",
+                g -> at(g, "/spec/to/0").put("nmae", "echo"));
+        assertOnlyFinding(check.check(manifests), "gateway-config/gateway-api/referencegrant-other.yaml",
+                "ReferenceGrant netpaths-other/echo-from-netpaths: spec.to[0].nmae: unknown field");
+        org.junit.jupiter.api.Assertions.assertEquals(List.of(), StrictModelCheck.unchecked(Fixtures.gatewayConfig()),
+                "every gateway-config object, the v1 ReferenceGrant included, has a model or a schema");
+    }
+
     @Test
     void aMisspelledNetworkPolicyFieldIsAnUnknownField() {
         List<Manifest> manifests = broken(Fixtures.overlay("kind"), "NetworkPolicy netpaths-other/echo",

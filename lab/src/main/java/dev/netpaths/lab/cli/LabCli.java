@@ -90,7 +90,7 @@ public final class LabCli {
         @Option(names = "--repo", description = "The netpaths checkout: manifests and jars (default: the current directory).")
         Path repo;
 
-        @Option(names = "--manifests", description = "Apply these YAML files/directories instead of k8s/overlays/lab + gateway-config.")
+        @Option(names = "--manifests", description = "Apply these YAML files/directories instead of k8s/overlays/kind + gateway-config.")
         List<Path> manifests = new ArrayList<>();
 
         LabConfig config(Common common) {

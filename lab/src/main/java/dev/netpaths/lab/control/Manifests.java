@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesList;
 import io.fabric8.kubernetes.api.model.KubernetesResource;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1beta1.ReferenceGrant;
 import io.fabric8.kubernetes.client.utils.Serialization;
 
 import java.util.ArrayList;
@@ -58,6 +59,19 @@ public final class Manifests {
     private static HasMetadata checked(HasMetadata object, int document) {
         if (object.getKind() == null || object.getMetadata() == null || object.getMetadata().getName() == null) {
             throw new IllegalArgumentException("manifest document " + document + " has no kind or metadata.name");
+        }
+        return typedReferenceGrant(object);
+    }
+
+    /**
+     * Gateway API serves ReferenceGrant as v1 and v1beta1 with one schema (kubernetes-sigs/gateway-api
+     * config/crd/standard/gateway.networking.k8s.io_referencegrants.yaml, v1.6.1); fabric8 7.5.2 models only
+     * v1beta1, so a v1 grant is read into that model (keeping the apiVersion it was written with).
+     */
+    private static HasMetadata typedReferenceGrant(HasMetadata object) {
+        if (object instanceof GenericKubernetesResource generic && "ReferenceGrant".equals(generic.getKind())
+                && "gateway.networking.k8s.io/v1".equals(generic.getApiVersion())) {
+            return Serialization.jsonMapper().convertValue(generic, ReferenceGrant.class);
         }
         return object;
     }

@@ -36,6 +36,28 @@ class ManifestsTest {
         assertEquals("netpaths-pool", pool.getMetadata().getName());
     }
 
+    /** Gateway API serves ReferenceGrant as v1 and v1beta1; both are the grant GatewayNginx reads. */
+    @Test
+    void aReferenceGrantWrittenAsV1IsTheTypedGrant() {
+        String grant = """
+                apiVersion: gateway.networking.k8s.io/%s
+                kind: ReferenceGrant
+                metadata: {name: g, namespace: netpaths-other}
+                spec:
+                  from: [{group: gateway.networking.k8s.io, kind: HTTPRoute, namespace: netpaths}]
+                  to: [{group: "", kind: Service, name: echo}]
+                """;
+        for (String version : List.of("v1", "v1beta1")) {
+            List<ReferenceGrant> grants = Manifests.ofType(Manifests.parse(grant.formatted(version)), ReferenceGrant.class);
+            assertEquals(1, grants.size(), version);
+            assertEquals("netpaths", grants.get(0).getSpec().getFrom().get(0).getNamespace(), version);
+            assertEquals("echo", grants.get(0).getSpec().getTo().get(0).getName(), version);
+            assertEquals("gateway.networking.k8s.io/" + version, grants.get(0).getApiVersion());
+        }
+        assertTrue(Manifests.ofType(Manifests.parse(grant.formatted("v1").replace("ReferenceGrant", "Other")),
+                ReferenceGrant.class).isEmpty(), "only ReferenceGrant is read into that model");
+    }
+
     @Test
     void listsAreFlattenedAndCommentOnlyDocumentsSkipped() {
         String yaml = """

@@ -28,7 +28,7 @@ import dev.netpaths.testsupport.Tool;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The whole control pipeline on the repository's own manifests ({@code k8s/overlays/lab} and {@code gateway-config/}). */
+/** The whole control pipeline on the repository's own manifests ({@code k8s/overlays/kind} and {@code gateway-config/}). */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RepoManifestsTest {
     private static final Path REPO = Path.of("..").toAbsolutePath().normalize();
@@ -38,11 +38,11 @@ class RepoManifestsTest {
 
     @BeforeAll
     void render() throws IOException {
-        Assumptions.assumeTrue(Files.isDirectory(REPO.resolve("k8s/overlays/lab")) && Files.isDirectory(REPO.resolve("gateway-config")),
+        Assumptions.assumeTrue(Files.isDirectory(REPO.resolve("k8s/overlays/kind")) && Files.isDirectory(REPO.resolve("gateway-config")),
                 "needs the repo's manifests");
         Tool kubectl = Tool.find("kubectl (with kustomize)", "make deps, or set NETPATHS_KUBECTL", "NETPATHS_KUBECTL", "kubectl");
         Assumptions.assumeTrue(kubectl.usable(), kubectl.missing());
-        Fixtures.Result kustomize = Fixtures.run(null, kubectl.get().toString(), "kustomize", REPO.resolve("k8s/overlays/lab").toString());
+        Fixtures.Result kustomize = Fixtures.run(null, kubectl.get().toString(), "kustomize", REPO.resolve("k8s/overlays/kind").toString());
         assertEquals(0, kustomize.exitCode(), kustomize.output());
         objects = new ArrayList<>(Manifests.parse(kustomize.output()));
         try (Stream<Path> files = Files.walk(REPO.resolve("gateway-config"))) {
