@@ -32,11 +32,13 @@ import sys, yaml
 c = yaml.safe_load(sys.stdin)
 roles = [n["role"] for n in c["nodes"]]
 assert c["kind"] == "Cluster" and c["apiVersion"] == "kind.x-k8s.io/v1alpha4", c
-assert c["networking"] == {"disableDefaultCNI": True, "podSubnet": "192.168.0.0/16", "serviceSubnet": "10.96.0.0/12"}, c["networking"]
+assert c["networking"] == {"disableDefaultCNI": True, "podSubnet": "192.168.0.0/16", "serviceSubnet": "10.96.0.0/12", "kubeProxyMode": "iptables"}, c["networking"]
 assert roles == ["control-plane", "worker", "worker", "worker"], roles
 cp = c["nodes"][0]
 ports = sorted((m["containerPort"], m["hostPort"], m["protocol"]) for m in cp["extraPortMappings"])
 assert ports == [(80, 80, "TCP"), (443, 443, "TCP"), (30080, 30080, "TCP"), (30081, 30081, "UDP"), (30090, 30090, "TCP")], ports
+# the mappings listen on the host loopback only (kind default 0.0.0.0 would face the LAN)
+assert all(m["listenAddress"] == "127.0.0.1" for m in cp["extraPortMappings"]), cp["extraPortMappings"]
 assert cp["labels"] == {"ingress-ready": "true"}, cp
 assert all("extraPortMappings" not in n for n in c["nodes"][1:])
 print("ok")' <<<"${output}"
@@ -108,9 +110,11 @@ k3d_args_for_cni() {
   assert_has "cidr: 192.168.0.0/16"
 }
 
-@test "CNI plugins copied into nodes: bridge+portmap for Flannel on kind, none for Calico" {
+@test "CNI plugins copied into nodes: only bridge for Flannel on kind (kind ships portmap), none for Weave on kind or Calico" {
   run lib cni_plugins_needed kind flannel
-  [ "${output}" = "bridge portmap" ]
+  [ "${output}" = "bridge" ]
+  run lib cni_plugins_needed kind weave
+  [ -z "${output}" ]
   run lib cni_plugins_needed kind calico
   [ -z "${output}" ]
   run lib cni_plugins_needed k3d calico
