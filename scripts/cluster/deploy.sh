@@ -16,6 +16,7 @@
 #   CLUSTER_NAME=${CLUSTER_NAME:-netpaths}
 #   GATEWAY_CONFIG_DIR=${GATEWAY_CONFIG_DIR:-gateway-config}
 #   WAIT_TIMEOUT=${WAIT_TIMEOUT:-300}    seconds for each wait
+#   WEBHOOK_RETRY_DELAY=${WEBHOOK_RETRY_DELAY:-5}  seconds between applies a webhook could not answer (12 tries)
 #   PLAN=${PLAN:-0}                      1: print the commands instead of running them
 set -o errexit -o nounset -o pipefail
 
@@ -53,7 +54,7 @@ deploy_overlay() {
 }
 
 # apply_retrying_webhooks WHAT TEXT|'' KUBECTL-APPLY-ARGS...: kubectl apply; a webhook that does not serve
-# yet ("failed calling webhook") is retried 12 x 5 s, every other failure stops here with kubectl's error.
+# yet ("failed calling webhook") is retried 12 times, WEBHOOK_RETRY_DELAY apart, every other failure stops here with kubectl's error.
 apply_retrying_webhooks() {
   local what="$1" text="$2" i err; shift 2
   for ((i = 1; i <= 12; i++)); do
@@ -61,7 +62,7 @@ apply_retrying_webhooks() {
       log "applied ${what}"; return 0
     fi
     grep -q 'failed calling webhook' <<<"${err}" || die "applying ${what} failed: ${err}"
-    ((i < 12)) && { warn "applying ${what}: a webhook does not answer yet (attempt ${i}/12); retrying in 5s"; sleep 5; }
+    ((i < 12)) && { warn "applying ${what}: a webhook does not answer yet (attempt ${i}/12); retrying in ${WEBHOOK_RETRY_DELAY:-5}s"; sleep "${WEBHOOK_RETRY_DELAY:-5}"; }
   done
   die "applying ${what}: the webhook still did not answer after 12 attempts: ${err}"
 }

@@ -17,6 +17,7 @@
 #   GATEWAY_CONFIG_DIR=${GATEWAY_CONFIG_DIR:-gateway-config}  (paths are relative to the repository root)
 #   NETPATHS_NETWORK_JSON=${NETPATHS_NETWORK_JSON:-}  a file with `docker network inspect` output to use
 #                                         instead of asking Docker (tests; PLAN=1 without Docker)
+#   NETPATHS_INOTIFY_DIR=${NETPATHS_INOTIFY_DIR:-/proc/sys/fs/inotify}  where the inotify limits are read (tests)
 # Data-plane choices (docs/clusters/README.md, "Data-plane choices"):
 #   PROXY_MODE=${PROXY_MODE:-iptables}    kube-proxy mode: iptables | ipvs | nftables (kind and k3s)
 #   CALICO_ENCAP=${CALICO_ENCAP:-vxlan}   Calico pool encapsulation: vxlan | ipip | none (plain BGP routes)
@@ -637,8 +638,8 @@ preflight_inotify() {
   for key in max_user_watches max_user_instances; do
     if [[ "${key}" == max_user_watches ]]; then min="${MIN_INOTIFY_MAX_USER_WATCHES}"; else min="${MIN_INOTIFY_MAX_USER_INSTANCES}"; fi
     if is_plan; then plan_note "preflight: would check fs.inotify.${key} >= ${min} (multi-node cluster)"; continue; fi
-    [[ -r "/proc/sys/fs/inotify/${key}" ]] || continue   # not Linux (Docker Desktop): its VM has its own limits
-    have="$(cat "/proc/sys/fs/inotify/${key}")"
+    [[ -r "${NETPATHS_INOTIFY_DIR:-/proc/sys/fs/inotify}/${key}" ]] || continue   # not Linux (Docker Desktop): its VM has its own limits
+    have="$(cat "${NETPATHS_INOTIFY_DIR:-/proc/sys/fs/inotify}/${key}")"
     ((have >= min)) || die "fs.inotify.${key} is ${have}, a ${nodes}-node cluster needs >= ${min} (kind#2586): sudo sysctl fs.inotify.${key}=${min} (persist it in /etc/sysctl.d/)"
   done
 }

@@ -255,6 +255,27 @@ wait_nodes() {
   wait_rollout kube-system deployment/coredns
 }
 
+# The data-plane choices this cluster was created with, for the harness report (conformance.sh copies them
+# into reports/.../data-plane.env): what up.sh installed, not what a later command line says.
+record_data_plane() {
+  step "Record the data-plane choices (ConfigMap kube-system/netpaths-data-plane)"
+  run_input "$(cat <<EOF
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: netpaths-data-plane
+  namespace: kube-system
+data:
+  CLUSTER: "${CLUSTER}"
+  CNI: "${CNI}"
+  PROXY_MODE: "${PROXY_MODE}"
+  CALICO_ENCAP: "$([[ "${CNI}" == calico ]] && echo "${CALICO_ENCAP}" || echo "n/a")"
+  WEAVE_MODE: "$([[ "${CNI}" == weave ]] && echo "${WEAVE_MODE}" || echo "n/a")"
+  NODE_IMAGE: "$([[ "${CLUSTER}" == kind ]] && echo "${KIND_NODE_IMAGE}" || echo "${K3S_IMAGE}")"
+EOF
+)" kubectl --context "${KUBE_CONTEXT}" apply -f -
+}
+
 main() {
   handle_help "${BASH_SOURCE[0]}" "$@"
   load_settings
@@ -266,6 +287,7 @@ main() {
   install_cni_plugins
   install_cni
   wait_nodes
+  record_data_plane
   done_note "cluster ${CLUSTER_NAME} (${CLUSTER}, ${CNI}, ${NODES} nodes) is up; kube context ${KUBE_CONTEXT}. Next: make addons images deploy conformance"
 }
 
