@@ -46,6 +46,12 @@ applied() {
 
 make_run() { run make --no-print-directory "$@"; }
 
+# The script behind a make target exited 1 (make itself then exits 2 and says "Error 1").
+assert_make_failed() {
+  assert_status 2
+  assert_has "Error 1"
+}
+
 # The calls of a whole `make up addons images deploy conformance down` for CLUSTER/CNI, in order.
 assert_full_run() {
   local cluster="$1" cni="$2" ctx="$1-netpaths" create
@@ -162,7 +168,7 @@ multicluster() {
 
 @test "fakes: a pinned URL answering 404 stops make up before anything is created, naming the pin" {
   FAKE_404=weave-daemonset CNI=weave make_run up
-  assert_status 1
+  assert_make_failed
   assert_has "MISSING WEAVE_MANIFEST_URL: ${WEAVE_MANIFEST_URL} answered HTTP 404"
   assert_has "1 of 2 pins in scripts/versions.env do not resolve upstream"
   calls
@@ -190,7 +196,7 @@ multicluster() {
   assert_has "helm show chart ${NGINX_IC_CHART} --version ${NGINX_IC_CHART_VERSION}"
   assert_has "curl -sSIL -m 30 -o /dev/null -w %{http_code} ${INGRESS_NGINX_MANIFEST_URL}"
   FAKE_404=gateway-crds-helm FAKE_HUB_DIGEST=sha256:0000 make_run versions-check
-  assert_status 1
+  assert_make_failed
   assert_has "MISSING ENVOY_GATEWAY_VERSION: chart ${ENVOY_GATEWAY_CRDS_CHART} --version ${ENVOY_GATEWAY_VERSION}"
   assert_has "MISSING KIND_NODE_IMAGE: kindest/node:v1.36.1 has digest sha256:0000, the pin says ${KIND_NODE_IMAGE#*@}"
 }
@@ -199,7 +205,7 @@ multicluster() {
   CLUSTER=k3d CNI=calico VERSIONS_CHECK=0 make_run up
   assert_status 0
   FAKE_404=nginx-ingress CLUSTER=k3d make_run addons
-  assert_status 1
+  assert_make_failed
   assert_has "MISSING NGINX_IC_CHART_VERSION"
   calls
   assert_lacks "metallb-native.yaml"
@@ -207,7 +213,7 @@ multicluster() {
 
 @test "fakes: no br_netfilter in the host kernel: make up stops with the modprobe fix before Flannel" {
   FAKE_NO_BR_NETFILTER=1 make_run up
-  assert_status 1
+  assert_make_failed
   assert_has "flannel needs the br_netfilter kernel module"
   assert_has "sudo modprobe br_netfilter && echo br_netfilter | sudo tee /etc/modules-load.d/br_netfilter.conf"
   calls
@@ -222,7 +228,7 @@ multicluster() {
   CNI=flannel make_run up
   assert_status 0
   CNI=calico make_run up
-  assert_status 1
+  assert_make_failed
   assert_has "cluster netpaths already runs flannel, not calico"
   calls
   assert_lacks "operator-crds.yaml"
@@ -233,7 +239,7 @@ multicluster() {
 
 @test "fakes: a Docker network overlapping the pod pool is refused before the CNI" {
   FAKE_NETWORK_SUBNET=192.168.16.0/20 CNI=calico make_run up
-  assert_status 1
+  assert_make_failed
   assert_has "the Docker network kind (192.168.16.0/20) overlaps calico's pod pool 192.168.0.0/16"
   calls
   assert_lacks "operator-crds.yaml"
@@ -243,7 +249,7 @@ multicluster() {
 
 @test "fakes: k3s containerd on k3s's own CNI directories is refused" {
   FAKE_K3S_CNI_DIRS=k3s CLUSTER=k3d make_run up
-  assert_status 1
+  assert_make_failed
   assert_has "looks for CNI plugins/configs under /var/lib/rancher/k3s"
   calls
   assert_lacks "kube-flannel.yml"
@@ -257,7 +263,7 @@ multicluster() {
   assert_has "a webhook does not answer yet (attempt 2/12)"
   assert_has "applied ingress (gateway-config/ingress)"
   FAKE_WEBHOOK_DENY=gateway-config/ingress make_run deploy
-  assert_status 1
+  assert_make_failed
   assert_has "applying ingress (gateway-config/ingress) failed: Error from server (BadRequest)"
   assert_has "denied the request"
   # it stopped there: no rollout was awaited after the rejection
@@ -283,7 +289,7 @@ multicluster() {
   assert_has "-Dquarkus.jib.platforms=linux/arm64"
   assert_has "cni-plugins-linux-"
   FAKE_ARCH=arm64 FAKE_IMAGE_ARCH=amd64 SKIP_BUILD=1 make_run images
-  assert_status 1
+  assert_make_failed
   assert_has "image netpaths/echo-service:0.1.0 is built for amd64, the nodes run arm64"
 }
 
@@ -302,7 +308,7 @@ multicluster() {
   VERSIONS_CHECK=0 make_run up addons-ingress
   assert_status 0
   INGRESS=ingress-nginx make_run addons-ingress
-  assert_status 1
+  assert_make_failed
   assert_has "the other ingress controller (nginx-ingress/nginx-ingress-controller) is installed"
   assert_has "make down up"
   make_run down
@@ -353,6 +359,6 @@ multicluster() {
   run lib require_bash "${BASH_VERSINFO[0]}" "${BASH_VERSINFO[1]}"
   assert_status 0
   # and no script uses mapfile/readarray (the first thing 3.2 lacks) outside the test runner
-  run grep -lE '\b(mapfile|readarray)\b' scripts/cluster/*.sh
+  run grep -nE '^[^#]*\b(mapfile|readarray)\b' scripts/cluster/*.sh
   assert_status 1
 }
