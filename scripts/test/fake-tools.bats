@@ -30,7 +30,7 @@ setup() {
     PEER_CONTEXT PROXY_MODE CALICO_ENCAP WEAVE_MODE VERSIONS_CHECK GATEWAY_CONFIG_DIR SKIP_BUILD ADDONS
   # shellcheck source=scripts/versions.env
   source "${REPO_ROOT}/scripts/versions.env"
-  cd "${REPO_ROOT}"
+  cd "${REPO_ROOT}" || return 1
 }
 
 calls() { output="$(cat "${FAKE_CALLS}")"; }
@@ -139,9 +139,11 @@ multicluster() {
   fi
   # each cluster reports its own name; B never says "netpaths"
   applied "${cluster}-netpaths-b" "value: netpaths-b"
-  ! grep -qx '[[:space:]]*value: netpaths' "$(cluster_state "${cluster}-netpaths-b")"/applied-[0-9]*
+  run grep -hx '[[:space:]]*value: netpaths' "$(cluster_state "${cluster}-netpaths-b")"/applied-[0-9]*
+  assert_status 1
   applied "${cluster}-netpaths" "value: netpaths"
-  ! applied "${cluster}-netpaths" "value: netpaths-b"
+  run applied "${cluster}-netpaths" "value: netpaths-b"
+  assert_status 1
   # disjoint MetalLB slices
   applied "${cluster}-netpaths" ".255.200-"
   applied "${cluster}-netpaths-b" ".254.200-"
@@ -316,7 +318,8 @@ multicluster() {
   assert_status 0
   # the controller publishes its LoadBalancer Service, not "localhost"
   applied kind-netpaths "--publish-service=\$(POD_NAMESPACE)/ingress-nginx-controller"
-  ! applied kind-netpaths "--publish-status-address=localhost"
+  run applied kind-netpaths "--publish-status-address=localhost"
+  assert_status 1
 }
 
 @test "fakes: the data-plane choices reach the cluster config and the report" {
@@ -345,7 +348,8 @@ multicluster() {
   CNI=weave VERSIONS_CHECK=0 make_run up
   assert_status 0
   applied kind-netpaths '- name: IPALLOC_RANGE'
-  ! applied kind-netpaths "WEAVE_NO_FASTDP"
+  run applied kind-netpaths "WEAVE_NO_FASTDP"
+  assert_status 1
   calls
   assert_count 1 "weave-daemonset-k8s.yaml"   # one apply of the edited manifest (plus no second rollout)
   assert_lacks "set env"
