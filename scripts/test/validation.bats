@@ -50,6 +50,19 @@ setup() { setup_stubs; }
   assert_has "CLUSTER_NAME must be lower-case"
 }
 
+@test "the data-plane choices are validated: PROXY_MODE, CALICO_ENCAP, WEAVE_MODE" {
+  PROXY_MODE=userspace run "${CLUSTER_DIR}/up.sh"
+  assert_status 2
+  assert_has "PROXY_MODE must be one of iptables, ipvs, nftables (got 'userspace')"
+  CALICO_ENCAP=gre run "${CLUSTER_DIR}/up.sh"
+  assert_status 2
+  assert_has "CALICO_ENCAP must be one of vxlan, ipip, none"
+  WEAVE_MODE=fast run "${CLUSTER_DIR}/up.sh"
+  assert_status 2
+  assert_has "WEAVE_MODE must be one of fastdp, sleeve"
+  assert_no_tool_called
+}
+
 @test "every script prints its usage and Settings with -h and --help, exit 0" {
   for script in up.sh addons.sh images.sh deploy.sh conformance.sh down.sh multicluster.sh; do
     run "${CLUSTER_DIR}/${script}" --help
