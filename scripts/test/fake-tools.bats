@@ -210,7 +210,7 @@ multicluster() {
   assert_make_failed
   assert_has "MISSING NGINX_IC_CHART_VERSION"
   calls
-  assert_lacks "metallb-native.yaml"
+  assert_lacks "apply -f ${METALLB_MANIFEST_URL}"
 }
 
 @test "fakes: no br_netfilter in the host kernel: make up stops with the modprobe fix before Flannel" {
@@ -220,7 +220,7 @@ multicluster() {
   assert_has "sudo modprobe br_netfilter && echo br_netfilter | sudo tee /etc/modules-load.d/br_netfilter.conf"
   calls
   assert_has "kind create cluster"
-  assert_lacks "kube-flannel.yml"
+  assert_lacks "apply -f ${FLANNEL_MANIFEST_URL}"
   # Calico does not need it
   FAKE_NO_BR_NETFILTER=1 CLUSTER=k3d CNI=calico make_run up
   assert_status 0
@@ -233,7 +233,7 @@ multicluster() {
   assert_make_failed
   assert_has "cluster netpaths already runs flannel, not calico"
   calls
-  assert_lacks "operator-crds.yaml"
+  assert_lacks "-f ${CALICO_OPERATOR_CRDS_URL}"
   CNI=flannel make_run up
   assert_status 0
   assert_has "already exists: keeping it"
@@ -244,7 +244,7 @@ multicluster() {
   assert_make_failed
   assert_has "the Docker network kind (192.168.16.0/20) overlaps calico's pod pool 192.168.0.0/16"
   calls
-  assert_lacks "operator-crds.yaml"
+  assert_lacks "-f ${CALICO_OPERATOR_CRDS_URL}"
   FAKE_NETWORK_SUBNET=192.168.16.0/20 CNI=flannel make_run up
   assert_status 0
 }
@@ -254,7 +254,7 @@ multicluster() {
   assert_make_failed
   assert_has "looks for CNI plugins/configs under /var/lib/rancher/k3s"
   calls
-  assert_lacks "kube-flannel.yml"
+  assert_lacks "apply -f ${FLANNEL_MANIFEST_URL}"
 }
 
 @test "fakes: a webhook that is not serving yet is retried; a webhook rejection stops the deploy with its error" {
