@@ -54,7 +54,8 @@ deploy_overlay() {
 }
 
 # apply_retrying_webhooks WHAT TEXT|'' KUBECTL-APPLY-ARGS...: kubectl apply; a webhook that does not serve
-# yet ("failed calling webhook") is retried 12 times, WEBHOOK_RETRY_DELAY apart, every other failure stops here with kubectl's error.
+# yet ("failed calling webhook") is retried 12 times, WEBHOOK_RETRY_DELAY apart; every other failure
+# stops here with kubectl's error.
 apply_retrying_webhooks() {
   local what="$1" text="$2" i err; shift 2
   for ((i = 1; i <= 12; i++)); do
