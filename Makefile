@@ -1,6 +1,7 @@
 # netpaths: every target calls a script; `make` alone lists them.
 # Settings (environment or make variables):
 #   CLUSTER=kind|k3d  CNI=flannel|calico|weave  NODES=3  INGRESS=nginx|ingress-nginx  PLAN=1 (print, do not run)
+#   PROXY_MODE=iptables|ipvs|nftables  CALICO_ENCAP=vxlan|ipip|none  WEAVE_MODE=fastdp|sleeve  VERSIONS_CHECK=0|1
 #   LAB_CNI=flannel|calico|weave  LAB_NODES=3  LAB_CLUSTERS=1|2  LAB_ROOTLESS=auto|yes|no  LAB_REPORTS=dir
 .DEFAULT_GOAL := help
 SHELL := /usr/bin/env bash
@@ -39,7 +40,9 @@ lab-matrix: ## Run the lab with the harness for every LAB_CNI
 	@scripts/lab/lab.sh matrix
 
 ##@ Real clusters (kind or k3d, Docker required)
-.PHONY: up addons addons-metallb addons-ingress addons-gateway addons-istio images deploy conformance down multicluster
+.PHONY: versions-check up addons addons-metallb addons-ingress addons-gateway addons-istio images deploy conformance down multicluster
+versions-check: ## Resolve every URL, chart and image pinned in scripts/versions.env (skipped when offline)
+	@scripts/cluster/versions.sh check all
 up: ## Create the cluster with the chosen CNI
 	@scripts/cluster/up.sh
 addons: ## Install MetalLB, the ingress controller, Gateway API + Envoy Gateway, Istio

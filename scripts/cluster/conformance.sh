@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the conformance harness against the cluster's kube context and writes its report to
-# reports/<cluster>-<cni>-<UTC timestamp>/ (uploaded by CI). The harness is built by `make build`.
+# reports/<cluster>-<cni>-<UTC timestamp>/ (uploaded by CI), with data-plane.env: the data-plane choices
+# the cluster was created with (up.sh records them). The harness is built by `make build`.
 #
 # Usage: scripts/cluster/conformance.sh [-h|--help] [HARNESS ARGS...]        (make conformance)
 #   extra arguments go to the harness unchanged
@@ -18,6 +19,21 @@ set -o errexit -o nounset -o pipefail
 # shellcheck source=scripts/cluster/lib.sh
 source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
 
+# record_data_plane FILE: the data-plane choices up.sh recorded in the cluster (PROXY_MODE, CALICO_ENCAP,
+# WEAVE_MODE, ...), written next to the harness report as KEY=value lines.
+record_data_plane() {
+  local file="$1" data
+  if is_plan; then
+    plan_note "then: kube-system/netpaths-data-plane (written by up.sh: PROXY_MODE, CALICO_ENCAP, WEAVE_MODE) copied to ${file}"
+    return 0
+  fi
+  data="$(kubectl --context "${KUBE_CONTEXT}" -n kube-system get configmap netpaths-data-plane \
+    -o go-template='{{range $k, $v := .data}}{{$k}}={{$v}}{{"\n"}}{{end}}' 2>/dev/null)" \
+    || data="# unknown: kube-system/netpaths-data-plane not found (the cluster was not created by make up)"
+  printf '%s\n' "${data}" >"${file}"
+  log "data plane: $(grep -v '^#' "${file}" | paste -sd ' ' -)"
+}
+
 main() {
   handle_help "${BASH_SOURCE[0]}" "$@"
   load_settings
@@ -34,6 +50,7 @@ main() {
   fi
   step "Conformance: ${CLUSTER}/${CNI} through ${KUBE_CONTEXT}${PEER_CONTEXT:+ (peer ${PEER_CONTEXT})}"
   run mkdir -p "${reports}"
+  record_data_plane "${reports}/data-plane.env"
   run java -jar "${jar}" "${args[@]}" "$@"
   done_note "report: ${reports}"
 }

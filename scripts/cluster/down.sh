@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Deletes the cluster by name (and, with --all, the multicluster pair netpaths + netpaths-b).
+# Deletes the cluster by name (and, with --all, the multicluster pair: netpaths-b first, then netpaths).
 # Idempotent: a cluster that does not exist is reported and skipped.
 #
 # Usage: scripts/cluster/down.sh [--all] [-h|--help]        (make down)
@@ -38,8 +38,11 @@ main() {
   load_settings
   step "Delete the ${CLUSTER} cluster(s)"
   preflight_tool "${CLUSTER}"
-  delete_cluster "${CLUSTER_NAME}"
+  # The second cluster first: on k3d it joined the first one's network k3d-${CLUSTER_NAME}, which k3d only
+  # removes with the first cluster when nothing else uses it (k3d-io/k3d pkg/client/cluster.go
+  # ClusterDelete: "still in use" keeps it; an external network is never deleted by the cluster joining it).
   if [[ "${all}" == 1 ]]; then delete_cluster "${SECOND_CLUSTER_NAME}"; fi
+  delete_cluster "${CLUSTER_NAME}"
   done_note "deleted"
 }
 

@@ -17,6 +17,11 @@
 #   GATEWAY_CONFIG_DIR=${GATEWAY_CONFIG_DIR:-gateway-config}  (paths are relative to the repository root)
 #   NETPATHS_NETWORK_JSON=${NETPATHS_NETWORK_JSON:-}  a file with `docker network inspect` output to use
 #                                         instead of asking Docker (tests; PLAN=1 without Docker)
+#   NETPATHS_INOTIFY_DIR=${NETPATHS_INOTIFY_DIR:-/proc/sys/fs/inotify}  where the inotify limits are read (tests)
+# Data-plane choices (docs/clusters/README.md, "Data-plane choices"):
+#   PROXY_MODE=${PROXY_MODE:-iptables}    kube-proxy mode: iptables | ipvs | nftables (kind and k3s)
+#   CALICO_ENCAP=${CALICO_ENCAP:-vxlan}   Calico pool encapsulation: vxlan | ipip | none (plain BGP routes)
+#   WEAVE_MODE=${WEAVE_MODE:-fastdp}      Weave datapath: fastdp (kernel VXLAN) | sleeve (UDP, user space)
 
 # shellcheck disable=SC2034  # variables here are used by the scripts that source this file
 LIB_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -27,10 +32,15 @@ source "${REPO_ROOT}/scripts/versions.env"
 ALLOWED_CLUSTERS=(kind k3d)
 ALLOWED_CNIS=(flannel calico weave)
 ALLOWED_INGRESS=(nginx ingress-nginx)
+ALLOWED_PROXY_MODES=(iptables ipvs nftables)
+ALLOWED_CALICO_ENCAPS=(vxlan ipip none)
+ALLOWED_WEAVE_MODES=(fastdp sleeve)
 SECOND_CLUSTER_NAME=netpaths-b
 SERVICE_SUBNET=10.96.0.0/12
 # Fixed NodePorts of docs/architecture.md, then the ingress controller's hostPorts: "port/PROTO".
 HOST_PORT_MAPPINGS=(30080/TCP 30081/UDP 30090/TCP 80/TCP 443/TCP)
+# Host port mappings listen on loopback only: the NodePorts and the ingress must not face the LAN.
+HOST_PORT_ADDRESS=127.0.0.1
 SCRIPT_NAME="$(basename "${0}")"
 
 # --- Logging and errors ---------------------------------------------------------------------------------
@@ -39,6 +49,13 @@ warn() { printf '[%s] WARNING: %s\n' "${SCRIPT_NAME}" "$*" >&2; }
 die() { printf '[%s] ERROR: %s\n' "${SCRIPT_NAME}" "$*" >&2; exit 1; }
 # Bad input: exit 2, as getopt-style tools do.
 usage_error() { printf '[%s] ERROR: %s\n' "${SCRIPT_NAME}" "$*" >&2; exit 2; }
+
+# require_bash MAJOR MINOR: the scripts use bash 4 features; macOS's /bin/bash is 3.2 (no mapfile, no
+# associative arrays). Called below with this shell's BASH_VERSINFO, and by the tests with 3 2.
+require_bash() {
+  (($1 >= 4)) && return 0
+  die "bash $1.$2 is too old: the netpaths scripts need bash >= 4 (macOS ships 3.2). Fix: brew install bash, then make sure \`command -v bash\` is the new one (it runs these scripts through /usr/bin/env bash)"
+}
 
 # Prints the comment block at the top of the calling script (after the shebang) as its help.
 print_usage() {
@@ -68,6 +85,7 @@ require_cluster_name() {
 
 # Reads and checks the settings every script shares.
 load_settings() {
+  require_bash "${BASH_VERSINFO[0]}" "${BASH_VERSINFO[1]}"
   CLUSTER="${CLUSTER:-kind}"
   CNI="${CNI:-flannel}"
   NODES="${NODES:-3}"
@@ -79,11 +97,17 @@ load_settings() {
   METALLB_INDEX="${METALLB_INDEX:-0}"
   K3D_NETWORK="${K3D_NETWORK:-}"
   GATEWAY_CONFIG_DIR="${GATEWAY_CONFIG_DIR:-gateway-config}"
+  PROXY_MODE="${PROXY_MODE:-iptables}"
+  CALICO_ENCAP="${CALICO_ENCAP:-vxlan}"
+  WEAVE_MODE="${WEAVE_MODE:-fastdp}"
   require_one_of CLUSTER "${CLUSTER}" "${ALLOWED_CLUSTERS[@]}"
   require_one_of CNI "${CNI}" "${ALLOWED_CNIS[@]}"
   require_one_of INGRESS "${INGRESS}" "${ALLOWED_INGRESS[@]}"
   require_one_of PLAN "${PLAN}" 0 1
   require_one_of HOST_PORTS "${HOST_PORTS}" 0 1
+  require_one_of PROXY_MODE "${PROXY_MODE}" "${ALLOWED_PROXY_MODES[@]}"
+  require_one_of CALICO_ENCAP "${CALICO_ENCAP}" "${ALLOWED_CALICO_ENCAPS[@]}"
+  require_one_of WEAVE_MODE "${WEAVE_MODE}" "${ALLOWED_WEAVE_MODES[@]}"
   require_nodes "${NODES}"
   require_cluster_name "${CLUSTER_NAME}"
   [[ "${WAIT_TIMEOUT}" =~ ^[1-9][0-9]*$ ]] || usage_error "WAIT_TIMEOUT must be a number of seconds (got '${WAIT_TIMEOUT}')"
@@ -139,8 +163,10 @@ docker_network() {
 
 # --- Generated configs ----------------------------------------------------------------------------------
 # kind_config CNI NODES [HOST_PORTS]: the kind cluster config. No default CNI (kindnet), the pod subnet is
-# the CNI's pool (kind#1216), the control-plane is labelled ingress-ready and maps the fixed NodePorts and
-# 80/443 (where the ingress controller binds hostPorts) to the host.
+# the CNI's pool (kind#1216), kube-proxy in PROXY_MODE (kind v1alpha4 `networking.kubeProxyMode`:
+# iptables | ipvs | nftables, kubernetes-sigs/kind pkg/apis/config/v1alpha4/types.go), the control-plane is
+# labelled ingress-ready and maps the fixed NodePorts and 80/443 (where the ingress controller binds
+# hostPorts) to 127.0.0.1 of the host (`listenAddress`; kind's default is 0.0.0.0).
 kind_config() {
   local cni="$1" nodes="$2" host_ports="${3:-1}" i mapping
   require_one_of CNI "${cni}" "${ALLOWED_CNIS[@]}"
@@ -153,6 +179,7 @@ networking:
   disableDefaultCNI: true
   podSubnet: $(cni_pod_subnet "${cni}")
   serviceSubnet: ${SERVICE_SUBNET}
+  kubeProxyMode: ${PROXY_MODE:-iptables}
 nodes:
   - role: control-plane
     labels:
@@ -161,8 +188,8 @@ EOF
   if [[ "${host_ports}" == 1 ]]; then
     echo "    extraPortMappings:"
     for mapping in "${HOST_PORT_MAPPINGS[@]}"; do
-      printf '      - containerPort: %s\n        hostPort: %s\n        protocol: %s\n' \
-        "${mapping%/*}" "${mapping%/*}" "${mapping#*/}"
+      printf '      - containerPort: %s\n        hostPort: %s\n        listenAddress: "%s"\n        protocol: %s\n' \
+        "${mapping%/*}" "${mapping%/*}" "${HOST_PORT_ADDRESS}" "${mapping#*/}"
     done
   fi
   for ((i = 1; i < nodes; i++)); do echo "  - role: worker"; done
@@ -170,7 +197,9 @@ EOF
 
 # k3d_args CNI NODES [HOST_PORTS] [NETWORK]: the `k3d cluster create` flags, one per line. k3s's own
 # flannel, network policy controller, traefik and servicelb are off (@server:*, not @all:*: k3d#1241);
-# MetalLB and our ingress controller replace the last two.
+# MetalLB and our ingress controller replace the last two. kube-proxy runs in PROXY_MODE on servers and
+# agents (k3s `--kube-proxy-arg`); host ports are bound on 127.0.0.1 (`--port [HOST:][HOSTPORT:]CONTAINERPORT`,
+# k3d-io/k3d cmd/cluster/clusterCreate.go).
 k3d_args() {
   local cni="$1" nodes="$2" host_ports="${3:-1}" network="${4:-}" mapping proto
   require_one_of CNI "${cni}" "${ALLOWED_CNIS[@]}"
@@ -178,22 +207,34 @@ k3d_args() {
   printf '%s\n' --image "${K3S_IMAGE}" --servers 1 --agents "$((nodes - 1))"
   printf -- '--k3s-arg\n%s@server:*\n' \
     --flannel-backend=none --disable-network-policy --disable=traefik --disable=servicelb \
-    "--cluster-cidr=$(cni_pod_subnet "${cni}")" "--service-cidr=${SERVICE_SUBNET}"
+    "--cluster-cidr=$(cni_pod_subnet "${cni}")" "--service-cidr=${SERVICE_SUBNET}" \
+    "--kube-proxy-arg=proxy-mode=${PROXY_MODE:-iptables}"
+  if ((nodes > 1)); then printf -- '--k3s-arg\n%s@agent:*\n' "--kube-proxy-arg=proxy-mode=${PROXY_MODE:-iptables}"; fi
   printf '%s\n' --k3s-node-label 'ingress-ready=true@server:0'
   if [[ "${host_ports}" == 1 ]]; then
     for mapping in "${HOST_PORT_MAPPINGS[@]}"; do
       proto="$(tr '[:upper:]' '[:lower:]' <<<"${mapping#*/}")"
-      printf '%s\n' --port "${mapping%/*}:${mapping%/*}/${proto}@server:0"
+      printf '%s\n' --port "${HOST_PORT_ADDRESS}:${mapping%/*}:${mapping%/*}/${proto}@server:0"
     done
   fi
   if [[ -n "${network}" ]]; then printf '%s\n' --network "${network}"; fi
   printf '%s\n' --wait --timeout "${WAIT_TIMEOUT:-300}s"
 }
 
-# calico_installation CLUSTER: the operator's Installation. VXLAN works on any Docker host (no IPIP
-# module needed); k3s needs containerIPForwarding (k3d#898).
+# calico_installation CLUSTER [ENCAP]: the operator's Installation. ENCAP (CALICO_ENCAP) picks the pool's
+# encapsulation: vxlan (VXLAN, the default: works on any Docker host, BGP off), ipip (IPIP over BGP-learnt
+# routes; the host kernel needs the ipip module) or none (plain BGP routes between nodes on one L2
+# network, which every kind/k3d node network is). Field values from projectcalico/calico
+# api/pkg/apis/projectcalico/v3 and the operator's Installation CRD (bgp: Enabled|Disabled,
+# encapsulation: IPIP|VXLAN|None). k3s needs containerIPForwarding (k3d#898).
 calico_installation() {
-  local cluster="$1"
+  local cluster="$1" encap="${2:-${CALICO_ENCAP:-vxlan}}" pool_encap bgp
+  case "${encap}" in
+    vxlan) pool_encap=VXLAN; bgp=Disabled ;;
+    ipip) pool_encap=IPIP; bgp=Enabled ;;
+    none) pool_encap=None; bgp=Enabled ;;
+    *) usage_error "CALICO_ENCAP must be one of $(join_by ', ' "${ALLOWED_CALICO_ENCAPS[@]}") (got '${encap}')" ;;
+  esac
   cat <<EOF
 apiVersion: operator.tigera.io/v1
 kind: Installation
@@ -201,32 +242,52 @@ metadata:
   name: default
 spec:
   calicoNetwork:
+    bgp: ${bgp}
 EOF
   if [[ "${cluster}" == k3d ]]; then echo "    containerIPForwarding: Enabled"; fi
   cat <<EOF
     ipPools:
       - name: default-ipv4-ippool
         cidr: $(cni_pod_subnet calico)
-        encapsulation: VXLAN
+        encapsulation: ${pool_encap}
         natOutgoing: Enabled
         nodeSelector: all()
 EOF
 }
 
 # cni_plugins_needed CLUSTER CNI: reference CNI plugins the nodes lack for this CNI, copied in by up.sh.
-#   kind: node images ship host-local, loopback, ptp (kindnet's) but not bridge/portmap (kind#1340,
-#         flannel#1847); Flannel delegates to bridge + portmap, Weave needs portmap for hostPorts.
+#   kind: node images ship host-local, loopback, ptp and portmap (containernetworking/plugins v1.9.1,
+#         kubernetes-sigs/kind images/base/Dockerfile) but not bridge (kind#1340, flannel#1847), which
+#         Flannel delegates to. Weave brings its own plugin and uses kind's portmap. Never overwrite
+#         kind's plugins with older ones.
 #   k3d:  with --flannel-backend=none k3s's bundled plugins are not in /opt/cni/bin, where the CNI's
 #         config points the runtime; Calico installs its own, Flannel and Weave do not.
 cni_plugins_needed() {
   case "$1/$2" in
-    kind/flannel) echo "bridge portmap" ;;
-    kind/weave) echo "portmap" ;;
+    kind/flannel) echo "bridge" ;;
+    kind/weave) echo "" ;;
     k3d/flannel) echo "bridge host-local loopback portmap" ;;
     k3d/weave) echo "host-local loopback portmap" ;;
     */calico) echo "" ;;
     *) usage_error "unknown CLUSTER/CNI '$1/$2'" ;;
   esac
+}
+
+# weave_manifest_env RANGE MODE < weave-daemonset-k8s-1.11.yaml: the manifest with IPALLOC_RANGE (and for
+# MODE=sleeve WEAVE_NO_FASTDP=1) added to the env of container "weave". Fails when that env is not found.
+weave_manifest_env() {
+  local range="$1" mode="$2" out
+  out="$(awk -v range="${range}" -v sleeve="$([[ "${mode}" == sleeve ]] && echo 1 || echo 0)" '
+    /^[[:space:]]*- name: weave[[:space:]]*$/ { in_weave = 1 }
+    { print }
+    in_weave && /^[[:space:]]*env:[[:space:]]*$/ {
+      pad = $0; sub(/env:.*/, "", pad); pad = pad "  "
+      print pad "- name: IPALLOC_RANGE"; print pad "  value: \"" range "\""
+      if (sleeve) { print pad "- name: WEAVE_NO_FASTDP"; print pad "  value: \"1\"" }
+      in_weave = 0; done = 1
+    }
+    END { if (!done) exit 3 }')" || die "the Weave manifest has no container 'weave' with an env list: is WEAVE_MANIFEST_URL (${WEAVE_MANIFEST_URL:-}) the rajch/weave weave-daemonset-k8s-1.11.yaml?"
+  printf '%s\n' "${out}"
 }
 
 # --- MetalLB range --------------------------------------------------------------------------------------
@@ -266,6 +327,20 @@ metallb_range() {
   echo "$(int_to_ip "${first}")-$(int_to_ip "${last}")"
 }
 
+# cidr_overlap A B: true when the IPv4 CIDRs A and B share an address (one contains the other's start).
+cidr_overlap() {
+  local a="$1" b="$2" bits mask
+  bits=$(( ${a#*/} < ${b#*/} ? ${a#*/} : ${b#*/} ))
+  mask=$(( bits == 0 ? 0 : (0xFFFFFFFF << (32 - bits)) & 0xFFFFFFFF ))
+  (( ($(ip_to_int "${a%/*}") & mask) == ($(ip_to_int "${b%/*}") & mask) ))
+}
+
+# ipv4_subnets < docker-network-inspect.json: the network's IPv4 subnets, one a line.
+ipv4_subnets() {
+  jq -r '.[0].IPAM.Config[]?.Subnet // empty | select(test("^[0-9.]+/[0-9]+$"))' 2>/dev/null \
+    || die "Docker network JSON could not be parsed: expected the output of 'docker network inspect NAME'"
+}
+
 # network_json CLUSTER NAME: `docker network inspect` output for the cluster's network.
 network_json() {
   if [[ -n "${NETPATHS_NETWORK_JSON:-}" ]]; then
@@ -289,6 +364,42 @@ render_metallb() {
   grep -Eq '^[[:space:]]*-[[:space:]]*["'"'"']?[0-9]+(\.[0-9]+){3}(-[0-9]+(\.[0-9]+){3}|/[0-9]+)["'"'"']?[[:space:]]*$' <<<"${rendered}" \
     || die "no address entry ('- a.b.c.d-e.f.g.h' or '- a.b.c.d/n') found in ${dir}"
   sed -E 's#^([[:space:]]*-[[:space:]]*)["'"'"']?[0-9]+(\.[0-9]+){3}(-[0-9]+(\.[0-9]+){3}|/[0-9]+)["'"'"']?[[:space:]]*$#\1'"${range}"'#' <<<"${rendered}"
+}
+
+# --- Images ---------------------------------------------------------------------------------------------
+# The service images (docs/architecture.md): Jib builds netpaths/<module>:IMAGE_TAG; images.sh also tags
+# each by content (IMAGE_TAG-<12 hex digits of the image ID>) and loads that tag, which deploy.sh writes
+# into the pod specs: a rebuilt image changes the spec and rolls the pods, an unchanged one does not.
+IMAGE_MODULES=(echo-service caller-service sidecar-demo)
+IMAGE_TAG=0.1.0
+
+# image_ref MODULE: netpaths/MODULE:IMAGE_TAG-<content>, from the local Docker daemon.
+image_ref() {
+  local base="netpaths/$1:${IMAGE_TAG}" id
+  if is_plan; then echo "${base}-<image id>"; return 0; fi
+  id="$(docker image inspect -f '{{.Id}}' "${base}" 2>/dev/null)" \
+    || die "image ${base} is not in the local Docker daemon: build and load it first (make images)"
+  id="${id#sha256:}"
+  echo "${base}-${id:0:12}"
+}
+
+# rename_overlay NAME IMAGE... < rendered overlay: every CLUSTER_NAME env value set to NAME and every
+# netpaths/<module>:IMAGE_TAG replaced by the matching IMAGE. Fails when either is not found.
+rename_overlay() {
+  local name="$1"; shift
+  awk -v name="${name}" -v images="$*" -v tag="${IMAGE_TAG}" '
+    BEGIN { n = split(images, img, " ") }
+    after_name && /^[[:space:]]*value:/ { sub(/value:.*/, "value: " name); renamed++ }
+    { after_name = ($0 ~ /^[[:space:]]*- name: CLUSTER_NAME[[:space:]]*$/) }
+    /^[[:space:]]*image: netpaths\// {
+      for (i = 1; i <= n; i++) {
+        base = img[i]; sub(/:[^:]*$/, "", base)
+        if (index($0, "image: " base ":" tag) && $0 ~ (":" tag "[[:space:]]*$")) { sub(/image: .*/, "image: " img[i]); swapped++ }
+      }
+    }
+    { print }
+    END { if (!renamed) exit 3; if (n && !swapped) exit 4 }' \
+    || die "the rendered overlay has no CLUSTER_NAME env or no netpaths/<module>:${IMAGE_TAG} image to set (k8s/components/cluster-name, k8s/base)"
 }
 
 # --- Running, or printing the plan ----------------------------------------------------------------------
@@ -342,6 +453,18 @@ done_note() { if is_plan; then log "PLAN=1: printed the plan; nothing was run"; 
 step() { if is_plan; then printf '\n# == %s\n' "$*"; else log "== $*"; fi; }
 
 kc() { run kubectl --context "${KUBE_CONTEXT}" "$@"; }
+
+# run_pipe CMD1... '|' CMD2...: CMD1's output into CMD2 (one pipeline line under PLAN=1).
+run_pipe() {
+  local left=()
+  while [[ $# -gt 0 && "$1" != '|' ]]; do left+=("$1"); shift; done
+  [[ $# -gt 1 ]] || die "run_pipe: no '|' in the command"
+  shift
+  if is_plan; then printf '%s | %s\n' "$(shell_line "${left[@]}")" "$(shell_line "$@")"; else "${left[@]}" | "$@"; fi
+}
+
+# kc_get ARGS...: a read-only kubectl query of the current context (never printed, never run under PLAN=1).
+kc_get() { ! is_plan && kubectl --context "${KUBE_CONTEXT}" "$@" 2>/dev/null; }
 
 # --- Waits ----------------------------------------------------------------------------------------------
 # debug_dump NAMESPACE: what a person would look at first when a wait times out: nodes, pods, recent
@@ -442,10 +565,22 @@ controller:
       effect: NoSchedule
   service:
     type: LoadBalancer
+  # One replica holding hostPorts 80/443 on the only ingress-ready node: a RollingUpdate surge pod could
+  # never be scheduled, so an upgrade would never finish (chart default strategy: {} = RollingUpdate,
+  # nginx/kubernetes-ingress charts/nginx-ingress/values.yaml).
+  strategy:
+    type: Recreate
 EOF
 }
 
 # --- Preflight ------------------------------------------------------------------------------------------
+# versions_check SCOPE: scripts/cluster/versions.sh check SCOPE before anything is created (it skips with
+# a note when offline). VERSIONS_CHECK=0 skips it.
+versions_check() {
+  if [[ "${VERSIONS_CHECK:-1}" == 0 ]]; then log "VERSIONS_CHECK=0: not checking the pins"; return 0; fi
+  if is_plan; then plan_note "preflight: would run scripts/cluster/versions.sh check $1 (every pin it uses exists upstream; skipped when offline)"; return 0; fi
+  "${LIB_DIR}/versions.sh" check "$1"
+}
 # version_ge HAVE MIN (leading "v" ignored)
 version_ge() {
   local have="${1#v}" min="${2#v}"
@@ -503,8 +638,8 @@ preflight_inotify() {
   for key in max_user_watches max_user_instances; do
     if [[ "${key}" == max_user_watches ]]; then min="${MIN_INOTIFY_MAX_USER_WATCHES}"; else min="${MIN_INOTIFY_MAX_USER_INSTANCES}"; fi
     if is_plan; then plan_note "preflight: would check fs.inotify.${key} >= ${min} (multi-node cluster)"; continue; fi
-    [[ -r "/proc/sys/fs/inotify/${key}" ]] || continue   # not Linux (Docker Desktop): its VM has its own limits
-    have="$(cat "/proc/sys/fs/inotify/${key}")"
+    [[ -r "${NETPATHS_INOTIFY_DIR:-/proc/sys/fs/inotify}/${key}" ]] || continue   # not Linux (Docker Desktop): its VM has its own limits
+    have="$(cat "${NETPATHS_INOTIFY_DIR:-/proc/sys/fs/inotify}/${key}")"
     ((have >= min)) || die "fs.inotify.${key} is ${have}, a ${nodes}-node cluster needs >= ${min} (kind#2586): sudo sysctl fs.inotify.${key}=${min} (persist it in /etc/sysctl.d/)"
   done
 }
@@ -530,7 +665,12 @@ preflight_ports() {
         [[ -n "$(ss -Hltn "sport = :${port}" 2>/dev/null)" ]] && busy=1
       fi
     elif command -v lsof >/dev/null 2>&1; then
-      lsof -nP "-i${proto}:${port}" >/dev/null 2>&1 && busy=1
+      # -sTCP:LISTEN: plain -iTCP:80 also matches outgoing connections to port 80 (macOS has no ss).
+      if [[ "${proto}" == UDP ]]; then
+        lsof -nP "-iUDP:${port}" >/dev/null 2>&1 && busy=1
+      else
+        lsof -nP "-iTCP:${port}" -sTCP:LISTEN >/dev/null 2>&1 && busy=1
+      fi
     else
       warn "neither ss nor lsof found: cannot check host port ${port}/${proto}"; continue
     fi

@@ -45,3 +45,14 @@ PY
     grep -qE "^${var}=" "${REPO_ROOT}/scripts/versions.env" || { echo "${var} is not in scripts/versions.env" >&2; return 1; }
   done
 }
+
+@test "the workflow uses the Node 24 majors of its actions and checks the pins before creating a cluster" {
+  run grep -oE 'uses: actions/[a-z-]+@v[0-9]+' "${WORKFLOW}"
+  assert_has "actions/checkout@v6"
+  assert_has "actions/setup-java@v5"
+  assert_has "actions/upload-artifact@v7"
+  assert_lacks "@v4"
+  run cat "${WORKFLOW}"
+  assert_in_order "modprobe -a xt_set br_netfilter" "make versions-check" "make up addons images deploy conformance"
+}
+

@@ -32,11 +32,13 @@ import sys, yaml
 c = yaml.safe_load(sys.stdin)
 roles = [n["role"] for n in c["nodes"]]
 assert c["kind"] == "Cluster" and c["apiVersion"] == "kind.x-k8s.io/v1alpha4", c
-assert c["networking"] == {"disableDefaultCNI": True, "podSubnet": "192.168.0.0/16", "serviceSubnet": "10.96.0.0/12"}, c["networking"]
+assert c["networking"] == {"disableDefaultCNI": True, "podSubnet": "192.168.0.0/16", "serviceSubnet": "10.96.0.0/12", "kubeProxyMode": "iptables"}, c["networking"]
 assert roles == ["control-plane", "worker", "worker", "worker"], roles
 cp = c["nodes"][0]
 ports = sorted((m["containerPort"], m["hostPort"], m["protocol"]) for m in cp["extraPortMappings"])
 assert ports == [(80, 80, "TCP"), (443, 443, "TCP"), (30080, 30080, "TCP"), (30081, 30081, "UDP"), (30090, 30090, "TCP")], ports
+# the mappings listen on the host loopback only (kind default 0.0.0.0 would face the LAN)
+assert all(m["listenAddress"] == "127.0.0.1" for m in cp["extraPortMappings"]), cp["extraPortMappings"]
 assert cp["labels"] == {"ingress-ready": "true"}, cp
 assert all("extraPortMappings" not in n for n in c["nodes"][1:])
 print("ok")' <<<"${output}"
@@ -108,9 +110,11 @@ k3d_args_for_cni() {
   assert_has "cidr: 192.168.0.0/16"
 }
 
-@test "CNI plugins copied into nodes: bridge+portmap for Flannel on kind, none for Calico" {
+@test "CNI plugins copied into nodes: only bridge for Flannel on kind (kind ships portmap), none for Weave on kind or Calico" {
   run lib cni_plugins_needed kind flannel
-  [ "${output}" = "bridge portmap" ]
+  [ "${output}" = "bridge" ]
+  run lib cni_plugins_needed kind weave
+  [ -z "${output}" ]
   run lib cni_plugins_needed kind calico
   [ -z "${output}" ]
   run lib cni_plugins_needed k3d calico
@@ -136,4 +140,69 @@ k3d_args_for_cni() {
   # GitHub's env file format: every non-comment line is NAME=value
   run grep -vE '^(#.*|[A-Z0-9_]+=[^ "'"'"']+)?$' "${REPO_ROOT}/scripts/versions.env"
   assert_status 1
+}
+
+@test "Calico encapsulation choices: vxlan = VXLAN with BGP off, ipip = IPIP with BGP, none = plain BGP routes" {
+  run lib calico_installation kind vxlan
+  assert_has "encapsulation: VXLAN"; assert_has "bgp: Disabled"
+  run lib calico_installation kind ipip
+  assert_has "encapsulation: IPIP"; assert_has "bgp: Enabled"
+  run lib calico_installation k3d none
+  assert_has "encapsulation: None"; assert_has "bgp: Enabled"; assert_has "containerIPForwarding: Enabled"
+  run lib calico_installation kind gre
+  assert_status 2
+}
+
+@test "CIDR overlap: Calico's 192.168.0.0/16 meets a 192.168.16.0/20 Docker network, not 172.18.0.0/16" {
+  run lib cidr_overlap 192.168.16.0/20 192.168.0.0/16
+  assert_status 0
+  run lib cidr_overlap 192.168.0.0/16 192.168.16.0/20
+  assert_status 0
+  run lib cidr_overlap 172.18.0.0/16 192.168.0.0/16
+  assert_status 1
+  run lib cidr_overlap 10.32.0.0/12 10.44.0.0/16
+  assert_status 0
+  run lib cidr_overlap 10.32.0.0/12 10.48.0.0/16
+  assert_status 1
+}
+
+@test "kube-proxy mode reaches the kind config and both k3s node roles; k3d ports bind 127.0.0.1" {
+  PROXY_MODE=nftables run lib kind_config flannel 2
+  assert_has "kubeProxyMode: nftables"
+  PROXY_MODE=ipvs run lib k3d_args flannel 2
+  assert_has "--kube-proxy-arg=proxy-mode=ipvs@server:*"
+  assert_has "--kube-proxy-arg=proxy-mode=ipvs@agent:*"
+  assert_has "127.0.0.1:80:80/tcp@server:0"
+  PROXY_MODE=ipvs run lib k3d_args flannel 1
+  assert_lacks "@agent:*"
+}
+
+@test "the real kind and k3d overlays render with imagePullPolicy Never and a renamable CLUSTER_NAME" {
+  local kubectl overlay rendered
+  kubectl="$(PATH="${PATH#*:}" command -v kubectl)" || skip "kubectl not installed"   # past the stubs
+  for overlay in kind k3d; do
+    rendered="$("${kubectl}" kustomize "${REPO_ROOT}/k8s/overlays/${overlay}")"
+    output="${rendered}"
+    assert_lacks "imagePullPolicy: IfNotPresent"
+    assert_count 7 "imagePullPolicy: Never"
+    run bash -c 'source "$1/lib.sh"; rename_overlay netpaths-b netpaths/echo-service:0.1.0-a netpaths/caller-service:0.1.0-b netpaths/sidecar-demo:0.1.0-c <<<"$2"' _ "${CLUSTER_DIR}" "${rendered}"
+    assert_status 0
+    assert_count 7 "value: netpaths-b"
+    [ "$(grep -cE '^[[:space:]]*value: netpaths$' <<<"${output}")" -eq 0 ]
+    [ "$(grep -cE 'image: netpaths/[a-z-]+:0\.1\.0$' <<<"${output}")" -eq 0 ]
+    assert_has "image: netpaths/sidecar-demo:0.1.0-c"
+  done
+}
+
+@test "rendering refuses an overlay with no CLUSTER_NAME env, and a Weave manifest with no weave container env" {
+  run bash -c 'source "$1/lib.sh"; printf "kind: Deployment\n" | rename_overlay netpaths-b' _ "${CLUSTER_DIR}"
+  assert_status 1
+  assert_has "no CLUSTER_NAME env"
+  run bash -c 'source "$1/lib.sh"; printf "items:\n  - name: weave-npc\n    env:\n" | weave_manifest_env 10.32.0.0/12 fastdp' _ "${CLUSTER_DIR}"
+  assert_status 1
+  assert_has "has no container 'weave' with an env list"
+  run bash -c 'source "$1/lib.sh"; weave_manifest_env 10.32.0.0/12 fastdp <"$2"' _ "${CLUSTER_DIR}" "${FIXTURES}/weave-daemonset.yaml"
+  assert_status 0
+  assert_count 1 "name: IPALLOC_RANGE"
+  assert_in_order "- name: weave" "env:" "- name: IPALLOC_RANGE" 'value: "10.32.0.0/12"' "- name: INIT_CONTAINER" "- name: weave-npc"
 }

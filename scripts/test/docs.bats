@@ -51,7 +51,7 @@ assert_quotes() {
 }
 
 @test "make commands in the pages only use settings the scripts read" {
-  local allowed=" CLUSTER CNI NODES INGRESS CLUSTER_NAME PLAN WAIT_TIMEOUT HOST_PORTS PEER_CONTEXT SKIP_BUILD " var
+  local allowed=" CLUSTER CNI NODES INGRESS CLUSTER_NAME PLAN WAIT_TIMEOUT HOST_PORTS PEER_CONTEXT SKIP_BUILD PROXY_MODE CALICO_ENCAP WEAVE_MODE VERSIONS_CHECK " var
   while IFS= read -r var; do
     [[ "${allowed}" == *" ${var} "* ]] || { echo "docs use ${var}=, which no script reads" >&2; return 1; }
   done < <(grep -hoE '\b[A-Z_]+=[^ ]+ ([A-Z_]+=[^ ]+ )*make' "${DOCS}"/*.md | grep -oE '\b[A-Z_]+=' | tr -d = | sort -u)

@@ -34,7 +34,8 @@ assert_creates() {
   else
     assert_in_order "preflight: would check k3d is installed" "preflight: would check host port 443/TCP is free" \
       "k3d cluster create netpaths --image ${K3S_IMAGE} --servers 1 --agents 2 --k3s-arg '--flannel-backend=none@server:*' --k3s-arg '--disable-network-policy@server:*' --k3s-arg '--disable=traefik@server:*' --k3s-arg '--disable=servicelb@server:*' --k3s-arg '--cluster-cidr=$(pool "${cni}")@server:*'"
-    assert_has "--port 30081:30081/udp@server:0"
+    assert_has "--port 127.0.0.1:30081:30081/udp@server:0"
+    assert_lacks "--port 30081"
   fi
 }
 
@@ -46,7 +47,7 @@ assert_plugins_copied() {
     "${CNI_PLUGINS_URL}/${CNI_PLUGINS_VERSION}/${tgz}" "sha256sum -c ${tgz}.sha256" "tar -xzf"
   for plugin in ${plugins}; do assert_has "cni-stage/opt/cni/bin/${plugin}"; done
   for node in ${nodes}; do assert_has "cni-stage/opt/. ${node}:/opt"; done
-  assert_count "$(wc -w <<<"${nodes}")" "docker cp "
+  assert_count "$(wc -w <<<"${nodes}")" "cni-stage/opt/. "
 }
 
 assert_no_plugins_copied() {
@@ -61,11 +62,15 @@ assert_up_order() {
     "wait --for=condition=Ready nodes --all --timeout=300s" "rollout status deployment/coredns"
 }
 
-@test "PLAN=1 up kind+flannel: config, kind create, bridge/portmap into 3 nodes, Flannel at the pinned version" {
+@test "PLAN=1 up kind+flannel: config, kind create, br_netfilter check, bridge into 3 nodes, Flannel at the pinned version" {
   plan up.sh kind flannel
   assert_creates kind flannel
-  assert_plugins_copied "bridge portmap" "netpaths-control-plane netpaths-worker netpaths-worker2"
+  assert_plugins_copied "bridge" "netpaths-control-plane netpaths-worker netpaths-worker2"
+  # kind ships portmap (v1.9.1, kind images/base/Dockerfile): never overwritten
+  assert_lacks "cni-stage/opt/cni/bin/portmap"
   assert_lacks "cni-stage/opt/cni/bin/loopback"
+  assert_in_order "kind create cluster" "docker exec netpaths-control-plane cat /proc/sys/net/bridge/bridge-nf-call-iptables" \
+    "docker cp" "kube-flannel.yml"
   assert_up_order "kind create cluster" "docker cp" \
     "kubectl --context kind-netpaths apply -f https://github.com/flannel-io/flannel/releases/download/${FLANNEL_VERSION}/kube-flannel.yml"
   assert_in_order "kube-flannel.yml" "-n kube-flannel rollout status daemonset/kube-flannel-ds --timeout=300s"
@@ -82,14 +87,19 @@ assert_up_order() {
   assert_lacks "containerIPForwarding"
 }
 
-@test "PLAN=1 up kind+weave: the rajch/weave fork, IPALLOC_RANGE 10.32.0.0/12, portmap copied" {
+@test "PLAN=1 up kind+weave: the fork's -1.11 manifest, IPALLOC_RANGE written before apply, no plugins copied" {
   plan up.sh kind weave
   assert_creates kind weave
-  assert_plugins_copied "portmap" "netpaths-control-plane netpaths-worker netpaths-worker2"
-  assert_lacks "cni-stage/opt/cni/bin/bridge"
-  assert_up_order "kind create cluster" "apply -f https://github.com/rajch/weave/releases/download/${WEAVE_VERSION}/" \
+  assert_no_plugins_copied
+  local manifest="${BATS_TEST_TMPDIR}/netpaths-kind-netpaths/weave-daemonset-k8s.yaml"
+  assert_up_order "kind create cluster" \
+    "curl -fsSL --retry 3 -o ${manifest} https://github.com/rajch/weave/releases/download/${WEAVE_VERSION}/weave-daemonset-k8s-1.11.yaml" \
     "rollout status daemonset/weave-net"
-  assert_in_order "rajch/weave" "set env daemonset/weave-net -c weave IPALLOC_RANGE=10.32.0.0/12" "rollout status daemonset/weave-net"
+  assert_in_order "bridge-nf-call-iptables" "weave-daemonset-k8s-1.11.yaml" "IPALLOC_RANGE=10.32.0.0/12 written into the env of container weave" \
+    "kubectl --context kind-netpaths apply -f ${manifest}" "rollout status daemonset/weave-net"
+  assert_lacks "set env"
+  assert_lacks "WEAVE_NO_FASTDP"
+  assert_lacks "machine-id"
   assert_lacks "weaveworks/weave"
 }
 
@@ -105,8 +115,10 @@ assert_up_order() {
   assert_creates k3d calico
   assert_no_plugins_copied
   assert_up_order "k3d cluster create" "operator-crds.yaml" "rollout status daemonset/calico-node"
+  assert_in_order "k3d cluster create" "docker exec k3d-netpaths-server-0 cat /var/lib/rancher/k3s/agent/etc/containerd/config.toml" "operator-crds.yaml"
   assert_in_order "kubectl --context k3d-netpaths apply -f - <<'EOF'" "kind: Installation" \
-    "containerIPForwarding: Enabled" "cidr: 192.168.0.0/16" "EOF"
+    "containerIPForwarding: Enabled" "cidr: 192.168.0.0/16" "encapsulation: VXLAN" "EOF"
+  assert_lacks "bridge-nf-call-iptables"   # Calico does not need br_netfilter
   assert_lacks "kind create"
   assert_lacks "inotify"
 }
@@ -116,11 +128,18 @@ assert_up_order() {
   assert_creates k3d weave
   assert_plugins_copied "host-local loopback portmap" "k3d-netpaths-server-0 k3d-netpaths-agent-0 k3d-netpaths-agent-1"
   assert_up_order "k3d cluster create" "docker cp" "rollout status daemonset/weave-net"
+  # a unique machine-id per node (Weave peer names), before Weave starts
+  local node
+  for node in k3d-netpaths-server-0 k3d-netpaths-agent-0 k3d-netpaths-agent-1; do
+    assert_in_order "k3d cluster create" "bridge-nf-call-iptables" "docker cp ${BATS_TEST_TMPDIR}/netpaths-k3d-netpaths/machine-id-${node} ${node}:/etc/machine-id" \
+      "weave-daemonset-k8s-1.11.yaml"
+  done
+  assert_count 3 ":/etc/machine-id"
 }
 
 @test "PLAN=1 up honours NODES and a custom WAIT_TIMEOUT" {
   NODES=1 WAIT_TIMEOUT=42 plan up.sh kind flannel
-  assert_count 1 "docker cp "
+  assert_count 1 "cni-stage/opt/. "
   assert_lacks "role: worker"
   assert_lacks "inotify"
   assert_has "wait --for=condition=Ready nodes --all --timeout=42s"
@@ -129,7 +148,8 @@ assert_up_order() {
 assert_deploy() {
   local cluster="$1"
   assert_in_order "preflight: would check the kube context ${cluster}-netpaths reaches a cluster" \
-    "kubectl --context ${cluster}-netpaths apply -k k8s/overlays/${cluster}" \
+    "kubectl kustomize k8s/overlays/${cluster}, every CLUSTER_NAME env set to netpaths, images netpaths/echo-service:0.1.0-<image id>" \
+    "kubectl --context ${cluster}-netpaths apply -f -" \
     "kubectl --context ${cluster}-netpaths get ingressclass nginx >/dev/null 2>&1 && kubectl --context ${cluster}-netpaths apply -f ${GATEWAY_CONFIG_DIR}/ingress" \
     "get crd gateways.gateway.networking.k8s.io >/dev/null 2>&1 && kubectl --context ${cluster}-netpaths apply -k ${GATEWAY_CONFIG_DIR}/gateway-api" \
     "get crd virtualservices.networking.istio.io >/dev/null 2>&1 && kubectl --context ${cluster}-netpaths apply -f ${GATEWAY_CONFIG_DIR}/istio" \
@@ -160,15 +180,18 @@ assert_addons() {
     "kubectl --context ${cluster}-netpaths apply -f ${METALLB_MANIFEST_URL}" \
     "-n metallb-system rollout status deployment/controller" "-n metallb-system rollout status daemonset/speaker" \
     "retried up to 12 times" "kubectl --context ${cluster}-netpaths apply -f - <<'EOF'" "    - ${subnet}.255.200-${subnet}.255.250" "name: netpaths-l2" "EOF" \
+    "refused when the other controller (ingress-nginx/deployment/ingress-nginx-controller) is installed" \
     "helm --kube-context ${cluster}-netpaths upgrade --install nginx-ingress ${NGINX_IC_CHART} --version ${NGINX_IC_CHART_VERSION} --namespace nginx-ingress --create-namespace --values - <<'EOF'" \
-    "name: nginx" "ingress-ready: \"true\"" "EOF" \
+    "name: nginx" "ingress-ready: \"true\"" "strategy:" "type: Recreate" "EOF" \
     "-n nginx-ingress rollout status deployment/nginx-ingress-controller" \
-    "helm --kube-context ${cluster}-netpaths upgrade --install eg ${ENVOY_GATEWAY_CHART} --version ${ENVOY_GATEWAY_VERSION} --namespace envoy-gateway-system" \
+    "helm template eg-crds ${ENVOY_GATEWAY_CRDS_CHART} --version ${ENVOY_GATEWAY_VERSION} --set crds.gatewayAPI.enabled=true --set crds.gatewayAPI.channel=standard --set crds.envoyGateway.enabled=true | kubectl --context ${cluster}-netpaths apply --server-side --force-conflicts -f -" \
+    "helm --kube-context ${cluster}-netpaths upgrade --install eg ${ENVOY_GATEWAY_CHART} --version ${ENVOY_GATEWAY_VERSION} --namespace envoy-gateway-system --create-namespace --set crds.enabled=false" \
     "-n envoy-gateway-system rollout status deployment/envoy-gateway" \
     "upgrade --install istio-base base --repo ${ISTIO_CHART_REPO} --version ${ISTIO_VERSION} --namespace istio-system --create-namespace" \
     "upgrade --install istiod istiod" "-n istio-system rollout status deployment/istiod" \
     "upgrade --install istio-ingressgateway gateway" "-n istio-system rollout status deployment/istio-ingressgateway"
-  assert_lacks "ingress-nginx"
+  assert_lacks "kubernetes/ingress-nginx"
+  assert_lacks "channel=experimental"
 }
 
 @test "PLAN=1 addons kind+flannel: MetalLB pool from the kind network, NGINX IC, Envoy Gateway, Istio" {
@@ -199,7 +222,11 @@ assert_addons() {
 
 @test "PLAN=1 addons ingress with INGRESS=ingress-nginx: the retired manifest, with a warning" {
   INGRESS=ingress-nginx plan addons.sh kind flannel ingress
-  assert_in_order "kubectl --context kind-netpaths apply -f ${INGRESS_NGINX_MANIFEST_URL}" \
+  local manifest="${BATS_TEST_TMPDIR}/netpaths-kind-netpaths/ingress-nginx.yaml"
+  assert_in_order "refused when the other controller (nginx-ingress/deployment/nginx-ingress-controller) is installed" \
+    "curl -fsSL --retry 3 -o ${manifest} ${INGRESS_NGINX_MANIFEST_URL}" \
+    "--publish-status-address=localhost replaced by --publish-service=\$(POD_NAMESPACE)/ingress-nginx-controller" \
+    "kubectl --context kind-netpaths apply -f ${manifest}" \
     "-n ingress-nginx rollout status deployment/ingress-nginx-controller"
   assert_has "RETIRED"
   assert_has "INGRESS=nginx (F5 NGINX Ingress Controller) is maintained"
@@ -208,10 +235,11 @@ assert_addons() {
 
 @test "PLAN=1 images: Jib build of the three services, then kind load / k3d image import by cluster name" {
   plan images.sh kind flannel
-  assert_in_order "mvn -B -ntp package -DskipTests -Dquarkus.container-image.build=true -pl echo-service,caller-service,sidecar-demo -am" \
-    "kind load docker-image --name netpaths netpaths/echo-service:0.1.0 netpaths/caller-service:0.1.0 netpaths/sidecar-demo:0.1.0"
+  assert_in_order "mvn -B -ntp package -DskipTests -Dquarkus.container-image.build=true '-Dquarkus.jib.platforms=linux/<docker version -f {{.Server.Arch}}>' -pl echo-service,caller-service,sidecar-demo -am" \
+    "docker tag netpaths/echo-service:0.1.0 'netpaths/echo-service:0.1.0-<image id>'" \
+    "kind load docker-image --name netpaths 'netpaths/echo-service:0.1.0-<image id>' 'netpaths/caller-service:0.1.0-<image id>' 'netpaths/sidecar-demo:0.1.0-<image id>'"
   plan images.sh k3d flannel
-  assert_has "k3d image import --cluster netpaths netpaths/echo-service:0.1.0 netpaths/caller-service:0.1.0 netpaths/sidecar-demo:0.1.0"
+  assert_has "k3d image import --cluster netpaths 'netpaths/echo-service:0.1.0-<image id>' 'netpaths/caller-service:0.1.0-<image id>' 'netpaths/sidecar-demo:0.1.0-<image id>'"
   assert_lacks ":latest"
 }
 
@@ -221,9 +249,10 @@ assert_addons() {
   assert_has "--peer-context k3d-netpaths-b"
 }
 
-@test "PLAN=1 down: deletes by name; --all also deletes netpaths-b" {
+@test "PLAN=1 down: deletes by name; --all deletes netpaths-b first (it uses netpaths' k3d network)" {
   plan down.sh k3d flannel --all
-  assert_in_order "k3d cluster delete netpaths" "k3d cluster delete netpaths-b"
+  assert_in_order "k3d cluster delete netpaths-b" "k3d cluster delete netpaths"
+  assert_count 2 "k3d cluster delete"
   plan down.sh kind flannel
   assert_has "kind delete cluster --name netpaths"
   assert_lacks "netpaths-b"
@@ -232,9 +261,9 @@ assert_addons() {
 @test "PLAN=1 multicluster kind: two clusters, second without host ports, disjoint MetalLB slices" {
   NETPATHS_NETWORK_JSON="${FIXTURES}/kind-network.json" ADDONS=metallb plan multicluster.sh kind calico
   assert_in_order "kind create cluster --name netpaths " "    - 172.18.255.200-172.18.255.250" \
-    "kind load docker-image --name netpaths " "apply -k k8s/overlays/kind" \
+    "kind load docker-image --name netpaths " "every CLUSTER_NAME env set to netpaths," "--context kind-netpaths apply -f -" \
     "kind create cluster --name netpaths-b " "    - 172.18.254.200-172.18.254.250" \
-    "kind load docker-image --name netpaths-b " "--context kind-netpaths-b apply -k k8s/overlays/kind"
+    "kind load docker-image --name netpaths-b " "every CLUSTER_NAME env set to netpaths-b," "--context kind-netpaths-b apply -f -"
   assert_count 1 "extraPortMappings"
   assert_count 1 "mvn -B -ntp package"
   assert_has "PEER_CONTEXT=kind-netpaths-b CLUSTER=kind CNI=calico make conformance"
@@ -253,6 +282,6 @@ assert_addons() {
   cd "${REPO_ROOT}"
   PLAN=1 CLUSTER=k3d CNI=calico run make --no-print-directory up deploy
   assert_status 0
-  assert_in_order "k3d cluster create netpaths" "containerIPForwarding: Enabled" "apply -k k8s/overlays/k3d"
+  assert_in_order "k3d cluster create netpaths" "containerIPForwarding: Enabled" "kubectl kustomize k8s/overlays/k3d" "apply -f -"
   assert_no_tool_called
 }

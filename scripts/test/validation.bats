@@ -50,6 +50,19 @@ setup() { setup_stubs; }
   assert_has "CLUSTER_NAME must be lower-case"
 }
 
+@test "the data-plane choices are validated: PROXY_MODE, CALICO_ENCAP, WEAVE_MODE" {
+  PROXY_MODE=userspace run "${CLUSTER_DIR}/up.sh"
+  assert_status 2
+  assert_has "PROXY_MODE must be one of iptables, ipvs, nftables (got 'userspace')"
+  CALICO_ENCAP=gre run "${CLUSTER_DIR}/up.sh"
+  assert_status 2
+  assert_has "CALICO_ENCAP must be one of vxlan, ipip, none"
+  WEAVE_MODE=fast run "${CLUSTER_DIR}/up.sh"
+  assert_status 2
+  assert_has "WEAVE_MODE must be one of fastdp, sleeve"
+  assert_no_tool_called
+}
+
 @test "every script prints its usage and Settings with -h and --help, exit 0" {
   for script in up.sh addons.sh images.sh deploy.sh conformance.sh down.sh multicluster.sh; do
     run "${CLUSTER_DIR}/${script}" --help
@@ -82,7 +95,7 @@ setup() { setup_stubs; }
   stub kind 'echo "kind v0.20.0 go1.21 linux/amd64"'
   run "${CLUSTER_DIR}/up.sh"
   assert_status 1
-  assert_has "kind v0.20.0 is too old: need >= v0.33.0"
+  assert_has "kind v0.20.0 is too old: need >= v0.32.0"
 }
 
 @test "preflight with a missing tool says how to install it" {
@@ -113,13 +126,14 @@ setup() { setup_stubs; }
 @test "up.sh on an existing cluster says so and continues with the CNI (idempotent)" {
   stub docker 'case "$1" in version) echo 28.2.2 ;; info) exit 0 ;; *) exit 97 ;; esac'
   stub kind 'case "$1" in version) echo "kind v0.33.0 go1.25 linux/amd64" ;; get) echo netpaths ;; *) exit 97 ;; esac'
-  stub kubectl 'case "$*" in *version*) echo "{\"clientVersion\":{\"gitVersion\":\"v1.37.0\"}}" ;; *) cat >/dev/null 2>&1 || true ;; esac'
-  CNI=calico NODES=1 WAIT_TIMEOUT=5 run "${CLUSTER_DIR}/up.sh"
+  # the cluster already runs Calico (its DaemonSet exists, nodes have pod CIDRs from Calico's pool)
+  stub kubectl 'case "$*" in *version*) echo "{\"clientVersion\":{\"gitVersion\":\"v1.37.0\"}}" ;; *"get daemonset calico-node"*) ;; *"get daemonset "*) exit 1 ;; *"get nodes -o jsonpath"*) echo 192.168.0.0/24 ;; *) cat >/dev/null 2>&1 || true ;; esac'
+  VERSIONS_CHECK=0 NETPATHS_NETWORK_JSON="${FIXTURES}/kind-network.json" CNI=calico NODES=1 WAIT_TIMEOUT=5 run "${CLUSTER_DIR}/up.sh"
   assert_status 0
   assert_has "cluster netpaths already exists: keeping it"
   run cat "${STUB_CALLS}"
   assert_lacks "kind create"
-  assert_in_order "kubectl --context kind-netpaths apply --server-side --force-conflicts -f https://raw.githubusercontent.com/projectcalico/calico/v3.33.1/manifests/operator-crds.yaml" \
+  assert_in_order "kubectl --context kind-netpaths apply --server-side --force-conflicts -f https://raw.githubusercontent.com/projectcalico/calico/v3.32.1/manifests/operator-crds.yaml" \
     "rollout status deployment/tigera-operator" "kubectl --context kind-netpaths apply -f -" "rollout status daemonset/calico-node" \
     "wait --for=condition=Ready nodes --all"
 }
