@@ -74,6 +74,7 @@ public final class ClusterRuntime {
     private final List<Namespace> namespaces;
     private final List<Service> services;
     private final List<Pod> pods;
+    private final List<GenericKubernetesResource> metallb;
     private final List<RunningPod> running = new ArrayList<>();
     private List<EndpointSlice> slices = List.of();
     private final Map<String, String> appliedConfig = new HashMap<>();
@@ -96,7 +97,8 @@ public final class ClusterRuntime {
         this.namespaces = ClusterAddons.namespaces(parsed);
         this.services = Manifests.ofType(parsed, Service.class);
         ServiceAllocator.admit(services, AddressPlan.SERVICE_CIDR, AddressPlan.DNS_IP);
-        MetalLb.assign(services, ClusterIdentity.pools(Manifests.ofType(parsed, GenericKubernetesResource.class), plan));
+        this.metallb = ClusterIdentity.metallb(Manifests.ofType(parsed, GenericKubernetesResource.class), plan);
+        MetalLb.assign(services, metallb);
         this.pods = Workloads.expand(parsed, nodes);
         this.objects = parsed;
         this.runner = runnerFor.apply(parsed);
@@ -247,7 +249,7 @@ public final class ClusterRuntime {
                 continue;
             }
             String vip = s.getStatus().getLoadBalancer().getIngress().get(0).getIp();
-            String node = MetalLb.announcingNode(s, slices, nodes);
+            String node = MetalLb.announcingNode(s, slices, nodes, metallb);
             String was = announcedBy.get(vip);
             if (Objects.equals(node, was)) {
                 continue;

@@ -104,6 +104,12 @@ final class Fixtures {
                     && app.equals(Kube.labels(p).get("app.kubernetes.io/name"))).toList();
         }
 
+        /** The MetalLB objects (IPAddressPools and L2Advertisements) of the cluster. */
+        List<io.fabric8.kubernetes.api.model.GenericKubernetesResource> metallb() {
+            return Manifests.ofType(objects, io.fabric8.kubernetes.api.model.GenericKubernetesResource.class).stream()
+                    .filter(g -> g.getApiVersion().startsWith("metallb.io/")).toList();
+        }
+
         Node node(String name) {
             return nodes.stream().filter(n -> n.getMetadata().getName().equals(name)).findFirst().orElseThrow();
         }
@@ -119,6 +125,7 @@ final class Fixtures {
         List<Service> services = Manifests.ofType(objects, Service.class);
         ServiceAllocator.admit(services, SERVICE_CIDR, DNS_IP);
         MetalLb.assign(services, Manifests.ofKind(objects, "metallb.io", "IPAddressPool"));
+        // (the L2Advertisements are read by MetalLb.announcingNode through Cluster.metallb())
         return new Cluster(nodes, objects, pods, services, EndpointsController.slices(services, pods));
     }
 

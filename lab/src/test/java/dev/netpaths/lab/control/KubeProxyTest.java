@@ -137,4 +137,76 @@ class KubeProxyTest {
         assertEquals(once.output().lines().filter(l -> l.startsWith("-A")).count(),
                 twice.output().lines().filter(l -> l.startsWith("-A")).count());
     }
+
+    /** proxier.go writeServiceToEndpointRules and the KUBE-SEP chains with sessionAffinity: ClientIP. */
+    @Test
+    void clientIpAffinityChecksRecentListsBeforeBalancingAndRecordsThemInTheEndpointChain() {
+        java.util.List<io.fabric8.kubernetes.api.model.HasMetadata> objects = Fixtures.objects();
+        Service echo = Manifests.ofType(objects, Service.class).stream()
+                .filter(s -> s.getMetadata().getName().equals("echo") && s.getMetadata().getNamespace().equals("netpaths"))
+                .findFirst().orElseThrow();
+        echo.getSpec().setSessionAffinity("ClientIP");
+        Fixtures.Cluster sticky = Fixtures.cluster(objects);
+        assertEquals(10800, sticky.service("netpaths", "echo").getSpec().getSessionAffinityConfig().getClientIP().getTimeoutSeconds(),
+                "the API's default timeout");
+        String h = hash("netpaths/echo:http", "tcp");
+        String sep1 = "KUBE-SEP-" + KubeProxy.chainHash("netpaths/echo:httptcp10.244.1.3:8080");
+        String sep2 = "KUBE-SEP-" + KubeProxy.chainHash("netpaths/echo:httptcp10.244.2.3:8080");
+        String rules = render(sticky, "netpaths-worker");
+        assertEquals(List.of(
+                "-A KUBE-SVC-" + h + " -m comment --comment \"netpaths/echo:http cluster IP\" -m tcp -p tcp -d 10.96.0.7 --dport 8080 ! -s 10.244.0.0/16 -j KUBE-MARK-MASQ",
+                "-A KUBE-SVC-" + h + " -m comment --comment \"netpaths/echo:http -> 10.244.1.3:8080\" -m recent --name " + sep1
+                        + " --rcheck --seconds 10800 --reap -j " + sep1,
+                "-A KUBE-SVC-" + h + " -m comment --comment \"netpaths/echo:http -> 10.244.2.3:8080\" -m recent --name " + sep2
+                        + " --rcheck --seconds 10800 --reap -j " + sep2,
+                "-A KUBE-SVC-" + h + " -m comment --comment \"netpaths/echo:http -> 10.244.1.3:8080\" -m statistic --mode random --probability 0.5000000000 -j " + sep1,
+                "-A KUBE-SVC-" + h + " -m comment --comment \"netpaths/echo:http -> 10.244.2.3:8080\" -j " + sep2),
+                lines(rules, "-A KUBE-SVC-" + h + " "));
+        assertEquals(List.of(
+                "-A " + sep1 + " -m comment --comment netpaths/echo:http -s 10.244.1.3 -j KUBE-MARK-MASQ",
+                "-A " + sep1 + " -m comment --comment netpaths/echo:http -m recent --name " + sep1 + " --set -m tcp -p tcp -j DNAT --to-destination 10.244.1.3:8080"),
+                lines(rules, "-A " + sep1 + " "));
+        // without affinity (the default) no recent match anywhere
+        assertFalse(render("netpaths-worker").contains("-m recent"));
+    }
+
+    /** proxier.go usesFWChain: KUBE-FW- per source range, the rest dropped by KUBE-PROXY-FIREWALL in filter. */
+    @Test
+    void loadBalancerSourceRangesPassAllowedSourcesAndLeaveTheRestToTheFirewallDrop() {
+        java.util.List<io.fabric8.kubernetes.api.model.HasMetadata> objects = Fixtures.objects();
+        Manifests.ofType(objects, Service.class).stream().filter(s -> s.getMetadata().getName().equals("echo-lb")).findFirst()
+                .orElseThrow().getSpec().setLoadBalancerSourceRanges(List.of("172.18.0.0/24", "192.0.2.0/24"));
+        Fixtures.Cluster fenced = Fixtures.cluster(objects);
+        String h = hash("netpaths/echo-lb:http", "tcp");
+        String ip = MetalLb.ingressIp(fenced.service("netpaths", "echo-lb"));
+        String rules = render(fenced, "netpaths-worker");
+        assertTrue(rules.contains("-A KUBE-SERVICES -m comment --comment \"netpaths/echo-lb:http loadbalancer IP\" -m tcp -p tcp -d "
+                + ip + " --dport 80 -j KUBE-FW-" + h), rules);
+        assertEquals(List.of(
+                "-A KUBE-FW-" + h + " -m comment --comment \"netpaths/echo-lb:http loadbalancer IP\" -s 172.18.0.0/24 -j KUBE-EXT-" + h,
+                "-A KUBE-FW-" + h + " -m comment --comment \"netpaths/echo-lb:http loadbalancer IP\" -s 192.0.2.0/24 -j KUBE-EXT-" + h,
+                // the node's own 172.18.0.3 is in the first range: the VIP as source is allowed too
+                "-A KUBE-FW-" + h + " -m comment --comment \"netpaths/echo-lb:http loadbalancer IP\" -s " + ip + " -j KUBE-EXT-" + h,
+                "-A KUBE-FW-" + h + " -m comment --comment \"other traffic to netpaths/echo-lb:http will be dropped by KUBE-PROXY-FIREWALL\""),
+                lines(rules, "-A KUBE-FW-" + h));
+        assertEquals(List.of("-A KUBE-PROXY-FIREWALL -m comment --comment \"netpaths/echo-lb:http traffic not accepted by KUBE-FW-" + h
+                + "\" -m tcp -p tcp -d " + ip + " --dport 80 -j DROP"), lines(rules, "-A KUBE-PROXY-FIREWALL"));
+        // NodePorts are not subject to the source ranges
+        assertTrue(lines(rules, "-A KUBE-NODEPORTS").stream().anyMatch(l -> l.contains("netpaths/echo-lb:http") && l.endsWith("-j KUBE-EXT-" + h)));
+        assertFalse(render("netpaths-worker").contains("KUBE-FW-"));
+    }
+
+    @Test
+    void affinityAndFirewallRulesLoadIntoRealIptables() {
+        Assumptions.assumeTrue(Fixtures.canTestIptables(), "needs root, unshare and iptables-restore");
+        java.util.List<io.fabric8.kubernetes.api.model.HasMetadata> objects = Fixtures.objects();
+        Manifests.ofType(objects, Service.class).stream().filter(s -> s.getMetadata().getName().equals("echo-lb")).findFirst()
+                .orElseThrow().getSpec().setLoadBalancerSourceRanges(List.of("172.18.0.0/24"));
+        Manifests.ofType(objects, Service.class).stream().filter(s -> s.getMetadata().getName().equals("echo")).findFirst()
+                .orElseThrow().getSpec().setSessionAffinity("ClientIP");
+        Fixtures.Result applied = Fixtures.iptablesApply(KubeProxy.hookRules(), render(Fixtures.cluster(objects), "netpaths-worker"));
+        assertEquals(0, applied.exitCode(), applied.output());
+        assertTrue(applied.output().contains("--rcheck --seconds 10800 --reap"), applied.output());
+        assertTrue(applied.output().contains("-A KUBE-PROXY-FIREWALL"), applied.output());
+    }
 }
