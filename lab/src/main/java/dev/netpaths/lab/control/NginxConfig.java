@@ -89,16 +89,28 @@ final class NginxConfig {
     static final class Upstreams {
         private final Map<String, List<String>> servers = new TreeMap<>();
         private final List<EndpointSlice> slices;
+        private final String noEndpoints;
 
+        /** Upstreams whose Service has no ready endpoint answer 503 (Envoy, ingress-nginx). */
         Upstreams(List<EndpointSlice> slices) {
-            this.slices = slices;
+            this(slices, "@503");
         }
 
-        /** The upstream for a Service port, or {@code @503} when it has no ready endpoint (as Envoy/ingress-nginx answer). */
+        /** @param noEndpoints the status target for a Service without ready endpoints ({@code @502} for F5 NGINX IC) */
+        Upstreams(List<EndpointSlice> slices, String noEndpoints) {
+            this.slices = slices;
+            this.noEndpoints = noEndpoints;
+        }
+
+        String noEndpoints() {
+            return noEndpoints;
+        }
+
+        /** The upstream for a Service port, or the no-endpoints status when it has no ready endpoint. */
         String upstream(Service service, ServicePort port) {
             List<ReadyEndpoint> endpoints = EndpointsController.readyEndpoints(service, port, slices);
             if (endpoints.isEmpty()) {
-                return "@503";
+                return noEndpoints;
             }
             // dots cannot occur in namespace or Service names, so the name is unique (and reads like a host)
             String name = "np." + Kube.namespace(service) + "." + service.getMetadata().getName() + "." + port.getPort();
@@ -170,7 +182,8 @@ final class NginxConfig {
         Map<List<Backend>, String> splits = new LinkedHashMap<>();
         StringBuilder serverText = new StringBuilder();
         List<Route> catchAll = servers.getOrDefault("", List.of());
-        serverText.append("    server {\n        listen ").append(paths.listenPort()).append(" default_server;\n");
+        serverText.append("    server {\n");
+        paths.listenPorts().forEach(port -> serverText.append("        listen ").append(port).append(" default_server;\n"));
         serverText.append("        server_name _;\n");
         locations(serverText, catchAll, splits);
         serverText.append("    }\n");
@@ -178,7 +191,8 @@ final class NginxConfig {
             if (server.getKey().isEmpty()) {
                 continue;
             }
-            serverText.append("    server {\n        listen ").append(paths.listenPort()).append(";\n");
+            serverText.append("    server {\n");
+            paths.listenPorts().forEach(port -> serverText.append("        listen ").append(port).append(";\n"));
             serverText.append("        server_name ").append(server.getKey()).append(";\n");
             // only the host's own routes: nginx and Envoy pick the virtual host first, with no fallback to "*"
             locations(serverText, server.getValue(), splits);

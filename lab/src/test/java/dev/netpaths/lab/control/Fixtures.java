@@ -38,7 +38,7 @@ final class Fixtures {
         }
     }
 
-    /** kind's nodes: the control plane tainted and excluded from load balancers, two workers. */
+    /** kind's nodes: the control plane tainted, excluded from load balancers and ingress-ready, two workers. */
     static List<Node> kindNodes() {
         return List.of(
                 node("netpaths-control-plane", "172.18.0.2", "10.244.0.0/24", true),
@@ -55,7 +55,7 @@ final class Fixtures {
                 .addNewCondition().withType("Ready").withStatus("True").endCondition().endStatus();
         if (controlPlane) {
             builder.editMetadata().addToLabels("node-role.kubernetes.io/control-plane", "")
-                    .addToLabels(MetalLb.EXCLUDE_LABEL, "").endMetadata()
+                    .addToLabels(MetalLb.EXCLUDE_LABEL, "").addToLabels("ingress-ready", "true").endMetadata()
                     .editSpec().addNewTaint().withKey("node-role.kubernetes.io/control-plane").withEffect("NoSchedule")
                     .endTaint().endSpec();
         }

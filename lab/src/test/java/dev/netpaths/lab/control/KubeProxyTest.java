@@ -43,7 +43,7 @@ class KubeProxyTest {
         String svc = "KUBE-SVC-" + hash("netpaths/echo:http", "tcp");
         List<String> rules = lines(render("netpaths-worker"), "-A " + svc + " ");
         assertEquals(List.of(
-                "-A " + svc + " -m comment --comment \"netpaths/echo:http cluster IP\" -m tcp -p tcp -d 10.96.0.7 --dport 8080 ! -s 10.244.0.0/16 -j KUBE-MARK-MASQ",
+                "-A " + svc + " -m comment --comment \"netpaths/echo:http cluster IP\" -m tcp -p tcp -d " + cluster.service("netpaths", "echo").getSpec().getClusterIP() + " --dport 8080 ! -s 10.244.0.0/16 -j KUBE-MARK-MASQ",
                 "-A " + svc + " -m comment --comment \"netpaths/echo:http -> 10.244.1.3:8080\" -m statistic --mode random --probability 0.5000000000 -j KUBE-SEP-"
                         + KubeProxy.chainHash("netpaths/echo:httptcp10.244.1.3:8080"),
                 "-A " + svc + " -m comment --comment \"netpaths/echo:http -> 10.244.2.3:8080\" -j KUBE-SEP-"
@@ -154,7 +154,7 @@ class KubeProxyTest {
         String sep2 = "KUBE-SEP-" + KubeProxy.chainHash("netpaths/echo:httptcp10.244.2.3:8080");
         String rules = render(sticky, "netpaths-worker");
         assertEquals(List.of(
-                "-A KUBE-SVC-" + h + " -m comment --comment \"netpaths/echo:http cluster IP\" -m tcp -p tcp -d 10.96.0.7 --dport 8080 ! -s 10.244.0.0/16 -j KUBE-MARK-MASQ",
+                "-A KUBE-SVC-" + h + " -m comment --comment \"netpaths/echo:http cluster IP\" -m tcp -p tcp -d " + cluster.service("netpaths", "echo").getSpec().getClusterIP() + " --dport 8080 ! -s 10.244.0.0/16 -j KUBE-MARK-MASQ",
                 "-A KUBE-SVC-" + h + " -m comment --comment \"netpaths/echo:http -> 10.244.1.3:8080\" -m recent --name " + sep1
                         + " --rcheck --seconds 10800 --reap -j " + sep1,
                 "-A KUBE-SVC-" + h + " -m comment --comment \"netpaths/echo:http -> 10.244.2.3:8080\" -m recent --name " + sep2
