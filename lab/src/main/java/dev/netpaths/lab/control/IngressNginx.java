@@ -33,17 +33,18 @@ import java.util.TreeMap;
  *   {@code location /p}, so {@code /v1} also matches {@code /v10}. Headers from
  *   {@code internal/configs/version1/nginx.ingress.tmpl}: {@code X-Forwarded-For $proxy_add_x_forwarded_for}
  *   (appends to the client's header), X-Real-IP, X-Forwarded-Host/Port/Proto. A backend Service that is
- *   missing or has no ready endpoint gets an upstream with only the default server: 502.</li>
+ *   missing or has no ready endpoint gets an upstream with only the default server: 502. Upstreams balance
+ *   with {@code random two least_conn}, the default {@code lb-method} ({@code internal/configs/config_params.go}).</li>
  *   <li>{@link Controller#INGRESS_NGINX} ({@code INGRESS=ingress-nginx}, the retired kubernetes/ingress-nginx):
  *   {@code Prefix} element-wise ({@code = /v1} plus {@code /v1/}: not {@code /v1x}), {@code ImplementationSpecific}
  *   as a plain prefix, X-Forwarded-For set to the client address ({@code compute-full-forwarded-for: false}),
- *   503 for a backend without endpoints.</li>
+ *   503 for a backend without endpoints, round robin.</li>
  * </ul>
  * Unmatched paths and unknown hosts answer 404 with both.
  *
  * <p>Simplified: no TLS, no annotations (rewrite-target etc.), no {@code defaultBackend}, no resource
  * backends; rules without a host are served by the default server only, never as a fallback for a host that
- * has rules; upstreams are round-robin (F5's default is {@code random two least_conn}).
+ * has rules.
  */
 public final class IngressNginx {
     /** The IngressClass name the controllers' installs create. */
@@ -52,7 +53,8 @@ public final class IngressNginx {
     /** A controller the lab can stand in for. */
     public enum Controller {
         /** F5 NGINX Ingress Controller, {@code INGRESS=nginx} (the default). */
-        NGINX_INC("nginx", "nginx.org/ingress-controller", NginxConfig.PathKind.STRING_PREFIX, "@502", List.of(
+        NGINX_INC("nginx", "nginx.org/ingress-controller", NginxConfig.PathKind.STRING_PREFIX, "@502",
+                NginxConfig.RANDOM_TWO_LEAST_CONN, List.of(
                 "proxy_set_header Host $host;",
                 "proxy_set_header X-Real-IP $remote_addr;",
                 "proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;",
@@ -61,7 +63,7 @@ public final class IngressNginx {
                 "proxy_set_header X-Forwarded-Proto $scheme;",
                 "proxy_set_header Connection \"\";")),
         /** kubernetes/ingress-nginx, {@code INGRESS=ingress-nginx}. */
-        INGRESS_NGINX("ingress-nginx", "k8s.io/ingress-nginx", NginxConfig.PathKind.PREFIX, "@503", List.of(
+        INGRESS_NGINX("ingress-nginx", "k8s.io/ingress-nginx", NginxConfig.PathKind.PREFIX, "@503", "", List.of(
                 "proxy_set_header Host $host;",
                 "proxy_set_header X-Request-ID $request_id;",
                 "proxy_set_header X-Real-IP $remote_addr;",
@@ -78,14 +80,16 @@ public final class IngressNginx {
         private final String controllerName;
         private final NginxConfig.PathKind prefix;
         private final String noEndpoints;
+        private final String balancing;
         private final List<String> headers;
 
         Controller(String setting, String controllerName, NginxConfig.PathKind prefix, String noEndpoints,
-                   List<String> headers) {
+                   String balancing, List<String> headers) {
             this.setting = setting;
             this.controllerName = controllerName;
             this.prefix = prefix;
             this.noEndpoints = noEndpoints;
+            this.balancing = balancing;
             this.headers = headers;
         }
 
@@ -124,7 +128,7 @@ public final class IngressNginx {
     /** nginx.conf for the Ingresses among {@code ingresses} whose IngressClass names {@code controller}. */
     public static String render(Controller controller, List<IngressClass> classes, List<Ingress> ingresses,
                                 List<Service> services, List<EndpointSlice> slices, NginxPaths paths) {
-        NginxConfig.Upstreams upstreams = new NginxConfig.Upstreams(slices, controller.noEndpoints);
+        NginxConfig.Upstreams upstreams = new NginxConfig.Upstreams(slices, controller.noEndpoints, controller.balancing);
         record Candidate(NginxConfig.Route route, int ingressOrder) {
         }
         Map<String, List<Candidate>> byHost = new TreeMap<>();

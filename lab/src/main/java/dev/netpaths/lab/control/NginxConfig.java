@@ -31,6 +31,9 @@ import java.util.regex.Pattern;
  * welcome page.
  */
 final class NginxConfig {
+    /** Power of two choices by active connections (F5 NGINX IC's default {@code lb-method}, Envoy's least request). */
+    static final String RANDOM_TWO_LEAST_CONN = "random two least_conn;";
+
     /** nginx variable/upstream names allow only these characters. */
     private static final Pattern UNSAFE = Pattern.compile("[^A-Za-z0-9_]");
 
@@ -90,16 +93,24 @@ final class NginxConfig {
         private final Map<String, List<String>> servers = new TreeMap<>();
         private final List<EndpointSlice> slices;
         private final String noEndpoints;
+        private final String balancing;
 
-        /** Upstreams whose Service has no ready endpoint answer 503 (Envoy, ingress-nginx). */
+        /**
+         * Envoy's upstreams (Envoy Gateway, Istio): 503 without ready endpoints; least request with two random
+         * choices, Envoy's LEAST_REQUEST default ({@code choice_count: 2}), as nginx's {@code random two least_conn}.
+         */
         Upstreams(List<EndpointSlice> slices) {
-            this(slices, "@503");
+            this(slices, "@503", RANDOM_TWO_LEAST_CONN);
         }
 
-        /** @param noEndpoints the status target for a Service without ready endpoints ({@code @502} for F5 NGINX IC) */
-        Upstreams(List<EndpointSlice> slices, String noEndpoints) {
+        /**
+         * @param noEndpoints the status target for a Service without ready endpoints ({@code @502} for F5 NGINX IC)
+         * @param balancing   the upstream balancing directive, or "" for nginx's round robin
+         */
+        Upstreams(List<EndpointSlice> slices, String noEndpoints, String balancing) {
             this.slices = slices;
             this.noEndpoints = noEndpoints;
+            this.balancing = balancing;
         }
 
         String noEndpoints() {
@@ -175,6 +186,9 @@ final class NginxConfig {
         proxyHeaders.forEach(h -> out.append("    ").append(h).append("\n"));
         for (Map.Entry<String, List<String>> upstream : upstreams.servers.entrySet()) {
             out.append("    upstream ").append(upstream.getKey()).append(" {\n");
+            if (!upstreams.balancing.isEmpty()) {
+                out.append("        ").append(upstreams.balancing).append("\n");
+            }
             // max_fails=0: no passive ejection, as ingress-nginx's default and Envoy without outlier detection
             upstream.getValue().forEach(server -> out.append("        server ").append(server).append(" max_fails=0;\n"));
             out.append("    }\n");

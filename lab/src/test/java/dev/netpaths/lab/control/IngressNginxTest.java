@@ -112,6 +112,9 @@ class IngressNginxTest {
         assertTrue(conf.contains("        location = \"/exact\" {\n"), conf);
         assertTrue(conf.contains("proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;"), conf);
         assertFalse(conf.contains("X-Forwarded-For $remote_addr"), conf);
+        // F5's default lb-method (internal/configs/config_params.go LBMethod)
+        assertTrue(conf.contains("    upstream np.netpaths.echo.8080 {\n        random two least_conn;\n"), conf);
+        assertFalse(render(IngressNginx.Controller.INGRESS_NGINX, objects, cluster).contains("random two"), "ingress-nginx: round robin");
         assertFalse(conf.contains("traefik.netpaths.test"), "only IngressClass nginx is served");
     }
 
