@@ -209,4 +209,64 @@ class KubeProxyTest {
         assertTrue(applied.output().contains("--rcheck --seconds 10800 --reap"), applied.output());
         assertTrue(applied.output().contains("-A KUBE-PROXY-FIREWALL"), applied.output());
     }
+
+    /**
+     * Real traffic through the rendered rules in a throw-away network namespace: twenty new connections from one
+     * client to echo's ClusterIP reach one endpoint with ClientIP affinity, and both without (kube-proxy's
+     * statistic rules: the chance that twenty connections all pick the same one of two is 1 in 524288).
+     */
+    @Test
+    void clientIpAffinityPinsAClientWhereTheDefaultSpreads(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        Assumptions.assumeTrue(Fixtures.canTestIptables() && Fixtures.executable("/usr/bin/python3")
+                && Fixtures.executable("/usr/bin/curl"), "needs root, unshare, iptables-restore, python3 and curl");
+        java.util.List<io.fabric8.kubernetes.api.model.HasMetadata> objects = Fixtures.objects();
+        Manifests.ofType(objects, Service.class).stream().filter(s -> s.getMetadata().getName().equals("echo")
+                && s.getMetadata().getNamespace().equals("netpaths")).findFirst().orElseThrow().getSpec().setSessionAffinity("ClientIP");
+        Fixtures.Cluster sticky = Fixtures.cluster(objects);
+        assertEquals(java.util.Set.of("10.244.1.3:8080", "10.244.2.3:8080"), java.util.Set.copyOf(
+                EndpointsController.readyEndpoints(cluster.service("netpaths", "echo"),
+                        cluster.service("netpaths", "echo").getSpec().getPorts().get(0), cluster.slices())
+                        .stream().map(EndpointsController.ReadyEndpoint::address).toList()), "the endpoints the script serves");
+        java.util.Set<String> withAffinity = answers(dir.resolve("sticky"), render(sticky, "netpaths-worker"),
+                sticky.service("netpaths", "echo").getSpec().getClusterIP());
+        java.util.Set<String> without = answers(dir.resolve("plain"), render("netpaths-worker"),
+                cluster.service("netpaths", "echo").getSpec().getClusterIP());
+        assertEquals(1, withAffinity.size(), "ClientIP affinity: one endpoint for one client " + withAffinity);
+        assertEquals(java.util.Set.of("10.244.1.3", "10.244.2.3"), without, "no affinity: both endpoints");
+    }
+
+    private static java.util.Set<String> answers(java.nio.file.Path dir, String rules, String clusterIp) throws java.io.IOException {
+        java.nio.file.Files.createDirectories(dir);
+        java.nio.file.Path hooks = dir.resolve("hooks");
+        java.nio.file.Path proxy = dir.resolve("proxy");
+        java.nio.file.Files.writeString(hooks, KubeProxy.hookRules());
+        java.nio.file.Files.writeString(proxy, rules);
+        java.nio.file.Path script = dir.resolve("probe.sh");
+        java.nio.file.Files.writeString(script, """
+                set -eu
+                ip link set lo up
+                for a in 10.244.1.3 10.244.2.3 10.244.0.9; do ip addr add "$a/32" dev lo; done
+                ip route add 10.96.0.0/12 dev lo
+                iptables-restore --noflush < "$1"
+                iptables-restore --noflush < "$2"
+                for a in 10.244.1.3 10.244.2.3; do
+                  mkdir -p "$3/$a"; echo "$a" > "$3/$a/who"
+                  (cd "$3/$a" && exec python3 -m http.server --bind "$a" 8080 >/dev/null 2>&1) &
+                done
+                trap 'kill $(jobs -p) 2>/dev/null || true' EXIT
+                for i in $(seq 1 100); do
+                  curl -s -o /dev/null http://10.244.1.3:8080/who && curl -s -o /dev/null http://10.244.2.3:8080/who && break
+                  sleep 0.1
+                done
+                for i in $(seq 1 20); do curl -s --max-time 3 --interface 10.244.0.9 "http://$4:8080/who"; done
+                exit 0
+                """);
+        Fixtures.Result result = Fixtures.run(null, "/usr/bin/unshare", "-n", "/bin/sh", script.toString(), hooks.toString(),
+                proxy.toString(), dir.toString(), clusterIp);
+        assertEquals(0, result.exitCode(), result.output());
+        java.util.List<String> lines = result.output().lines().filter(l -> l.startsWith("10.244.")).toList();
+        assertEquals(20, lines.size(), result.output());
+        return java.util.Set.copyOf(lines);
+    }
 }
