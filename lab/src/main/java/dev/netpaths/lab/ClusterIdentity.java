@@ -44,10 +44,14 @@ final class ClusterIdentity {
         }
     }
 
-    /** The IPAddressPools this cluster's MetalLB uses: the manifests' pools, shifted for the second cluster. */
-    static List<GenericKubernetesResource> pools(List<GenericKubernetesResource> generic, ClusterPlan plan) {
-        return generic.stream().filter(g -> "IPAddressPool".equals(g.getKind())).map(g -> {
-            if (plan.index() == 0) {
+    /**
+     * The MetalLB objects this cluster uses: the manifests' IPAddressPools (shifted for the second cluster) and
+     * L2Advertisements (as they are).
+     */
+    static List<GenericKubernetesResource> metallb(List<GenericKubernetesResource> generic, ClusterPlan plan) {
+        return generic.stream().filter(g -> g.getApiVersion() != null && g.getApiVersion().startsWith("metallb.io/")
+                && ("IPAddressPool".equals(g.getKind()) || "L2Advertisement".equals(g.getKind()))).map(g -> {
+            if (plan.index() == 0 || !"IPAddressPool".equals(g.getKind())) {
                 return g;
             }
             GenericKubernetesResource copy = Serialization.clone(g);

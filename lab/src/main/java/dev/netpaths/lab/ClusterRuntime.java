@@ -37,9 +37,11 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1beta1.ReferenceGrant;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressClass;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.client.utils.Serialization;
 
@@ -74,6 +76,8 @@ public final class ClusterRuntime {
     private final List<Namespace> namespaces;
     private final List<Service> services;
     private final List<Pod> pods;
+    private final List<GenericKubernetesResource> metallb;
+    private final IngressNginx.Controller ingress;
     private final List<RunningPod> running = new ArrayList<>();
     private List<EndpointSlice> slices = List.of();
     private final Map<String, String> appliedConfig = new HashMap<>();
@@ -90,13 +94,20 @@ public final class ClusterRuntime {
         this.launcher = launcher;
         this.log = log;
         List<HasMetadata> parsed = new ArrayList<>(Manifests.parse(manifestYaml));
-        parsed.addAll(ClusterAddons.addons(AddressPlan.DNS_IP));
+        try {
+            // INGRESS as scripts/cluster/addons.sh reads it: nginx (F5 NGINX Ingress Controller, default) or ingress-nginx
+            this.ingress = IngressNginx.Controller.fromSetting(System.getenv("INGRESS"));
+        } catch (IllegalArgumentException e) {
+            throw new LabException(e.getMessage(), e);
+        }
+        parsed.addAll(ClusterAddons.addons(AddressPlan.DNS_IP, ingress, parsed));
         ClusterIdentity.apply(parsed, plan);
         this.nodes = LabObjects.nodes(plan);
         this.namespaces = ClusterAddons.namespaces(parsed);
         this.services = Manifests.ofType(parsed, Service.class);
         ServiceAllocator.admit(services, AddressPlan.SERVICE_CIDR, AddressPlan.DNS_IP);
-        MetalLb.assign(services, ClusterIdentity.pools(Manifests.ofType(parsed, GenericKubernetesResource.class), plan));
+        this.metallb = ClusterIdentity.metallb(Manifests.ofType(parsed, GenericKubernetesResource.class), plan);
+        MetalLb.assign(services, metallb);
         this.pods = Workloads.expand(parsed, nodes);
         this.objects = parsed;
         this.runner = runnerFor.apply(parsed);
@@ -205,11 +216,13 @@ public final class ClusterRuntime {
             return;
         }
         Path prefix = dir.resolve("nginx").resolve(a.name().toLowerCase());
-        NginxPaths paths = new NginxPaths(prefix.toString(), 80);
+        NginxPaths paths = new NginxPaths(prefix.toString(), containerPorts(p));
         String conf = switch (a) {
-            case INGRESS_NGINX -> IngressNginx.render(Manifests.ofType(objects, Ingress.class), services, slices, paths);
-            case ENVOY_GATEWAY -> GatewayNginx.render(Manifests.ofType(objects, Gateway.class), Manifests.ofType(objects, HTTPRoute.class),
-                    Manifests.ofType(objects, ReferenceGrant.class), services, slices, paths);
+            case NGINX_INGRESS, INGRESS_NGINX -> IngressNginx.render(ingress, Manifests.ofType(objects, IngressClass.class),
+                    Manifests.ofType(objects, Ingress.class), services, slices, paths);
+            case ENVOY_GATEWAY -> GatewayNginx.render(Manifests.ofType(objects, GatewayClass.class), Manifests.ofType(objects, Gateway.class),
+                    Manifests.ofType(objects, HTTPRoute.class), Manifests.ofType(objects, ReferenceGrant.class), namespaces,
+                    services, slices, paths);
             case ISTIO_GATEWAY -> IstioNginx.render(generic("Gateway", "networking.istio.io"), generic("VirtualService", "networking.istio.io"),
                     services, slices, paths);
             case DNS -> throw new IllegalStateException();
@@ -228,7 +241,12 @@ public final class ClusterRuntime {
         });
     }
 
-    /** The stand-ins are ready when their process runs and (nginx) answers HTTP on port 80. */
+    /** The ports the add-on's container declares (nginx listens on each). */
+    private static List<Integer> containerPorts(RunningPod p) {
+        return p.pod().getSpec().getContainers().get(0).getPorts().stream().map(c -> c.getContainerPort()).toList();
+    }
+
+    /** The stand-ins are ready when their process runs and (nginx) answers HTTP on its first port. */
     private boolean addonReady(RunningPod p) {
         p.processes().forEach((name, s) -> {
             if (!Procs.alive(s.pid(), s.startTime())) {
@@ -236,7 +254,8 @@ public final class ClusterRuntime {
                 throw new LabException(name + " exited; last lines of " + logFile + ":\n" + PodRunner.tail(logFile));
             }
         });
-        return p.addon().get() == Addon.DNS || PodRunner.httpStatus(p.node().netns(), "http://" + p.ip() + "/") > 0;
+        return p.addon().get() == Addon.DNS
+                || PodRunner.httpStatus(p.node().netns(), "http://" + p.ip() + ":" + containerPorts(p).get(0) + "/") > 0;
     }
 
     /** MetalLB L2: the elected node answers ARP for the VIP (proxy neighbour + a route to lo so it accepts it). */
@@ -247,7 +266,7 @@ public final class ClusterRuntime {
                 continue;
             }
             String vip = s.getStatus().getLoadBalancer().getIngress().get(0).getIp();
-            String node = MetalLb.announcingNode(s, slices, nodes);
+            String node = MetalLb.announcingNode(s, slices, nodes, metallb);
             String was = announcedBy.get(vip);
             if (Objects.equals(node, was)) {
                 continue;
@@ -269,9 +288,11 @@ public final class ClusterRuntime {
 
     /** Writes {@code <state-dir>/<cluster>/cluster.yaml}: every object as the API server would hold it, for the harness. */
     public void writeClusterYaml() {
-        lbAddress(Addon.INGRESS_NGINX).ifPresent(ip -> IngressNginx.writeStatus(Manifests.ofType(objects, Ingress.class), ip));
-        lbAddress(Addon.ENVOY_GATEWAY).ifPresent(ip -> GatewayNginx.writeStatus(Manifests.ofType(objects, Gateway.class),
-                Manifests.ofType(objects, HTTPRoute.class), Manifests.ofType(objects, ReferenceGrant.class), services, ip));
+        lbAddress(Addon.ingress(ingress)).ifPresent(ip -> IngressNginx.writeStatus(ingress, Manifests.ofType(objects, IngressClass.class),
+                Manifests.ofType(objects, Ingress.class), ip));
+        lbAddress(Addon.ENVOY_GATEWAY).ifPresent(ip -> GatewayNginx.writeStatus(Manifests.ofType(objects, GatewayClass.class),
+                Manifests.ofType(objects, Gateway.class), Manifests.ofType(objects, HTTPRoute.class),
+                Manifests.ofType(objects, ReferenceGrant.class), namespaces, services, ip));
         List<HasMetadata> all = new ArrayList<>();
         all.addAll(nodes);
         all.addAll(namespaces);
@@ -285,6 +306,7 @@ public final class ClusterRuntime {
     private ConfigMap labInfo() {
         return new ConfigMapBuilder().withNewMetadata().withNamespace("kube-system").withName("netpaths-lab").endMetadata()
                 .addToData("platform", "lab").addToData("cluster", plan.name()).addToData("cni", plan.cni().id())
+                .addToData("ingress", ingress.setting())
                 .addToData("networkPolicy", plan.cni().enforcesPolicy() ? "enforced" : "not-enforced").build();
     }
 

@@ -7,7 +7,11 @@ import io.fabric8.kubernetes.api.model.NodeBuilder;
 
 import java.util.List;
 
-/** The Node objects kubelet registers for the lab's nodes, shaped like kind's (labels, control-plane taint, podCIDR). */
+/**
+ * The Node objects kubelet registers for the lab's nodes, shaped like kind's: labels (the control plane's role,
+ * {@code ingress-ready} and, with workers, {@code node.kubernetes.io/exclude-from-external-load-balancers}),
+ * the control-plane taint, podCIDR.
+ */
 final class LabObjects {
     private LabObjects() {
     }
@@ -25,7 +29,13 @@ final class LabObjects {
                 .addToLabels("kubernetes.io/arch", "amd64")
                 .endMetadata();
         if (n.controlPlane()) {
-            b.editMetadata().addToLabels("node-role.kubernetes.io/control-plane", "").endMetadata();
+            // kind's config in scripts/cluster/lib.sh labels the control plane ingress-ready (the ingress controller's nodeSelector)
+            b.editMetadata().addToLabels("node-role.kubernetes.io/control-plane", "").addToLabels("ingress-ready", "true").endMetadata();
+        }
+        if (n.controlPlane() && taintControlPlane) {
+            // kubeadm's markcontrolplane adds it (MetalLB then never elects the node); kind removes it, with the
+            // taint, from a single-node cluster (kubernetes-sigs/kind kubeadminit/init.go)
+            b.editMetadata().addToLabels("node.kubernetes.io/exclude-from-external-load-balancers", "").endMetadata();
         }
         if (n.controlPlane() && taintControlPlane) {
             b.withNewSpec().addNewTaint().withKey("node-role.kubernetes.io/control-plane").withEffect("NoSchedule").endTaint().endSpec();

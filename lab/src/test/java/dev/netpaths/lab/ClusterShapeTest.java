@@ -65,8 +65,12 @@ class ClusterShapeTest {
         assertEquals("echo-service", echo.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().get(1).getValue());
         assertEquals("netpaths-b", cm.getData().get("CLUSTER_NAME"));
         assertEquals(Map.of("addresses", List.of("172.18.254.200-172.18.254.250")),
-                ClusterIdentity.pools(List.of(pool), TWO.get(1)).get(0).getAdditionalProperties().get("spec"));
-        assertEquals(List.of(pool), ClusterIdentity.pools(List.of(pool), TWO.get(0)), "the first cluster uses the pool as written");
+                ClusterIdentity.metallb(List.of(pool), TWO.get(1)).get(0).getAdditionalProperties().get("spec"));
+        assertEquals(List.of(pool), ClusterIdentity.metallb(List.of(pool), TWO.get(0)), "the first cluster uses the pool as written");
+        GenericKubernetesResource l2 = new GenericKubernetesResourceBuilder().withApiVersion("metallb.io/v1beta1").withKind("L2Advertisement")
+                .withNewMetadata().withName("netpaths-l2").endMetadata()
+                .addToAdditionalProperties("spec", Map.of("ipAddressPools", List.of("netpaths-pool"))).build();
+        assertEquals(List.of(l2), ClusterIdentity.metallb(List.of(l2), TWO.get(1)), "L2Advertisements are used as written");
     }
 
     @Test

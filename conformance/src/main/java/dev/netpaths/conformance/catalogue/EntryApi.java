@@ -4,12 +4,16 @@ import dev.netpaths.conformance.discovery.Topology;
 import java.util.List;
 import java.util.Optional;
 
-/** The three ways into the cluster by hostname (docs/architecture.md, "Entry points"); port 80 each. */
+/**
+ * The three ways into the cluster by hostname (docs/architecture.md, "Entry points"): port 80 for the ingress
+ * controller and Istio's gateway (their Services'), the Gateway's HTTP listener port for the Gateway API.
+ */
 public enum EntryApi {
     INGRESS("ingress", "ingress.netpaths.test", true),
     GATEWAY("gateway", "gateway.netpaths.test", false),
     ISTIO("istio", "istio.netpaths.test", false);
 
+    /** The HTTP port of the ingress controller's and Istio's gateway Services. */
     public static final int PORT = 80;
     /** Controller Services the lab and the add-on scripts create, used when an Ingress has no status address. */
     static final List<String> INGRESS_CONTROLLER_NAMESPACES = List.of("ingress-nginx", "nginx-ingress");
@@ -49,7 +53,7 @@ public enum EntryApi {
                 }
                 yield t.gatewayApi().gateways().stream()
                         .filter(g -> g.namespace().equals("netpaths") && g.name().equals("netpaths-gateway"))
-                        .flatMap(g -> g.addresses().stream()).findFirst().map(Address::of)
+                        .flatMap(g -> g.addresses().stream().map(ip -> Address.of(ip, g.httpPort(host)))).findFirst()
                         .orElse(Address.none("Gateway netpaths/netpaths-gateway absent or without status.addresses "
                                 + "(is Envoy Gateway running?)"));
             }
@@ -66,10 +70,18 @@ public enum EntryApi {
         };
     }
 
-    /** An address or the reason there is none. */
-    public record Address(String ip, String missing) {
+    /** An address and its HTTP port, or the reason there is none. */
+    public record Address(String ip, String missing, int port) {
+        public Address(String ip, String missing) {
+            this(ip, missing, PORT);
+        }
+
         static Address of(String ip) {
             return new Address(ip, null);
+        }
+
+        static Address of(String ip, int port) {
+            return new Address(ip, null, port);
         }
 
         static Address none(String reason) {

@@ -188,11 +188,11 @@ public sealed interface Target {
             int tries = e.outcome() == Expect.Outcome.SPLIT ? env.settings().splitTries() : env.settings().triesFor(e);
             String host = route.hostOverride() != null ? route.hostOverride() : api.host;
             return List.of(new PathInstance(c, host + route.path(), "host", "entry:" + api.prefix,
-                    new Request.HostHttp(address.ip(), EntryApi.PORT, route.path(), host, route.headers(), tries,
+                    new Request.HostHttp(address.ip(), address.port(), route.path(), host, route.headers(), tries,
                             env.settings().timeoutMs()), e,
-                    api.prefix + " entry point " + address.ip() + ":" + EntryApi.PORT + " (Host " + host
+                    api.prefix + " entry point " + address.ip() + ":" + address.port() + " (Host " + host
                             + "): is the controller running and the route accepted?",
-                    null, env.host().whyUnroutable(address.ip(), EntryApi.PORT).orElse(null)));
+                    null, env.host().whyUnroutable(address.ip(), address.port()).orElse(null)));
         }
     }
 
@@ -212,7 +212,7 @@ public sealed interface Target {
                 return List.of(PathInstance.skipped(c, caller.isEmpty() ? NO_CALLER : address.missing()));
             }
             Map<String, String> headers = api == null ? Map.of() : Map.of("Host", api.host);
-            String url = "http://" + address.ip() + ":80" + (api == null ? "/echo" : "/v1/echo");
+            String url = "http://" + address.ip() + ":" + address.port() + (api == null ? "/echo" : "/v1/echo");
             Expect e = Expect.answeredBy(Backend.echo(NS, "v1").cluster(b.cluster()));
             return List.of(new PathInstance(c, caller.get().name() + " → " + b.cluster(),
                     "node:" + caller.get().node(),

@@ -192,7 +192,7 @@ public final class Discovery {
         Optional<List<GenericKubernetesResource>> gateways = listIfServed(GATEWAYS);
         boolean crd = crdExists("gateways.gateway.networking.k8s.io");
         List<Gateway> found = gateways.orElse(List.of()).stream().map(g -> new Gateway(
-                g.getMetadata().getNamespace(), g.getMetadata().getName(), statusAddresses(g))).toList();
+                g.getMetadata().getNamespace(), g.getMetadata().getName(), statusAddresses(g), listeners(g))).toList();
         boolean grants = REFERENCE_GRANTS.stream()
                 .anyMatch(version -> listIfServed(version).map(l -> !l.isEmpty()).orElse(false));
         return new GatewayApi(crd || !found.isEmpty(), found, grants);
@@ -205,6 +205,22 @@ public final class Discovery {
         boolean virtualServices = listIfServed(VIRTUAL_SERVICES).map(l -> !l.isEmpty()).orElse(false);
         return new Istio(gateway.isPresent() || crdExists("virtualservices.networking.istio.io"),
                 gateway.map(Topology.Service::loadBalancerIps).orElse(List.of()), virtualServices);
+    }
+
+    /** spec.listeners of a Gateway (listeners without a numeric port are left out). */
+    static List<Topology.Listener> listeners(GenericKubernetesResource g) {
+        Object spec = g.getAdditionalProperties().get("spec");
+        if (!(spec instanceof Map<?, ?> s) || !(s.get("listeners") instanceof List<?> listeners)) {
+            return List.of();
+        }
+        List<Topology.Listener> result = new ArrayList<>();
+        for (Object l : listeners) {
+            if (l instanceof Map<?, ?> m && m.get("port") instanceof Number port) {
+                result.add(new Topology.Listener(String.valueOf(m.get("name")), String.valueOf(m.get("protocol")),
+                        port.intValue(), m.get("hostname") == null ? null : String.valueOf(m.get("hostname"))));
+            }
+        }
+        return result;
     }
 
     @SuppressWarnings("unchecked")

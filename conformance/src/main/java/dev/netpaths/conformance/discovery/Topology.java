@@ -69,7 +69,25 @@ public record Topology(
     public record Ingress(String namespace, String name, String className, List<String> hosts,
                           List<String> addresses) {}
 
-    public record Gateway(String namespace, String name, List<String> addresses) {}
+    /** A Gateway API Gateway with its status addresses and its listeners (as written in spec.listeners). */
+    public record Gateway(String namespace, String name, List<String> addresses, List<Listener> listeners) {
+        public Gateway(String namespace, String name, List<String> addresses) {
+            this(namespace, name, addresses, List.of());
+        }
+
+        /**
+         * The port an HTTP client uses for {@code host}: the HTTP listener whose hostname is {@code host}, else
+         * one without a hostname, else 80 (the Gateway API's usual listener port) when none is known.
+         */
+        public int httpPort(String host) {
+            return listeners.stream().filter(l -> "HTTP".equals(l.protocol()) && host.equals(l.hostname())).findFirst()
+                    .or(() -> listeners.stream().filter(l -> "HTTP".equals(l.protocol()) && l.hostname() == null).findFirst())
+                    .map(Listener::port).orElse(80);
+        }
+    }
+
+    /** One listener of a Gateway; {@code hostname} null when the listener has none. */
+    public record Listener(String name, String protocol, int port, String hostname) {}
 
     public record GatewayApi(boolean installed, List<Gateway> gateways, boolean referenceGrantPresent) {}
 

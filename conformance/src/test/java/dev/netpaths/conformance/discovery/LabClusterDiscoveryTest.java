@@ -89,7 +89,20 @@ class LabClusterDiscoveryTest {
         assertEquals(List.of("172.18.255.201"), topology.ingresses().get(0).addresses());
         assertTrue(topology.gatewayApi().installed());
         assertEquals(List.of("172.18.255.202"), topology.gatewayApi().gateways().get(0).addresses());
+        assertEquals(80, topology.gatewayApi().gateways().get(0).httpPort("gateway.netpaths.test"),
+                "the entry point's port is the Gateway listener's");
         assertTrue(topology.gatewayApi().referenceGrantPresent());
         assertFalse(topology.istio().installed());
+    }
+
+    @Test
+    void theGatewayPortIsTheListenerForTheHostThenAHostlessOne() {
+        Topology.Gateway gateway = new Topology.Gateway("netpaths", "netpaths-gateway", List.of("172.18.255.200"), List.of(
+                new Topology.Listener("any", "HTTP", 8000, null),
+                new Topology.Listener("tls", "HTTPS", 443, "gateway.netpaths.test"),
+                new Topology.Listener("http", "HTTP", 8080, "gateway.netpaths.test")));
+        assertEquals(8080, gateway.httpPort("gateway.netpaths.test"));
+        assertEquals(8000, gateway.httpPort("other.test"));
+        assertEquals(80, new Topology.Gateway("netpaths", "g", List.of()).httpPort("gateway.netpaths.test"));
     }
 }

@@ -21,15 +21,20 @@ import java.util.TreeSet;
  * {@code <a-b-c-d>.<ns>.pod.<domain>} per pod IP; ExternalName as a CNAME; SRV
  * {@code _<port>._<proto>.<svc>.<ns>.svc.<domain>} per named port (to the Service name, or for headless Services
  * one per ready endpoint to its endpoint name, weights split as CoreDNS does). dnsmasq answers for the cluster
- * domain from these records only ({@code --local}: unknown names are NXDOMAIN) and refuses everything else
- * (no upstream servers: the lab has no outside network). TTL 5 s, CoreDNS's default in kind.
+ * domain from these records only ({@code --local}: unknown names are NXDOMAIN), and NXDOMAIN for every other
+ * name ({@code --local=/#/}), which is what kubeadm's CoreDNS returns for them once its {@code forward .
+ * /etc/resolv.conf} upstream says the name does not exist (the lab has no outside network to ask). TTL 30 s, as
+ * kubeadm's Corefile sets it ({@code kubernetes/kubernetes cmd/kubeadm/app/phases/addons/dns/manifests.go}:
+ * {@code kubernetes ... { ttl 30 }}, {@code cache 30}). Several A records of one name (a headless Service) come
+ * back rotated from answer to answer (dnsmasq's own behaviour), where CoreDNS's {@code loadbalance} shuffles them:
+ * either way a client taking the first address does not always reach the same pod.
  *
  * <p>Simplified: PTR records are dnsmasq's automatic ones from the A records (one name per
  * IP); {@code <a-b-c-d>.<ns>.pod} answers only for existing pods (CoreDNS's {@code pods insecure} answers any
  * such name); a CNAME to a name outside the cluster domain is answered without the target's address.
  */
 public final class ClusterDns {
-    private static final int TTL = 5;
+    private static final int TTL = 30;
 
     private ClusterDns() {
     }
@@ -45,7 +50,7 @@ public final class ClusterDns {
                                            String clusterDomain) {
         String domain = stripDots(clusterDomain);
         List<String> args = new ArrayList<>(List.of("--keep-in-foreground", "--conf-file=/dev/null", "--pid-file=",
-                "--no-resolv", "--no-hosts", "--local=/" + domain + "/", "--local-ttl=" + TTL));
+                "--no-resolv", "--no-hosts", "--local=/" + domain + "/", "--local=/#/", "--local-ttl=" + TTL));
         TreeSet<String> records = new TreeSet<>();
         for (Service service : services) {
             String name = service.getMetadata().getName() + "." + Kube.namespace(service) + ".svc." + domain;
@@ -112,6 +117,62 @@ public final class ClusterDns {
             text = text.substring(0, text.length() - 1);
         }
         return text;
+    }
+
+    /**
+     * The resolv.conf kubelet writes for {@code pod} ({@code pkg/kubelet/network/dns/dns.go}): {@code ClusterFirst}
+     * (the default) and {@code ClusterFirstWithHostNet} get the cluster DNS ({@link #resolvConf(String, String,
+     * String)}); {@code Default} gets the node's resolver, which in the lab has no nameserver (its nodes have no
+     * outside network), so only cluster-independent names in the pod's /etc/hosts resolve; {@code None} gets only
+     * {@code dnsConfig}. {@code dnsConfig} is then merged as kubelet does: its nameservers and searches appended
+     * (duplicates dropped), its options override same-named ones.
+     *
+     * @throws IllegalArgumentException naming the pod for an unknown dnsPolicy, {@code None} without
+     *                                  {@code dnsConfig.nameservers}, or hostNetwork (not modelled)
+     */
+    public static String resolvConf(Pod pod, String dnsIp, String clusterDomain) {
+        var spec = pod.getSpec();
+        String policy = spec.getDnsPolicy() == null || spec.getDnsPolicy().isEmpty() ? "ClusterFirst" : spec.getDnsPolicy();
+        if (Boolean.TRUE.equals(spec.getHostNetwork())) {
+            throw new IllegalArgumentException("pod " + Kube.key(pod) + ": the lab does not model hostNetwork");
+        }
+        String domain = stripDots(clusterDomain);
+        List<String> nameservers = new ArrayList<>();
+        List<String> searches = new ArrayList<>();
+        java.util.LinkedHashMap<String, String> options = new java.util.LinkedHashMap<>();
+        switch (policy) {
+            case "ClusterFirst", "ClusterFirstWithHostNet" -> {
+                nameservers.add(dnsIp);
+                searches.addAll(List.of(Kube.namespace(pod) + ".svc." + domain, "svc." + domain, domain));
+                options.put("ndots", "ndots:5");
+            }
+            case "Default", "None" -> {
+            }
+            default -> throw new IllegalArgumentException("pod " + Kube.key(pod) + ": dnsPolicy " + policy
+                    + " is not ClusterFirst, ClusterFirstWithHostNet, Default or None");
+        }
+        var config = spec.getDnsConfig();
+        if (config != null) {
+            (config.getNameservers() == null ? List.<String>of() : config.getNameservers()).stream()
+                    .filter(n -> !nameservers.contains(n)).forEach(nameservers::add);
+            (config.getSearches() == null ? List.<String>of() : config.getSearches()).stream()
+                    .filter(n -> !searches.contains(n)).forEach(searches::add);
+            for (var option : config.getOptions() == null ? List.<io.fabric8.kubernetes.api.model.PodDNSConfigOption>of() : config.getOptions()) {
+                options.put(option.getName(), option.getValue() == null ? option.getName() : option.getName() + ":" + option.getValue());
+            }
+        }
+        if ("None".equals(policy) && nameservers.isEmpty()) {
+            throw new IllegalArgumentException("pod " + Kube.key(pod) + ": dnsPolicy None needs dnsConfig.nameservers");
+        }
+        StringBuilder out = new StringBuilder();
+        if (!searches.isEmpty()) {
+            out.append("search ").append(String.join(" ", searches)).append("\n");
+        }
+        nameservers.forEach(n -> out.append("nameserver ").append(n).append("\n"));
+        if (!options.isEmpty()) {
+            out.append("options ").append(String.join(" ", options.values())).append("\n");
+        }
+        return out.toString();
     }
 
     /** The resolv.conf kubelet writes for a {@code dnsPolicy: ClusterFirst} pod in {@code namespace}. */

@@ -3,10 +3,13 @@ package dev.netpaths.lab.control;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClassStatusBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayStatusAddressBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayStatusBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPBackendRef;
@@ -34,10 +37,11 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * A Gateway API implementation (standing in for Envoy Gateway) for the Gateways of GatewayClass
- * {@code netpaths}: HTTPRoutes attach through {@code parentRefs} (Gateway, optional {@code sectionName} and
+ * A Gateway API implementation (standing in for Envoy Gateway) for the Gateways whose GatewayClass has
+ * {@code spec.controllerName} {@value #CONTROLLER_NAME} (read from the GatewayClass objects: a Gateway of
+ * a missing class or another controller's class is not served and gets no status, as on a cluster). HTTPRoutes attach through {@code parentRefs} (Gateway, optional {@code sectionName} and
  * {@code port}) to HTTP listeners whose {@code allowedRoutes} admit them (namespaces {@code Same} by default,
- * {@code All}; kinds HTTPRoute), on the intersection of the route's and the listener's hostnames (exact and
+ * {@code All}, or {@code Selector} on the route namespace's labels; kinds HTTPRoute), on the intersection of the route's and the listener's hostnames (exact and
  * {@code *.} wildcards). Matches: PathPrefix (element-wise) and Exact paths, Exact header matches; a rule
  * without matches is PathPrefix {@code /}. Precedence as the spec orders it: Exact path before prefix, longer
  * path first, more header matches first, then the older route, then route namespace/name, then rule and match
@@ -48,15 +52,13 @@ import java.util.TreeMap;
  * traffic, as the spec requires; one without ready endpoints 503; a rule without backendRefs and unmatched
  * requests 404.
  *
- * <p>Simplified: every listener is served on {@link NginxPaths#listenPort()} (the Service port maps 80 to it);
- * HTTP listeners only (no TLS); no filters; method, query-parameter and RegularExpression matches are rejected
- * with an exception; {@code allowedRoutes.namespaces.from: Selector} is taken as All; weights are rounded to
- * 0.01 %.
+ * <p>The proxy listens on every listener port ({@link #listenerPorts}; the runtime gives the proxy Service
+ * the same ports, as Envoy Gateway does). Simplified: a route attached to one listener is served on every
+ * listener port of the proxy (hostnames still apply); HTTP listeners only (no TLS); no filters; method,
+ * query-parameter and RegularExpression matches are rejected with an exception; weights are rounded to 0.01 %.
  */
 public final class GatewayNginx {
-    /** The GatewayClass served. */
-    public static final String GATEWAY_CLASS = "netpaths";
-    /** Envoy Gateway's controller name, written into route status. */
+    /** Envoy Gateway's controller name: the GatewayClasses it serves, and written into route status. */
     public static final String CONTROLLER_NAME = "gateway.envoyproxy.io/gatewayclass-controller";
     private static final String GROUP = "gateway.networking.k8s.io";
     private static final String EPOCH = "1970-01-01T00:00:00Z";
@@ -73,8 +75,10 @@ public final class GatewayNginx {
     }
 
     /** nginx.conf for the Gateways of class {@code netpaths} and the HTTPRoutes attached to them. */
-    public static String render(List<Gateway> gateways, List<HTTPRoute> routes, List<ReferenceGrant> grants,
-                                List<Service> services, List<EndpointSlice> slices, NginxPaths paths) {
+    public static String render(List<GatewayClass> classes, List<Gateway> gateways, List<HTTPRoute> routes,
+                                List<ReferenceGrant> grants, List<Namespace> namespaces, List<Service> services,
+                                List<EndpointSlice> slices, NginxPaths paths) {
+        gateways = ours(classes, gateways);
         NginxConfig.Upstreams upstreams = new NginxConfig.Upstreams(slices);
         record Entry(NginxConfig.Route route, boolean exact, int pathLength, int headers, int routeOrder, int rule,
                      int match) {
@@ -84,7 +88,7 @@ public final class GatewayNginx {
         for (int order = 0; order < ordered.size(); order++) {
             HTTPRoute route = ordered.get(order);
             Set<String> hostnames = new LinkedHashSet<>();
-            attachments(ours(gateways), route).forEach(a -> hostnames.addAll(a.hostnames()));
+            attachments(gateways, route, namespaces).forEach(a -> hostnames.addAll(a.hostnames()));
             if (hostnames.isEmpty()) {
                 continue;
             }
@@ -119,7 +123,7 @@ public final class GatewayNginx {
                         .thenComparingInt(Entry::match))
                 .map(Entry::route)
                 .toList()));
-        return NginxConfig.render(paths, "Envoy Gateway stand-in, GatewayClass " + GATEWAY_CLASS, upstreams, servers,
+        return NginxConfig.render(paths, "Envoy Gateway stand-in, controller " + CONTROLLER_NAME, upstreams, servers,
                 NginxConfig.ENVOY_PROXY_HEADERS);
     }
 
@@ -148,9 +152,18 @@ public final class GatewayNginx {
                 + (headers.isEmpty() ? "" : " " + headers));
     }
 
-    private static List<Gateway> ours(List<Gateway> gateways) {
-        return gateways.stream().filter(g -> g.getSpec() != null && GATEWAY_CLASS.equals(g.getSpec().getGatewayClassName()))
-                .toList();
+    /** The Gateways whose GatewayClass names Envoy Gateway's controller. */
+    private static List<Gateway> ours(List<GatewayClass> classes, List<Gateway> gateways) {
+        return gateways.stream().filter(g -> g.getSpec() != null && classes.stream().anyMatch(c ->
+                c.getMetadata().getName().equals(g.getSpec().getGatewayClassName()) && c.getSpec() != null
+                        && CONTROLLER_NAME.equals(c.getSpec().getControllerName()))).toList();
+    }
+
+    /** The distinct HTTP listener ports of the served Gateways, ascending: the proxy Service's ports. */
+    public static List<Integer> listenerPorts(List<GatewayClass> classes, List<Gateway> gateways) {
+        return ours(classes, gateways).stream().flatMap(g -> g.getSpec().getListeners().stream())
+                .filter(l -> "HTTP".equals(l.getProtocol()) && l.getPort() != null)
+                .map(Listener::getPort).distinct().sorted().toList();
     }
 
     private static <T extends HasMetadata> List<T> byAge(List<T> objects) {
@@ -159,13 +172,13 @@ public final class GatewayNginx {
     }
 
     /** The accepted attachments of {@code route} to listeners of {@code gateways}. */
-    private static List<Attachment> attachments(List<Gateway> gateways, HTTPRoute route) {
+    private static List<Attachment> attachments(List<Gateway> gateways, HTTPRoute route, List<Namespace> namespaces) {
         List<Attachment> attachments = new ArrayList<>();
         for (ParentReference parent : parentRefs(route)) {
             Gateway gateway = parentGateway(gateways, route, parent);
             if (gateway != null) {
                 for (Listener listener : gateway.getSpec().getListeners()) {
-                    List<String> hostnames = listenerHostnames(gateway, listener, route, parent);
+                    List<String> hostnames = listenerHostnames(gateway, listener, route, parent, namespaces);
                     if (!hostnames.isEmpty()) {
                         attachments.add(new Attachment(route, gateway, listener, hostnames));
                     }
@@ -190,10 +203,11 @@ public final class GatewayNginx {
     }
 
     /** The hostnames the route serves on this listener, or empty when the listener does not take the route. */
-    private static List<String> listenerHostnames(Gateway gateway, Listener listener, HTTPRoute route, ParentReference parent) {
+    private static List<String> listenerHostnames(Gateway gateway, Listener listener, HTTPRoute route, ParentReference parent,
+                                                  List<Namespace> namespaces) {
         if (parent.getSectionName() != null && !parent.getSectionName().equals(listener.getName())
                 || parent.getPort() != null && !parent.getPort().equals(listener.getPort())
-                || !"HTTP".equals(listener.getProtocol()) || !allows(gateway, listener, route)) {
+                || !"HTTP".equals(listener.getProtocol()) || !allows(gateway, listener, route, namespaces)) {
             return List.of();
         }
         String listenerHost = listener.getHostname();
@@ -225,7 +239,7 @@ public final class GatewayNginx {
         return name.endsWith(suffix) && name.length() > suffix.length();
     }
 
-    private static boolean allows(Gateway gateway, Listener listener, HTTPRoute route) {
+    private static boolean allows(Gateway gateway, Listener listener, HTTPRoute route, List<Namespace> namespaces) {
         var allowed = listener.getAllowedRoutes();
         if (allowed != null && allowed.getKinds() != null && !allowed.getKinds().isEmpty()
                 && allowed.getKinds().stream().noneMatch(k -> "HTTPRoute".equals(k.getKind())
@@ -234,7 +248,15 @@ public final class GatewayNginx {
         }
         String from = allowed == null || allowed.getNamespaces() == null || allowed.getNamespaces().getFrom() == null
                 ? "Same" : allowed.getNamespaces().getFrom();
-        return !"Same".equals(from) || Kube.namespace(gateway).equals(Kube.namespace(route));
+        return switch (from) {
+            case "All" -> true;
+            case "Same" -> Kube.namespace(gateway).equals(Kube.namespace(route));
+            // the route's Namespace labels (kubernetes.io/metadata.name included) against the listener's selector
+            case "Selector" -> namespaces.stream().filter(n -> n.getMetadata().getName().equals(Kube.namespace(route)))
+                    .anyMatch(n -> Kube.matches(allowed.getNamespaces().getSelector(), Kube.labels(n), Kube.ref(gateway)));
+            default -> throw new IllegalArgumentException(Kube.ref(gateway) + " listener " + listener.getName()
+                    + ": allowedRoutes.namespaces.from " + from + " is not All, Same or Selector");
+        };
     }
 
     private static Resolution resolve(HTTPRoute route, HTTPBackendRef ref, List<ReferenceGrant> grants,
@@ -277,9 +299,16 @@ public final class GatewayNginx {
      * InvalidKind, the first failing backendRef), controllerName {@value #CONTROLLER_NAME}. Condition times
      * are the object's creationTimestamp (deterministic output).
      */
-    public static void writeStatus(List<Gateway> gateways, List<HTTPRoute> routes, List<ReferenceGrant> grants,
-                                   List<Service> services, String address) {
-        List<Gateway> ours = ours(gateways);
+    public static void writeStatus(List<GatewayClass> classes, List<Gateway> gateways, List<HTTPRoute> routes,
+                                   List<ReferenceGrant> grants, List<Namespace> namespaces, List<Service> services,
+                                   String address) {
+        List<Gateway> ours = ours(classes, gateways);
+        for (GatewayClass gatewayClass : classes) {
+            if (gatewayClass.getSpec() != null && CONTROLLER_NAME.equals(gatewayClass.getSpec().getControllerName())) {
+                gatewayClass.setStatus(new GatewayClassStatusBuilder().withConditions(condition(gatewayClass, "Accepted", true,
+                        "Accepted", "Valid GatewayClass")).build());
+            }
+        }
         for (HTTPRoute route : routes) {
             List<RouteParentStatus> parents = new ArrayList<>();
             for (ParentReference parent : parentRefs(route)) {
@@ -288,9 +317,9 @@ public final class GatewayNginx {
                     continue;
                 }
                 boolean accepted = gateway.getSpec().getListeners().stream()
-                        .anyMatch(l -> !listenerHostnames(gateway, l, route, parent).isEmpty());
+                        .anyMatch(l -> !listenerHostnames(gateway, l, route, parent, namespaces).isEmpty());
                 boolean anyAllowed = gateway.getSpec().getListeners().stream()
-                        .anyMatch(l -> "HTTP".equals(l.getProtocol()) && allows(gateway, l, route));
+                        .anyMatch(l -> "HTTP".equals(l.getProtocol()) && allows(gateway, l, route, namespaces));
                 Resolution failure = firstFailure(route, grants, services);
                 parents.add(new RouteParentStatusBuilder()
                         .withParentRef(parent)
@@ -312,7 +341,7 @@ public final class GatewayNginx {
             List<ListenerStatus> listeners = new ArrayList<>();
             for (Listener listener : gateway.getSpec().getListeners()) {
                 boolean http = "HTTP".equals(listener.getProtocol());
-                long attached = routes.stream().filter(r -> attachments(List.of(gateway), r).stream()
+                long attached = routes.stream().filter(r -> attachments(List.of(gateway), r, namespaces).stream()
                         .anyMatch(a -> a.listener() == listener)).count();
                 listeners.add(new ListenerStatusBuilder()
                         .withName(listener.getName())

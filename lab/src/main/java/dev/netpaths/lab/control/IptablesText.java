@@ -23,9 +23,9 @@ final class IptablesText {
         return this;
     }
 
-    /** A rule line, the words joined by spaces (quote comment words yourself, as kube-proxy does). */
+    /** A rule line, the non-empty words joined by spaces (quote comment words yourself, as kube-proxy does). */
     IptablesText rule(String... words) {
-        rules.add(String.join(" ", words));
+        rules.add(String.join(" ", java.util.Arrays.stream(words).filter(w -> !w.isEmpty()).toList()));
         return this;
     }
 

@@ -27,12 +27,18 @@ import java.util.TreeMap;
  * port), {@code weight} split per request. A missing Service or one without ready endpoints answers 503,
  * unmatched requests 404. Proxy headers as Envoy's.
  *
- * <p>Simplified: HTTP servers only (every server served on {@link NginxPaths#listenPort()}), no subsets
+ * <p>Only servers on port {@value #SERVICE_PORT} are served: the gateway chart's Service has {@code http2} 80
+ * (to the pod's 8080) and Istio binds a server whose number is a Service port to that port's target; any other
+ * number is bound on the pod alone, where the LoadBalancer never sends traffic.
+ *
+ * <p>Simplified: HTTP servers only, no subsets
  * (DestinationRules), no regex or prefix header matches (rejected), no rewrites/redirects/retries/faults;
  * ServiceEntries are not consulted.
  */
 public final class IstioNginx {
     private static final String CLUSTER_SUFFIX = ".svc.cluster.local";
+    /** The HTTP port of the gateway chart's Service ({@code http2}). */
+    public static final int SERVICE_PORT = 80;
 
     private IstioNginx() {
     }
@@ -89,7 +95,8 @@ public final class IstioNginx {
         for (Object server : list(map(gateway.getAdditionalProperties().get("spec")).get("servers"))) {
             Map<String, Object> serverMap = map(server);
             String protocol = String.valueOf(map(serverMap.get("port")).getOrDefault("protocol", "HTTP"));
-            if (!"HTTP".equalsIgnoreCase(protocol)) {
+            Object number = map(serverMap.get("port")).get("number");
+            if (!"HTTP".equalsIgnoreCase(protocol) || !String.valueOf(SERVICE_PORT).equals(String.valueOf(number))) {
                 continue;
             }
             for (String serverHost : strings(serverMap.get("hosts"))) {

@@ -30,10 +30,23 @@ import java.util.Locale;
  *   KUBE-EXTERNAL-SERVICES for node ports and external IPs), as kube-proxy does.</li>
  *   <li>KUBE-POSTROUTING masquerades packets marked 0x4000 ({@code --random-fully}) after clearing the mark;
  *   KUBE-FORWARD accepts marked and established traffic and drops INVALID.</li>
+ *
+ *   <li>{@code sessionAffinity: ClientIP}: before the balancing rules of each KUBE-SVC-/KUBE-SVL- chain, one
+ *   {@code -m recent --name <KUBE-SEP> --rcheck --seconds <timeout> --reap} jump per endpoint, and each
+ *   KUBE-SEP- records the client with {@code -m recent --name <KUBE-SEP> --set} before its DNAT
+ *   ({@code writeServiceToEndpointRules} and the per-endpoint chains of {@code syncProxyRules}).</li>
+ *   <li>{@code loadBalancerSourceRanges}: load balancer IP traffic goes through KUBE-FW-, which jumps to
+ *   KUBE-EXT- for each source range (and from the VIP itself when a range holds the node IP) and lets the
+ *   rest fall through undNATed to the DROP in the filter table's KUBE-PROXY-FIREWALL. NodePorts are not
+ *   subject to it, as in kube-proxy.</li>
  * </ul>
  *
- * <p>Simplified: IPv4 only; only ready endpoints (no fallback to serving-terminating ones); no session affinity,
- * loadBalancerSourceRanges (KUBE-FW-), healthCheckNodePort or topology hints; NodePorts are not served on
+ * <p>Upstream read: {@code kubernetes/kubernetes pkg/proxy/iptables/proxier.go} (the v1.28 shape: {@code
+ * usesFWChain}, {@code writeServiceToEndpointRules}). Fields kube-proxy acts on that the lab does not
+ * implement are refused by {@link ServiceAllocator} ("the lab does not model ...").
+ *
+ * <p>Simplified: IPv4 only; only ready endpoints (no fallback to serving-terminating ones); no
+ * healthCheckNodePort or topology hints (refused); NodePorts are not served on
  * 127.0.0.1 (kube-proxy's {@code --iptables-localhost-nodeports=false} shape, no {@code route_localnet});
  * stale KUBE-SVC/SEP chains of removed Services are left in place unreferenced instead of deleted (harmless).
  */
@@ -63,6 +76,9 @@ public final class KubeProxy {
     public static String render(Node self, List<Service> services, List<EndpointSlice> slices, String clusterCidr) {
         String cidr = Ipv4.Cidr.parse(clusterCidr).toString();
         String nodeName = self.getMetadata().getName();
+        String nodeIp = self.getStatus() == null || self.getStatus().getAddresses() == null ? null
+                : self.getStatus().getAddresses().stream().filter(a -> "InternalIP".equals(a.getType()))
+                .map(a -> a.getAddress()).findFirst().orElse(null);
         IptablesText filter = new IptablesText("filter");
         for (String chain : List.of("KUBE-SERVICES", "KUBE-EXTERNAL-SERVICES", "KUBE-FORWARD", "KUBE-NODEPORTS",
                 "KUBE-PROXY-FIREWALL")) {
@@ -91,7 +107,7 @@ public final class KubeProxy {
         }
         ports.sort(Comparator.comparing(ServicePortInfo::name).thenComparing(ServicePortInfo::protocol));
         for (ServicePortInfo port : ports) {
-            writeServicePort(port, nodeName, cidr, filter, nat);
+            writeServicePort(port, nodeName, nodeIp, cidr, filter, nat);
         }
         nat.rule("-A KUBE-SERVICES -m comment --comment",
                 IptablesText.quote("kubernetes service nodeports; NOTE: this must be the last rule in this chain"),
@@ -117,6 +133,17 @@ public final class KubeProxy {
 
         String hash() {
             return chainHash(name() + protocol());
+        }
+
+        /** {@code sessionAffinity: ClientIP}'s timeout, or 0 without affinity. */
+        int stickySeconds() {
+            var spec = service.getSpec();
+            if (!"ClientIP".equals(spec.getSessionAffinity())) {
+                return 0;
+            }
+            var config = spec.getSessionAffinityConfig();
+            return config == null || config.getClientIP() == null || config.getClientIP().getTimeoutSeconds() == null
+                    ? ServiceAllocator.DEFAULT_AFFINITY_TIMEOUT : config.getClientIP().getTimeoutSeconds();
         }
 
         String sepChain(ReadyEndpoint ep) {
@@ -148,7 +175,7 @@ public final class KubeProxy {
         return out.toString();
     }
 
-    private static void writeServicePort(ServicePortInfo info, String nodeName, String clusterCidr,
+    private static void writeServicePort(ServicePortInfo info, String nodeName, String nodeIp, String clusterCidr,
                                          IptablesText filter, IptablesText nat) {
         Service service = info.service();
         String name = info.name();
@@ -161,6 +188,7 @@ public final class KubeProxy {
         String svcChain = "KUBE-SVC-" + info.hash();
         String svlChain = "KUBE-SVL-" + info.hash();
         String extChain = "KUBE-EXT-" + info.hash();
+        String fwChain = "KUBE-FW-" + info.hash();
         boolean internalLocal = "Local".equals(service.getSpec().getInternalTrafficPolicy());
         boolean externalLocal = "Local".equals(service.getSpec().getExternalTrafficPolicy());
         boolean hasEndpoints = !all.isEmpty();
@@ -175,6 +203,9 @@ public final class KubeProxy {
         String lbIp = "LoadBalancer".equals(service.getSpec().getType()) ? MetalLb.ingressIp(service) : null;
         Integer nodePort = info.port().getNodePort();
         boolean externallyAccessible = !externalIps.isEmpty() || lbIp != null || nodePort != null && nodePort != 0;
+        List<String> sourceRanges = service.getSpec().getLoadBalancerSourceRanges() == null ? List.of()
+                : service.getSpec().getLoadBalancerSourceRanges().stream().map(r -> Ipv4.Cidr.parse(r.trim()).toString()).toList();
+        boolean usesFw = hasEndpoints && lbIp != null && !sourceRanges.isEmpty();
 
         String filterTarget = hasEndpoints ? "DROP" : "REJECT";
         String internalFilterComment = IptablesText.quote(name + (hasEndpoints ? " has no local endpoints" : " has no endpoints"));
@@ -201,7 +232,12 @@ public final class KubeProxy {
         if (lbIp != null) {
             if (hasEndpoints) {
                 nat.rule("-A KUBE-SERVICES -m comment --comment", IptablesText.quote(name + " loadbalancer IP"), match,
-                        "-d", lbIp, "--dport", String.valueOf(port), "-j", extChain);
+                        "-d", lbIp, "--dport", String.valueOf(port), "-j", usesFw ? fwChain : extChain);
+            }
+            if (usesFw) {
+                filter.rule("-A KUBE-PROXY-FIREWALL -m comment --comment",
+                        IptablesText.quote(name + " traffic not accepted by " + fwChain), match,
+                        "-d", lbIp, "--dport", String.valueOf(port), "-j DROP");
             }
             if (!hasExternal) {
                 filter.rule("-A KUBE-EXTERNAL-SERVICES -m comment --comment", externalFilterComment, match,
@@ -245,6 +281,21 @@ public final class KubeProxy {
                 nat.rule("-A", extChain, "-j", externalPolicyChain);
             }
         }
+        // the firewall chain: allowed sources go on to KUBE-EXT-, the rest stays unDNATed for KUBE-PROXY-FIREWALL
+        if (usesFw) {
+            nat.chain(fwChain);
+            String comment = IptablesText.quote(name + " loadbalancer IP");
+            boolean allowFromNode = false;
+            for (String range : sourceRanges) {
+                nat.rule("-A", fwChain, "-m comment --comment", comment, "-s", range, "-j", extChain);
+                allowFromNode |= nodeIp != null && Ipv4.Cidr.parse(range).contains(Ipv4.parse(nodeIp));
+            }
+            if (allowFromNode) {
+                nat.rule("-A", fwChain, "-m comment --comment", comment, "-s", lbIp, "-j", extChain);
+            }
+            nat.rule("-A", fwChain, "-m comment --comment",
+                    IptablesText.quote("other traffic to " + name + " will be dropped by KUBE-PROXY-FIREWALL"));
+        }
         // policy chains and endpoint chains
         boolean usesCluster = hasEndpoints && (!internalLocal || externallyAccessible);
         boolean usesLocal = !local.isEmpty() && (internalLocal || externalLocal && externallyAccessible);
@@ -261,12 +312,21 @@ public final class KubeProxy {
             String sep = info.sepChain(ep);
             nat.chain(sep);
             nat.rule("-A", sep, "-m comment --comment", name, "-s", ep.ip(), "-j", MARK_MASQ);
-            nat.rule("-A", sep, "-m comment --comment", name, match, "-j DNAT --to-destination", ep.address());
+            nat.rule("-A", sep, "-m comment --comment", name,
+                    info.stickySeconds() > 0 ? "-m recent --name " + sep + " --set" : "",
+                    match, "-j DNAT --to-destination", ep.address());
         }
     }
 
     private static void writeBalancing(IptablesText nat, String chain, ServicePortInfo info, List<ReadyEndpoint> endpoints) {
         int n = endpoints.size();
+        if (info.stickySeconds() > 0) {
+            for (ReadyEndpoint ep : endpoints) {
+                nat.rule("-A", chain, "-m comment --comment", IptablesText.quote(info.name() + " -> " + ep.address()),
+                        "-m recent --name", info.sepChain(ep), "--rcheck --seconds", String.valueOf(info.stickySeconds()),
+                        "--reap -j", info.sepChain(ep));
+            }
+        }
         for (int i = 0; i < n; i++) {
             ReadyEndpoint ep = endpoints.get(i);
             String comment = IptablesText.quote(info.name() + " -> " + ep.address());

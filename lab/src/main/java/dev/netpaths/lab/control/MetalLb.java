@@ -1,6 +1,7 @@
 package dev.netpaths.lab.control;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.LoadBalancerIngressBuilder;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeCondition;
@@ -8,6 +9,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceStatusBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.client.utils.Serialization;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -30,11 +32,18 @@ import java.util.Set;
  * Requests are served first, then the rest in namespace/name order, each taking the lowest free address.
  * {@code spec.loadBalancerClass} other than unset means "not MetalLB's".
  *
- * <p>Election ({@code speaker/layer2_controller.go}): candidates are the ready nodes without the
- * {@code node.kubernetes.io/exclude-from-external-load-balancers} label (kind puts it on the control plane),
- * and with {@code externalTrafficPolicy: Local} only those with a ready endpoint of the Service; they are
- * ordered by sha256 of {@code node + "#" + ip} and the first announces. Simplified: no memberlist (all
- * nodes' speakers are alive), no L2Advertisement node selectors, no IP sharing ({@code allow-shared-ip}).
+ * <p>Election ({@code metallb/metallb speaker/layer2_controller.go}, {@code ShouldAnnounce}): nothing is
+ * announced while the Service has no ready endpoint ({@code activeEndpointExists}); the candidates are the
+ * ready nodes without the {@code node.kubernetes.io/exclude-from-external-load-balancers} label (kubeadm puts
+ * it on the control plane; kind removes it from a single-node cluster) that an {@code L2Advertisement} of the
+ * address's pool selects ({@code poolMatchesNodeL2}); with {@code externalTrafficPolicy: Local} only those
+ * with a ready endpoint of the Service; they are ordered by sha256 of {@code node + "#" + ip} and the first
+ * announces. An L2Advertisement covers the pools it names in {@code ipAddressPools} or selects with
+ * {@code ipAddressPoolSelectors}, every pool when it has neither, and the nodes its {@code nodeSelectors}
+ * select, every node when it has none ({@code internal/config/config.go}, {@code setL2AdvertisementsToPools},
+ * {@code selectedNodes}). Without an L2Advertisement for its pool an address is assigned but no node answers
+ * ARP for it, as on a cluster. {@code interfaces} other than the lab nodes' {@code eth0} announce nothing.
+ * Simplified: no memberlist (all nodes' speakers are alive), no IP sharing ({@code allow-shared-ip}).
  */
 public final class MetalLb {
     static final String EXCLUDE_LABEL = "node.kubernetes.io/exclude-from-external-load-balancers";
@@ -49,14 +58,15 @@ public final class MetalLb {
     }
 
     /**
-     * Sets {@code status.loadBalancer.ingress[0].ip} in place for each LoadBalancer Service that has none.
+     * Sets {@code status.loadBalancer.ingress[0].ip} in place for each LoadBalancer Service that has none,
+     * from the {@code IPAddressPool}s among {@code ipAddressPools} (other kinds are skipped).
      *
      * @throws IllegalArgumentException naming the Service when a requested IP is in no pool or taken, or the
      *                                  pool naming a malformed address
      * @throws IllegalStateException    naming the Service when the pools are exhausted
      */
     public static void assign(List<Service> services, List<GenericKubernetesResource> ipAddressPools) {
-        List<Pool> pools = ipAddressPools.stream().map(MetalLb::pool)
+        List<Pool> pools = ipAddressPools.stream().filter(g -> "IPAddressPool".equals(g.getKind())).map(MetalLb::pool)
                 .sorted(Comparator.comparing(Pool::name)).toList();
         List<Service> ordered = services.stream()
                 .filter(s -> "LoadBalancer".equals(s.getSpec().getType()) && s.getSpec().getLoadBalancerClass() == null)
@@ -171,32 +181,93 @@ public final class MetalLb {
     }
 
     /**
-     * The node that answers ARP for {@code svc}'s ingress IP, or {@code null} when no node may (no candidate
-     * node; with {@code externalTrafficPolicy: Local}, no ready endpoint on any candidate node).
+     * The node that answers ARP for {@code svc}'s ingress IP, or {@code null} when no node may: no ready
+     * endpoint, no L2Advertisement for the address's pool, no candidate node, or (with
+     * {@code externalTrafficPolicy: Local}) no ready endpoint on any candidate node.
      *
+     * @param metallb the MetalLB objects ({@code IPAddressPool}s and {@code L2Advertisement}s)
      * @throws IllegalArgumentException naming the Service when it has no ingress IP
      */
-    public static String announcingNode(Service svc, List<EndpointSlice> slices, List<Node> nodes) {
+    public static String announcingNode(Service svc, List<EndpointSlice> slices, List<Node> nodes,
+                                        List<GenericKubernetesResource> metallb) {
         String ip = ingressIp(svc);
         if (ip == null) {
             throw new IllegalArgumentException("Service " + Kube.key(svc) + " has no load balancer ingress IP");
         }
         Set<String> withEndpoints = new HashSet<>();
+        boolean anyReady = false;
         for (EndpointSlice slice : EndpointsController.slicesOf(svc, slices)) {
             for (Endpoint endpoint : slice.getEndpoints()) {
-                if (EndpointsController.isReady(endpoint) && endpoint.getNodeName() != null) {
-                    withEndpoints.add(endpoint.getNodeName());
+                if (EndpointsController.isReady(endpoint)) {
+                    anyReady = true;
+                    if (endpoint.getNodeName() != null) {
+                        withEndpoints.add(endpoint.getNodeName());
+                    }
                 }
             }
         }
+        if (!anyReady) {
+            return null; // activeEndpointExists: "notOwner" on every speaker
+        }
+        Set<String> advertising = advertisingNodes(ip, nodes, metallb);
         boolean local = "Local".equals(svc.getSpec().getExternalTrafficPolicy());
         return nodes.stream()
                 .filter(MetalLb::isReady)
                 .filter(n -> !Kube.labels(n).containsKey(EXCLUDE_LABEL))
                 .map(n -> n.getMetadata().getName())
+                .filter(advertising::contains)
                 .filter(name -> !local || withEndpoints.contains(name))
                 .min((a, b) -> Arrays.compareUnsigned(Kube.sha256(a + "#" + ip), Kube.sha256(b + "#" + ip)))
                 .orElse(null);
+    }
+
+    /** The nodes some L2Advertisement of {@code ip}'s pool selects (empty when the IP is in no pool or none covers it). */
+    private static Set<String> advertisingNodes(String ip, List<Node> nodes, List<GenericKubernetesResource> metallb) {
+        long value = Ipv4.parse(ip);
+        List<GenericKubernetesResource> pools = metallb.stream().filter(g -> "IPAddressPool".equals(g.getKind())).toList();
+        GenericKubernetesResource pool = pools.stream()
+                .filter(p -> pool(p).ranges().stream().anyMatch(r -> r.contains(value))).findFirst().orElse(null);
+        Set<String> result = new HashSet<>();
+        if (pool == null) {
+            return result;
+        }
+        for (GenericKubernetesResource ad : metallb.stream().filter(g -> "L2Advertisement".equals(g.getKind())).toList()) {
+            Map<String, Object> spec = spec(ad);
+            List<?> names = list(spec.get("ipAddressPools"));
+            List<?> poolSelectors = list(spec.get("ipAddressPoolSelectors"));
+            boolean coversPool = names.isEmpty() && poolSelectors.isEmpty()
+                    || names.contains(pool.getMetadata().getName())
+                    || poolSelectors.stream().anyMatch(sel -> Kube.matches(selector(sel), Kube.labels(pool), Kube.ref(ad)));
+            List<?> interfaces = list(spec.get("interfaces"));
+            if (!coversPool || !interfaces.isEmpty() && !interfaces.contains(NODE_INTERFACE)) {
+                continue;
+            }
+            List<?> nodeSelectors = list(spec.get("nodeSelectors"));
+            for (Node node : nodes) {
+                if (nodeSelectors.isEmpty() || nodeSelectors.stream()
+                        .anyMatch(sel -> Kube.matches(selector(sel), Kube.labels(node), Kube.ref(ad)))) {
+                    result.add(node.getMetadata().getName());
+                }
+            }
+        }
+        return result;
+    }
+
+    /** The interface the lab's nodes announce on (kind nodes' eth0 on the Docker network). */
+    static final String NODE_INTERFACE = "eth0";
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> spec(GenericKubernetesResource resource) {
+        Object spec = resource.getAdditionalProperties().get("spec");
+        return spec instanceof Map<?, ?> map ? (Map<String, Object>) map : Map.of();
+    }
+
+    private static List<?> list(Object value) {
+        return value instanceof List<?> list ? list : List.of();
+    }
+
+    private static LabelSelector selector(Object value) {
+        return Serialization.unmarshal(Serialization.asJson(value), LabelSelector.class);
     }
 
     /** A node without a Ready condition counts as ready (the lab may not write node conditions). */

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.NodeAddress;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.networking.v1.IPBlock;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRule;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRule;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
@@ -36,8 +37,16 @@ import java.util.stream.Stream;
  * types selects it; pods selected by none are untouched. Pods are matched by the IPs known now: re-render
  * when pods come and go.
  *
- * <p>Simplified: Egress rules are not enforced (policies are read for their Ingress part only); host-network
- * pods are not policed (as in Kubernetes); SCTP is matched like TCP/UDP.
+ * <p>Egress (the policies with Egress in their policy types; unset types mean Egress when the policy has
+ * {@code egress} rules, as the API defaults them): traffic from each local pod isolated for egress goes first
+ * to {@code NETPATHS-NE-<hash of ns/pod>}, which accepts ESTABLISHED,RELATED, RETURNs (to the ingress checks)
+ * what an egress rule allows and DROPs the rest. The match is on the destination after kube-proxy's DNAT, as
+ * Calico and weave-npc see it: a ClusterIP or LoadBalancer destination is allowed by the pod it is DNATed to
+ * (so the DNS allowance names the kube-dns pods and port 53, not the kube-dns ClusterIP). Peers and ports as
+ * for ingress; a named port in an egress rule is refused (it would resolve per destination pod).
+ *
+ * <p>Simplified: host-network pods are not policed (as in Kubernetes); SCTP is matched like TCP/UDP; egress
+ * from a pod to its own node's addresses (INPUT, not FORWARD) is not policed.
  */
 public final class NetworkPolicies {
     /** The chain FORWARD jumps to; see {@link #hookRules()}. */
@@ -57,12 +66,33 @@ public final class NetworkPolicies {
         IptablesText filter = new IptablesText("filter").chain(FORWARD_CHAIN);
         List<NetworkPolicy> ingressPolicies = policies.stream().filter(NetworkPolicies::isIngress)
                 .sorted(Comparator.comparing(Kube::key)).toList();
+        List<NetworkPolicy> egressPolicies = policies.stream().filter(NetworkPolicies::isEgress)
+                .sorted(Comparator.comparing(Kube::key)).toList();
         List<Pod> localPods = pods.stream()
                 .filter(p -> nodeName.equals(Scheduler.nodeName(p)) && Kube.podIp(p) != null && !hostNetwork(p))
                 .sorted(Comparator.comparing(Kube::key)).toList();
         List<String> nodeIps = self.getStatus() == null || self.getStatus().getAddresses() == null ? List.of()
                 : self.getStatus().getAddresses().stream().filter(a -> "InternalIP".equals(a.getType()))
                 .map(NodeAddress::getAddress).filter(ip -> !ip.contains(":")).toList();
+        for (Pod pod : localPods) {
+            List<NetworkPolicy> egressSelecting = selecting(egressPolicies, pod);
+            if (egressSelecting.isEmpty()) {
+                continue;
+            }
+            String chain = "NETPATHS-NE-" + KubeProxy.chainHash(Kube.key(pod));
+            filter.chain(chain);
+            filter.rule("-A", FORWARD_CHAIN, "-s", Kube.podIp(pod) + "/32", "-m comment --comment",
+                    IptablesText.quote(Kube.key(pod) + " egress"), "-j", chain);
+            filter.rule("-A", chain, "-m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT");
+            for (NetworkPolicy policy : egressSelecting) {
+                List<NetworkPolicyEgressRule> rules = policy.getSpec().getEgress() == null ? List.of() : policy.getSpec().getEgress();
+                for (int r = 0; r < rules.size(); r++) {
+                    writeEgressRule(filter, chain, policy, r, rules.get(r), pods, namespaces);
+                }
+            }
+            filter.rule("-A", chain, "-m comment --comment", IptablesText.quote(Kube.key(pod) + " isolated for egress"),
+                    "-j DROP");
+        }
         for (Pod pod : localPods) {
             List<NetworkPolicy> selecting = ingressPolicies.stream()
                     .filter(np -> Kube.namespace(np).equals(Kube.namespace(pod))
@@ -92,6 +122,65 @@ public final class NetworkPolicies {
         }
         return filter.toString();
     }
+
+    private static List<NetworkPolicy> selecting(List<NetworkPolicy> policies, Pod pod) {
+        return policies.stream().filter(np -> Kube.namespace(np).equals(Kube.namespace(pod))
+                && Kube.matches(np.getSpec().getPodSelector(), Kube.labels(pod), "NetworkPolicy " + Kube.key(np))).toList();
+    }
+
+    /** One egress rule: RETURN (on to the ingress checks) for each allowed destination x port. */
+    private static void writeEgressRule(IptablesText filter, String chain, NetworkPolicy policy, int index,
+                                        NetworkPolicyEgressRule rule, List<Pod> pods, List<Namespace> namespaces) {
+        String comment = "-m comment --comment " + IptablesText.quote(Kube.key(policy) + " egress[" + index + "]");
+        for (NetworkPolicyPort port : rule.getPorts() == null ? List.<NetworkPolicyPort>of() : rule.getPorts()) {
+            if (port.getPort() != null && port.getPort().getStrVal() != null) {
+                throw new IllegalArgumentException("NetworkPolicy " + Kube.key(policy) + " egress[" + index
+                        + "]: the lab does not model named ports in egress rules (" + port.getPort().getStrVal() + ")");
+            }
+        }
+        List<String> portMatches = portMatches(rule.getPorts(), null);
+        List<NetworkPolicyPeer> to = rule.getTo() == null ? List.of() : rule.getTo();
+        List<String> destinations = new ArrayList<>();
+        List<String> blockChains = new ArrayList<>();
+        if (to.isEmpty()) {
+            destinations.add("");
+        }
+        for (int p = 0; p < to.size(); p++) {
+            NetworkPolicyPeer peer = to.get(p);
+            if (peer.getIpBlock() != null) {
+                IPBlock block = peer.getIpBlock();
+                String cidr = cidr(block.getCidr(), policy);
+                if (block.getExcept() == null || block.getExcept().isEmpty()) {
+                    destinations.add("-d " + cidr);
+                } else {
+                    String blockChain = "NETPATHS-EB-" + KubeProxy.chainHash(chain + "|" + Kube.key(policy) + "|" + index + "|" + p);
+                    filter.chain(blockChain);
+                    for (String except : block.getExcept()) {
+                        filter.rule("-A", blockChain, "-d", cidr(except, policy), "-j RETURN");
+                    }
+                    // allowed: marked, so the egress chain RETURNs it (on to the ingress checks) when this chain ends
+                    filter.rule("-A", blockChain, "-d", cidr, "-j MARK --or-mark", EGRESS_OK);
+                    blockChains.add(blockChain);
+                }
+            } else {
+                for (String ip : peerPodIps(peer, policy, pods, namespaces)) {
+                    destinations.add("-d " + ip + "/32");
+                }
+            }
+        }
+        for (String ports : portMatches) {
+            for (String destination : destinations) {
+                filter.rule("-A", chain, destination, ports, comment, "-j RETURN");
+            }
+            for (String blockChain : blockChains) {
+                filter.rule("-A", chain, ports, comment, "-j", blockChain);
+                filter.rule("-A", chain, "-m mark --mark", EGRESS_OK + "/" + EGRESS_OK, comment, "-j RETURN");
+            }
+        }
+    }
+
+    /** A mark bit (not kube-proxy's 0x4000 or 0x8000) for an ipBlock-with-except egress decision; left set (unused later). */
+    static final String EGRESS_OK = "0x20000";
 
     private static void writeRule(IptablesText filter, String chain, NetworkPolicy policy, int index,
                                   NetworkPolicyIngressRule rule, Pod target, List<Pod> pods, List<Namespace> namespaces) {
@@ -194,6 +283,13 @@ public final class NetworkPolicies {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("NetworkPolicy " + Kube.key(policy) + ": bad ipBlock " + text, e);
         }
+    }
+
+    /** Egress in policyTypes, or policyTypes unset and egress rules present (the API's defaulting). */
+    private static boolean isEgress(NetworkPolicy policy) {
+        List<String> types = policy.getSpec().getPolicyTypes();
+        return types == null || types.isEmpty() ? policy.getSpec().getEgress() != null && !policy.getSpec().getEgress().isEmpty()
+                : types.contains("Egress");
     }
 
     private static boolean isIngress(NetworkPolicy policy) {

@@ -31,6 +31,9 @@ import java.util.regex.Pattern;
  * welcome page.
  */
 final class NginxConfig {
+    /** Power of two choices by active connections (F5 NGINX IC's default {@code lb-method}, Envoy's least request). */
+    static final String RANDOM_TWO_LEAST_CONN = "random two least_conn;";
+
     /** nginx variable/upstream names allow only these characters. */
     private static final Pattern UNSAFE = Pattern.compile("[^A-Za-z0-9_]");
 
@@ -89,16 +92,36 @@ final class NginxConfig {
     static final class Upstreams {
         private final Map<String, List<String>> servers = new TreeMap<>();
         private final List<EndpointSlice> slices;
+        private final String noEndpoints;
+        private final String balancing;
 
+        /**
+         * Envoy's upstreams (Envoy Gateway, Istio): 503 without ready endpoints; least request with two random
+         * choices, Envoy's LEAST_REQUEST default ({@code choice_count: 2}), as nginx's {@code random two least_conn}.
+         */
         Upstreams(List<EndpointSlice> slices) {
-            this.slices = slices;
+            this(slices, "@503", RANDOM_TWO_LEAST_CONN);
         }
 
-        /** The upstream for a Service port, or {@code @503} when it has no ready endpoint (as Envoy/ingress-nginx answer). */
+        /**
+         * @param noEndpoints the status target for a Service without ready endpoints ({@code @502} for F5 NGINX IC)
+         * @param balancing   the upstream balancing directive, or "" for nginx's round robin
+         */
+        Upstreams(List<EndpointSlice> slices, String noEndpoints, String balancing) {
+            this.slices = slices;
+            this.noEndpoints = noEndpoints;
+            this.balancing = balancing;
+        }
+
+        String noEndpoints() {
+            return noEndpoints;
+        }
+
+        /** The upstream for a Service port, or the no-endpoints status when it has no ready endpoint. */
         String upstream(Service service, ServicePort port) {
             List<ReadyEndpoint> endpoints = EndpointsController.readyEndpoints(service, port, slices);
             if (endpoints.isEmpty()) {
-                return "@503";
+                return noEndpoints;
             }
             // dots cannot occur in namespace or Service names, so the name is unique (and reads like a host)
             String name = "np." + Kube.namespace(service) + "." + service.getMetadata().getName() + "." + port.getPort();
@@ -163,6 +186,9 @@ final class NginxConfig {
         proxyHeaders.forEach(h -> out.append("    ").append(h).append("\n"));
         for (Map.Entry<String, List<String>> upstream : upstreams.servers.entrySet()) {
             out.append("    upstream ").append(upstream.getKey()).append(" {\n");
+            if (!upstreams.balancing.isEmpty()) {
+                out.append("        ").append(upstreams.balancing).append("\n");
+            }
             // max_fails=0: no passive ejection, as ingress-nginx's default and Envoy without outlier detection
             upstream.getValue().forEach(server -> out.append("        server ").append(server).append(" max_fails=0;\n"));
             out.append("    }\n");
@@ -170,7 +196,8 @@ final class NginxConfig {
         Map<List<Backend>, String> splits = new LinkedHashMap<>();
         StringBuilder serverText = new StringBuilder();
         List<Route> catchAll = servers.getOrDefault("", List.of());
-        serverText.append("    server {\n        listen ").append(paths.listenPort()).append(" default_server;\n");
+        serverText.append("    server {\n");
+        paths.listenPorts().forEach(port -> serverText.append("        listen ").append(port).append(" default_server;\n"));
         serverText.append("        server_name _;\n");
         locations(serverText, catchAll, splits);
         serverText.append("    }\n");
@@ -178,7 +205,8 @@ final class NginxConfig {
             if (server.getKey().isEmpty()) {
                 continue;
             }
-            serverText.append("    server {\n        listen ").append(paths.listenPort()).append(";\n");
+            serverText.append("    server {\n");
+            paths.listenPorts().forEach(port -> serverText.append("        listen ").append(port).append(";\n"));
             serverText.append("        server_name ").append(server.getKey()).append(";\n");
             // only the host's own routes: nginx and Envoy pick the virtual host first, with no fallback to "*"
             locations(serverText, server.getValue(), splits);

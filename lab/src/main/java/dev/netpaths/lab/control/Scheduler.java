@@ -30,10 +30,14 @@ import java.util.Objects;
  * constraints, then the weight of violated preferred pod anti-affinity terms, then the number of pods on the
  * node (least loaded), then the node name (the real scheduler breaks ties randomly).
  *
- * <p>Simplified: no resources or ports, no pod affinity, no {@code minDomains}/{@code matchLabelKeys}, a
- * pod anti-affinity {@code namespaceSelector} is taken as "all namespaces", PreferNoSchedule taints and
- * preferred node affinity are ignored, no preemption. Nodes lacking {@code kubernetes.io/hostname} are
- * treated as labelled with their name.
+ * A spread constraint's {@code matchLabelKeys} narrow its selector to the pods with the incoming pod's values
+ * of those keys (kube-scheduler's PodTopologySpread; the echo manifests use {@code pod-template-hash}).
+ *
+ * <p>What the scheduler would act on but the lab does not implement is refused by name ("the lab does not
+ * model ..."): pod affinity, preferred node affinity, {@code minDomains}, a pod anti-affinity
+ * {@code namespaceSelector}, container {@code hostPort}s. Simplified: resource requests always fit (kind's nodes
+ * are the machine), PreferNoSchedule taints are ignored, no preemption. Nodes lacking
+ * {@code kubernetes.io/hostname} are treated as labelled with their name.
  */
 public final class Scheduler {
     static final String HOSTNAME = "kubernetes.io/hostname";
@@ -70,6 +74,7 @@ public final class Scheduler {
 
     /** The node for one pod given the pods already placed. */
     static String pick(Pod pod, List<Node> nodes, List<Pod> placed) {
+        refuseUnmodelled(pod);
         if (nodes.isEmpty()) {
             throw new IllegalStateException("pod " + Kube.key(pod) + " is unschedulable: the cluster has no nodes");
         }
@@ -174,6 +179,48 @@ public final class Scheduler {
         return new long[]{spreadScore, antiAffinity, load};
     }
 
+    private static void refuseUnmodelled(Pod pod) {
+        List<String> fields = new ArrayList<>();
+        Affinity affinity = pod.getSpec().getAffinity();
+        if (affinity != null && affinity.getPodAffinity() != null) {
+            fields.add("spec.affinity.podAffinity");
+        }
+        if (affinity != null && affinity.getNodeAffinity() != null
+                && affinity.getNodeAffinity().getPreferredDuringSchedulingIgnoredDuringExecution() != null
+                && !affinity.getNodeAffinity().getPreferredDuringSchedulingIgnoredDuringExecution().isEmpty()) {
+            fields.add("spec.affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution");
+        }
+        List<PodAffinityTerm> antiTerms = new ArrayList<>(requiredAntiAffinity(pod));
+        preferredAntiAffinity(pod).forEach(w -> antiTerms.add(w.getPodAffinityTerm()));
+        if (antiTerms.stream().anyMatch(t -> t.getNamespaceSelector() != null)) {
+            fields.add("spec.affinity.podAntiAffinity namespaceSelector");
+        }
+        if (spread(pod).stream().anyMatch(c -> c.getMinDomains() != null)) {
+            fields.add("spec.topologySpreadConstraints minDomains");
+        }
+        if (pod.getSpec().getContainers().stream().flatMap(c -> c.getPorts() == null ? java.util.stream.Stream.empty() : c.getPorts().stream())
+                .anyMatch(p -> p.getHostPort() != null && p.getHostPort() != 0)) {
+            fields.add("container hostPort");
+        }
+        if (!fields.isEmpty()) {
+            throw new IllegalArgumentException("pod " + Kube.key(pod) + ": the lab does not model " + String.join("; nor ", fields));
+        }
+    }
+
+    /** The constraint's selector matches {@code other}, and so do the incoming pod's values of its matchLabelKeys. */
+    private static boolean spreadMatches(TopologySpreadConstraint constraint, Pod pod, Pod other) {
+        if (!Kube.matches(constraint.getLabelSelector(), Kube.labels(other), "pod " + Kube.key(pod))) {
+            return false;
+        }
+        for (String key : constraint.getMatchLabelKeys() == null ? List.<String>of() : constraint.getMatchLabelKeys()) {
+            String value = Kube.labels(pod).get(key);
+            if (value != null && !value.equals(Kube.labels(other).get(key))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Matching pods per domain, over the nodes that pass the pod's node selection (nodeAffinityPolicy Honor). */
     private static Map<String, Integer> domainCounts(Pod pod, TopologySpreadConstraint constraint, List<Node> nodes,
                                                      List<Pod> placed) {
@@ -190,11 +237,9 @@ public final class Scheduler {
             counts.putIfAbsent(domain, 0);
             domainOfNode.put(node.getMetadata().getName(), domain);
         }
-        String owner = "pod " + Kube.key(pod);
         for (Pod other : placed) {
             String domain = domainOfNode.get(nodeName(other));
-            if (domain != null && Kube.namespace(other).equals(Kube.namespace(pod))
-                    && Kube.matches(constraint.getLabelSelector(), Kube.labels(other), owner)) {
+            if (domain != null && Kube.namespace(other).equals(Kube.namespace(pod)) && spreadMatches(constraint, pod, other)) {
                 counts.merge(domain, 1, Integer::sum);
             }
         }
@@ -316,10 +361,10 @@ public final class Scheduler {
 
     /** Whether {@code term} (declared by {@code owner}) selects {@code other}. */
     private static boolean termMatches(PodAffinityTerm term, Pod owner, Pod other) {
-        boolean namespaceOk = term.getNamespaceSelector() != null
-                || (term.getNamespaces() == null || term.getNamespaces().isEmpty()
+        // a namespaceSelector is refused (refuseUnmodelled): namespaces, or else the owner's namespace
+        boolean namespaceOk = term.getNamespaces() == null || term.getNamespaces().isEmpty()
                 ? Kube.namespace(owner).equals(Kube.namespace(other))
-                : term.getNamespaces().contains(Kube.namespace(other)));
+                : term.getNamespaces().contains(Kube.namespace(other));
         return namespaceOk && Kube.matches(term.getLabelSelector(), Kube.labels(other), "pod " + Kube.key(owner));
     }
 

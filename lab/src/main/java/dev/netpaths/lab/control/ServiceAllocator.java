@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.ServiceSpec;
+import io.fabric8.kubernetes.api.model.SessionAffinityConfigBuilder;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -23,7 +24,14 @@ import java.util.Map;
  * DNS IP (reserved for {@code kube-system/kube-dns}). The real allocator picks randomly; the order here is
  * deterministic so IPs repeat run to run. Node ports: explicit ones are kept, NodePort and LoadBalancer
  * ports without one get the lowest free port from 30000-32767 (again deterministic, real is random), unique
- * per protocol. IPv4 single-stack only; no {@code healthCheckNodePort}.
+ * per protocol. {@code sessionAffinity} defaults to {@code None}, and {@code ClientIP} gets
+ * {@code sessionAffinityConfig.clientIP.timeoutSeconds: 10800} when it has none (the API's defaulting).
+ *
+ * <p>What kube-proxy would act on but the lab does not implement is refused with "the lab does not model
+ * &lt;field&gt;" rather than silently ignored: IPv6 or dual-stack ({@code spec.ipFamilies} other than IPv4,
+ * {@code spec.ipFamilyPolicy: RequireDualStack}), {@code spec.trafficDistribution} and the topology
+ * annotations (kube-proxy's topology hints), an explicit {@code spec.healthCheckNodePort}, the
+ * {@code service.kubernetes.io/service-proxy-name} label (kube-proxy skips such Services).
  */
 public final class ServiceAllocator {
     /** The default Kubernetes NodePort range, inclusive. */
@@ -122,6 +130,60 @@ public final class ServiceAllocator {
         }
         if (exposesNodePorts(service) && spec.getExternalTrafficPolicy() == null) {
             spec.setExternalTrafficPolicy("Cluster");
+        }
+        if (spec.getSessionAffinity() == null || spec.getSessionAffinity().isEmpty()) {
+            spec.setSessionAffinity("None");
+        }
+        if (!"None".equals(spec.getSessionAffinity()) && !"ClientIP".equals(spec.getSessionAffinity())) {
+            throw new IllegalArgumentException("Service " + Kube.key(service) + ": spec.sessionAffinity "
+                    + spec.getSessionAffinity() + " is neither None nor ClientIP");
+        }
+        if ("ClientIP".equals(spec.getSessionAffinity())) {
+            if (spec.getSessionAffinityConfig() == null || spec.getSessionAffinityConfig().getClientIP() == null
+                    || spec.getSessionAffinityConfig().getClientIP().getTimeoutSeconds() == null) {
+                spec.setSessionAffinityConfig(new SessionAffinityConfigBuilder().withNewClientIP()
+                        .withTimeoutSeconds(DEFAULT_AFFINITY_TIMEOUT).endClientIP().build());
+            }
+            int timeout = spec.getSessionAffinityConfig().getClientIP().getTimeoutSeconds();
+            if (timeout <= 0 || timeout > DEFAULT_AFFINITY_TIMEOUT * 8) {
+                throw new IllegalArgumentException("Service " + Kube.key(service)
+                        + ": sessionAffinityConfig.clientIP.timeoutSeconds must be in 1-86400, got " + timeout);
+            }
+        }
+        refuseUnmodelled(service);
+    }
+
+    /** kube-core's default ClientIP affinity timeout (3 hours). */
+    static final int DEFAULT_AFFINITY_TIMEOUT = 10800;
+
+    private static void refuseUnmodelled(Service service) {
+        ServiceSpec spec = service.getSpec();
+        List<String> fields = new ArrayList<>();
+        if (spec.getIpFamilies() != null && spec.getIpFamilies().stream().anyMatch(f -> !"IPv4".equals(f))) {
+            fields.add("spec.ipFamilies " + spec.getIpFamilies() + " (the lab is IPv4 single-stack)");
+        }
+        if ("RequireDualStack".equals(spec.getIpFamilyPolicy())) {
+            fields.add("spec.ipFamilyPolicy RequireDualStack (the lab is IPv4 single-stack)");
+        }
+        if (spec.getTrafficDistribution() != null) {
+            fields.add("spec.trafficDistribution (kube-proxy's topology hints)");
+        }
+        Map<String, String> annotations = service.getMetadata().getAnnotations() == null ? Map.of()
+                : service.getMetadata().getAnnotations();
+        for (String topology : List.of("service.kubernetes.io/topology-mode", "service.kubernetes.io/topology-aware-hints")) {
+            if (annotations.containsKey(topology)) {
+                fields.add("the " + topology + " annotation (kube-proxy's topology hints)");
+            }
+        }
+        if (spec.getHealthCheckNodePort() != null && spec.getHealthCheckNodePort() != 0) {
+            fields.add("spec.healthCheckNodePort");
+        }
+        if (Kube.labels(service).containsKey("service.kubernetes.io/service-proxy-name")) {
+            fields.add("the service.kubernetes.io/service-proxy-name label (a proxy other than kube-proxy)");
+        }
+        if (!fields.isEmpty()) {
+            throw new IllegalArgumentException("Service " + Kube.key(service) + ": the lab does not model "
+                    + String.join("; nor ", fields));
         }
     }
 

@@ -65,7 +65,7 @@ public final class PodRunner {
         String conf = network.conf(cluster, node, clusterDir.resolve("ipam").resolve(node.name()));
         String key = pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName();
         String ip = cni.add(node.netns(), podNs, network.plugin(), conf, clusterDir.resolve("cni").resolve(podNs + ".json"), key);
-        Netns.resolvConf(podNs, ClusterDns.resolvConf(pod.getMetadata().getNamespace(), AddressPlan.DNS_IP, CLUSTER_DOMAIN));
+        Netns.resolvConf(podNs, ClusterDns.resolvConf(pod, AddressPlan.DNS_IP, CLUSTER_DOMAIN));
         pod.getStatus().setPodIP(ip);
         pod.getStatus().setPodIPs(List.of(new PodIP(ip)));
         pod.getStatus().setHostIP(node.ip());

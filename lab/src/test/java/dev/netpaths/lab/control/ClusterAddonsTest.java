@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ClusterAddonsTest {
     @Test
@@ -30,7 +31,7 @@ class ClusterAddonsTest {
                 .map(s -> Kube.key(s) + " " + s.getSpec().getSelector() + " " + s.getSpec().getPorts().get(0).getPort())
                 .toList();
         assertEquals(List.of(
-                "ingress-nginx/ingress-nginx-controller {app.kubernetes.io/name=ingress-nginx} 80",
+                "nginx-ingress/nginx-ingress-controller {app.kubernetes.io/name=nginx-ingress} 80",
                 "envoy-gateway-system/envoy-netpaths-gateway {app.kubernetes.io/name=envoy-netpaths-gateway} 80",
                 "istio-system/istio-ingressgateway {istio=ingressgateway} 80"), services);
     }
@@ -38,8 +39,8 @@ class ClusterAddonsTest {
     @Test
     void everyUsedNamespaceGetsTheMetadataNameLabelAndDeclaredLabelsStay() {
         List<Namespace> namespaces = ClusterAddons.namespaces(Fixtures.objects());
-        assertEquals(List.of("default", "envoy-gateway-system", "ingress-nginx", "istio-system", "kube-system",
-                "metallb-system", "netpaths", "netpaths-other"), namespaces.stream().map(n -> n.getMetadata().getName()).toList());
+        assertEquals(List.of("default", "envoy-gateway-system", "istio-system", "kube-system",
+                "metallb-system", "netpaths", "netpaths-other", "nginx-ingress"), namespaces.stream().map(n -> n.getMetadata().getName()).toList());
         namespaces.forEach(n -> assertEquals(n.getMetadata().getName(),
                 n.getMetadata().getLabels().get(ClusterAddons.NAMESPACE_NAME_LABEL)));
         Namespace other = namespaces.stream().filter(n -> n.getMetadata().getName().equals("netpaths-other")).findFirst().orElseThrow();
@@ -58,5 +59,21 @@ class ClusterAddonsTest {
                 .filter(e -> e.getKey().startsWith("kube-system/coredns-")).findFirst().orElseThrow().getValue());
         assertEquals(Optional.empty(), byPod.entrySet().stream()
                 .filter(e -> e.getKey().startsWith("netpaths/caller-")).findFirst().orElseThrow().getValue());
+    }
+
+    /** Placement as installed: CoreDNS and the ingress controller may use the control plane, the gateways may not. */
+    @Test
+    void theGatewaysRunOnWorkersAndTheIngressControllerOnTheIngressReadyNode() {
+        Fixtures.Cluster cluster = Fixtures.cluster();
+        java.util.Map<String, String> nodeOf = new java.util.TreeMap<>();
+        cluster.pods().stream().filter(p -> ClusterAddons.addonOf(p).isPresent())
+                .forEach(p -> nodeOf.put(ClusterAddons.addonOf(p).get().name(), p.getSpec().getNodeName()));
+        assertEquals("netpaths-control-plane", nodeOf.get("NGINX_INGRESS"), nodeOf.toString());
+        assertTrue(nodeOf.get("ENVOY_GATEWAY").startsWith("netpaths-worker"), nodeOf.toString());
+        assertTrue(nodeOf.get("ISTIO_GATEWAY").startsWith("netpaths-worker"), nodeOf.toString());
+        List<Service> ingressNginx = Manifests.ofType(ClusterAddons.addons("10.96.0.10", IngressNginx.Controller.INGRESS_NGINX,
+                List.of()), Service.class);
+        assertTrue(ingressNginx.stream().anyMatch(s -> Kube.key(s).equals("ingress-nginx/ingress-nginx-controller")));
+        assertTrue(ingressNginx.stream().noneMatch(s -> Kube.namespace(s).equals("nginx-ingress")));
     }
 }

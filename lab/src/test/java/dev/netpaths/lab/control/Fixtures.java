@@ -38,7 +38,7 @@ final class Fixtures {
         }
     }
 
-    /** kind's nodes: the control plane tainted and excluded from load balancers, two workers. */
+    /** kind's nodes: the control plane tainted, excluded from load balancers and ingress-ready, two workers. */
     static List<Node> kindNodes() {
         return List.of(
                 node("netpaths-control-plane", "172.18.0.2", "10.244.0.0/24", true),
@@ -55,7 +55,7 @@ final class Fixtures {
                 .addNewCondition().withType("Ready").withStatus("True").endCondition().endStatus();
         if (controlPlane) {
             builder.editMetadata().addToLabels("node-role.kubernetes.io/control-plane", "")
-                    .addToLabels(MetalLb.EXCLUDE_LABEL, "").endMetadata()
+                    .addToLabels(MetalLb.EXCLUDE_LABEL, "").addToLabels("ingress-ready", "true").endMetadata()
                     .editSpec().addNewTaint().withKey("node-role.kubernetes.io/control-plane").withEffect("NoSchedule")
                     .endTaint().endSpec();
         }
@@ -104,6 +104,12 @@ final class Fixtures {
                     && app.equals(Kube.labels(p).get("app.kubernetes.io/name"))).toList();
         }
 
+        /** The MetalLB objects (IPAddressPools and L2Advertisements) of the cluster. */
+        List<io.fabric8.kubernetes.api.model.GenericKubernetesResource> metallb() {
+            return Manifests.ofType(objects, io.fabric8.kubernetes.api.model.GenericKubernetesResource.class).stream()
+                    .filter(g -> g.getApiVersion().startsWith("metallb.io/")).toList();
+        }
+
         Node node(String name) {
             return nodes.stream().filter(n -> n.getMetadata().getName().equals(name)).findFirst().orElseThrow();
         }
@@ -119,6 +125,7 @@ final class Fixtures {
         List<Service> services = Manifests.ofType(objects, Service.class);
         ServiceAllocator.admit(services, SERVICE_CIDR, DNS_IP);
         MetalLb.assign(services, Manifests.ofKind(objects, "metallb.io", "IPAddressPool"));
+        // (the L2Advertisements are read by MetalLb.announcingNode through Cluster.metallb())
         return new Cluster(nodes, objects, pods, services, EndpointsController.slices(services, pods));
     }
 

@@ -2,7 +2,9 @@ package dev.netpaths.lab.control;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1beta1.ReferenceGrant;
 import org.junit.jupiter.api.Assumptions;
@@ -16,6 +18,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -29,7 +32,8 @@ class GatewayNginxTest {
     private final Fixtures.Cluster cluster = Fixtures.cluster(objects);
 
     private String render(List<ReferenceGrant> grants) {
-        return GatewayNginx.render(Manifests.ofType(objects, Gateway.class), Manifests.ofType(objects, HTTPRoute.class), grants,
+        return GatewayNginx.render(Manifests.ofType(objects, GatewayClass.class), Manifests.ofType(objects, Gateway.class),
+                Manifests.ofType(objects, HTTPRoute.class), grants, ClusterAddons.namespaces(objects),
                 cluster.services(), cluster.slices(), new NginxPaths(dir.toString(), 8081));
     }
 
@@ -95,7 +99,8 @@ class GatewayNginxTest {
     void statusReportsTheAddressAndTheDeniedReference() {
         List<Gateway> gateways = Manifests.ofType(objects, Gateway.class);
         List<HTTPRoute> routes = Manifests.ofType(objects, HTTPRoute.class);
-        GatewayNginx.writeStatus(gateways, routes, Manifests.ofType(objects, ReferenceGrant.class), cluster.services(), "172.18.255.200");
+        GatewayNginx.writeStatus(Manifests.ofType(objects, GatewayClass.class), gateways, routes,
+                Manifests.ofType(objects, ReferenceGrant.class), ClusterAddons.namespaces(objects), cluster.services(), "172.18.255.200");
         Gateway gateway = gateways.get(0);
         assertEquals("172.18.255.200", gateway.getStatus().getAddresses().get(0).getValue());
         assertEquals("IPAddress", gateway.getStatus().getAddresses().get(0).getType());
@@ -119,8 +124,62 @@ class GatewayNginxTest {
                   rules: [{matches: [{path: {type: RegularExpression, value: "/v[0-9]+"}}], backendRefs: [{name: echo, port: 8080}]}]
                 """), HTTPRoute.class);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> GatewayNginx.render(
-                Manifests.ofType(objects, Gateway.class), routes, List.of(), cluster.services(), cluster.slices(),
-                new NginxPaths(dir.toString(), 8081)));
+                Manifests.ofType(objects, GatewayClass.class), Manifests.ofType(objects, Gateway.class), routes, List.of(),
+                ClusterAddons.namespaces(objects), cluster.services(), cluster.slices(), new NginxPaths(dir.toString(), 8081)));
         assertTrue(e.getMessage().startsWith("HTTPRoute netpaths/regex rules[0]: path match type RegularExpression"), e.getMessage());
+    }
+
+    /** A Gateway is Envoy Gateway's only when its GatewayClass names Envoy Gateway's controllerName. */
+    @Test
+    void servesOnlyGatewaysWhoseClassNamesEnvoyGatewaysController() {
+        assertTrue(render().contains("server_name gateway.netpaths.test;"));
+        List<GatewayClass> other = Manifests.ofType(Manifests.parse("""
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: GatewayClass
+                metadata: {name: netpaths}
+                spec: {controllerName: example.com/another-controller}
+                """), GatewayClass.class);
+        String conf = GatewayNginx.render(other, Manifests.ofType(objects, Gateway.class), Manifests.ofType(objects, HTTPRoute.class),
+                Manifests.ofType(objects, ReferenceGrant.class), ClusterAddons.namespaces(objects), cluster.services(),
+                cluster.slices(), new NginxPaths(dir.toString(), 8081));
+        assertFalse(conf.contains("gateway.netpaths.test"), conf);
+        assertEquals(List.of(), GatewayNginx.listenerPorts(other, Manifests.ofType(objects, Gateway.class)));
+        List<Gateway> gateways = Manifests.ofType(objects, Gateway.class);
+        GatewayNginx.writeStatus(other, gateways, Manifests.ofType(objects, HTTPRoute.class), List.of(),
+                ClusterAddons.namespaces(objects), cluster.services(), "172.18.255.200");
+        assertEquals(null, gateways.get(0).getStatus(), "no controller writes the status of a Gateway it does not own");
+    }
+
+    /** The proxy listens on the listeners' ports: a listener on 8080 moves the entry point there. */
+    @Test
+    void theProxyListensOnTheListenerPorts() {
+        List<Gateway> gateways = Manifests.ofType(objects, Gateway.class);
+        List<GatewayClass> classes = Manifests.ofType(objects, GatewayClass.class);
+        assertEquals(List.of(80), GatewayNginx.listenerPorts(classes, gateways));
+        gateways.get(0).getSpec().getListeners().get(0).setPort(8080);
+        assertEquals(List.of(8080), GatewayNginx.listenerPorts(classes, gateways));
+        List<HasMetadata> moved = new java.util.ArrayList<>(objects);
+        Service envoy = Manifests.ofType(ClusterAddons.addons(Fixtures.DNS_IP, IngressNginx.Controller.NGINX_INC, moved), Service.class)
+                .stream().filter(s -> s.getMetadata().getName().equals("envoy-netpaths-gateway")).findFirst().orElseThrow();
+        assertEquals(List.of(8080), envoy.getSpec().getPorts().stream().map(p -> p.getPort()).toList());
+        assertEquals("Local", envoy.getSpec().getExternalTrafficPolicy(), "Envoy Gateway's default externalTrafficPolicy");
+    }
+
+    /** allowedRoutes.namespaces.from: Selector matches the route namespace's labels. */
+    @Test
+    void aSelectorListenerTakesRoutesFromTheNamespacesItSelects() {
+        assertFalse(renderWithSelector("elsewhere").contains("server_name gateway.netpaths.test;"));
+        assertTrue(renderWithSelector("netpaths").contains("server_name gateway.netpaths.test;"));
+    }
+
+    private String renderWithSelector(String namespaceName) {
+        List<Gateway> gateways = Manifests.ofType(objects, Gateway.class);
+        gateways.get(0).getSpec().getListeners().forEach(l -> l.setAllowedRoutes(
+                new io.fabric8.kubernetes.api.model.gatewayapi.v1.AllowedRoutesBuilder().withNewNamespaces().withFrom("Selector")
+                        .withNewSelector().addToMatchLabels("kubernetes.io/metadata.name", namespaceName).endSelector()
+                        .endNamespaces().build()));
+        return GatewayNginx.render(Manifests.ofType(objects, GatewayClass.class), gateways, Manifests.ofType(objects, HTTPRoute.class),
+                Manifests.ofType(objects, ReferenceGrant.class), ClusterAddons.namespaces(objects), cluster.services(),
+                cluster.slices(), new NginxPaths(dir.toString(), 8081));
     }
 }

@@ -43,7 +43,7 @@ class KubeProxyTest {
         String svc = "KUBE-SVC-" + hash("netpaths/echo:http", "tcp");
         List<String> rules = lines(render("netpaths-worker"), "-A " + svc + " ");
         assertEquals(List.of(
-                "-A " + svc + " -m comment --comment \"netpaths/echo:http cluster IP\" -m tcp -p tcp -d 10.96.0.7 --dport 8080 ! -s 10.244.0.0/16 -j KUBE-MARK-MASQ",
+                "-A " + svc + " -m comment --comment \"netpaths/echo:http cluster IP\" -m tcp -p tcp -d " + cluster.service("netpaths", "echo").getSpec().getClusterIP() + " --dport 8080 ! -s 10.244.0.0/16 -j KUBE-MARK-MASQ",
                 "-A " + svc + " -m comment --comment \"netpaths/echo:http -> 10.244.1.3:8080\" -m statistic --mode random --probability 0.5000000000 -j KUBE-SEP-"
                         + KubeProxy.chainHash("netpaths/echo:httptcp10.244.1.3:8080"),
                 "-A " + svc + " -m comment --comment \"netpaths/echo:http -> 10.244.2.3:8080\" -j KUBE-SEP-"
@@ -136,5 +136,137 @@ class KubeProxyTest {
         assertEquals(0, twice.exitCode(), twice.output());
         assertEquals(once.output().lines().filter(l -> l.startsWith("-A")).count(),
                 twice.output().lines().filter(l -> l.startsWith("-A")).count());
+    }
+
+    /** proxier.go writeServiceToEndpointRules and the KUBE-SEP chains with sessionAffinity: ClientIP. */
+    @Test
+    void clientIpAffinityChecksRecentListsBeforeBalancingAndRecordsThemInTheEndpointChain() {
+        java.util.List<io.fabric8.kubernetes.api.model.HasMetadata> objects = Fixtures.objects();
+        Service echo = Manifests.ofType(objects, Service.class).stream()
+                .filter(s -> s.getMetadata().getName().equals("echo") && s.getMetadata().getNamespace().equals("netpaths"))
+                .findFirst().orElseThrow();
+        echo.getSpec().setSessionAffinity("ClientIP");
+        Fixtures.Cluster sticky = Fixtures.cluster(objects);
+        assertEquals(10800, sticky.service("netpaths", "echo").getSpec().getSessionAffinityConfig().getClientIP().getTimeoutSeconds(),
+                "the API's default timeout");
+        String h = hash("netpaths/echo:http", "tcp");
+        String sep1 = "KUBE-SEP-" + KubeProxy.chainHash("netpaths/echo:httptcp10.244.1.3:8080");
+        String sep2 = "KUBE-SEP-" + KubeProxy.chainHash("netpaths/echo:httptcp10.244.2.3:8080");
+        String rules = render(sticky, "netpaths-worker");
+        assertEquals(List.of(
+                "-A KUBE-SVC-" + h + " -m comment --comment \"netpaths/echo:http cluster IP\" -m tcp -p tcp -d " + cluster.service("netpaths", "echo").getSpec().getClusterIP() + " --dport 8080 ! -s 10.244.0.0/16 -j KUBE-MARK-MASQ",
+                "-A KUBE-SVC-" + h + " -m comment --comment \"netpaths/echo:http -> 10.244.1.3:8080\" -m recent --name " + sep1
+                        + " --rcheck --seconds 10800 --reap -j " + sep1,
+                "-A KUBE-SVC-" + h + " -m comment --comment \"netpaths/echo:http -> 10.244.2.3:8080\" -m recent --name " + sep2
+                        + " --rcheck --seconds 10800 --reap -j " + sep2,
+                "-A KUBE-SVC-" + h + " -m comment --comment \"netpaths/echo:http -> 10.244.1.3:8080\" -m statistic --mode random --probability 0.5000000000 -j " + sep1,
+                "-A KUBE-SVC-" + h + " -m comment --comment \"netpaths/echo:http -> 10.244.2.3:8080\" -j " + sep2),
+                lines(rules, "-A KUBE-SVC-" + h + " "));
+        assertEquals(List.of(
+                "-A " + sep1 + " -m comment --comment netpaths/echo:http -s 10.244.1.3 -j KUBE-MARK-MASQ",
+                "-A " + sep1 + " -m comment --comment netpaths/echo:http -m recent --name " + sep1 + " --set -m tcp -p tcp -j DNAT --to-destination 10.244.1.3:8080"),
+                lines(rules, "-A " + sep1 + " "));
+        // without affinity (the default) no recent match anywhere
+        assertFalse(render("netpaths-worker").contains("-m recent"));
+    }
+
+    /** proxier.go usesFWChain: KUBE-FW- per source range, the rest dropped by KUBE-PROXY-FIREWALL in filter. */
+    @Test
+    void loadBalancerSourceRangesPassAllowedSourcesAndLeaveTheRestToTheFirewallDrop() {
+        java.util.List<io.fabric8.kubernetes.api.model.HasMetadata> objects = Fixtures.objects();
+        Manifests.ofType(objects, Service.class).stream().filter(s -> s.getMetadata().getName().equals("echo-lb")).findFirst()
+                .orElseThrow().getSpec().setLoadBalancerSourceRanges(List.of("172.18.0.0/24", "192.0.2.0/24"));
+        Fixtures.Cluster fenced = Fixtures.cluster(objects);
+        String h = hash("netpaths/echo-lb:http", "tcp");
+        String ip = MetalLb.ingressIp(fenced.service("netpaths", "echo-lb"));
+        String rules = render(fenced, "netpaths-worker");
+        assertTrue(rules.contains("-A KUBE-SERVICES -m comment --comment \"netpaths/echo-lb:http loadbalancer IP\" -m tcp -p tcp -d "
+                + ip + " --dport 80 -j KUBE-FW-" + h), rules);
+        assertEquals(List.of(
+                "-A KUBE-FW-" + h + " -m comment --comment \"netpaths/echo-lb:http loadbalancer IP\" -s 172.18.0.0/24 -j KUBE-EXT-" + h,
+                "-A KUBE-FW-" + h + " -m comment --comment \"netpaths/echo-lb:http loadbalancer IP\" -s 192.0.2.0/24 -j KUBE-EXT-" + h,
+                // the node's own 172.18.0.3 is in the first range: the VIP as source is allowed too
+                "-A KUBE-FW-" + h + " -m comment --comment \"netpaths/echo-lb:http loadbalancer IP\" -s " + ip + " -j KUBE-EXT-" + h,
+                "-A KUBE-FW-" + h + " -m comment --comment \"other traffic to netpaths/echo-lb:http will be dropped by KUBE-PROXY-FIREWALL\""),
+                lines(rules, "-A KUBE-FW-" + h));
+        assertEquals(List.of("-A KUBE-PROXY-FIREWALL -m comment --comment \"netpaths/echo-lb:http traffic not accepted by KUBE-FW-" + h
+                + "\" -m tcp -p tcp -d " + ip + " --dport 80 -j DROP"), lines(rules, "-A KUBE-PROXY-FIREWALL"));
+        // NodePorts are not subject to the source ranges
+        assertTrue(lines(rules, "-A KUBE-NODEPORTS").stream().anyMatch(l -> l.contains("netpaths/echo-lb:http") && l.endsWith("-j KUBE-EXT-" + h)));
+        assertFalse(render("netpaths-worker").contains("KUBE-FW-"));
+    }
+
+    @Test
+    void affinityAndFirewallRulesLoadIntoRealIptables() {
+        Assumptions.assumeTrue(Fixtures.canTestIptables(), "needs root, unshare and iptables-restore");
+        java.util.List<io.fabric8.kubernetes.api.model.HasMetadata> objects = Fixtures.objects();
+        Manifests.ofType(objects, Service.class).stream().filter(s -> s.getMetadata().getName().equals("echo-lb")).findFirst()
+                .orElseThrow().getSpec().setLoadBalancerSourceRanges(List.of("172.18.0.0/24"));
+        Manifests.ofType(objects, Service.class).stream().filter(s -> s.getMetadata().getName().equals("echo")).findFirst()
+                .orElseThrow().getSpec().setSessionAffinity("ClientIP");
+        Fixtures.Result applied = Fixtures.iptablesApply(KubeProxy.hookRules(), render(Fixtures.cluster(objects), "netpaths-worker"));
+        assertEquals(0, applied.exitCode(), applied.output());
+        assertTrue(applied.output().contains("--rcheck --seconds 10800 --reap"), applied.output());
+        assertTrue(applied.output().contains("-A KUBE-PROXY-FIREWALL"), applied.output());
+    }
+
+    /**
+     * Real traffic through the rendered rules in a throw-away network namespace: twenty new connections from one
+     * client to echo's ClusterIP reach one endpoint with ClientIP affinity, and both without (kube-proxy's
+     * statistic rules: the chance that twenty connections all pick the same one of two is 1 in 524288).
+     */
+    @Test
+    void clientIpAffinityPinsAClientWhereTheDefaultSpreads(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        Assumptions.assumeTrue(Fixtures.canTestIptables() && Fixtures.executable("/usr/bin/python3")
+                && Fixtures.executable("/usr/bin/curl"), "needs root, unshare, iptables-restore, python3 and curl");
+        java.util.List<io.fabric8.kubernetes.api.model.HasMetadata> objects = Fixtures.objects();
+        Manifests.ofType(objects, Service.class).stream().filter(s -> s.getMetadata().getName().equals("echo")
+                && s.getMetadata().getNamespace().equals("netpaths")).findFirst().orElseThrow().getSpec().setSessionAffinity("ClientIP");
+        Fixtures.Cluster sticky = Fixtures.cluster(objects);
+        assertEquals(java.util.Set.of("10.244.1.3:8080", "10.244.2.3:8080"), java.util.Set.copyOf(
+                EndpointsController.readyEndpoints(cluster.service("netpaths", "echo"),
+                        cluster.service("netpaths", "echo").getSpec().getPorts().get(0), cluster.slices())
+                        .stream().map(EndpointsController.ReadyEndpoint::address).toList()), "the endpoints the script serves");
+        java.util.Set<String> withAffinity = answers(dir.resolve("sticky"), render(sticky, "netpaths-worker"),
+                sticky.service("netpaths", "echo").getSpec().getClusterIP());
+        java.util.Set<String> without = answers(dir.resolve("plain"), render("netpaths-worker"),
+                cluster.service("netpaths", "echo").getSpec().getClusterIP());
+        assertEquals(1, withAffinity.size(), "ClientIP affinity: one endpoint for one client " + withAffinity);
+        assertEquals(java.util.Set.of("10.244.1.3", "10.244.2.3"), without, "no affinity: both endpoints");
+    }
+
+    private static java.util.Set<String> answers(java.nio.file.Path dir, String rules, String clusterIp) throws java.io.IOException {
+        java.nio.file.Files.createDirectories(dir);
+        java.nio.file.Path hooks = dir.resolve("hooks");
+        java.nio.file.Path proxy = dir.resolve("proxy");
+        java.nio.file.Files.writeString(hooks, KubeProxy.hookRules());
+        java.nio.file.Files.writeString(proxy, rules);
+        java.nio.file.Path script = dir.resolve("probe.sh");
+        java.nio.file.Files.writeString(script, """
+                set -eu
+                ip link set lo up
+                for a in 10.244.1.3 10.244.2.3 10.244.0.9; do ip addr add "$a/32" dev lo; done
+                ip route add 10.96.0.0/12 dev lo
+                iptables-restore --noflush < "$1"
+                iptables-restore --noflush < "$2"
+                for a in 10.244.1.3 10.244.2.3; do
+                  mkdir -p "$3/$a"; echo "$a" > "$3/$a/who"
+                  (cd "$3/$a" && exec python3 -m http.server --bind "$a" 8080 >/dev/null 2>&1) &
+                done
+                trap 'kill $(jobs -p) 2>/dev/null || true' EXIT
+                for i in $(seq 1 100); do
+                  curl -s -o /dev/null http://10.244.1.3:8080/who && curl -s -o /dev/null http://10.244.2.3:8080/who && break
+                  sleep 0.1
+                done
+                for i in $(seq 1 20); do curl -s --max-time 3 --interface 10.244.0.9 "http://$4:8080/who"; done
+                exit 0
+                """);
+        Fixtures.Result result = Fixtures.run(null, "/usr/bin/unshare", "-n", "/bin/sh", script.toString(), hooks.toString(),
+                proxy.toString(), dir.toString(), clusterIp);
+        assertEquals(0, result.exitCode(), result.output());
+        java.util.List<String> lines = result.output().lines().filter(l -> l.startsWith("10.244.")).toList();
+        assertEquals(20, lines.size(), result.output());
+        return java.util.Set.copyOf(lines);
     }
 }

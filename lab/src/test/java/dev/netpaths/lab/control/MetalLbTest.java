@@ -52,10 +52,10 @@ class MetalLbTest {
     void clusterPolicyAnnouncesFromAStableHashChoiceAmongWorkers() {
         Fixtures.Cluster cluster = Fixtures.cluster();
         Service lb = cluster.service("netpaths", "echo-lb");
-        String node = MetalLb.announcingNode(lb, cluster.slices(), cluster.nodes());
+        String node = MetalLb.announcingNode(lb, cluster.slices(), cluster.nodes(), cluster.metallb());
         // kind's control plane carries node.kubernetes.io/exclude-from-external-load-balancers
         assertTrue(List.of("netpaths-worker", "netpaths-worker2").contains(node), node);
-        assertEquals(node, MetalLb.announcingNode(lb, cluster.slices(), List.of(cluster.nodes().get(2), cluster.nodes().get(1))));
+        assertEquals(node, MetalLb.announcingNode(lb, cluster.slices(), List.of(cluster.nodes().get(2), cluster.nodes().get(1)), cluster.metallb()));
     }
 
     @Test
@@ -69,10 +69,59 @@ class MetalLbTest {
                 .findFirst().orElseThrow().getMetadata().getName();
         Fixtures.Cluster onlyWorker = Fixtures.cluster(worker2Pod);
         List<EndpointSlice> slices = onlyWorker.slices();
-        assertEquals("netpaths-worker", MetalLb.announcingNode(lb, slices, cluster.nodes()));
+        assertEquals("netpaths-worker", MetalLb.announcingNode(lb, slices, cluster.nodes(), cluster.metallb()));
         List<Node> workerDown = List.of(cluster.nodes().get(0), Fixtures.node("netpaths-worker", "172.18.0.3", "10.244.1.0/24", false),
                 cluster.nodes().get(2));
         workerDown.get(1).getStatus().getConditions().get(0).setStatus("False");
-        assertNull(MetalLb.announcingNode(lb, slices, workerDown));
+        assertNull(MetalLb.announcingNode(lb, slices, workerDown, cluster.metallb()));
+    }
+
+    private static List<GenericKubernetesResource> withL2(Fixtures.Cluster cluster, String l2Spec) {
+        List<GenericKubernetesResource> objects = new java.util.ArrayList<>(cluster.metallb().stream()
+                .filter(g -> "IPAddressPool".equals(g.getKind())).toList());
+        if (l2Spec != null) {
+            objects.addAll(Manifests.ofKind(Manifests.parse("""
+                    apiVersion: metallb.io/v1beta1
+                    kind: L2Advertisement
+                    metadata: {name: l2, namespace: metallb-system}
+                    spec: %s
+                    """.formatted(l2Spec)), "metallb.io", "L2Advertisement"));
+        }
+        return objects;
+    }
+
+    /** layer2_controller.go poolMatchesNodeL2: an address whose pool no L2Advertisement covers is not announced. */
+    @Test
+    void announcesOnlyAddressesOfPoolsAnL2AdvertisementCovers() {
+        Fixtures.Cluster cluster = Fixtures.cluster();
+        Service lb = cluster.service("netpaths", "echo-lb");
+        String elected = MetalLb.announcingNode(lb, cluster.slices(), cluster.nodes(), cluster.metallb());
+        assertTrue(List.of("netpaths-worker", "netpaths-worker2").contains(elected), elected);
+        assertNull(MetalLb.announcingNode(lb, cluster.slices(), cluster.nodes(), withL2(cluster, null)),
+                "no L2Advertisement: the VIP goes dark");
+        assertNull(MetalLb.announcingNode(lb, cluster.slices(), cluster.nodes(), withL2(cluster, "{ipAddressPools: [other-pool]}")));
+        assertEquals(elected, MetalLb.announcingNode(lb, cluster.slices(), cluster.nodes(), withL2(cluster, "{}")),
+                "an L2Advertisement without pools covers every pool");
+        assertNull(MetalLb.announcingNode(lb, cluster.slices(), cluster.nodes(),
+                withL2(cluster, "{ipAddressPoolSelectors: [{matchLabels: {tier: gold}}]}")));
+        assertNull(MetalLb.announcingNode(lb, cluster.slices(), cluster.nodes(), withL2(cluster, "{interfaces: [eth9]}")));
+        String other = elected.equals("netpaths-worker") ? "netpaths-worker2" : "netpaths-worker";
+        assertEquals(other, MetalLb.announcingNode(lb, cluster.slices(), cluster.nodes(),
+                withL2(cluster, "{nodeSelectors: [{matchLabels: {kubernetes.io/hostname: " + other + "}}]}")),
+                "nodeSelectors restrict the candidates");
+        assertNull(MetalLb.announcingNode(lb, cluster.slices(), cluster.nodes(),
+                withL2(cluster, "{nodeSelectors: [{matchLabels: {kubernetes.io/hostname: netpaths-control-plane}}]}")),
+                "the excluded control plane is never elected, even when selected");
+    }
+
+    /** layer2_controller.go activeEndpointExists: with no ready endpoint no speaker announces, whatever the policy. */
+    @Test
+    void announcesNothingBeforeAnEndpointIsReady() {
+        List<String> all = Fixtures.cluster().pods("netpaths", "echo-service").stream()
+                .map(p -> p.getMetadata().getName()).toList();
+        Fixtures.Cluster none = Fixtures.cluster(all.toArray(String[]::new));
+        Service lb = none.service("netpaths", "echo-lb");
+        assertEquals("Cluster", lb.getSpec().getExternalTrafficPolicy());
+        assertNull(MetalLb.announcingNode(lb, none.slices(), none.nodes(), none.metallb()));
     }
 }

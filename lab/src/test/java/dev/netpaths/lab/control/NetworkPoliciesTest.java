@@ -119,4 +119,66 @@ class NetworkPoliciesTest {
         List<String> forward = result.output().lines().filter(l -> l.startsWith("-A FORWARD ")).toList();
         assertEquals("-A FORWARD -m comment --comment \"netpaths network policy\" -j NETPATHS-NP-FORWARD", forward.get(0));
     }
+
+    private static final String CALLER_EGRESS = """
+            apiVersion: networking.k8s.io/v1
+            kind: NetworkPolicy
+            metadata: {name: caller-egress, namespace: netpaths}
+            spec:
+              podSelector: {matchLabels: {app.kubernetes.io/name: caller-service}}
+              policyTypes: [Egress]
+              egress:
+                - to: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: kube-system}},
+                        podSelector: {matchLabels: {k8s-app: kube-dns}}}]
+                  ports: [{protocol: UDP, port: 53}, {protocol: TCP, port: 53}]
+                - to: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: netpaths-other}}}]
+                - to: [{ipBlock: {cidr: 172.18.0.0/16, except: [172.18.255.0/24]}}]
+            """;
+
+    /** Calico/weave-npc: a pod selected for Egress may send only what a rule allows, matched after DNAT. */
+    @Test
+    void egressAllowsTheDnsPodsAndTheListedPeersAndDropsTheRest() {
+        java.util.List<HasMetadata> objects = new java.util.ArrayList<>(cluster.objects());
+        objects.addAll(Manifests.parse(CALLER_EGRESS));
+        Pod caller = pod("caller-");
+        Pod dns = cluster.pods().stream().filter(p -> "kube-dns".equals(Kube.labels(p).get("k8s-app"))).findFirst().orElseThrow();
+        String text = render(caller.getSpec().getNodeName(), objects);
+        String chain = "NETPATHS-NE-" + KubeProxy.chainHash(Kube.key(caller));
+        assertTrue(text.contains("-A " + NetworkPolicies.FORWARD_CHAIN + " -s " + Kube.podIp(caller) + "/32 -m comment --comment \""
+                + Kube.key(caller) + " egress\" -j " + chain), text);
+        List<String> egress = rules(text, chain);
+        assertEquals("-A " + chain + " -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT", egress.get(0));
+        assertTrue(egress.contains("-A " + chain + " -d " + Kube.podIp(dns) + "/32 -p udp -m udp --dport 53 -m comment --comment "
+                + "\"netpaths/caller-egress egress[0]\" -j RETURN"), egress.toString());
+        assertTrue(egress.contains("-A " + chain + " -d " + Kube.podIp(dns) + "/32 -p tcp -m tcp --dport 53 -m comment --comment "
+                + "\"netpaths/caller-egress egress[0]\" -j RETURN"), egress.toString());
+        cluster.pods().stream().filter(p -> Kube.namespace(p).equals("netpaths-other")).forEach(p -> assertTrue(
+                egress.stream().anyMatch(l -> l.contains("-d " + Kube.podIp(p) + "/32 ") && l.contains("egress[1]")), p + " " + egress));
+        assertTrue(egress.stream().noneMatch(l -> l.contains("egress[1]") && l.contains(Kube.podIp(pod("echo-v2-")) + "/32")),
+                "a pod in netpaths is no egress[1] peer: " + egress);
+        assertEquals("-A " + chain + " -m comment --comment \"" + Kube.key(caller) + " isolated for egress\" -j DROP",
+                egress.get(egress.size() - 1));
+        // egress jumps come before the ingress checks, so an allowed packet still meets the destination's policy
+        List<String> forward = rules(text, NetworkPolicies.FORWARD_CHAIN);
+        assertTrue(forward.get(0).contains(" egress\" -j NETPATHS-NE-"), forward.toString());
+        // without the policy the caller is not isolated for egress
+        assertFalse(render(caller.getSpec().getNodeName(), cluster.objects()).contains("NETPATHS-NE-"));
+        if (Fixtures.canTestIptables()) {
+            Fixtures.Result applied = Fixtures.iptablesApply(KubeProxy.hookRules(), NetworkPolicies.hookRules(), text);
+            assertEquals(0, applied.exitCode(), applied.output());
+        }
+    }
+
+    @Test
+    void egressPolicyTypesDefaultFromTheRulesAndNamedEgressPortsAreRefused() {
+        java.util.List<HasMetadata> implicit = new java.util.ArrayList<>(cluster.objects());
+        implicit.addAll(Manifests.parse(CALLER_EGRESS.replace("policyTypes: [Egress]", "policyTypes: []")));
+        Pod caller = pod("caller-");
+        assertTrue(render(caller.getSpec().getNodeName(), implicit).contains("NETPATHS-NE-"),
+                "unset policyTypes with egress rules mean Egress");
+        java.util.List<HasMetadata> named = new java.util.ArrayList<>(cluster.objects());
+        named.addAll(Manifests.parse(CALLER_EGRESS.replace("port: 53}, {protocol: TCP, port: 53}", "port: dns}")));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> render(caller.getSpec().getNodeName(), named));
+        assertTrue(e.getMessage().contains("the lab does not model named ports in egress rules"), e.getMessage());
+    }
 }

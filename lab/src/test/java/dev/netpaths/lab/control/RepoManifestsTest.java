@@ -5,9 +5,11 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1beta1.ReferenceGrant;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressClass;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -52,7 +54,7 @@ class RepoManifestsTest {
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
-        objects.addAll(ClusterAddons.addons(Fixtures.DNS_IP));
+        objects.addAll(ClusterAddons.addons(Fixtures.DNS_IP, IngressNginx.Controller.NGINX_INC, objects));
         cluster = Fixtures.cluster(objects);
     }
 
@@ -112,8 +114,10 @@ class RepoManifestsTest {
         List<HTTPRoute> routes = Manifests.ofType(objects, HTTPRoute.class);
         List<ReferenceGrant> grants = Manifests.ofType(objects, ReferenceGrant.class);
         List<String> configs = List.of(
-                IngressNginx.render(Manifests.ofType(objects, Ingress.class), cluster.services(), cluster.slices(), paths),
-                GatewayNginx.render(gateways, routes, grants, cluster.services(), cluster.slices(), paths),
+                IngressNginx.render(IngressNginx.Controller.NGINX_INC, Manifests.ofType(objects, IngressClass.class),
+                        Manifests.ofType(objects, Ingress.class), cluster.services(), cluster.slices(), paths),
+                GatewayNginx.render(Manifests.ofType(objects, GatewayClass.class), gateways, routes, grants,
+                        ClusterAddons.namespaces(objects), cluster.services(), cluster.slices(), paths),
                 IstioNginx.render(Manifests.ofKind(objects, "networking.istio.io", "Gateway"),
                         Manifests.ofKind(objects, "networking.istio.io", "VirtualService"), cluster.services(), cluster.slices(), paths));
         assertTrue(configs.get(0).contains("server_name ingress.netpaths.test;"));
@@ -126,7 +130,8 @@ class RepoManifestsTest {
             }
         }
         Service envoy = cluster.service("envoy-gateway-system", "envoy-netpaths-gateway");
-        GatewayNginx.writeStatus(gateways, routes, grants, cluster.services(), MetalLb.ingressIp(envoy));
+        GatewayNginx.writeStatus(Manifests.ofType(objects, GatewayClass.class), gateways, routes, grants,
+                ClusterAddons.namespaces(objects), cluster.services(), MetalLb.ingressIp(envoy));
         assertEquals("RefNotPermitted", routes.get(0).getStatus().getParents().get(0).getConditions().get(1).getReason());
         assertEquals(MetalLb.ingressIp(envoy), gateways.get(0).getStatus().getAddresses().get(0).getValue());
     }

@@ -98,4 +98,53 @@ class SchedulerTest {
         List<Pod> pods = Scheduler.schedule(List.of(selected, pinned), NODES);
         assertEquals(List.of("netpaths-worker2", "netpaths-control-plane"), nodesOf(pods));
     }
+
+    /** PodTopologySpread matchLabelKeys: only pods with the incoming pod's pod-template-hash count. */
+    @Test
+    void matchLabelKeysCountOnlyTheSameRevision() {
+        TopologySpreadConstraintBuilder constraint = new TopologySpreadConstraintBuilder().withMaxSkew(1)
+                .withTopologyKey("kubernetes.io/hostname").withWhenUnsatisfiable("DoNotSchedule")
+                .withNewLabelSelector().withMatchLabels(Map.of("app", "echo")).endLabelSelector()
+                .withMatchLabelKeys("pod-template-hash");
+        Pod old1 = pod("old1").editMetadata().addToLabels("pod-template-hash", "old").endMetadata()
+                .editSpec().withNodeName("netpaths-worker").endSpec().build();
+        Pod old2 = pod("old2").editMetadata().addToLabels("pod-template-hash", "old").endMetadata()
+                .editSpec().withNodeName("netpaths-worker").endSpec().build();
+        Pod fresh = pod("new1").editMetadata().addToLabels("pod-template-hash", "new").endMetadata()
+                .editSpec().withTopologySpreadConstraints(constraint.build()).endSpec().build();
+        // three unrelated pods make netpaths-worker2 the more loaded node
+        List<Pod> placed = new ArrayList<>(List.of(old1, old2));
+        for (String name : List.of("f1", "f2", "f3")) {
+            placed.add(pod(name).editMetadata().withLabels(Map.of("app", "other")).endMetadata()
+                    .editSpec().withNodeName("netpaths-worker2").endSpec().build());
+        }
+        List<Pod> withKey = new ArrayList<>(placed);
+        withKey.add(fresh);
+        // with the key the old revision does not count: no spread limit, the less loaded worker wins
+        assertEquals("netpaths-worker", Scheduler.schedule(withKey, NODES).get(5).getSpec().getNodeName());
+        Pod freshWithoutKey = pod("new1").editMetadata().addToLabels("pod-template-hash", "new").endMetadata()
+                .editSpec().withTopologySpreadConstraints(constraint.withMatchLabelKeys(List.of()).build()).endSpec().build();
+        List<Pod> withoutKey = new ArrayList<>(placed);
+        withoutKey.add(freshWithoutKey);
+        // without it the old pods count: skew 3 on netpaths-worker, so netpaths-worker2 despite its load
+        assertEquals("netpaths-worker2", Scheduler.schedule(withoutKey, NODES).get(5).getSpec().getNodeName());
+    }
+
+    @Test
+    void schedulerFeaturesTheLabDoesNotImplementAreRefusedByName() {
+        List<Pod> refused = List.of(
+                pod("affinity").editSpec().withNewAffinity().withNewPodAffinity().endPodAffinity().endAffinity().endSpec().build(),
+                pod("preferred").editSpec().withNewAffinity().withNewNodeAffinity().addNewPreferredDuringSchedulingIgnoredDuringExecution()
+                        .withWeight(1).withNewPreference().endPreference().endPreferredDuringSchedulingIgnoredDuringExecution()
+                        .endNodeAffinity().endAffinity().endSpec().build(),
+                spread("mindomains", "DoNotSchedule").editSpec().editFirstTopologySpreadConstraint().withMinDomains(2)
+                        .endTopologySpreadConstraint().endSpec().build(),
+                pod("hostport").editSpec().editFirstContainer().addNewPort().withContainerPort(80).withHostPort(80).endPort()
+                        .endContainer().endSpec().build());
+        for (Pod pod : refused) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Scheduler.schedule(List.of(pod), NODES));
+            assertTrue(e.getMessage().startsWith("pod netpaths/" + pod.getMetadata().getName() + ": the lab does not model "),
+                    e.getMessage());
+        }
+    }
 }

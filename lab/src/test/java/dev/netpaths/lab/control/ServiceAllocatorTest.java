@@ -75,4 +75,32 @@ class ServiceAllocatorTest {
         assertThrows(IllegalArgumentException.class, () -> ServiceAllocator.admit(List.of(
                 service("a", "one", null, "10.0.0.1", null)), "10.96.0.0/12", "10.96.0.10"));
     }
+
+    @Test
+    void refusesByNameWhatKubeProxyWouldDoAndTheLabDoesNot() {
+        Service dual = service("a", "dual", null, null, null);
+        dual.getSpec().setIpFamilies(List.of("IPv4", "IPv6"));
+        Service hints = service("a", "hints", null, null, null);
+        hints.getMetadata().setAnnotations(java.util.Map.of("service.kubernetes.io/topology-mode", "Auto"));
+        Service distribution = service("a", "distribution", null, null, null);
+        distribution.getSpec().setTrafficDistribution("PreferClose");
+        Service other = service("a", "other-proxy", null, null, null);
+        other.getMetadata().setLabels(java.util.Map.of("service.kubernetes.io/service-proxy-name", "cilium"));
+        Service health = service("a", "health", "LoadBalancer", null, null);
+        health.getSpec().setExternalTrafficPolicy("Local");
+        health.getSpec().setHealthCheckNodePort(31000);
+        for (Service refused : List.of(dual, hints, distribution, other, health)) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> ServiceAllocator.admit(List.of(refused), "10.96.0.0/12", "10.96.0.10"));
+            assertTrue(e.getMessage().startsWith("Service a/" + refused.getMetadata().getName() + ": the lab does not model "),
+                    e.getMessage());
+            assertNull(refused.getSpec().getClusterIP(), "nothing allocated for a refused Service");
+        }
+        Service affinity = service("a", "sticky", null, null, null);
+        affinity.getSpec().setSessionAffinity("ClientIP");
+        Service plain = service("a", "plain", null, null, null);
+        ServiceAllocator.admit(List.of(affinity, plain), "10.96.0.0/12", "10.96.0.10");
+        assertEquals(10800, affinity.getSpec().getSessionAffinityConfig().getClientIP().getTimeoutSeconds());
+        assertEquals("None", plain.getSpec().getSessionAffinity());
+    }
 }
