@@ -28,7 +28,8 @@ import java.util.concurrent.Callable;
         description = "One Kubernetes cluster's data plane from network namespaces, with the real CNI plugins, "
                 + "kube-proxy-shaped iptables and the real services. As root it uses the machine's namespaces; "
                 + "otherwise (or with --rootless=yes) it lives in user, mount and network namespaces of its own.",
-        subcommands = {LabCli.Up.class, LabCli.Down.class, LabCli.Status.class, LabCli.Run.class})
+        subcommands = {LabCli.Up.class, LabCli.Down.class, LabCli.Status.class, LabCli.Run.class,
+                LiveVerbs.Get.class, LiveVerbs.Delete.class, LiveVerbs.Scale.class, LiveVerbs.Rollout.class})
 public final class LabCli {
     /** Exit code for a failed lab step (2 is picocli's for bad usage). */
     static final int FAILED = 1;
@@ -275,7 +276,7 @@ public final class LabCli {
         return Sh.tryRun(Duration.ofSeconds(5), "id", "-u").out().strip().equals("0");
     }
 
-    private static List<String> ARGS = List.of();
+    static List<String> ARGS = List.of();
 
     public static void main(String[] args) {
         // fabric8 logs through SLF4J and the CLI ships no binding: silence SLF4J's "no providers" notice

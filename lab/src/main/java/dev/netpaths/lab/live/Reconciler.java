@@ -250,6 +250,11 @@ public final class Reconciler {
         synced = published;
     }
 
+    /** The endpoints as last published. */
+    public List<Endpoint> published() {
+        return published;
+    }
+
     public List<Pod> pods() {
         return List.copyOf(pods.values());
     }

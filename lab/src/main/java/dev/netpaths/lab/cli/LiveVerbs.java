@@ -1,0 +1,162 @@
+package dev.netpaths.lab.cli;
+
+import dev.netpaths.lab.LabException;
+import dev.netpaths.lab.live.LiveCluster;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+
+/** The verbs that read or change a running lab, in kubectl's words (docs/lab.md, "Change it while it runs"). */
+final class LiveVerbs {
+    private LiveVerbs() {
+    }
+
+    /** Options of the verbs that change the lab. */
+    static final class Change {
+        @Option(names = {"-n", "--namespace"}, defaultValue = "netpaths", description = "Namespace (default: ${DEFAULT-VALUE}).")
+        String namespace;
+
+        @Option(names = "--cluster", defaultValue = "netpaths", description = "Which cluster of the lab (default: ${DEFAULT-VALUE}).")
+        String cluster;
+
+        @Option(names = "--timeout", defaultValue = "180", description = "Seconds to wait until the cluster has settled (default: ${DEFAULT-VALUE}).")
+        int timeoutSeconds;
+
+        @Option(names = "--sync-period", defaultValue = "1000",
+                description = "Milliseconds from an EndpointSlice change to the data plane's sync, kube-proxy's --iptables-min-sync-period (default: ${DEFAULT-VALUE}).")
+        int syncPeriodMs;
+
+        LiveCluster open(LabCli.Common common) {
+            if (timeoutSeconds < 1 || timeoutSeconds > 3600 || syncPeriodMs < 0 || syncPeriodMs > 60_000) {
+                throw new LabException("--timeout must be 1..3600 s and --sync-period 0..60000 ms");
+            }
+            return LiveCluster.open(common.stateDir(), cluster, Duration.ofMillis(syncPeriodMs), System.out);
+        }
+    }
+
+    /** {@code deployment/NAME} or {@code deployment NAME}, as kubectl takes it. */
+    static String deploymentName(String first, String second) {
+        String[] typed = first.split("/", 2);
+        String kind = typed[0];
+        String name = typed.length == 2 ? typed[1] : second;
+        if (!kind.equals("deployment") && !kind.equals("deployments") && !kind.equals("deploy")) {
+            throw new LabException("the lab scales and restarts Deployments only, got \"" + kind + "\"");
+        }
+        if (name == null || name.isBlank()) {
+            throw new LabException("a Deployment name is required: deployment/NAME");
+        }
+        return name;
+    }
+
+    @Command(name = "get", description = "pods, svc or endpointslices of the running lab, in kubectl's columns (-o wide: IPs, nodes, endpoint conditions).")
+    static final class Get implements Callable<Integer> {
+        @Mixin LabCli.Common common;
+
+        @Parameters(index = "0", description = "pods, svc or endpointslices")
+        String kind;
+
+        @Option(names = {"-n", "--namespace"}, defaultValue = "netpaths", description = "Namespace (default: ${DEFAULT-VALUE}).")
+        String namespace;
+
+        @Option(names = {"-A", "--all-namespaces"}, description = "Every namespace.")
+        boolean all;
+
+        @Option(names = {"-o", "--output"}, description = "wide")
+        String output;
+
+        @Option(names = "--cluster", defaultValue = "netpaths", description = "Which cluster of the lab (default: ${DEFAULT-VALUE}).")
+        String cluster;
+
+        @Override
+        public Integer call() {
+            return LabCli.report(() -> {
+                if (output != null && !output.equals("wide")) {
+                    throw new LabException("unsupported output format \"" + output + "\": the lab prints the table or -o wide");
+                }
+                Path yaml = common.stateDir().resolve(cluster).resolve("cluster.yaml");
+                dev.netpaths.lab.live.Get.print(yaml, kind, all ? null : namespace, output != null, System.out);
+                return 0;
+            });
+        }
+    }
+
+    @Command(name = "delete", description = "delete pod NAME: its endpoint turns terminating, kubelet stops it (preStop, SIGTERM, grace), its ReplicaSet replaces it.")
+    static final class Delete implements Callable<Integer> {
+        @Mixin LabCli.Common common;
+        @Mixin Change change;
+
+        @Parameters(index = "0", description = "pod")
+        String kind;
+
+        @Parameters(index = "1", description = "the pod's name")
+        String name;
+
+        @Override
+        public Integer call() {
+            return LabCli.guarded(common, lab -> lab.inside(LabCli.ARGS), () -> {
+                if (!kind.equals("pod") && !kind.equals("pods") && !kind.equals("po")) {
+                    throw new LabException("the lab deletes pods only, got \"" + kind + "\"");
+                }
+                change.open(common).deletePod(change.namespace, name, Duration.ofSeconds(change.timeoutSeconds));
+                return 0;
+            });
+        }
+    }
+
+    @Command(name = "scale", description = "scale deployment/NAME --replicas=N, as the Deployment controller does.")
+    static final class Scale implements Callable<Integer> {
+        @Mixin LabCli.Common common;
+        @Mixin Change change;
+
+        @Parameters(index = "0", description = "deployment/NAME")
+        String target;
+
+        @Parameters(index = "1", arity = "0..1", description = "NAME when the first is 'deployment'")
+        String name;
+
+        @Option(names = "--replicas", required = true, description = "The new number of pods.")
+        int replicas;
+
+        @Override
+        public Integer call() {
+            return LabCli.guarded(common, lab -> lab.inside(LabCli.ARGS), () -> {
+                if (replicas < 0 || replicas > 10) {
+                    throw new LabException("--replicas must be 0..10 in the lab, got " + replicas);
+                }
+                change.open(common).scale(change.namespace, deploymentName(target, name), replicas, Duration.ofSeconds(change.timeoutSeconds));
+                return 0;
+            });
+        }
+    }
+
+    @Command(name = "rollout", description = "rollout restart deployment/NAME: a new ReplicaSet, rolled per maxSurge/maxUnavailable, readiness, preStop and grace.")
+    static final class Rollout implements Callable<Integer> {
+        @Mixin LabCli.Common common;
+        @Mixin Change change;
+
+        @Parameters(index = "0", description = "restart")
+        String verb;
+
+        @Parameters(index = "1", description = "deployment/NAME")
+        String target;
+
+        @Parameters(index = "2", arity = "0..1", description = "NAME when the second is 'deployment'")
+        String name;
+
+        @Override
+        public Integer call() {
+            return LabCli.guarded(common, lab -> lab.inside(LabCli.ARGS), () -> {
+                if (!verb.equals("restart")) {
+                    throw new LabException("the lab knows `rollout restart` only, got \"" + verb + "\"");
+                }
+                change.open(common).rolloutRestart(change.namespace, deploymentName(target, name), Duration.ofSeconds(change.timeoutSeconds));
+                return 0;
+            });
+        }
+    }
+}
