@@ -74,14 +74,18 @@ final class LiveVerbs {
 
         @Override
         public Integer call() {
-            return LabCli.report(() -> {
+            try {
                 if (output != null && !output.equals("wide")) {
                     throw new LabException("unsupported output format \"" + output + "\": the lab prints the table or -o wide");
                 }
                 Path yaml = common.stateDir().resolve(cluster).resolve("cluster.yaml");
                 dev.netpaths.lab.live.Get.print(yaml, kind, all ? null : namespace, output != null, System.out);
                 return 0;
-            });
+            } catch (LabException e) {
+                // reading changes nothing: the reason alone
+                System.err.println("netpaths-lab: " + e.getMessage());
+                return LabCli.FAILED;
+            }
         }
     }
 
@@ -156,6 +160,29 @@ final class LiveVerbs {
                 }
                 change.open(common).rolloutRestart(change.namespace, deploymentName(target, name), Duration.ofSeconds(change.timeoutSeconds));
                 return 0;
+            });
+        }
+    }
+
+    @Command(name = "disruption", description = "Load through ClusterIP (from a caller), NodePort, LoadBalancer, Ingress and Gateway while echo rolls; "
+            + "every request counted per path. Exit 1 when a request failed (--no-drain: the failures are the lesson, exit 0).")
+    static final class Disruption implements Callable<Integer> {
+        @Mixin LabCli.Common common;
+        @Mixin Change change;
+
+        @Option(names = "--no-drain", description = "Roll echo to QUARKUS_SHUTDOWN_DELAY=0s first: pods stop at SIGTERM, before the data plane moves on.")
+        boolean noDrain;
+
+        @Override
+        public Integer call() {
+            return LabCli.guarded(common, lab -> lab.inside(LabCli.ARGS), () -> {
+                var results = dev.netpaths.lab.live.Disruption.run(change.open(common), common.prefix, noDrain,
+                        Duration.ofSeconds(change.timeoutSeconds), System.out);
+                long failed = results.stream().mapToLong(r -> r.total() - r.ok()).sum();
+                boolean allPaths = results.size() == 5 && results.stream().allMatch(r -> r.total() > 0);
+                System.out.println(noDrain ? "disruption: " + failed + " failed requests without the drain (expected: some)"
+                        : "disruption: " + (failed == 0 && allPaths ? "PASSED, no request lost" : "FAILED, " + failed + " requests lost"));
+                return noDrain || (failed == 0 && allPaths) ? 0 : LabCli.FAILED;
             });
         }
     }

@@ -68,6 +68,7 @@ public final class LiveCluster {
     private final SecureRandom random = new SecureRandom();
     private final long t0 = System.nanoTime();
     private volatile List<RunningPod> probing = List.of();
+    private boolean proberStarted;
     private List<Reconciler.Endpoint> lastPublished = List.of();
 
     private record Timed(long due, long seq, Event event) implements Comparable<Timed> {
@@ -93,14 +94,21 @@ public final class LiveCluster {
         ClusterRuntime runtime = Lab.runtimes(cfg).stream().filter(r -> r.plan().name().equals(name)).findFirst()
                 .orElseThrow(() -> new LabException("no cluster " + name + " in the lab in " + stateDir));
         List<Entry.Proc> procs = new Journal(stateDir).read().stream().filter(Entry.Proc.class::isInstance).map(Entry.Proc.class::cast).toList();
-        runtime.resume(cfg.prefix(), recordedPods(stateDir.resolve(name).resolve("cluster.yaml")), procs);
+        List<HasMetadata> recorded = recorded(stateDir.resolve(name).resolve("cluster.yaml"));
+        runtime.resume(cfg.prefix(), recorded.stream().filter(Pod.class::isInstance).map(Pod.class::cast).toList(), procs);
+        // the API's Deployments are the recorded ones (a scale changed spec.replicas), not the manifests'
+        for (HasMetadata o : runtime.objects()) {
+            if (o instanceof Deployment d) {
+                recorded.stream().filter(r -> r instanceof Deployment && key(r).equals(key(d))).map(Deployment.class::cast).findFirst()
+                        .ifPresent(r -> d.getSpec().setReplicas(r.getSpec().getReplicas()));
+            }
+        }
         return new LiveCluster(cfg, runtime, syncPeriod, out);
     }
 
-    static List<Pod> recordedPods(Path clusterYaml) {
+    static List<HasMetadata> recorded(Path clusterYaml) {
         try {
-            return Serialization.unmarshal(Files.readString(clusterYaml), KubernetesList.class).getItems().stream()
-                    .filter(Pod.class::isInstance).map(Pod.class::cast).toList();
+            return Serialization.unmarshal(Files.readString(clusterYaml), KubernetesList.class).getItems();
         } catch (IOException e) {
             throw new LabException("cannot read " + clusterYaml + ": " + e.getMessage(), e);
         }
@@ -132,10 +140,11 @@ public final class LiveCluster {
             var spec = d.getSpec().getTemplate().getSpec();
             var rolling = d.getSpec().getStrategy() == null ? null : d.getSpec().getStrategy().getRollingUpdate();
             int[] fence = Reconciler.fenceposts(text(rolling == null ? null : rolling.getMaxSurge()),
-                    text(rolling == null ? null : rolling.getMaxUnavailable()), mine.size());
+                    text(rolling == null ? null : rolling.getMaxUnavailable()), Optional.ofNullable(d.getSpec().getReplicas()).orElse(1));
             boolean preStop = spec.getContainers().stream().anyMatch(c -> preStop(c) != null);
             long grace = spec.getTerminationGracePeriodSeconds() == null ? 30 : spec.getTerminationGracePeriodSeconds();
-            model.adopt(new Reconciler.Deployment(key, mine.size(), fence[0], fence[1],
+            int replicas = Optional.ofNullable(d.getSpec().getReplicas()).orElse(1);
+            model.adopt(new Reconciler.Deployment(key, replicas, fence[0], fence[1],
                     new Reconciler.Template((int) grace, preStop, Optional.ofNullable(spec.getRestartPolicy()).orElse("Always"))), mine);
         }
     }
@@ -179,24 +188,60 @@ public final class LiveCluster {
     public void scale(String namespace, String name, int replicas, Duration bound) {
         String key = deploymentKey(namespace, name);
         log("deployment.apps/" + name + " scaled to " + replicas);
+        deployments.get(key).getSpec().setReplicas(replicas);
         run(new Event.Scale(key, replicas), bound);
     }
 
     /** {@code kubectl rollout restart deployment/NAME}, waiting as {@code kubectl rollout status} would. */
     public void rolloutRestart(String namespace, String name, Duration bound) {
-        String key = deploymentKey(namespace, name);
         String restartedAt = Instant.now().toString();
+        // kubectl sets the template annotation kubectl.kubernetes.io/restartedAt: a new template, a new ReplicaSet
+        roll(namespace, name, "restarted", proto -> {
+            Map<String, String> annotations = new LinkedHashMap<>(Optional.ofNullable(proto.getMetadata().getAnnotations()).orElse(Map.of()));
+            annotations.put("kubectl.kubernetes.io/restartedAt", restartedAt);
+            proto.getMetadata().setAnnotations(annotations);
+        }, bound);
+    }
+
+    /** {@code kubectl set env deployment/NAME KEY=VALUE} (value null: {@code KEY-}) on every container: a rollout. */
+    public void setEnv(String namespace, String name, String variable, String value, Duration bound) {
+        roll(namespace, name, "env updated", proto -> proto.getSpec().getContainers().forEach(c -> {
+            List<io.fabric8.kubernetes.api.model.EnvVar> env = new ArrayList<>(Optional.ofNullable(c.getEnv()).orElse(List.of()));
+            env.removeIf(v -> v.getName().equals(variable));
+            if (value != null) {
+                env.add(new io.fabric8.kubernetes.api.model.EnvVar(variable, value, null));
+            }
+            c.setEnv(env);
+        }), bound);
+    }
+
+    /** The value of an env variable in the Deployment's current pods, if set. */
+    public Optional<String> env(String namespace, String name, String variable) {
+        Map<Integer, Pod> revisions = prototypes.get(deploymentKey(namespace, name));
+        return revisions.get(revisions.size()).getSpec().getContainers().stream()
+                .flatMap(c -> Optional.ofNullable(c.getEnv()).orElse(List.of()).stream())
+                .filter(v -> v.getName().equals(variable)).map(v -> v.getValue()).findFirst();
+    }
+
+    private void roll(String namespace, String name, String what, java.util.function.Consumer<Pod> change, Duration bound) {
+        String key = deploymentKey(namespace, name);
         Map<Integer, String> revisions = replicaSets.get(key);
         int next = revisions.size() + 1;
-        revisions.put(next, name + "-" + suffix(key + "@" + restartedAt));
-        // kubectl sets the template annotation kubectl.kubernetes.io/restartedAt: a new template, a new ReplicaSet
         Pod proto = Serialization.clone(prototypes.get(key).get(next - 1));
-        Map<String, String> annotations = new LinkedHashMap<>(Optional.ofNullable(proto.getMetadata().getAnnotations()).orElse(Map.of()));
-        annotations.put("kubectl.kubernetes.io/restartedAt", restartedAt);
-        proto.getMetadata().setAnnotations(annotations);
+        change.accept(proto);
         prototypes.get(key).put(next, proto);
-        log("deployment.apps/" + name + " restarted");
+        revisions.put(next, name + "-" + suffix(key + "@" + Serialization.asJson(proto.getSpec()) + proto.getMetadata().getAnnotations()));
+        log("deployment.apps/" + name + " " + what);
         run(new Event.RolloutRestart(key), bound);
+    }
+
+    /** The pods of the cluster as they run now. */
+    public List<RunningPod> pods() {
+        return runtime.pods();
+    }
+
+    public ClusterRuntime runtime() {
+        return runtime;
     }
 
     private String deploymentKey(String namespace, String name) {
@@ -210,12 +255,24 @@ public final class LiveCluster {
     // ---- the loop ----
 
     private void run(Event first, Duration bound) {
+        try {
+            loop(first, bound);
+        } finally {
+            // whatever happened, cluster.yaml names every pod that exists (the journal has their processes)
+            probing = List.of();
+            runtime.writeClusterYaml();
+        }
+    }
+
+    private void loop(Event first, Duration bound) {
         execute(model.on(first));
-        startProber();
+        if (!proberStarted) {
+            proberStarted = true;
+            startProber();
+        }
         long deadline = System.nanoTime() + bound.toNanos();
         while (!model.settled()) {
             if (System.nanoTime() > deadline) {
-                runtime.writeClusterYaml();
                 throw new LabException("the cluster did not settle within " + bound.toSeconds() + " s; pods now: "
                         + model.pods().stream().map(p -> p.name() + " " + p.phase() + (p.ready() ? " ready" : "")).toList());
             }
@@ -223,7 +280,7 @@ public final class LiveCluster {
             while ((e = reported.poll()) != null) {
                 if (e instanceof Event.Readiness r) {
                     RunningPod p = running(r.pod());
-                    if (p == null || p.ready() == r.ready()) {
+                    if (p == null || model.pod(r.pod()) == null || p.ready() == r.ready()) {
                         continue;
                     }
                     p.ready(r.ready());
@@ -238,7 +295,6 @@ public final class LiveCluster {
             observe();
             Sleep.ms(20);
         }
-        runtime.writeClusterYaml();
         log("settled");
     }
 
@@ -269,16 +325,31 @@ public final class LiveCluster {
     /** kubelet's prober, off the loop (a probe of a starting JVM takes up to its timeout): reports changes as events. */
     private void startProber() {
         Thread prober = new Thread(() -> {
+            // one prober per pod at a time, as kubelet's workers: a slow probe of a starting JVM delays no other pod
+            java.util.concurrent.ExecutorService workers = java.util.concurrent.Executors.newFixedThreadPool(4, r -> {
+                Thread t = new Thread(r, "probe");
+                t.setDaemon(true);
+                return t;
+            });
             while (!Thread.currentThread().isInterrupted()) {
+                List<java.util.concurrent.Future<?>> round = new ArrayList<>();
                 for (RunningPod p : probing) {
-                    boolean ready;
+                    round.add(workers.submit(() -> {
+                        try {
+                            boolean ready = runtime.probeOne(p);
+                            if (ready != p.ready()) {
+                                reported.add(new Event.Readiness(p.key(), ready));
+                            }
+                        } catch (LabException exited) {
+                            // the loop sees the exit itself
+                        }
+                    }));
+                }
+                for (var f : round) {
                     try {
-                        ready = runtime.probeOne(p);
-                    } catch (LabException exited) {
-                        continue;
-                    }
-                    if (ready != p.ready()) {
-                        reported.add(new Event.Readiness(p.key(), ready));
+                        f.get(5, java.util.concurrent.TimeUnit.SECONDS);
+                    } catch (Exception slow) {
+                        f.cancel(true);
                     }
                 }
                 Sleep.ms(PROBE_EVERY.toMillis());

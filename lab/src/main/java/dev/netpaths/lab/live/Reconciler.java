@@ -278,10 +278,16 @@ public final class Reconciler {
     /**
      * Applies one event and returns what the cluster does about it.
      *
-     * @throws IllegalArgumentException for a pod or Deployment that does not exist, or a bad replica count (nothing changes)
+     * @throws IllegalArgumentException for a user's event (delete, scale, rollout) naming a pod or Deployment that does
+     *                                  not exist, or a bad replica count (nothing changes); the driver's events about a
+     *                                  pod that is gone already (a grace timer that outlived it) are ignored
      */
     public List<Action> on(Event event) {
         List<Action> out = new ArrayList<>();
+        if (stale(event)) {
+            // a timer or report about a pod that is gone already (its grace timer outlives it): nothing to do
+            return out;
+        }
         if (event instanceof Event.DeletePod e) {
             Pod p = existing(e.pod());
             if (p.phase == Phase.TERMINATING) {
@@ -335,6 +341,13 @@ public final class Reconciler {
             out.add(new Action.ArmTimer(new Event.SyncDue(), syncPeriod));
         }
         return out;
+    }
+
+    private boolean stale(Event event) {
+        String pod = event instanceof Event.Started e ? e.pod() : event instanceof Event.Readiness e ? e.pod()
+                : event instanceof Event.Exited e ? e.pod() : event instanceof Event.PreStopDone e ? e.pod()
+                : event instanceof Event.GraceExpired e ? e.pod() : null;
+        return pod != null && !pods.containsKey(pod);
     }
 
     private void exited(Pod p, Event.Exited e, List<Action> out) {

@@ -194,6 +194,13 @@ class ReconcilerTest {
     }
 
     @Test
+    void aGraceTimerThatOutlivesItsPodChangesNothing() {
+        Reconciler r = echo(1, 0, PLAIN);
+        play(r, new Event.DeletePod("echo-a"), new Event.Exited("echo-a", "app", 0));
+        assertEquals(List.of(), play(r, new Event.GraceExpired("echo-a"), new Event.Readiness("echo-a", false)));
+    }
+
+    @Test
     void fencepostsRoundSurgeUpAndUnavailableDownAndNeverBothZero() {
         // the cases in kubernetes/kubernetes pkg/controller/deployment/util/deployment_util.go ResolveFenceposts
         assertArrayEquals(new int[] {1, 0}, Reconciler.fenceposts("25%", "25%", 2));
