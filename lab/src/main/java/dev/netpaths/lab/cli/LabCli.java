@@ -259,7 +259,7 @@ public final class LabCli {
     static int report(Callable<Integer> body) {
         try {
             return body.call();
-        } catch (RootlessLab.Impossible e) {
+        } catch (RootlessLab.Impossible | dev.netpaths.lab.live.Refused e) {
             System.err.println("netpaths-lab: " + e.getMessage());
             return FAILED;
         } catch (LabException e) {

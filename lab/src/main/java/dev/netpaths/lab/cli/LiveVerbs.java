@@ -2,6 +2,7 @@ package dev.netpaths.lab.cli;
 
 import dev.netpaths.lab.LabException;
 import dev.netpaths.lab.live.LiveCluster;
+import dev.netpaths.lab.live.Refused;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -33,7 +34,7 @@ final class LiveVerbs {
 
         LiveCluster open(LabCli.Common common) {
             if (timeoutSeconds < 1 || timeoutSeconds > 3600 || syncPeriodMs < 0 || syncPeriodMs > 60_000) {
-                throw new LabException("--timeout must be 1..3600 s and --sync-period 0..60000 ms");
+                throw new Refused("--timeout must be 1..3600 s and --sync-period 0..60000 ms");
             }
             return LiveCluster.open(common.stateDir(), cluster, Duration.ofMillis(syncPeriodMs), System.out);
         }
@@ -45,10 +46,10 @@ final class LiveVerbs {
         String kind = typed[0];
         String name = typed.length == 2 ? typed[1] : second;
         if (!kind.equals("deployment") && !kind.equals("deployments") && !kind.equals("deploy")) {
-            throw new LabException("the lab scales and restarts Deployments only, got \"" + kind + "\"");
+            throw new Refused("the lab scales and restarts Deployments only, got \"" + kind + "\"");
         }
         if (name == null || name.isBlank()) {
-            throw new LabException("a Deployment name is required: deployment/NAME");
+            throw new Refused("a Deployment name is required: deployment/NAME");
         }
         return name;
     }
@@ -76,7 +77,7 @@ final class LiveVerbs {
         public Integer call() {
             try {
                 if (output != null && !output.equals("wide")) {
-                    throw new LabException("unsupported output format \"" + output + "\": the lab prints the table or -o wide");
+                    throw new Refused("unsupported output format \"" + output + "\": the lab prints the table or -o wide");
                 }
                 Path yaml = common.stateDir().resolve(cluster).resolve("cluster.yaml");
                 dev.netpaths.lab.live.Get.print(yaml, kind, all ? null : namespace, output != null, System.out);
@@ -104,7 +105,7 @@ final class LiveVerbs {
         public Integer call() {
             return LabCli.guarded(common, lab -> lab.inside(LabCli.ARGS), () -> {
                 if (!kind.equals("pod") && !kind.equals("pods") && !kind.equals("po")) {
-                    throw new LabException("the lab deletes pods only, got \"" + kind + "\"");
+                    throw new Refused("the lab deletes pods only, got \"" + kind + "\"");
                 }
                 change.open(common).deletePod(change.namespace, name, Duration.ofSeconds(change.timeoutSeconds));
                 return 0;
@@ -130,7 +131,7 @@ final class LiveVerbs {
         public Integer call() {
             return LabCli.guarded(common, lab -> lab.inside(LabCli.ARGS), () -> {
                 if (replicas < 0 || replicas > 10) {
-                    throw new LabException("--replicas must be 0..10 in the lab, got " + replicas);
+                    throw new Refused("--replicas must be 0..10 in the lab, got " + replicas);
                 }
                 change.open(common).scale(change.namespace, deploymentName(target, name), replicas, Duration.ofSeconds(change.timeoutSeconds));
                 return 0;
@@ -156,7 +157,7 @@ final class LiveVerbs {
         public Integer call() {
             return LabCli.guarded(common, lab -> lab.inside(LabCli.ARGS), () -> {
                 if (!verb.equals("restart")) {
-                    throw new LabException("the lab knows `rollout restart` only, got \"" + verb + "\"");
+                    throw new Refused("the lab knows `rollout restart` only, got \"" + verb + "\"");
                 }
                 change.open(common).rolloutRestart(change.namespace, deploymentName(target, name), Duration.ofSeconds(change.timeoutSeconds));
                 return 0;

@@ -89,10 +89,10 @@ public final class LiveCluster {
 
     /** The cluster {@code name} of the lab recorded in stateDir, as it runs now. */
     public static LiveCluster open(Path stateDir, String name, Duration syncPeriod, PrintStream out) {
-        LabConfig cfg = LabConfig.read(stateDir).orElseThrow(() -> new LabException("no lab in " + stateDir
+        LabConfig cfg = LabConfig.read(stateDir).orElseThrow(() -> new Refused("no lab in " + stateDir
                 + " (start one with `scripts/lab/lab.sh up`)"));
         ClusterRuntime runtime = Lab.runtimes(cfg).stream().filter(r -> r.plan().name().equals(name)).findFirst()
-                .orElseThrow(() -> new LabException("no cluster " + name + " in the lab in " + stateDir));
+                .orElseThrow(() -> new Refused("no cluster " + name + " in the lab in " + stateDir));
         List<Entry.Proc> procs = new Journal(stateDir).read().stream().filter(Entry.Proc.class::isInstance).map(Entry.Proc.class::cast).toList();
         List<HasMetadata> recorded = recorded(stateDir.resolve(name).resolve("cluster.yaml"));
         runtime.resume(cfg.prefix(), recorded.stream().filter(Pod.class::isInstance).map(Pod.class::cast).toList(), procs);
@@ -174,10 +174,10 @@ public final class LiveCluster {
     public void deletePod(String namespace, String name, Duration bound) {
         String key = namespace + "/" + name;
         if (runtime.pods().stream().noneMatch(p -> p.key().equals(key))) {
-            throw new LabException("pods \"" + name + "\" not found in namespace " + namespace);
+            throw new Refused("pods \"" + name + "\" not found in namespace " + namespace);
         }
         if (model.pod(key) == null) {
-            throw new LabException("pod " + key + " belongs to no Deployment: the lab changes Deployment pods only"
+            throw new Refused("pod " + key + " belongs to no Deployment: the lab changes Deployment pods only"
                     + " (DaemonSet pods and the add-ons stay as up made them)");
         }
         log("pod/" + name + " deleted");
@@ -247,7 +247,7 @@ public final class LiveCluster {
     private String deploymentKey(String namespace, String name) {
         String key = namespace + "/" + name;
         if (!deployments.containsKey(key)) {
-            throw new LabException("deployments.apps \"" + name + "\" not found in namespace " + namespace);
+            throw new Refused("deployments.apps \"" + name + "\" not found in namespace " + namespace);
         }
         return key;
     }
@@ -265,7 +265,13 @@ public final class LiveCluster {
     }
 
     private void loop(Event first, Duration bound) {
-        execute(model.on(first));
+        List<Action> actions;
+        try {
+            actions = model.on(first);
+        } catch (IllegalArgumentException e) {
+            throw new Refused(e.getMessage());
+        }
+        execute(actions);
         if (!proberStarted) {
             proberStarted = true;
             startProber();
