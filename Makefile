@@ -38,6 +38,17 @@ lab-status: ## Nodes, pods, Services with endpoints, entry points
 	@scripts/lab/lab.sh status
 lab-matrix: ## Run the lab with the harness for every LAB_CNI
 	@scripts/lab/lab.sh matrix
+.PHONY: lab-get lab-delete-pod lab-scale lab-rollout-restart lab-disruption
+lab-get: ## kubectl-style get of the running lab: KIND=pods|svc|endpointslices (-o wide, all namespaces)
+	@scripts/lab/lab.sh get $(or $(KIND),pods) -A -o wide
+lab-delete-pod: ## Delete POD=<name> (namespace NS, default netpaths) in the running lab; its ReplicaSet replaces it
+	@scripts/lab/lab.sh delete pod $(POD) -n $(or $(NS),netpaths)
+lab-scale: ## Scale DEPLOYMENT=<name> (default echo) to REPLICAS=<n> in the running lab
+	@scripts/lab/lab.sh scale deployment/$(or $(DEPLOYMENT),echo) --replicas=$(REPLICAS) -n $(or $(NS),netpaths)
+lab-rollout-restart: ## Roll DEPLOYMENT=<name> (default echo) in the running lab, as kubectl rollout restart
+	@scripts/lab/lab.sh rollout restart deployment/$(or $(DEPLOYMENT),echo) -n $(or $(NS),netpaths)
+lab-disruption: ## Roll echo under load on five paths in the running lab; count every request (NO_DRAIN=1: without the drain)
+	@scripts/lab/lab.sh disruption $(if $(filter 1,$(NO_DRAIN)),--no-drain,)
 
 ##@ Real clusters (kind or k3d, Docker required)
 .PHONY: versions-check up addons addons-metallb addons-ingress addons-gateway addons-istio images deploy conformance down multicluster

@@ -13,6 +13,12 @@
 #   down     remove everything the lab created (also after a crash or kill -9)
 #   status   nodes, pods, Services with endpoints, entry points
 #   matrix   `run` once per CNI (flannel, calico, weave) and print one line per CNI
+# Change the running lab, in kubectl's words (docs/lab.md, "Change it while it runs"):
+#   get pods|svc|endpointslices [-n NS|-A] [-o wide]
+#   delete pod NAME [-n NS]              its endpoint terminating, preStop/SIGTERM/grace, replaced
+#   scale deployment/NAME --replicas=N   [-n NS]
+#   rollout restart deployment/NAME      [-n NS] rolled per maxSurge/maxUnavailable, waits until done
+#   disruption [--no-drain]              load on five paths while echo rolls; every request counted
 #
 # Settings:
 #   LAB_CNI=${LAB_CNI:-flannel}            flannel | calico | weave
@@ -34,7 +40,7 @@ LAB_JAR="${REPO_ROOT}/lab/target/netpaths-lab.jar"
 CNIS=(flannel calico weave)
 SHAPE=()
 
-usage() { sed -n '2,28p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,34p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 
 # LAB_ROOTLESS=no keeps the lab in the machine's namespaces, which needs root. Otherwise the CLI decides and, for
 # a rootless lab, checks that unprivileged user namespaces work (saying which check failed and how to fix it).
@@ -119,15 +125,15 @@ main() {
   [[ $# -gt 0 ]] && shift
   case "${cmd}" in
     -h|--help|help) usage; return 0 ;;
-    run|up|down|status|matrix) ;;
+    run|up|down|status|matrix|get|delete|scale|rollout|disruption) ;;
     "") usage >&2; return 2 ;;
     *) echo "lab: unknown command '${cmd}'" >&2; usage >&2; return 2 ;;
   esac
   check_settings
   require_root "${cmd}" "$@"
   case "${cmd}" in
-    down|status)
-      ensure_jars "${cmd}"
+    down|status|get|delete|scale|rollout|disruption)
+      ensure_jars status
       lab_cli "${cmd}" "$@" ;;
     up)
       ensure_deps; ensure_jars up; shape_args

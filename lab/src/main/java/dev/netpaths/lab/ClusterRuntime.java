@@ -14,6 +14,7 @@ import dev.netpaths.lab.control.NetworkPolicies;
 import dev.netpaths.lab.control.NginxPaths;
 import dev.netpaths.lab.control.ServiceAllocator;
 import dev.netpaths.lab.control.Workloads;
+import dev.netpaths.lab.live.TerminatingEndpoints;
 import dev.netpaths.lab.net.AddressPlan;
 import dev.netpaths.lab.net.AddressPlan.ClusterPlan;
 import dev.netpaths.lab.net.AddressPlan.NodePlan;
@@ -108,7 +109,7 @@ public final class ClusterRuntime {
         ServiceAllocator.admit(services, AddressPlan.SERVICE_CIDR, AddressPlan.DNS_IP);
         this.metallb = ClusterIdentity.metallb(Manifests.ofType(parsed, GenericKubernetesResource.class), plan);
         MetalLb.assign(services, metallb);
-        this.pods = Workloads.expand(parsed, nodes);
+        this.pods = new ArrayList<>(Workloads.expand(parsed, nodes));
         this.objects = parsed;
         this.runner = runnerFor.apply(parsed);
     }
@@ -182,7 +183,7 @@ public final class ClusterRuntime {
      * (and policy rules for CNIs that enforce them), cluster DNS, the entry-point configs and the L2 announcements.
      */
     public void sync() {
-        slices = EndpointsController.slices(services, pods);
+        publish();
         List<NetworkPolicy> policies = Manifests.ofType(objects, NetworkPolicy.class);
         for (int i = 0; i < plan.nodes().size(); i++) {
             NodePlan n = plan.nodes().get(i);
@@ -196,6 +197,77 @@ public final class ClusterRuntime {
         }
         announce();
         writeClusterYaml();
+    }
+
+    /** The EndpointSlice controller alone: slices from the pods as they are now (terminating ones marked), into cluster.yaml. */
+    public void publish() {
+        slices = TerminatingEndpoints.mark(EndpointsController.slices(services, pods), pods);
+    }
+
+    // ---- seams for the live lab (dev.netpaths.lab.live): a running lab re-read from its state dir ----
+
+    /** The API objects the manifests hold (Deployments, policies...), as admitted. */
+    public List<HasMetadata> objects() {
+        return objects;
+    }
+
+    public List<Node> nodeObjects() {
+        return nodes;
+    }
+
+    /**
+     * Takes the pods a running lab recorded in cluster.yaml instead of the ones the manifests expand to, each with
+     * its live processes (the newest journal entry per container that still runs).
+     */
+    public void resume(String prefix, List<Pod> recorded, List<dev.netpaths.lab.state.Entry.Proc> procs) {
+        pods.clear();
+        pods.addAll(recorded);
+        running.clear();
+        for (Pod p : recorded) {
+            RunningPod rp = new RunningPod(p, PodRunner.podNetns(prefix, plan, p), node(p.getSpec().getNodeName()), ClusterAddons.addonOf(p));
+            for (var e : procs) {
+                if (e.what().startsWith(rp.key() + " ") && Procs.alive(e.pid(), e.startTime())) {
+                    String container = e.what().substring(rp.key().length() + 1);
+                    rp.processes().put(container, new Started(e.pid(), e.startTime(), e.what()));
+                }
+            }
+            rp.ready(PodStatus.isReady(p));
+            running.add(rp);
+        }
+        slices = TerminatingEndpoints.mark(EndpointsController.slices(services, pods), pods);
+    }
+
+    /** A new pod: scheduled among the others, sandbox wired, containers started (not ready yet). */
+    public RunningPod startPod(String prefix, Pod pod) {
+        List<Pod> all = new ArrayList<>(pods);
+        all.add(pod);
+        Pod placed = dev.netpaths.lab.control.Scheduler.schedule(all, nodes).get(all.size() - 1);
+        if (placed.getStatus() == null) {
+            placed.setStatus(new io.fabric8.kubernetes.api.model.PodStatus());
+        }
+        placed.getStatus().setPhase("Pending");
+        RunningPod p = runner.wire(placed, node(placed.getSpec().getNodeName()), PodRunner.podNetns(prefix, plan, placed));
+        pods.add(placed);
+        running.add(p);
+        runner.startContainers(p);
+        return p;
+    }
+
+    /** A pod whose processes have ended leaves the cluster's objects (its sandbox is the caller's to remove). */
+    public void removePod(RunningPod p) {
+        running.remove(p);
+        pods.remove(p.pod());
+    }
+
+    /** kubelet's restart of an exited container set, with the restart count it reports. */
+    public void restartContainers(RunningPod p, int restartCount) {
+        runner.startContainers(p);
+        PodStatus.restarted(p.pod(), restartCount);
+    }
+
+    /** One readiness probe of one pod (kubelet's prober); throws when a container exited. */
+    public boolean probeOne(RunningPod p) {
+        return runner.probe(p);
     }
 
     private void syncAddon(RunningPod p, Addon a) {

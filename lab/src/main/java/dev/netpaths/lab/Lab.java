@@ -66,22 +66,15 @@ public final class Lab {
         cfg.write();
         Netns netns = new Netns(journal);
         Launcher launcher = new Launcher(journal);
-        CniRunner cni = new CniRunner(journal);
         ImageStore images = new ImageStore(cfg.repo(), cfg.stateDir().resolve("images"));
 
         // Admission first: a manifest the controllers reject fails before anything exists
         List<ClusterRuntime> clusters = new ArrayList<>();
         List<PodNetwork> networks = new ArrayList<>();
         for (ClusterPlan plan : plans) {
-            Path dir = cfg.stateDir().resolve(plan.name());
-            PodNetwork network = switch (plan.cni()) {
-                case FLANNEL -> new Flannel();
-                case CALICO -> new Calico(launcher, dir.resolve("bird"));
-                case WEAVE -> new Weave();
-            };
+            PodNetwork network = network(cfg, plan, launcher);
             networks.add(network);
-            clusters.add(new ClusterRuntime(plan, dir, manifests, launcher, objects -> new PodRunner(netns, cni, launcher, network, plan,
-                    dir, images, new EnvResolver(configMaps(objects))), m -> out.println("lab: " + m)));
+            clusters.add(runtime(cfg, plan, manifests, network, journal, images));
         }
 
         int nodes = plans.stream().mapToInt(p -> p.nodes().size()).sum();
@@ -126,6 +119,33 @@ public final class Lab {
             }
             Sleep.ms(250);
         }
+    }
+
+    private static PodNetwork network(LabConfig cfg, ClusterPlan plan, Launcher launcher) {
+        return switch (plan.cni()) {
+            case FLANNEL -> new Flannel();
+            case CALICO -> new Calico(launcher, cfg.stateDir().resolve(plan.name()).resolve("bird"));
+            case WEAVE -> new Weave();
+        };
+    }
+
+    /** One cluster's runtime (objects admitted, nothing started), as {@code up} builds it and the live verbs re-read it. */
+    public static ClusterRuntime runtime(LabConfig cfg, ClusterPlan plan, String manifests, PodNetwork network, Journal journal,
+                                         ImageStore images) {
+        Path dir = cfg.stateDir().resolve(plan.name());
+        Launcher launcher = new Launcher(journal);
+        return new ClusterRuntime(plan, dir, manifests, launcher, objects -> new PodRunner(new Netns(journal), new CniRunner(journal),
+                launcher, network, plan, dir, images, new EnvResolver(configMaps(objects))), m -> System.out.println("lab: " + m));
+    }
+
+    /** The runtimes of the lab recorded in cfg's state dir, for changing it while it runs. */
+    public static List<ClusterRuntime> runtimes(LabConfig cfg) {
+        String manifests = ManifestSource.render(cfg.repo(), cfg.manifests());
+        Journal journal = new Journal(cfg.stateDir());
+        Launcher launcher = new Launcher(journal);
+        ImageStore images = new ImageStore(cfg.repo(), cfg.stateDir().resolve("images"));
+        return AddressPlan.plan(cfg.prefix(), cfg.cni(), cfg.nodes(), cfg.clusters()).stream()
+                .map(plan -> runtime(cfg, plan, manifests, network(cfg, plan, launcher), journal, images)).toList();
     }
 
     private UpFigures figures(List<ClusterRuntime> clusters, double ready) {

@@ -28,7 +28,9 @@ import java.util.concurrent.Callable;
         description = "One Kubernetes cluster's data plane from network namespaces, with the real CNI plugins, "
                 + "kube-proxy-shaped iptables and the real services. As root it uses the machine's namespaces; "
                 + "otherwise (or with --rootless=yes) it lives in user, mount and network namespaces of its own.",
-        subcommands = {LabCli.Up.class, LabCli.Down.class, LabCli.Status.class, LabCli.Run.class})
+        subcommands = {LabCli.Up.class, LabCli.Down.class, LabCli.Status.class, LabCli.Run.class,
+                LiveVerbs.Get.class, LiveVerbs.Delete.class, LiveVerbs.Scale.class, LiveVerbs.Rollout.class,
+                LiveVerbs.Disruption.class})
 public final class LabCli {
     /** Exit code for a failed lab step (2 is picocli's for bad usage). */
     static final int FAILED = 1;
@@ -257,7 +259,7 @@ public final class LabCli {
     static int report(Callable<Integer> body) {
         try {
             return body.call();
-        } catch (RootlessLab.Impossible e) {
+        } catch (RootlessLab.Impossible | dev.netpaths.lab.live.Refused e) {
             System.err.println("netpaths-lab: " + e.getMessage());
             return FAILED;
         } catch (LabException e) {
@@ -275,7 +277,7 @@ public final class LabCli {
         return Sh.tryRun(Duration.ofSeconds(5), "id", "-u").out().strip().equals("0");
     }
 
-    private static List<String> ARGS = List.of();
+    static List<String> ARGS = List.of();
 
     public static void main(String[] args) {
         // fabric8 logs through SLF4J and the CLI ships no binding: silence SLF4J's "no providers" notice

@@ -31,6 +31,10 @@ public final class ImageStore {
         return pulled.computeIfAbsent(module, m -> {
             Path app = ImageJars.existingJar(repo, image).getParent();
             Path copy = dir.resolve(m);
+            if (Files.isRegularFile(copy.resolve("quarkus-run.jar"))) {
+                // pulled already (IfNotPresent): running pods use these files, which must not be rewritten under them
+                return copy.resolve("quarkus-run.jar");
+            }
             try (Stream<Path> walk = Files.walk(app)) {
                 for (Path f : walk.toList()) {
                     Path target = copy.resolve(app.relativize(f).toString());

@@ -30,9 +30,21 @@ public final class PodStatus {
                 condition(before, "ContainersReady", r, now),
                 condition(before, "Ready", r, now)));
         status.setInitContainerStatuses(Optional.ofNullable(pod.getSpec().getInitContainers()).orElse(List.of()).stream()
-                .map(c -> containerStatus(c.getName(), c.getImage(), ready, status.getStartTime())).toList());
+                .map(c -> containerStatus(c.getName(), c.getImage(), ready, status.getStartTime(), 0)).toList());
+        int restarts = restartCount(pod);
         status.setContainerStatuses(pod.getSpec().getContainers().stream()
-                .map(c -> containerStatus(c.getName(), c.getImage(), ready, status.getStartTime())).toList());
+                .map(c -> containerStatus(c.getName(), c.getImage(), ready, status.getStartTime(), restarts)).toList());
+    }
+
+    /** kubelet restarted the pod's containers: their restartCount, kept by later status updates. */
+    public static void restarted(Pod pod, int restartCount) {
+        Optional.ofNullable(pod.getStatus().getContainerStatuses()).orElse(List.of()).forEach(c -> c.setRestartCount(restartCount));
+        running(pod, false);
+    }
+
+    public static int restartCount(Pod pod) {
+        return Optional.ofNullable(pod.getStatus().getContainerStatuses()).orElse(List.of()).stream()
+                .mapToInt(c -> Optional.ofNullable(c.getRestartCount()).orElse(0)).max().orElse(0);
     }
 
     public static boolean isReady(Pod pod) {
@@ -53,9 +65,9 @@ public final class PodStatus {
         return c;
     }
 
-    private static ContainerStatus containerStatus(String name, String image, boolean ready, String startedAt) {
+    private static ContainerStatus containerStatus(String name, String image, boolean ready, String startedAt, int restarts) {
         return new ContainerStatusBuilder().withName(name).withImage(image).withReady(ready).withStarted(true)
-                .withRestartCount(0)
+                .withRestartCount(restarts)
                 .withState(new ContainerStateBuilder().withNewRunning().withStartedAt(startedAt).endRunning().build())
                 .build();
     }

@@ -101,6 +101,16 @@ public final class RootlessLab {
         return left.isEmpty() ? 0 : 1;
     }
 
+    /** A verb that changes a running lab ({@code delete pod}, {@code scale}...): argv run inside its namespaces. */
+    public int inside(List<String> argv) {
+        Optional<Entry.Holder> h = new Journal(stateDir).holder();
+        if (h.isEmpty() || !Holder.alive(h.get())) {
+            throw new LabException("no running lab in " + stateDir + " (its namespace holder is "
+                    + (h.isEmpty() ? "not recorded" : "gone") + "): start one with `scripts/lab/lab.sh up`");
+        }
+        return enter(h.get(), argv);
+    }
+
     /** {@code status}: read from the state dir (no namespace needed), plus the holder. */
     public boolean status() {
         boolean ok = LabStatus.print(stateDir, out);

@@ -1,0 +1,190 @@
+package dev.netpaths.lab.cli;
+
+import dev.netpaths.lab.LabException;
+import dev.netpaths.lab.live.LiveCluster;
+import dev.netpaths.lab.live.Refused;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+
+/** The verbs that read or change a running lab, in kubectl's words (docs/lab.md, "Change it while it runs"). */
+final class LiveVerbs {
+    private LiveVerbs() {
+    }
+
+    /** Options of the verbs that change the lab. */
+    static final class Change {
+        @Option(names = {"-n", "--namespace"}, defaultValue = "netpaths", description = "Namespace (default: ${DEFAULT-VALUE}).")
+        String namespace;
+
+        @Option(names = "--cluster", defaultValue = "netpaths", description = "Which cluster of the lab (default: ${DEFAULT-VALUE}).")
+        String cluster;
+
+        @Option(names = "--timeout", defaultValue = "180", description = "Seconds to wait until the cluster has settled (default: ${DEFAULT-VALUE}).")
+        int timeoutSeconds;
+
+        @Option(names = "--sync-period", defaultValue = "1000",
+                description = "Milliseconds from an EndpointSlice change to the data plane's sync, kube-proxy's --iptables-min-sync-period (default: ${DEFAULT-VALUE}).")
+        int syncPeriodMs;
+
+        LiveCluster open(LabCli.Common common) {
+            if (timeoutSeconds < 1 || timeoutSeconds > 3600 || syncPeriodMs < 0 || syncPeriodMs > 60_000) {
+                throw new Refused("--timeout must be 1..3600 s and --sync-period 0..60000 ms");
+            }
+            return LiveCluster.open(common.stateDir(), cluster, Duration.ofMillis(syncPeriodMs), System.out);
+        }
+    }
+
+    /** {@code deployment/NAME} or {@code deployment NAME}, as kubectl takes it. */
+    static String deploymentName(String first, String second) {
+        String[] typed = first.split("/", 2);
+        String kind = typed[0];
+        String name = typed.length == 2 ? typed[1] : second;
+        if (!kind.equals("deployment") && !kind.equals("deployments") && !kind.equals("deploy")) {
+            throw new Refused("the lab scales and restarts Deployments only, got \"" + kind + "\"");
+        }
+        if (name == null || name.isBlank()) {
+            throw new Refused("a Deployment name is required: deployment/NAME");
+        }
+        return name;
+    }
+
+    @Command(name = "get", description = "pods, svc or endpointslices of the running lab, in kubectl's columns (-o wide: IPs, nodes, endpoint conditions).")
+    static final class Get implements Callable<Integer> {
+        @Mixin LabCli.Common common;
+
+        @Parameters(index = "0", description = "pods, svc or endpointslices")
+        String kind;
+
+        @Option(names = {"-n", "--namespace"}, defaultValue = "netpaths", description = "Namespace (default: ${DEFAULT-VALUE}).")
+        String namespace;
+
+        @Option(names = {"-A", "--all-namespaces"}, description = "Every namespace.")
+        boolean all;
+
+        @Option(names = {"-o", "--output"}, description = "wide")
+        String output;
+
+        @Option(names = "--cluster", defaultValue = "netpaths", description = "Which cluster of the lab (default: ${DEFAULT-VALUE}).")
+        String cluster;
+
+        @Override
+        public Integer call() {
+            try {
+                if (output != null && !output.equals("wide")) {
+                    throw new Refused("unsupported output format \"" + output + "\": the lab prints the table or -o wide");
+                }
+                Path yaml = common.stateDir().resolve(cluster).resolve("cluster.yaml");
+                dev.netpaths.lab.live.Get.print(yaml, kind, all ? null : namespace, output != null, System.out);
+                return 0;
+            } catch (LabException e) {
+                // reading changes nothing: the reason alone
+                System.err.println("netpaths-lab: " + e.getMessage());
+                return LabCli.FAILED;
+            }
+        }
+    }
+
+    @Command(name = "delete", description = "delete pod NAME: its endpoint turns terminating, kubelet stops it (preStop, SIGTERM, grace), its ReplicaSet replaces it.")
+    static final class Delete implements Callable<Integer> {
+        @Mixin LabCli.Common common;
+        @Mixin Change change;
+
+        @Parameters(index = "0", description = "pod")
+        String kind;
+
+        @Parameters(index = "1", description = "the pod's name")
+        String name;
+
+        @Override
+        public Integer call() {
+            return LabCli.guarded(common, lab -> lab.inside(LabCli.ARGS), () -> {
+                if (!kind.equals("pod") && !kind.equals("pods") && !kind.equals("po")) {
+                    throw new Refused("the lab deletes pods only, got \"" + kind + "\"");
+                }
+                change.open(common).deletePod(change.namespace, name, Duration.ofSeconds(change.timeoutSeconds));
+                return 0;
+            });
+        }
+    }
+
+    @Command(name = "scale", description = "scale deployment/NAME --replicas=N, as the Deployment controller does.")
+    static final class Scale implements Callable<Integer> {
+        @Mixin LabCli.Common common;
+        @Mixin Change change;
+
+        @Parameters(index = "0", description = "deployment/NAME")
+        String target;
+
+        @Parameters(index = "1", arity = "0..1", description = "NAME when the first is 'deployment'")
+        String name;
+
+        @Option(names = "--replicas", required = true, description = "The new number of pods.")
+        int replicas;
+
+        @Override
+        public Integer call() {
+            return LabCli.guarded(common, lab -> lab.inside(LabCli.ARGS), () -> {
+                if (replicas < 0 || replicas > 10) {
+                    throw new Refused("--replicas must be 0..10 in the lab, got " + replicas);
+                }
+                change.open(common).scale(change.namespace, deploymentName(target, name), replicas, Duration.ofSeconds(change.timeoutSeconds));
+                return 0;
+            });
+        }
+    }
+
+    @Command(name = "rollout", description = "rollout restart deployment/NAME: a new ReplicaSet, rolled per maxSurge/maxUnavailable, readiness, preStop and grace.")
+    static final class Rollout implements Callable<Integer> {
+        @Mixin LabCli.Common common;
+        @Mixin Change change;
+
+        @Parameters(index = "0", description = "restart")
+        String verb;
+
+        @Parameters(index = "1", description = "deployment/NAME")
+        String target;
+
+        @Parameters(index = "2", arity = "0..1", description = "NAME when the second is 'deployment'")
+        String name;
+
+        @Override
+        public Integer call() {
+            return LabCli.guarded(common, lab -> lab.inside(LabCli.ARGS), () -> {
+                if (!verb.equals("restart")) {
+                    throw new Refused("the lab knows `rollout restart` only, got \"" + verb + "\"");
+                }
+                change.open(common).rolloutRestart(change.namespace, deploymentName(target, name), Duration.ofSeconds(change.timeoutSeconds));
+                return 0;
+            });
+        }
+    }
+
+    @Command(name = "disruption", description = "Load through ClusterIP (from a caller), NodePort, LoadBalancer, Ingress and Gateway while echo rolls; "
+            + "every request counted per path. Exit 1 when a request failed (--no-drain: the failures are the lesson, exit 0).")
+    static final class Disruption implements Callable<Integer> {
+        @Mixin LabCli.Common common;
+        @Mixin Change change;
+
+        @Option(names = "--no-drain", description = "Roll echo to QUARKUS_SHUTDOWN_DELAY=0s first: pods stop at SIGTERM, before the data plane moves on.")
+        boolean noDrain;
+
+        @Override
+        public Integer call() {
+            return LabCli.guarded(common, lab -> lab.inside(LabCli.ARGS), () -> {
+                var results = dev.netpaths.lab.live.Disruption.run(change.open(common), common.prefix, noDrain,
+                        Duration.ofSeconds(change.timeoutSeconds), System.out);
+                long failed = results.stream().mapToLong(r -> r.total() - r.ok()).sum();
+                boolean allPaths = results.size() == 5 && results.stream().allMatch(r -> r.total() > 0);
+                System.out.println(noDrain ? "disruption: " + failed + " failed requests without the drain (expected: some)"
+                        : "disruption: " + (failed == 0 && allPaths ? "PASSED, no request lost" : "FAILED, " + failed + " requests lost"));
+                return noDrain || (failed == 0 && allPaths) ? 0 : LabCli.FAILED;
+            });
+        }
+    }
+}

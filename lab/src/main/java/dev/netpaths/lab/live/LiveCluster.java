@@ -1,0 +1,524 @@
+package dev.netpaths.lab.live;
+
+import dev.netpaths.lab.ClusterRuntime;
+import dev.netpaths.lab.Lab;
+import dev.netpaths.lab.LabConfig;
+import dev.netpaths.lab.LabException;
+import dev.netpaths.lab.live.Reconciler.Action;
+import dev.netpaths.lab.live.Reconciler.Event;
+import dev.netpaths.lab.pod.PodStatus;
+import dev.netpaths.lab.pod.RunningPod;
+import dev.netpaths.lab.proc.Launcher.Started;
+import dev.netpaths.lab.proc.Procs;
+import dev.netpaths.lab.proc.Sh;
+import dev.netpaths.lab.proc.Sleep;
+import dev.netpaths.lab.state.Entry;
+import dev.netpaths.lab.state.Journal;
+import dev.netpaths.lab.state.Teardown;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.KubernetesList;
+import io.fabric8.kubernetes.api.model.LifecycleHandler;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.utils.Serialization;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.PriorityQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+/**
+ * A running lab changed in place: its cluster re-read from the state dir (cluster.yaml for the pods, the journal for
+ * their processes), the {@link Reconciler} told what happened, and its actions carried out on the real pods,
+ * kube-proxy rules, dnsmasq, nginx and L2 announcements, until the cluster has settled (bounded). Everything it
+ * creates is journaled first, exactly as {@code up} does, so {@code down} removes it also after a {@code kill -9}
+ * in the middle of a change.
+ */
+public final class LiveCluster {
+    /** The alphabet of apimachinery's rand.String (no vowels, no 0/1/3). */
+    private static final String ALPHANUMS = "bcdfghjklmnpqrstvwxz2456789";
+    /** kubelet's readiness probing here: every pod, every half second (echo's periodSeconds is 2). */
+    private static final Duration PROBE_EVERY = Duration.ofMillis(500);
+
+    private final LabConfig cfg;
+    private final ClusterRuntime runtime;
+    private final PrintStream out;
+    private final Reconciler model;
+    private final Map<String, Deployment> deployments = new LinkedHashMap<>();
+    /** Deployment key to its ReplicaSet name per revision (revision 1: the one up created). */
+    private final Map<String, Map<Integer, String>> replicaSets = new HashMap<>();
+    /** Deployment key to the pod each revision's pods are made from (revision 1: one that up started). */
+    private final Map<String, Map<Integer, Pod>> prototypes = new HashMap<>();
+    private final PriorityQueue<Timed> timers = new PriorityQueue<>();
+    private final ConcurrentLinkedQueue<Event> reported = new ConcurrentLinkedQueue<>();
+    private final SecureRandom random = new SecureRandom();
+    private final long t0 = System.nanoTime();
+    private volatile List<RunningPod> probing = List.of();
+    private boolean proberStarted;
+    private List<Reconciler.Endpoint> lastPublished = List.of();
+
+    private record Timed(long due, long seq, Event event) implements Comparable<Timed> {
+        @Override
+        public int compareTo(Timed o) {
+            return due != o.due ? Long.compare(due, o.due) : Long.compare(seq, o.seq);
+        }
+    }
+
+    private LiveCluster(LabConfig cfg, ClusterRuntime runtime, Duration syncPeriod, PrintStream out) {
+        this.cfg = cfg;
+        this.runtime = runtime;
+        this.out = out;
+        this.model = new Reconciler(runtime.plan().nodes().stream().map(n -> n.name()).toList(), syncPeriod, this::newPodName);
+        adoptDeployments();
+        lastPublished = model.published();
+    }
+
+    /** The cluster {@code name} of the lab recorded in stateDir, as it runs now. */
+    public static LiveCluster open(Path stateDir, String name, Duration syncPeriod, PrintStream out) {
+        LabConfig cfg = LabConfig.read(stateDir).orElseThrow(() -> new Refused("no lab in " + stateDir
+                + " (start one with `scripts/lab/lab.sh up`)"));
+        ClusterRuntime runtime = Lab.runtimes(cfg).stream().filter(r -> r.plan().name().equals(name)).findFirst()
+                .orElseThrow(() -> new Refused("no cluster " + name + " in the lab in " + stateDir));
+        List<Entry.Proc> procs = new Journal(stateDir).read().stream().filter(Entry.Proc.class::isInstance).map(Entry.Proc.class::cast).toList();
+        List<HasMetadata> recorded = recorded(stateDir.resolve(name).resolve("cluster.yaml"));
+        runtime.resume(cfg.prefix(), recorded.stream().filter(Pod.class::isInstance).map(Pod.class::cast).toList(), procs);
+        // the API's Deployments are the recorded ones (a scale changed spec.replicas), not the manifests'
+        for (HasMetadata o : runtime.objects()) {
+            if (o instanceof Deployment d) {
+                recorded.stream().filter(r -> r instanceof Deployment && key(r).equals(key(d))).map(Deployment.class::cast).findFirst()
+                        .ifPresent(r -> d.getSpec().setReplicas(r.getSpec().getReplicas()));
+            }
+        }
+        return new LiveCluster(cfg, runtime, syncPeriod, out);
+    }
+
+    static List<HasMetadata> recorded(Path clusterYaml) {
+        try {
+            return Serialization.unmarshal(Files.readString(clusterYaml), KubernetesList.class).getItems();
+        } catch (IOException e) {
+            throw new LabException("cannot read " + clusterYaml + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void adoptDeployments() {
+        for (HasMetadata o : runtime.objects()) {
+            if (!(o instanceof Deployment d)) {
+                continue;
+            }
+            String key = key(d);
+            Map<String, Boolean> mine = new LinkedHashMap<>();
+            String rs = null;
+            for (RunningPod p : runtime.pods()) {
+                Optional<String> owner = replicaSetOf(p.pod());
+                if (owner.isPresent() && ownedBy(d, owner.get(), p.pod()) && p.pod().getMetadata().getDeletionTimestamp() == null
+                        && p.addon().isEmpty()) {
+                    mine.put(p.key(), p.ready());
+                    rs = owner.get();
+                    prototypes.computeIfAbsent(key, k -> new HashMap<>()).putIfAbsent(1, p.pod());
+                }
+            }
+            if (mine.isEmpty()) {
+                // the add-ons' Deployments (DNS, entry points) run stand-ins that up starts; the lab leaves them be
+                continue;
+            }
+            deployments.put(key, d);
+            replicaSets.computeIfAbsent(key, k -> new HashMap<>()).put(1, rs);
+            var spec = d.getSpec().getTemplate().getSpec();
+            var rolling = d.getSpec().getStrategy() == null ? null : d.getSpec().getStrategy().getRollingUpdate();
+            int[] fence = Reconciler.fenceposts(text(rolling == null ? null : rolling.getMaxSurge()),
+                    text(rolling == null ? null : rolling.getMaxUnavailable()), Optional.ofNullable(d.getSpec().getReplicas()).orElse(1));
+            boolean preStop = spec.getContainers().stream().anyMatch(c -> preStop(c) != null);
+            long grace = spec.getTerminationGracePeriodSeconds() == null ? 30 : spec.getTerminationGracePeriodSeconds();
+            int replicas = Optional.ofNullable(d.getSpec().getReplicas()).orElse(1);
+            model.adopt(new Reconciler.Deployment(key, replicas, fence[0], fence[1],
+                    new Reconciler.Template((int) grace, preStop, Optional.ofNullable(spec.getRestartPolicy()).orElse("Always"))), mine);
+        }
+    }
+
+    private static boolean ownedBy(Deployment d, String replicaSet, Pod pod) {
+        return d.getMetadata().getNamespace().equals(pod.getMetadata().getNamespace())
+                && replicaSet.startsWith(d.getMetadata().getName() + "-")
+                && replicaSet.substring(d.getMetadata().getName().length() + 1).matches("[a-z0-9]+");
+    }
+
+    private static Optional<String> replicaSetOf(Pod pod) {
+        return Optional.ofNullable(pod.getMetadata().getOwnerReferences()).orElse(List.of()).stream()
+                .filter(r -> "ReplicaSet".equals(r.getKind())).map(OwnerReference::getName).findFirst();
+    }
+
+    private static String text(IntOrString v) {
+        return v == null ? null : v.getIntVal() != null ? v.getIntVal().toString() : v.getStrVal();
+    }
+
+    private static LifecycleHandler preStop(Container c) {
+        return c.getLifecycle() == null ? null : c.getLifecycle().getPreStop();
+    }
+
+    // ---- verbs ----
+
+    /** {@code kubectl delete pod}: its endpoint terminating, kubelet's termination, the ReplicaSet's replacement. */
+    public void deletePod(String namespace, String name, Duration bound) {
+        String key = namespace + "/" + name;
+        if (runtime.pods().stream().noneMatch(p -> p.key().equals(key))) {
+            throw new Refused("pods \"" + name + "\" not found in namespace " + namespace);
+        }
+        if (model.pod(key) == null) {
+            throw new Refused("pod " + key + " belongs to no Deployment: the lab changes Deployment pods only"
+                    + " (DaemonSet pods and the add-ons stay as up made them)");
+        }
+        log("pod/" + name + " deleted");
+        run(new Event.DeletePod(key), bound);
+    }
+
+    /** {@code kubectl scale deployment/NAME --replicas=N}. */
+    public void scale(String namespace, String name, int replicas, Duration bound) {
+        String key = deploymentKey(namespace, name);
+        log("deployment.apps/" + name + " scaled to " + replicas);
+        deployments.get(key).getSpec().setReplicas(replicas);
+        run(new Event.Scale(key, replicas), bound);
+    }
+
+    /** {@code kubectl rollout restart deployment/NAME}, waiting as {@code kubectl rollout status} would. */
+    public void rolloutRestart(String namespace, String name, Duration bound) {
+        String restartedAt = Instant.now().toString();
+        // kubectl sets the template annotation kubectl.kubernetes.io/restartedAt: a new template, a new ReplicaSet
+        roll(namespace, name, "restarted", proto -> {
+            Map<String, String> annotations = new LinkedHashMap<>(Optional.ofNullable(proto.getMetadata().getAnnotations()).orElse(Map.of()));
+            annotations.put("kubectl.kubernetes.io/restartedAt", restartedAt);
+            proto.getMetadata().setAnnotations(annotations);
+        }, bound);
+    }
+
+    /** {@code kubectl set env deployment/NAME KEY=VALUE} (value null: {@code KEY-}) on every container: a rollout. */
+    public void setEnv(String namespace, String name, String variable, String value, Duration bound) {
+        roll(namespace, name, "env updated", proto -> proto.getSpec().getContainers().forEach(c -> {
+            List<io.fabric8.kubernetes.api.model.EnvVar> env = new ArrayList<>(Optional.ofNullable(c.getEnv()).orElse(List.of()));
+            env.removeIf(v -> v.getName().equals(variable));
+            if (value != null) {
+                env.add(new io.fabric8.kubernetes.api.model.EnvVar(variable, value, null));
+            }
+            c.setEnv(env);
+        }), bound);
+    }
+
+    /** The value of an env variable in the Deployment's current pods, if set. */
+    public Optional<String> env(String namespace, String name, String variable) {
+        Map<Integer, Pod> revisions = prototypes.get(deploymentKey(namespace, name));
+        return revisions.get(revisions.size()).getSpec().getContainers().stream()
+                .flatMap(c -> Optional.ofNullable(c.getEnv()).orElse(List.of()).stream())
+                .filter(v -> v.getName().equals(variable)).map(v -> v.getValue()).findFirst();
+    }
+
+    private void roll(String namespace, String name, String what, java.util.function.Consumer<Pod> change, Duration bound) {
+        String key = deploymentKey(namespace, name);
+        Map<Integer, String> revisions = replicaSets.get(key);
+        int next = revisions.size() + 1;
+        Pod proto = Serialization.clone(prototypes.get(key).get(next - 1));
+        change.accept(proto);
+        prototypes.get(key).put(next, proto);
+        revisions.put(next, name + "-" + suffix(key + "@" + Serialization.asJson(proto.getSpec()) + proto.getMetadata().getAnnotations()));
+        log("deployment.apps/" + name + " " + what);
+        run(new Event.RolloutRestart(key), bound);
+    }
+
+    /** The pods of the cluster as they run now. */
+    public List<RunningPod> pods() {
+        return runtime.pods();
+    }
+
+    public ClusterRuntime runtime() {
+        return runtime;
+    }
+
+    private String deploymentKey(String namespace, String name) {
+        String key = namespace + "/" + name;
+        if (!deployments.containsKey(key)) {
+            throw new Refused("deployments.apps \"" + name + "\" not found in namespace " + namespace);
+        }
+        return key;
+    }
+
+    // ---- the loop ----
+
+    private void run(Event first, Duration bound) {
+        try {
+            loop(first, bound);
+        } finally {
+            // whatever happened, cluster.yaml names every pod that exists (the journal has their processes)
+            probing = List.of();
+            runtime.writeClusterYaml();
+        }
+    }
+
+    private void loop(Event first, Duration bound) {
+        List<Action> actions;
+        try {
+            actions = model.on(first);
+        } catch (IllegalArgumentException e) {
+            throw new Refused(e.getMessage());
+        }
+        execute(actions);
+        if (!proberStarted) {
+            proberStarted = true;
+            startProber();
+        }
+        long deadline = System.nanoTime() + bound.toNanos();
+        while (!model.settled()) {
+            if (System.nanoTime() > deadline) {
+                throw new LabException("the cluster did not settle within " + bound.toSeconds() + " s; pods now: "
+                        + model.pods().stream().map(p -> p.name() + " " + p.phase() + (p.ready() ? " ready" : "")).toList());
+            }
+            Event e;
+            while ((e = reported.poll()) != null) {
+                if (e instanceof Event.Readiness r) {
+                    RunningPod p = running(r.pod());
+                    if (p == null || model.pod(r.pod()) == null || p.ready() == r.ready()) {
+                        continue;
+                    }
+                    p.ready(r.ready());
+                    PodStatus.running(p.pod(), r.ready());
+                    log("pod/" + name(r.pod()) + " readiness " + (r.ready() ? "UP" : "DOWN"));
+                }
+                execute(model.on(e));
+            }
+            while (!timers.isEmpty() && timers.peek().due() <= System.nanoTime()) {
+                execute(model.on(timers.poll().event()));
+            }
+            observe();
+            Sleep.ms(20);
+        }
+        log("settled");
+    }
+
+    /** What kubelet sees: processes that exited (here), readiness that changed (the prober thread's reports). */
+    private void observe() {
+        List<RunningPod> toProbe = new ArrayList<>();
+        for (Reconciler.Pod mp : model.pods()) {
+            RunningPod p = running(mp.name());
+            if (p == null || mp.phase() == Reconciler.Phase.PENDING || mp.phase() == Reconciler.Phase.GONE) {
+                continue;
+            }
+            List<String> dead = p.processes().entrySet().stream()
+                    .filter(c -> !Procs.alive(c.getValue().pid(), c.getValue().startTime())).map(Map.Entry::getKey).toList();
+            boolean allDead = dead.size() == p.processes().size();
+            if (!dead.isEmpty() && (mp.phase() == Reconciler.Phase.RUNNING || allDead)) {
+                log("pod/" + name(mp.name()) + " container " + dead.get(0) + " exited");
+                execute(model.on(new Event.Exited(mp.name(), dead.get(0), 0)));
+                continue;
+            }
+            // kubelet probes every pod; the lab probes the ones whose readiness the change can move
+            if (dead.isEmpty() && (!mp.ready() || mp.phase() == Reconciler.Phase.TERMINATING)) {
+                toProbe.add(p);
+            }
+        }
+        probing = List.copyOf(toProbe);
+    }
+
+    /** kubelet's prober, off the loop (a probe of a starting JVM takes up to its timeout): reports changes as events. */
+    private void startProber() {
+        Thread prober = new Thread(() -> {
+            // one prober per pod at a time, as kubelet's workers: a slow probe of a starting JVM delays no other pod
+            java.util.concurrent.ExecutorService workers = java.util.concurrent.Executors.newFixedThreadPool(4, r -> {
+                Thread t = new Thread(r, "probe");
+                t.setDaemon(true);
+                return t;
+            });
+            while (!Thread.currentThread().isInterrupted()) {
+                List<java.util.concurrent.Future<?>> round = new ArrayList<>();
+                for (RunningPod p : probing) {
+                    round.add(workers.submit(() -> {
+                        try {
+                            boolean ready = runtime.probeOne(p);
+                            if (ready != p.ready()) {
+                                reported.add(new Event.Readiness(p.key(), ready));
+                            }
+                        } catch (LabException exited) {
+                            // the loop sees the exit itself
+                        }
+                    }));
+                }
+                for (var f : round) {
+                    try {
+                        f.get(5, java.util.concurrent.TimeUnit.SECONDS);
+                    } catch (Exception slow) {
+                        f.cancel(true);
+                    }
+                }
+                Sleep.ms(PROBE_EVERY.toMillis());
+            }
+        }, "prober");
+        prober.setDaemon(true);
+        prober.start();
+    }
+
+    private void execute(List<Action> actions) {
+        boolean synced = false;
+        for (Action a : actions) {
+            if (a instanceof Action.PublishEndpoints pe) {
+                for (Reconciler.Endpoint e : pe.endpoints()) {
+                    RunningPod p = running(e.pod());
+                    if (e.terminating() && p != null && p.pod().getMetadata().getDeletionTimestamp() == null) {
+                        p.pod().getMetadata().setDeletionTimestamp(Instant.now().toString());
+                    }
+                }
+                runtime.publish();
+                List<Reconciler.Endpoint> changed = pe.endpoints().stream().filter(e -> !lastPublished.contains(e)).toList();
+                List<String> removed = lastPublished.stream().map(Reconciler.Endpoint::pod)
+                        .filter(pod -> pe.endpoints().stream().noneMatch(e -> e.pod().equals(pod))).toList();
+                lastPublished = pe.endpoints();
+                log("endpoints " + changed.stream().map(e -> name(e.pod()) + " ready=" + e.ready() + " serving=" + e.serving()
+                        + " terminating=" + e.terminating()).toList() + (removed.isEmpty() ? "" : " removed " + removed.stream().map(LiveCluster::name).toList()));
+            } else if (a instanceof Action.SyncKubeProxy || a instanceof Action.SyncDns || a instanceof Action.SyncAnnouncements
+                    || a instanceof Action.SyncEntryPoints) {
+                if (!synced) {
+                    // ClusterRuntime.sync: kube-proxy on every node, DNS, the entry points, the L2 announcements
+                    runtime.sync();
+                    synced = true;
+                    log("data plane synced: kube-proxy on " + runtime.plan().nodes().size() + " nodes, dns, entry points, metallb");
+                }
+            } else if (a instanceof Action.Signal s) {
+                signal(s.pod(), s.signal());
+            } else if (a instanceof Action.RunPreStop s) {
+                preStop(s.pod());
+            } else if (a instanceof Action.ArmTimer t) {
+                timers.add(new Timed(System.nanoTime() + t.after().toNanos(), System.nanoTime(), t.event()));
+            } else if (a instanceof Action.CreatePod c) {
+                create(c);
+            } else if (a instanceof Action.RemoveSandbox r) {
+                removeSandbox(r.pod());
+            } else if (a instanceof Action.RestartContainer r) {
+                RunningPod p = running(r.pod());
+                // single-container pods (echo): the whole container set restarts, with the count kubelet reports
+                p.processes().clear();
+                runtime.restartContainers(p, r.restartCount());
+                log("pod/" + name(r.pod()) + " container " + r.container() + " restarted (restart count " + r.restartCount() + ")");
+            }
+        }
+    }
+
+    private void signal(String pod, String signal) {
+        RunningPod p = running(pod);
+        log("pod/" + name(pod) + " SIG" + signal);
+        p.processes().values().stream().filter(s -> Procs.alive(s.pid(), s.startTime()))
+                .forEach(s -> ProcessHandle.of(s.pid()).ifPresent("KILL".equals(signal) ? ProcessHandle::destroyForcibly : ProcessHandle::destroy));
+    }
+
+    /** kubelet runs the hook in the container (here: the pod's network namespace), bounded by the grace period. */
+    private void preStop(String pod) {
+        RunningPod p = running(pod);
+        Container c = p.pod().getSpec().getContainers().stream().filter(x -> preStop(x) != null).findFirst().orElseThrow();
+        LifecycleHandler h = preStop(c);
+        long grace = Optional.ofNullable(p.pod().getSpec().getTerminationGracePeriodSeconds()).orElse(30L);
+        log("pod/" + name(pod) + " preStop");
+        if (h.getSleep() != null) {
+            timers.add(new Timed(System.nanoTime() + Duration.ofSeconds(h.getSleep().getSeconds()).toNanos(), System.nanoTime(),
+                    new Event.PreStopDone(pod)));
+        } else if (h.getExec() != null) {
+            List<String> cmd = new ArrayList<>(List.of(Sh.inNs(p.netns())));
+            cmd.addAll(h.getExec().getCommand());
+            Thread hook = new Thread(() -> {
+                Sh.tryRun(Duration.ofSeconds(grace), cmd.toArray(String[]::new));
+                reported.add(new Event.PreStopDone(pod));
+            }, "preStop " + pod);
+            hook.setDaemon(true);
+            hook.start();
+        } else {
+            throw new LabException("pod " + pod + ": only exec and sleep preStop hooks are modelled");
+        }
+    }
+
+    private void create(Action.CreatePod c) {
+        String rs = replicaSets.get(c.deployment()).get(c.revision());
+        Pod proto = prototypes.get(c.deployment()).get(c.revision());
+        String podName = name(c.pod());
+        Map<String, String> labels = new LinkedHashMap<>(proto.getMetadata().getLabels());
+        labels.put("pod-template-hash", rs.substring(name(c.deployment()).length() + 1));
+        Pod pod = new io.fabric8.kubernetes.api.model.PodBuilder()
+                .withNewMetadata().withName(podName).withNamespace(proto.getMetadata().getNamespace()).withLabels(labels)
+                .withAnnotations(proto.getMetadata().getAnnotations())
+                .withOwnerReferences(new io.fabric8.kubernetes.api.model.OwnerReferenceBuilder().withApiVersion("apps/v1")
+                        .withKind("ReplicaSet").withName(rs).withController(true).withBlockOwnerDeletion(true).build())
+                .endMetadata()
+                .withSpec(Serialization.clone(proto.getSpec()))
+                .withNewStatus().withPhase("Pending").endStatus()
+                .build();
+        pod.getSpec().setNodeName(null);
+        RunningPod p = runtime.startPod(cfg.prefix(), pod);
+        log("pod/" + podName + " created on " + p.node().name() + " with IP " + p.ip());
+        execute(model.on(new Event.Started(c.pod())));
+    }
+
+    /** CNI DEL in the node, then the pod's namespace goes (its journal lines stay: down skips what is gone). */
+    private void removeSandbox(String pod) {
+        RunningPod p = running(pod);
+        new Journal(cfg.stateDir()).read().stream().filter(Entry.Cni.class::isInstance).map(Entry.Cni.class::cast)
+                .filter(c -> c.podNs().equals(p.netns())).forEach(c -> {
+                    try {
+                        Sh.exec(Files.readString(Path.of(c.conf())), List.of(), Duration.ofSeconds(5), Sh.inNs(c.nodeNs(), "env",
+                                "CNI_COMMAND=DEL", "CNI_CONTAINERID=" + c.containerId(), "CNI_NETNS=/var/run/netns/" + c.podNs(),
+                                "CNI_IFNAME=eth0", "CNI_PATH=/usr/lib/cni", "/usr/lib/cni/" + c.plugin()));
+                    } catch (IOException e) {
+                        log("CNI DEL for " + p.netns() + " skipped: " + e.getMessage());
+                    }
+                });
+        Sh.tryRun(Duration.ofSeconds(10), "ip", "netns", "delete", p.netns());
+        Teardown.deleteRecursively(Path.of("/etc/netns", p.netns()));
+        runtime.removePod(p);
+        log("pod/" + name(pod) + " gone (sandbox removed)");
+    }
+
+    private RunningPod running(String key) {
+        return runtime.pods().stream().filter(p -> p.key().equals(key)).findFirst().orElse(null);
+    }
+
+    private String newPodName(Reconciler.Deployment d, int n) {
+        String ns = d.name().substring(0, d.name().indexOf('/'));
+        Map<Integer, String> revisions = replicaSets.get(d.name());
+        String rs = revisions.get(revisions.size());
+        StringBuilder s = new StringBuilder();
+        for (int i = 0; i < 5; i++) {
+            s.append(ALPHANUMS.charAt(random.nextInt(ALPHANUMS.length())));
+        }
+        return ns + "/" + rs + "-" + s;
+    }
+
+    /** A stable 10-character name part from the alphabet, for a new ReplicaSet's pod-template-hash. */
+    private static String suffix(String seed) {
+        long h = 0x811c9dc5L;
+        for (byte b : seed.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+            h = ((h ^ (b & 0xff)) * 0x01000193L) & 0xFFFFFFFFL;
+        }
+        StringBuilder s = new StringBuilder();
+        for (int i = 0; i < 10; i++) {
+            s.append(ALPHANUMS.charAt((int) (h % ALPHANUMS.length())));
+            h = h / ALPHANUMS.length() + (long) seed.length() * 7919 + i;
+        }
+        return s.toString();
+    }
+
+    private static String key(HasMetadata o) {
+        return o.getMetadata().getNamespace() + "/" + o.getMetadata().getName();
+    }
+
+    private static String name(String key) {
+        return key.substring(key.indexOf('/') + 1);
+    }
+
+    private void log(String what) {
+        out.printf("%7.2f s  %s%n", (System.nanoTime() - t0) / 1e9, what);
+    }
+}

@@ -1,0 +1,151 @@
+package dev.netpaths.lab.live;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Constant load over several paths, one request at a time per path, each on a new TCP connection (so every
+ * request is a fresh choice of kube-proxy's DNAT, as a new client's would be), counting every outcome. Runs until
+ * its stdin closes (the driver holds it), then prints one line per path: {@code path total ok outcome=count...}.
+ *
+ * <p>Usage: {@code java -cp netpaths-lab.jar dev.netpaths.lab.live.Load INTERVAL_MS NAME=URL[|HOST[|MUST_CONTAIN]] ...}.
+ * A request succeeds when the answer is HTTP 200 and, where given, its body contains MUST_CONTAIN (the caller's
+ * {@code "ok":true} for its own request through the ClusterIP).
+ */
+public final class Load {
+    record Target(String name, URI uri, String host, String mustContain) {
+    }
+
+    /** One path's tally: outcome to count. */
+    static final class Tally {
+        final AtomicLong total = new AtomicLong();
+        final Map<String, AtomicLong> outcomes = new ConcurrentHashMap<>();
+
+        void count(String outcome) {
+            total.incrementAndGet();
+            outcomes.computeIfAbsent(outcome, k -> new AtomicLong()).incrementAndGet();
+        }
+
+        long ok() {
+            return outcomes.getOrDefault("ok", new AtomicLong()).get();
+        }
+
+        String line(String name) {
+            Map<String, Long> sorted = new TreeMap<>();
+            outcomes.forEach((k, v) -> sorted.put(k, v.get()));
+            StringBuilder b = new StringBuilder(name + " " + total.get() + " " + ok());
+            sorted.forEach((k, v) -> {
+                if (!k.equals("ok")) {
+                    b.append(' ').append(k).append('=').append(v);
+                }
+            });
+            return b.toString();
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        long interval = Long.parseLong(args[0]);
+        List<Target> targets = new ArrayList<>();
+        for (int i = 1; i < args.length; i++) {
+            String[] nv = args[i].split("=", 2);
+            String[] parts = nv[1].split("\\|", -1);
+            targets.add(new Target(nv[0], URI.create(parts[0]), parts.length > 1 && !parts[1].isEmpty() ? parts[1] : null,
+                    parts.length > 2 && !parts[2].isEmpty() ? parts[2] : null));
+        }
+        AtomicBoolean stop = new AtomicBoolean();
+        Map<String, Tally> tallies = new TreeMap<>();
+        List<Thread> threads = new ArrayList<>();
+        for (Target t : targets) {
+            Tally tally = new Tally();
+            tallies.put(t.name(), tally);
+            Thread th = new Thread(() -> {
+                while (!stop.get()) {
+                    long started = System.nanoTime();
+                    tally.count(once(t));
+                    long rest = interval - (System.nanoTime() - started) / 1_000_000;
+                    if (rest > 0) {
+                        try {
+                            Thread.sleep(rest);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                }
+            }, t.name());
+            threads.add(th);
+            th.start();
+        }
+        System.out.println("load: started " + targets.size() + " paths");
+        System.out.flush();
+        // the driver closes our stdin to stop us (also when it dies: the pipe closes)
+        while (System.in.read() >= 0) {
+            // nothing to read; wait for EOF
+        }
+        stop.set(true);
+        for (Thread th : threads) {
+            th.join(5000);
+        }
+        tallies.forEach((name, tally) -> System.out.println("RESULT " + tally.line(name)));
+    }
+
+    /** One request on a new connection; the outcome: ok, http-NNN, wrong-body, refused, connect-timeout, read-timeout, reset, eof. */
+    static String once(Target t) {
+        URI u = t.uri();
+        int port = u.getPort() > 0 ? u.getPort() : 80;
+        try (Socket s = new Socket()) {
+            try {
+                s.connect(new InetSocketAddress(u.getHost(), port), 2000);
+            } catch (SocketTimeoutException e) {
+                return "connect-timeout";
+            } catch (ConnectException e) {
+                return "refused";
+            }
+            s.setSoTimeout(3000);
+            String path = u.getRawPath() + (u.getRawQuery() != null ? "?" + u.getRawQuery() : "");
+            OutputStream out = s.getOutputStream();
+            out.write(("GET " + path + " HTTP/1.1\r\nHost: " + (t.host() != null ? t.host() : u.getHost())
+                    + "\r\nConnection: close\r\nUser-Agent: netpaths-lab-load\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+            String status = in.readLine();
+            if (status == null) {
+                return "eof";
+            }
+            String[] f = status.split(" ");
+            if (f.length < 2 || !f[1].equals("200")) {
+                return "http-" + (f.length > 1 ? f[1] : "?");
+            }
+            StringBuilder body = new StringBuilder();
+            char[] buf = new char[4096];
+            int n;
+            while ((n = in.read(buf)) >= 0 && body.length() < 200_000) {
+                body.append(buf, 0, n);
+            }
+            if (t.mustContain() == null || body.indexOf(t.mustContain()) >= 0) {
+                return "ok";
+            }
+            // the caller's own error kind (CONNECT_REFUSED, RESET, DNS...), when the body names one
+            java.util.regex.Matcher kind = java.util.regex.Pattern.compile("\"kind\":\"([A-Z_]+)\"").matcher(body);
+            return kind.find() ? "caller-" + kind.group(1) : "wrong-body";
+        } catch (SocketTimeoutException e) {
+            return "read-timeout";
+        } catch (IOException e) {
+            return e.getMessage() != null && e.getMessage().contains("reset") ? "reset" : "io-" + e.getClass().getSimpleName();
+        }
+    }
+}
