@@ -101,6 +101,19 @@ public final class RootlessLab {
         return left.isEmpty() ? 0 : 1;
     }
 
+    /** {@code exec}, {@code rules}, {@code case}: argv inside the running lab's namespaces; a lab whose holder is gone is an error. */
+    public int enterRunning(List<String> argv) {
+        Optional<Entry.Holder> h = new Journal(stateDir).holder();
+        if (h.isEmpty()) {
+            throw new LabException("no rootless lab is up in " + stateDir + " (start one with `scripts/lab/lab.sh up`)");
+        }
+        if (!Holder.alive(h.get())) {
+            throw new LabException("the rootless lab's namespace holder (PID " + h.get().pid() + ") is gone, so the lab is unreachable:"
+                    + " `scripts/lab/lab.sh down` ends what is left, `scripts/lab/lab.sh up` starts a new one");
+        }
+        return enter(h.get(), argv);
+    }
+
     /** {@code status}: read from the state dir (no namespace needed), plus the holder. */
     public boolean status() {
         boolean ok = LabStatus.print(stateDir, out);
