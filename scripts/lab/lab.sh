@@ -7,7 +7,7 @@
 # (the CLI names the failed check and its fix) and no sudo, once the Debian packages are installed.
 #
 # Usage: scripts/lab/lab.sh run|up|down|status|matrix [extra lab CLI options]
-#        scripts/lab/lab.sh exec POD|NODE|host -- CMD [ARGS...] | rules NODE [NS/SERVICE] | case GLOB... | trace CASE
+#        scripts/lab/lab.sh exec POD|NODE|host -- CMD [ARGS...] | rules NODE [NS/SERVICE] | case GLOB...
 #   run      build what is missing, bring the lab up, run the conformance harness in it, tear it down
 #            (LAB_KEEP=1 keeps it); exits with the harness's code
 #   up       build what is missing, bring the lab up and wait until every pod is ready
@@ -18,7 +18,6 @@
 #            of the running lab; exits with CMD's code (2: no such pod or node, or no lab up)
 #   rules    kube-proxy's rules on NODE with [packets:bytes] counters; with NS/SERVICE that Service's chains
 #   case     the harness against the running lab for the cases or groups matching GLOB (reports in LAB_REPORTS)
-#   trace    CASE with a packet capture on each hop's interface, printed as one table per hop
 #
 # Settings:
 #   LAB_CNI=${LAB_CNI:-flannel}            flannel | calico | weave
@@ -40,7 +39,7 @@ LAB_JAR="${REPO_ROOT}/lab/target/netpaths-lab.jar"
 CNIS=(flannel calico weave)
 SHAPE=()
 
-usage() { sed -n '2,34p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,33p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 
 # LAB_ROOTLESS=no keeps the lab in the machine's namespaces, which needs root. Otherwise the CLI decides and, for
 # a rootless lab, checks that unprivileged user namespaces work (saying which check failed and how to fix it).
@@ -83,7 +82,7 @@ ensure_jars() {
       [[ -f "${REPO_ROOT}/${module}/target/quarkus-app/quarkus-run.jar" ]] || missing+=("${module}")
     done
   fi
-  if [[ "$1" == run || "$1" == matrix || "$1" == case || "$1" == trace ]] && [[ ! -f "${REPO_ROOT}/conformance/target/netpaths-conformance.jar" ]]; then
+  if [[ "$1" == run || "$1" == matrix || "$1" == case ]] && [[ ! -f "${REPO_ROOT}/conformance/target/netpaths-conformance.jar" ]]; then
     missing+=(conformance)
   fi
   if [[ ${#missing[@]} -gt 0 ]]; then
@@ -125,7 +124,7 @@ main() {
   [[ $# -gt 0 ]] && shift
   case "${cmd}" in
     -h|--help|help) usage; return 0 ;;
-    run|up|down|status|matrix|exec|rules|case|trace) ;;
+    run|up|down|status|matrix|exec|rules|case) ;;
     "") usage >&2; return 2 ;;
     *) echo "lab: unknown command '${cmd}'" >&2; usage >&2; return 2 ;;
   esac
@@ -135,9 +134,6 @@ main() {
     down|status|exec|rules|case)
       ensure_jars "${cmd}"
       lab_cli "${cmd}" "$@" ;;
-    trace)
-      ensure_jars trace
-      "${REPO_ROOT}/scripts/lab/trace.sh" "$@" ;;
     up)
       ensure_deps; ensure_jars up; shape_args
       lab_cli up "${SHAPE[@]}" "$@" ;;

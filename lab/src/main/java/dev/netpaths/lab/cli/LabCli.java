@@ -166,9 +166,15 @@ public final class LabCli {
             return guarded(common, lab -> lab.upOrRun(ARGS), () -> {
                 int rc;
                 try {
-                    // pods that failed stay failed, as on a cluster: the harness reports the paths they break
-                    up(cfg);
+                    // pods that failed stay failed, as on a cluster (cluster.yaml carries their status: Ready False,
+                    // the exited container terminated with the lab's message); the harness still runs and reports
+                    // the paths they break, and the run fails whatever the harness says
+                    boolean allReady = up(cfg);
                     rc = harness(cfg, reportDir);
+                    if (!allReady) {
+                        System.out.println("lab: run FAILED: pods failed at up (see `lab: pods failed` above)");
+                        rc = Math.max(rc, FAILED);
+                    }
                 } finally {
                     if (!keep) {
                         System.out.printf("lab: down in %.1f s%n", new Lab(System.out).down(cfg.stateDir(), cfg.prefix()));
