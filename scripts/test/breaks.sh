@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # `make test-breaks`: every case family shown able to fail. Brings ONE lab up (flannel, 3 nodes), then for each
 # break in scripts/test/breaks.tsv: breaks one thing in the running lab through `lab.sh exec` (a kube-proxy rule,
-# a VXLAN FDB entry, a resolv.conf search line, an nginx route + HUP, ...), runs only that family with
-# `lab.sh case`, asserts the named cases FAIL (not skip) with the expected likely cause, and restores it. A last
-# harness run over every broken family shows they all pass again. The list of breaks is in
+# a pod route, a resolv.conf search line, an nginx route + HUP, ...), runs that family's named cases with
+# `lab.sh case`, asserts they FAIL (not skip) with the expected likely cause, and restores it. A last harness run
+# over every broken family, whole, shows they all pass again. The list of breaks is in
 # conformance/README.md ("Break-it suite").
 #
 # Usage: scripts/test/breaks.sh [ID...]     (default: every break in the list)
@@ -278,7 +278,7 @@ break_httproute-backend() { nginx_edit envoy_gateway 's/set $np_target "np.netpa
 restore_httproute-backend() { nginx_restore envoy_gateway; }
 
 # No ReferenceGrant for /other: the cross-namespace backendRef is refused (500), as for /other-denied.
-break_referencegrant() { nginx_edit envoy_gateway 's/set $np_target "np.netpaths-other.echo.8080";/set $np_target "@500";/'; }
+break_referencegrant() { nginx_edit envoy_gateway 's/set $np_target "np.netpaths-other.echo.8080";/return 500;/'; }
 restore_referencegrant() { nginx_restore envoy_gateway; }
 
 # The VirtualService's v2 route sent to v1.
@@ -323,7 +323,11 @@ run_break() {
   t0=${SECONDS}
   log "== ${id}: break (family ${family}; must fail: ${cases})"
   "break_${id}"
-  lab case --reports "${dir}" --converge-seconds "${BREAKS_CONVERGE_SECONDS:-5}" "${family}" >"${dir}.log" 2>&1 || true
+  # only the named cases of the family (the whole family runs once restored, below): a family such as gateway
+  # carries a 500-try split that would triple the suite's time without proving more about this break
+  local named
+  IFS=, read -ra named <<<"${cases}"
+  lab case --reports "${dir}" --converge-seconds "${BREAKS_CONVERGE_SECONDS:-5}" "${named[@]}" >"${dir}.log" 2>&1 || true
   report_check "${dir}" "${cases}" "${cause}" || rc=1
   # the failures this run was meant to have are not test failures: keep report.json, drop the JUnit XML
   # (scripts/test.sh counts every TEST-*.xml under reports/)

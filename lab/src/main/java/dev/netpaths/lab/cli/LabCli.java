@@ -233,8 +233,8 @@ public final class LabCli {
             }
             return inRunningLab(common, () -> LabTargets.of(common.stateDir()).node(node), () -> {
                 LabTargets.Target t = LabTargets.of(common.stateDir()).node(node);
-                System.out.println("# " + t.label() + ", network namespace " + t.netns() + "; kube-proxy mode iptables (the lab's only mode);"
-                        + " [packets:bytes] before each rule (iptables-save -c)");
+                String header = "# " + t.label() + ", network namespace " + t.netns() + "; kube-proxy mode iptables (the lab's only mode);"
+                        + " [packets:bytes] before each rule (iptables-save -c)";
                 String nat = iptablesSave(t, "nat");
                 if (service == null) {
                     java.util.Map<String, List<String>> chains = new java.util.LinkedHashMap<>();
@@ -243,6 +243,7 @@ public final class LabCli {
                             chains.put(c, r);
                         }
                     });
+                    System.out.println(header);
                     System.out.print("## table nat\n" + KubeProxyRules.render(chains));
                     System.out.println("# one Service's chains: rules " + node + " NS/SERVICE, with one of: " + String.join(" ", KubeProxyRules.services(nat)));
                     return 0;
@@ -253,6 +254,7 @@ public final class LabCli {
                     throw new BadInput("no kube-proxy rule on " + node + " names " + service + "; Services with rules there: "
                             + String.join(" ", KubeProxyRules.services(nat)));
                 }
+                System.out.println(header);
                 System.out.print("## table nat\n" + KubeProxyRules.render(natRules));
                 if (!filterRules.isEmpty()) {
                     System.out.print("## table filter\n" + KubeProxyRules.render(filterRules));
