@@ -83,6 +83,17 @@ nat_restore() {
   rm -f "${saved}"
 }
 
+# icmp_unlimited NODE / icmp_limited NODE: the node's ICMP error rate limit (1 per s per peer by default) off while
+# a break answers with ICMP errors, so each try fails at once instead of mostly by timeout.
+icmp_unlimited() {
+  [[ -f "${WORK}/icmp-$1" ]] || x "$1" sysctl -n net.ipv4.icmp_ratelimit >"${WORK}/icmp-$1"
+  x "$1" sysctl -qw net.ipv4.icmp_ratelimit=0
+}
+icmp_limited() {
+  x "$1" sysctl -qw net.ipv4.icmp_ratelimit="$(cat "${WORK}/icmp-$1")"
+  rm -f "${WORK}/icmp-$1"
+}
+
 # ---- the breaks: break_<id> does it, restore_<id> undoes it ----------------------------------------------------
 # The sidecar's port reachable from other pods, as binding 0.0.0.0 instead of 127.0.0.1 would make it.
 break_sidecar-bind() {
@@ -106,6 +117,7 @@ restore_sidecar-bind() {
 break_pod-routes() {
   local n cidr
   for n in $(nodes); do
+    icmp_unlimited "${n}"
     x "${n}" ip route show dev flannel.1 | awk '{print $1}' >"${WORK}/routes-${n}"
     while read -r cidr; do x "${n}" ip route replace unreachable "${cidr}"; done <"${WORK}/routes-${n}"
   done
@@ -114,6 +126,7 @@ restore_pod-routes() {
   local n cidr
   for n in $(nodes); do
     while read -r cidr; do x "${n}" ip route replace "${cidr}" via "${cidr%/*}" dev flannel.1 onlink; done <"${WORK}/routes-${n}"
+    icmp_limited "${n}"
   done
 }
 
@@ -122,6 +135,7 @@ restore_pod-routes() {
 break_clusterip-rule() {
   local n svc cip
   for n in $(nodes); do
+    icmp_unlimited "${n}"
     nat_edit "${n}" '/^-A KUBE-SERVICES .*"netpaths\(-other\)\{0,1\}\/echo:http cluster IP"/d'
     for svc in netpaths/echo netpaths-other/echo; do
       cip="$(cluster_ip "${svc}")"
@@ -134,6 +148,7 @@ restore_clusterip-rule() {
   local n svc cip
   for n in $(nodes); do
     nat_restore "${n}"
+    icmp_limited "${n}"
     for svc in netpaths/echo netpaths-other/echo; do
       cip="$(cluster_ip "${svc}")"
       x "${n}" iptables -D KUBE-SERVICES -d "${cip}/32" -p tcp -m comment --comment "${svc}:http has no endpoints" \
