@@ -7,7 +7,7 @@
 # (the CLI names the failed check and its fix) and no sudo, once the Debian packages are installed.
 #
 # Usage: scripts/lab/lab.sh run|up|down|status|matrix [extra lab CLI options]
-#        scripts/lab/lab.sh exec POD|NODE|host -- CMD [ARGS...] | rules NODE [NS/SERVICE] | case GLOB...
+#        scripts/lab/lab.sh exec POD|NODE|host -- CMD [ARGS...] | rules NODE [NS/SERVICE] | case GLOB... | trace CASE
 #   run      build what is missing, bring the lab up, run the conformance harness in it, tear it down
 #            (LAB_KEEP=1 keeps it); exits with the harness's code
 #   up       build what is missing, bring the lab up and wait until every pod is ready
@@ -18,6 +18,8 @@
 #            of the running lab; exits with CMD's code (2: no such pod or node, or no lab up)
 #   rules    kube-proxy's rules on NODE with [packets:bytes] counters; with NS/SERVICE that Service's chains
 #   case     the harness against the running lab for the cases or groups matching GLOB (reports in LAB_REPORTS)
+#   trace    CASE with tcpdump on each hop's interface, one row per connection start and interface (outer and
+#            inner addresses, NAT since first seen); scripts/lab/trace.sh
 #
 # Settings:
 #   LAB_CNI=${LAB_CNI:-flannel}            flannel | calico | weave
@@ -39,7 +41,7 @@ LAB_JAR="${REPO_ROOT}/lab/target/netpaths-lab.jar"
 CNIS=(flannel calico weave)
 SHAPE=()
 
-usage() { sed -n '2,33p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,35p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 
 # LAB_ROOTLESS=no keeps the lab in the machine's namespaces, which needs root. Otherwise the CLI decides and, for
 # a rootless lab, checks that unprivileged user namespaces work (saying which check failed and how to fix it).
@@ -124,7 +126,7 @@ main() {
   [[ $# -gt 0 ]] && shift
   case "${cmd}" in
     -h|--help|help) usage; return 0 ;;
-    run|up|down|status|matrix|exec|rules|case) ;;
+    run|up|down|status|matrix|exec|rules|case|trace) ;;
     "") usage >&2; return 2 ;;
     *) echo "lab: unknown command '${cmd}'" >&2; usage >&2; return 2 ;;
   esac
@@ -134,6 +136,9 @@ main() {
     down|status|exec|rules|case)
       ensure_jars "${cmd}"
       lab_cli "${cmd}" "$@" ;;
+    trace)
+      ensure_jars case
+      "${REPO_ROOT}/scripts/lab/trace.sh" "$@" ;;
     up)
       ensure_deps; ensure_jars up; shape_args
       lab_cli up "${SHAPE[@]}" "$@" ;;
