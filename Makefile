@@ -28,7 +28,7 @@ bench-harness: ## Time the harness against the lab and compare its latency with 
 	@scripts/bench/harness.sh
 
 ##@ The lab (no Docker: network namespaces on this machine; rootless unless run as root)
-.PHONY: lab lab-up lab-down lab-status lab-matrix lab-exec lab-rules lab-case
+.PHONY: lab lab-up lab-down lab-status lab-matrix lab-exec lab-rules lab-case lab-trace
 lab: ## Build, bring up the lab, deploy, run the harness, print the path matrix
 	@scripts/lab/lab.sh run
 lab-up: ## Bring up the lab and deploy the manifests
@@ -48,6 +48,9 @@ lab-rules: ## kube-proxy's rules with counters on a node: make lab-rules NODE=ne
 lab-case: ## The harness against the running lab for matching cases: make lab-case CASE='dns'
 	@[[ -n "$(CASE)" ]] || { echo "make lab-case: set CASE (a case name or group glob; see --list)" >&2; exit 2; }
 	@scripts/lab/lab.sh case "$(CASE)"
+lab-trace: ## One case with a capture on every hop, as a per-hop table: make lab-trace CASE=crossNodePodToPodKeepsClientIp
+	@[[ -n "$(CASE)" ]] || { echo "make lab-trace: set CASE (a case name or group glob; see --list)" >&2; exit 2; }
+	@scripts/lab/lab.sh trace "$(CASE)"
 
 ##@ Real clusters (kind or k3d, Docker required)
 .PHONY: up addons addons-metallb addons-ingress addons-gateway addons-istio images deploy conformance down multicluster
