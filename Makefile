@@ -14,20 +14,22 @@ help: ## Show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_-]+:.*## / {printf "  \033[36m%-16s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 ##@ Build and test
-.PHONY: deps build test bench bench-harness
+.PHONY: deps build test test-breaks bench bench-harness
 deps: ## Install the Debian packages the lab and tests need (root)
 	@scripts/install-deps.sh
 build: ## Build every module (no tests)
 	@$(MVN) package -DskipTests
 test: ## Run every test (installs nothing: run make deps first): unit, manifest, script tests, the lab, the harness
 	@NETPATHS_REQUIRE_TOOLS=1 scripts/test.sh
+test-breaks: ## Break one thing per case family in one running lab; each family must FAIL, then pass once restored
+	@scripts/test/breaks.sh
 bench: ## Benchmark echo-service against nginx and print the figures
 	@scripts/bench/echo.sh
 bench-harness: ## Time the harness against the lab and compare its latency with curl
 	@scripts/bench/harness.sh
 
 ##@ The lab (no Docker: network namespaces on this machine; rootless unless run as root)
-.PHONY: lab lab-up lab-down lab-status lab-matrix
+.PHONY: lab lab-up lab-down lab-status lab-matrix lab-exec lab-rules lab-case lab-trace
 lab: ## Build, bring up the lab, deploy, run the harness, print the path matrix
 	@scripts/lab/lab.sh run
 lab-up: ## Bring up the lab and deploy the manifests
@@ -49,6 +51,18 @@ lab-rollout-restart: ## Roll DEPLOYMENT=<name> (default echo) in the running lab
 	@scripts/lab/lab.sh rollout restart deployment/$(or $(DEPLOYMENT),echo) -n $(or $(NS),netpaths)
 lab-disruption: ## Roll echo under load on five paths in the running lab; count every request (NO_DRAIN=1: without the drain)
 	@scripts/lab/lab.sh disruption $(if $(filter 1,$(NO_DRAIN)),--no-drain,)
+lab-exec: ## Run CMD in a pod, node or host of the running lab: make lab-exec TARGET=netpaths-worker CMD='ip route'
+	@[[ -n "$(TARGET)" && -n "$(CMD)" ]] || { echo "make lab-exec: set TARGET (a pod, node or host; see make lab-status) and CMD" >&2; exit 2; }
+	@scripts/lab/lab.sh exec "$(TARGET)" -- $(CMD)
+lab-rules: ## kube-proxy's rules with counters on a node: make lab-rules NODE=netpaths-worker [SERVICE=netpaths/echo]
+	@[[ -n "$(NODE)" ]] || { echo "make lab-rules: set NODE (see make lab-status)" >&2; exit 2; }
+	@scripts/lab/lab.sh rules "$(NODE)" $(SERVICE)
+lab-case: ## The harness against the running lab for matching cases: make lab-case CASE='dns'
+	@[[ -n "$(CASE)" ]] || { echo "make lab-case: set CASE (a case name or group glob; see --list)" >&2; exit 2; }
+	@scripts/lab/lab.sh case "$(CASE)"
+lab-trace: ## One case with a capture on every hop, as a per-hop table: make lab-trace CASE=crossNodePodToPodKeepsClientIp
+	@[[ -n "$(CASE)" ]] || { echo "make lab-trace: set CASE (a case name or group glob; see --list)" >&2; exit 2; }
+	@scripts/lab/lab.sh trace "$(CASE)"
 
 ##@ Real clusters (kind or k3d, Docker required)
 .PHONY: versions-check up addons addons-metallb addons-ingress addons-gateway addons-istio images deploy conformance down multicluster

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages netpaths needs on a machine without Docker: the lab's data-plane pieces
-# (CNI plugins, iptables, bird2, dnsmasq, nginx), the test tools (shellcheck, bats, chromium) and the
+# (CNI plugins, iptables, bird2, dnsmasq, nginx), the tools `lab.sh trace` and the workshop use to look at it
+# (tcpdump; dig and nslookup from bind9-dnsutils), the test tools (shellcheck, bats, chromium) and the
 # benchmark driver (wrk). Idempotent: packages already present are not fetched again. It also checks that kubectl
 # is on PATH, which it cannot install.
 #
@@ -14,6 +15,7 @@ set -o errexit -o nounset -o pipefail
 PACKAGES=(
   iproute2 iptables conntrack iputils-arping curl procps util-linux jq
   containernetworking-plugins bird2 dnsmasq-base nginx-light
+  tcpdump bind9-dnsutils
   shellcheck bats wrk chromium
 )
 

@@ -9,6 +9,8 @@
 #      number of clusters; two clusters add the cross-cluster cases; `:rootless` runs it without root, in
 #      user namespaces of its own, as NETPATHS_TEST_ROOTLESS_USER when this script runs as root), the full
 #      conformance catalogue against it, and the browser check of the report it wrote
+#   5. the break-it suite (scripts/test/breaks.sh): one lab, one break per case family; each family must FAIL
+#      with its likely cause while broken and pass once restored
 # It ends with one line counting every test and case: "netpaths: N passed, N failed, N skipped".
 #
 # Settings:
@@ -16,6 +18,7 @@
 #   NETPATHS_TEST_ROOTLESS_USER=nobody     who runs the rootless lab when this script runs as root (with a
 #                                          temporary HOME; it must be able to read the clone and the JDK)
 #   NETPATHS_TEST_SKIP_DEPS=1              do not check or install Debian packages
+#   NETPATHS_TEST_BREAKS=1                 0: skip the break-it suite (it needs root or a rootless-capable machine)
 #   MVN="mvn -B -ntp"                      the Maven command
 set -o errexit -o nounset -o pipefail
 
@@ -61,10 +64,13 @@ count_junit_xml_all() {
     count_junit_xml "${REPO_ROOT}/${module}/target/failsafe-reports"
   done
   count_junit_xml "${REPORTS}"
-  if [[ -f "${REPORTS}/bats.tap" ]]; then
-    passed=$((passed + $(grep -c '^ok ' "${REPORTS}/bats.tap" || true)))
-    failed=$((failed + $(grep -c '^not ok ' "${REPORTS}/bats.tap" || true)))
-  fi
+  local tap
+  for tap in "${REPORTS}/bats.tap" "${REPORTS}/breaks/breaks.tap"; do
+    if [[ -f "${tap}" ]]; then
+      passed=$((passed + $(grep -c '^ok ' "${tap}" || true)))
+      failed=$((failed + $(grep -c '^not ok ' "${tap}" || true)))
+    fi
+  done
 }
 
 # can_run_lab USER TREE: USER can read TREE's lab jar and run java
@@ -158,6 +164,10 @@ main() {
   scripts/test/run.sh | tee "${REPORTS}/bats.tap"
   if [[ -n "${LAB_TEST_RUNS}" ]]; then
     run_lab
+  fi
+  if [[ "${NETPATHS_TEST_BREAKS:-1}" != 0 ]]; then
+    step "Break-it suite: one lab, one break per case family, each family must fail and then pass again"
+    LAB_REPORTS="${REPORTS}/breaks" scripts/test/breaks.sh
   fi
 }
 

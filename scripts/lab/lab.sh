@@ -7,12 +7,20 @@
 # (the CLI names the failed check and its fix) and no sudo, once the Debian packages are installed.
 #
 # Usage: scripts/lab/lab.sh run|up|down|status|matrix [extra lab CLI options]
+#        scripts/lab/lab.sh exec POD|NODE|host -- CMD [ARGS...] | rules NODE [NS/SERVICE] | case GLOB... | trace CASE
+#        scripts/lab/lab.sh get|delete|scale|rollout|disruption ... (below)
 #   run      build what is missing, bring the lab up, run the conformance harness in it, tear it down
 #            (LAB_KEEP=1 keeps it); exits with the harness's code
 #   up       build what is missing, bring the lab up and wait until every pod is ready
 #   down     remove everything the lab created (also after a crash or kill -9)
-#   status   nodes, pods, Services with endpoints, entry points
+#   status   nodes, pods (with each one's network namespace), Services with endpoints, entry points
 #   matrix   `run` once per CNI (flannel, calico, weave) and print one line per CNI
+#   exec     run CMD in a pod (namespace/name, name or a unique start of one), a node or the host namespace
+#            of the running lab; exits with CMD's code (2: no such pod or node, or no lab up)
+#   rules    kube-proxy's rules on NODE with [packets:bytes] counters; with NS/SERVICE that Service's chains
+#   case     the harness against the running lab for the cases or groups matching GLOB (reports in LAB_REPORTS)
+#   trace    CASE with tcpdump on each hop's interface, one row per connection start and interface (outer and
+#            inner addresses, NAT since first seen); scripts/lab/trace.sh
 # Change the running lab, in kubectl's words (docs/lab.md, "Change it while it runs"):
 #   get pods|svc|endpointslices [-n NS|-A] [-o wide]
 #   delete pod NAME [-n NS]              its endpoint terminating, preStop/SIGTERM/grace, replaced
@@ -28,7 +36,7 @@
 #   LAB_STATE_DIR=${LAB_STATE_DIR:-}       default as root /run/netpaths-lab (np) or /run/netpaths-lab-<prefix>;
 #                                          rootless ${XDG_STATE_HOME:-~/.local/state}/netpaths-lab[-<prefix>]
 #   LAB_ROOTLESS=${LAB_ROOTLESS:-auto}     auto (rootless unless root) | yes | no (needs root)
-#   LAB_REPORTS=${LAB_REPORTS:-}           where `run` writes the harness reports (default reports/lab-<cni>)
+#   LAB_REPORTS=${LAB_REPORTS:-}           where `run` and `case` write the harness reports (default reports/lab-<cni>, reports/lab-case)
 #   LAB_KEEP=${LAB_KEEP:-0}                1: `run` keeps the lab after the harness
 #   LAB_SKIP_DEPS=${LAB_SKIP_DEPS:-0}      1: do not check the Debian packages
 #   MVN=${MVN:-mvn -B -ntp -q}
@@ -40,7 +48,7 @@ LAB_JAR="${REPO_ROOT}/lab/target/netpaths-lab.jar"
 CNIS=(flannel calico weave)
 SHAPE=()
 
-usage() { sed -n '2,34p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '/^set -o/q;2,$p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 
 # LAB_ROOTLESS=no keeps the lab in the machine's namespaces, which needs root. Otherwise the CLI decides and, for
 # a rootless lab, checks that unprivileged user namespaces work (saying which check failed and how to fix it).
@@ -78,12 +86,12 @@ ensure_jars() {
   local missing=()
   [[ -f "${LAB_JAR}" ]] || missing+=(lab)
   local module
-  if [[ "$1" != down && "$1" != status ]]; then
+  if [[ "$1" == up || "$1" == run || "$1" == matrix ]]; then
     for module in echo-service caller-service sidecar-demo; do
       [[ -f "${REPO_ROOT}/${module}/target/quarkus-app/quarkus-run.jar" ]] || missing+=("${module}")
     done
   fi
-  if [[ "$1" == run || "$1" == matrix ]] && [[ ! -f "${REPO_ROOT}/conformance/target/netpaths-conformance.jar" ]]; then
+  if [[ "$1" == run || "$1" == matrix || "$1" == case ]] && [[ ! -f "${REPO_ROOT}/conformance/target/netpaths-conformance.jar" ]]; then
     missing+=(conformance)
   fi
   if [[ ${#missing[@]} -gt 0 ]]; then
@@ -125,16 +133,19 @@ main() {
   [[ $# -gt 0 ]] && shift
   case "${cmd}" in
     -h|--help|help) usage; return 0 ;;
-    run|up|down|status|matrix|get|delete|scale|rollout|disruption) ;;
+    run|up|down|status|matrix|exec|rules|case|trace|get|delete|scale|rollout|disruption) ;;
     "") usage >&2; return 2 ;;
     *) echo "lab: unknown command '${cmd}'" >&2; usage >&2; return 2 ;;
   esac
   check_settings
   require_root "${cmd}" "$@"
   case "${cmd}" in
-    down|status|get|delete|scale|rollout|disruption)
-      ensure_jars status
+    down|status|exec|rules|case|get|delete|scale|rollout|disruption)
+      ensure_jars "${cmd}"
       lab_cli "${cmd}" "$@" ;;
+    trace)
+      ensure_jars case
+      "${REPO_ROOT}/scripts/lab/trace.sh" "$@" ;;
     up)
       ensure_deps; ensure_jars up; shape_args
       lab_cli up "${SHAPE[@]}" "$@" ;;

@@ -89,3 +89,32 @@ as_user() {
   assert_status 1
   assert_has "the state dir /run/user/65534/lab is under /run, which the lab replaces with a private mount"
 }
+
+@test "exec, rules and case without a lab: exit 2 naming the state dir and how to start one" {
+  [[ -f "${TREE}/lab/target/netpaths-lab.jar" ]] || skip "lab/target/netpaths-lab.jar not built"
+  command -v java >/dev/null || skip "no java"
+  local verb
+  for verb in "exec host -- true" "rules netpaths-worker netpaths/echo" "case dns"; do
+    # shellcheck disable=SC2086 # the verb and its arguments, split on purpose
+    run as_user env LAB_PREFIX=rlb LAB_SKIP_DEPS=1 LAB_STATE_DIR="${USER_DIR}/home/state" \
+      PATH="/usr/bin:/bin:$(dirname "$(command -v java)")" "${LAB_SH}" ${verb}
+    assert_status 2
+    assert_has "no lab in ${USER_DIR}/home/state (start one with \`scripts/lab/lab.sh up\`"
+  done
+}
+
+@test "rules: a Service not written as NAMESPACE/NAME is refused before anything runs" {
+  [[ -f "${TREE}/lab/target/netpaths-lab.jar" ]] || skip "lab/target/netpaths-lab.jar not built"
+  run as_user env LAB_PREFIX=rlb LAB_SKIP_DEPS=1 LAB_STATE_DIR="${USER_DIR}/home/state" \
+    PATH="/usr/bin:/bin:$(dirname "$(command -v java)")" "${LAB_SH}" rules netpaths-worker echo
+  assert_status 2
+  assert_has "rules: name the Service as NAMESPACE/NAME (e.g. netpaths/echo), got 'echo'"
+}
+
+@test "exec without a command: picocli's usage error, exit 2" {
+  [[ -f "${TREE}/lab/target/netpaths-lab.jar" ]] || skip "lab/target/netpaths-lab.jar not built"
+  run as_user env LAB_PREFIX=rlb LAB_SKIP_DEPS=1 LAB_STATE_DIR="${USER_DIR}/home/state" \
+    PATH="/usr/bin:/bin:$(dirname "$(command -v java)")" "${LAB_SH}" exec host
+  assert_status 2
+  assert_has "Missing required parameter"
+}

@@ -162,6 +162,10 @@ public final class ClusterRuntime {
                         return ready;
                     } catch (LabException e) {
                         p.failed(e.getMessage());
+                        // cluster.yaml says so honestly: which containers exited and why, not "running, not ready"
+                        List<String> exited = p.processes().entrySet().stream()
+                                .filter(en -> !Procs.alive(en.getValue().pid(), en.getValue().startTime())).map(java.util.Map.Entry::getKey).toList();
+                        PodStatus.failed(p.pod(), exited, e.getMessage());
                         log.accept("pod " + p.key() + " failed: " + e.getMessage());
                         return false;
                     }
@@ -283,7 +287,9 @@ public final class ClusterRuntime {
             applyIfChanged("dns", String.join("\n", args), t -> {
                 Optional.ofNullable(p.processes().remove("dnsmasq")).ifPresent(Launcher::stop);
                 p.processes().put("dnsmasq", launcher.start(p.netns(), List.of(), args, dir.resolve("logs/dnsmasq.log"), p.key() + " dnsmasq"));
-                PodStatus.running(p.pod(), p.ready());
+                if (p.failure() == null) {
+                    PodStatus.running(p.pod(), p.ready());
+                }
             });
             return;
         }
@@ -308,7 +314,9 @@ public final class ClusterRuntime {
                 p.processes().put("nginx", launcher.start(p.netns(), List.of(), List.of("nginx", "-p", prefix + "/",
                         "-c", prefix.resolve("nginx.conf").toString(), "-e", prefix.resolve("error.log").toString()),
                         dir.resolve("logs/" + a.name().toLowerCase() + ".log"), p.key() + " nginx"));
-                PodStatus.running(p.pod(), p.ready());
+                if (p.failure() == null) {
+                    PodStatus.running(p.pod(), p.ready());
+                }
             }
         });
     }

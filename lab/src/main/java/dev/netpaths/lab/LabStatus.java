@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import dev.netpaths.lab.pod.PodRunner;
 import dev.netpaths.lab.pod.PodStatus;
 
 import java.io.IOException;
@@ -37,7 +38,9 @@ public final class LabStatus {
         }
         List<Entry.Proc> procs = new Journal(stateDir).read().stream().filter(Entry.Proc.class::isInstance).map(Entry.Proc.class::cast).toList();
         out.printf("lab: cni %s, prefix %s, state %s%n", cfg.get().cni().id(), cfg.get().prefix(), stateDir);
-        for (String cluster : AddressPlan.CLUSTER_NAMES.subList(0, cfg.get().clusters())) {
+        List<AddressPlan.ClusterPlan> plan = AddressPlan.plan(cfg.get().prefix(), cfg.get().cni(), cfg.get().nodes(), cfg.get().clusters());
+        for (AddressPlan.ClusterPlan clusterPlan : plan) {
+            String cluster = clusterPlan.name();
             Path yaml = stateDir.resolve(cluster).resolve("cluster.yaml");
             if (!Files.exists(yaml)) {
                 out.println("\n" + cluster + ": not up yet (no " + yaml + ")");
@@ -49,27 +52,30 @@ public final class LabStatus {
             } catch (IOException e) {
                 throw new LabException("cannot read " + yaml + ": " + e.getMessage(), e);
             }
-            printCluster(cluster, items, procs, out);
+            printCluster(cluster, items, procs, clusterPlan, cfg.get().prefix(), out);
         }
         return true;
     }
 
-    private static void printCluster(String cluster, List<HasMetadata> items, List<Entry.Proc> procs, PrintStream out) {
-        out.printf("%nCluster %s%n%nNODES%n", cluster);
-        out.printf("  %-28s %-14s %s%n", "NAME", "INTERNAL-IP", "POD-CIDR");
-        of(items, Node.class).forEach(n -> out.printf("  %-28s %-14s %s%n", n.getMetadata().getName(),
-                n.getStatus().getAddresses().get(0).getAddress(), n.getSpec().getPodCIDR()));
+    private static void printCluster(String cluster, List<HasMetadata> items, List<Entry.Proc> procs,
+                                     AddressPlan.ClusterPlan plan, String prefix, PrintStream out) {
+        out.printf("%nCluster %s (host namespace %s)%n%nNODES%n", cluster, AddressPlan.hostNs(prefix));
+        out.printf("  %-28s %-14s %-16s %s%n", "NAME", "INTERNAL-IP", "POD-CIDR", "NETNS");
+        of(items, Node.class).forEach(n -> out.printf("  %-28s %-14s %-16s %s%n", n.getMetadata().getName(),
+                n.getStatus().getAddresses().get(0).getAddress(), n.getSpec().getPodCIDR(),
+                plan.nodes().stream().filter(np -> np.name().equals(n.getMetadata().getName())).map(AddressPlan.NodePlan::netns).findFirst().orElse("-")));
 
-        out.printf("%nPODS%n  %-62s %-24s %-14s %-6s %s%n", "NAMESPACE/NAME", "NODE", "IP", "READY", "PROCESSES");
+        out.printf("%nPODS%n  %-62s %-24s %-14s %-6s %-11s %s%n", "NAMESPACE/NAME", "NODE", "IP", "READY", "PROCESSES", "NETNS");
         of(items, Pod.class).forEach(p -> {
             String key = p.getMetadata().getNamespace() + "/" + p.getMetadata().getName();
             List<Entry.Proc> mine = procs.stream().filter(e -> e.what().startsWith(key + " ")).toList();
             // restarted stand-ins (dnsmasq on new records) leave their ended predecessors in the journal: count live ones
             long alive = mine.stream().filter(e -> Procs.alive(e.pid(), e.startTime())).count();
-            out.printf("  %-62s %-24s %-14s %-6s %d running%n", key, p.getSpec().getNodeName(), p.getStatus().getPodIP(),
-                    PodStatus.isReady(p) ? "True" : "False", alive);
+            out.printf("  %-62s %-24s %-14s %-6s %-11s %s%n", key, p.getSpec().getNodeName(), p.getStatus().getPodIP(),
+                    PodStatus.isReady(p) ? "True" : "False", alive + " running", PodRunner.podNetns(prefix, plan, p));
         });
-        out.println("  (READY as `up` recorded it: nothing watches the pods afterwards; PROCESSES is live)");
+        out.println("  (READY as `up` recorded it: nothing watches the pods afterwards; PROCESSES is live;"
+                + " `scripts/lab/lab.sh exec NAME -- CMD` runs CMD in a pod's NETNS, a node's or host's)");
 
         List<EndpointSlice> slices = of(items, EndpointSlice.class);
         out.printf("%nSERVICES%n  %-48s %-12s %-14s %-30s %-16s %s%n", "NAMESPACE/NAME", "TYPE", "CLUSTER-IP", "PORTS", "EXTERNAL-IP", "ENDPOINTS");

@@ -4,6 +4,8 @@ import dev.netpaths.lab.Lab;
 import dev.netpaths.lab.LabConfig;
 import dev.netpaths.lab.LabException;
 import dev.netpaths.lab.LabStatus;
+import dev.netpaths.lab.LabTargets;
+import dev.netpaths.lab.control.KubeProxyRules;
 import dev.netpaths.lab.net.AddressPlan;
 import dev.netpaths.lab.net.CniKind;
 import dev.netpaths.lab.proc.Sh;
@@ -14,6 +16,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.nio.file.Files;
@@ -28,9 +31,9 @@ import java.util.concurrent.Callable;
         description = "One Kubernetes cluster's data plane from network namespaces, with the real CNI plugins, "
                 + "kube-proxy-shaped iptables and the real services. As root it uses the machine's namespaces; "
                 + "otherwise (or with --rootless=yes) it lives in user, mount and network namespaces of its own.",
-        subcommands = {LabCli.Up.class, LabCli.Down.class, LabCli.Status.class, LabCli.Run.class,
-                LiveVerbs.Get.class, LiveVerbs.Delete.class, LiveVerbs.Scale.class, LiveVerbs.Rollout.class,
-                LiveVerbs.Disruption.class})
+        subcommands = {LabCli.Up.class, LabCli.Down.class, LabCli.Status.class, LabCli.Run.class, LabCli.Exec.class,
+                LabCli.Rules.class, LabCli.Case.class, LiveVerbs.Get.class, LiveVerbs.Delete.class, LiveVerbs.Scale.class,
+                LiveVerbs.Rollout.class, LiveVerbs.Disruption.class})
 public final class LabCli {
     /** Exit code for a failed lab step (2 is picocli's for bad usage). */
     static final int FAILED = 1;
@@ -164,9 +167,15 @@ public final class LabCli {
             return guarded(common, lab -> lab.upOrRun(ARGS), () -> {
                 int rc;
                 try {
-                    // pods that failed stay failed, as on a cluster: the harness reports the paths they break
-                    up(cfg);
+                    // pods that failed stay failed, as on a cluster (cluster.yaml carries their status: Ready False,
+                    // the exited container terminated with the lab's message); the harness still runs and reports
+                    // the paths they break, and the run fails whatever the harness says
+                    boolean allReady = up(cfg);
                     rc = harness(cfg, reportDir);
+                    if (!allReady) {
+                        System.out.println("lab: run FAILED: pods failed at up (see `lab: pods failed` above)");
+                        rc = Math.max(rc, FAILED);
+                    }
                 } finally {
                     if (!keep) {
                         System.out.printf("lab: down in %.1f s%n", new Lab(System.out).down(cfg.stateDir(), cfg.prefix()));
@@ -174,6 +183,167 @@ public final class LabCli {
                 }
                 return rc;
             });
+        }
+    }
+
+    /** Exit code for a name or state this command cannot act on (an unknown pod, no lab): nothing was run. */
+    static final int BAD_INPUT = 2;
+
+    @Command(name = "exec", description = "Run a command inside a pod, a node or the host namespace of the running lab: "
+            + "exec POD|NODE|host -- CMD [ARGS...]. POD is namespace/name, name or a unique start of one (see status).")
+    static final class Exec implements Callable<Integer> {
+        @Mixin Common common;
+
+        @Parameters(index = "0", paramLabel = "POD|NODE|host", description = "where to run it")
+        String target;
+
+        @Parameters(index = "1..*", paramLabel = "CMD", arity = "1..*", description = "the command and its arguments (after --)")
+        List<String> command = new ArrayList<>();
+
+        @Override
+        public Integer call() {
+            return inRunningLab(common, () -> LabTargets.of(common.stateDir()).resolve(target), () -> {
+                LabTargets.Target t = LabTargets.of(common.stateDir()).resolve(target);
+                List<String> cmd = new ArrayList<>(List.of(Sh.inNs(t.netns())));
+                cmd.addAll(command);
+                try {
+                    return new ProcessBuilder(cmd).inheritIO().start().waitFor();
+                } catch (java.io.IOException e) {
+                    throw new LabException("cannot run " + String.join(" ", command) + " in " + t.label() + ": " + e.getMessage(), e);
+                }
+            });
+        }
+    }
+
+    @Command(name = "rules", description = "kube-proxy's rules on a node with their [packets:bytes] counters: with NS/SERVICE that "
+            + "Service's entry rules and its KUBE-SVC/SVL/EXT/FW/SEP chains; without, KUBE-SERVICES and KUBE-NODEPORTS.")
+    static final class Rules implements Callable<Integer> {
+        @Mixin Common common;
+
+        @Parameters(index = "0", paramLabel = "NODE", description = "a node name (see status)")
+        String node;
+
+        @Parameters(index = "1", arity = "0..1", paramLabel = "NS/SERVICE", description = "a Service, e.g. netpaths/echo")
+        String service;
+
+        @Override
+        public Integer call() {
+            if (service != null && !service.matches("[a-z0-9-]+/[a-z0-9.-]+")) {
+                System.err.println("netpaths-lab: rules: name the Service as NAMESPACE/NAME (e.g. netpaths/echo), got '" + service + "'");
+                return BAD_INPUT;
+            }
+            return inRunningLab(common, () -> LabTargets.of(common.stateDir()).node(node), () -> {
+                LabTargets.Target t = LabTargets.of(common.stateDir()).node(node);
+                String header = "# " + t.label() + ", network namespace " + t.netns() + "; kube-proxy mode iptables (the lab's only mode);"
+                        + " [packets:bytes] before each rule (iptables-save -c)";
+                String nat = iptablesSave(t, "nat");
+                if (service == null) {
+                    java.util.Map<String, List<String>> chains = new java.util.LinkedHashMap<>();
+                    KubeProxyRules.byChain(nat).forEach((c, r) -> {
+                        if (c.equals("KUBE-SERVICES") || c.equals("KUBE-NODEPORTS")) {
+                            chains.put(c, r);
+                        }
+                    });
+                    System.out.println(header);
+                    System.out.print("## table nat\n" + KubeProxyRules.render(chains));
+                    System.out.println("# one Service's chains: rules " + node + " NS/SERVICE, with one of: " + String.join(" ", KubeProxyRules.services(nat)));
+                    return 0;
+                }
+                java.util.Map<String, List<String>> natRules = KubeProxyRules.forService(nat, service);
+                java.util.Map<String, List<String>> filterRules = KubeProxyRules.forService(iptablesSave(t, "filter"), service);
+                if (natRules.isEmpty() && filterRules.isEmpty()) {
+                    throw new BadInput("no kube-proxy rule on " + node + " names " + service + "; Services with rules there: "
+                            + String.join(" ", KubeProxyRules.services(nat)));
+                }
+                System.out.println(header);
+                System.out.print("## table nat\n" + KubeProxyRules.render(natRules));
+                if (!filterRules.isEmpty()) {
+                    System.out.print("## table filter\n" + KubeProxyRules.render(filterRules));
+                }
+                return 0;
+            });
+        }
+
+        private static String iptablesSave(LabTargets.Target t, String table) {
+            Sh.Result r = Sh.tryRun(Duration.ofSeconds(20), Sh.inNs(t.netns(), "iptables-save", "-c", "-t", table));
+            if (!r.ok()) {
+                throw new LabException("iptables-save -t " + table + " in " + t.label() + " failed (exit " + r.exit() + "): " + r.err().strip());
+            }
+            return r.out();
+        }
+    }
+
+    @Command(name = "case", description = "Run the conformance harness against the running lab for the cases (or groups) matching "
+            + "GLOB, as the harness's --case does (see `java -jar conformance/target/netpaths-conformance.jar --list`).")
+    static final class Case implements Callable<Integer> {
+        @Mixin Common common;
+
+        @Parameters(index = "0..*", arity = "1..*", paramLabel = "GLOB", description = "case name or group globs, e.g. 'dns' or '*NodePort*'")
+        List<String> globs = new ArrayList<>();
+
+        @Option(names = "--reports", description = "Where the harness writes its reports (default: <repo>/reports/lab-case).")
+        Path reports;
+
+        @Option(names = "--converge-seconds", paramLabel = "S", description = "The harness's bounded wait for external paths (its default: 30).")
+        Integer convergeSeconds;
+
+        @Override
+        public Integer call() {
+            return inRunningLab(common, () -> LabTargets.of(common.stateDir()).resolve("host"), () -> {
+                LabTargets.of(common.stateDir()).resolve("host");
+                LabConfig cfg = LabConfig.read(common.stateDir()).orElseThrow();
+                Path dir = (reports != null ? reports : cfg.repo().resolve("reports/lab-case")).toAbsolutePath().normalize();
+                requireWritable(dir);
+                List<String> extra = new ArrayList<>();
+                globs.forEach(g -> extra.addAll(List.of("--case", g)));
+                if (convergeSeconds != null) {
+                    extra.addAll(List.of("--converge-seconds", convergeSeconds.toString()));
+                }
+                return harness(cfg, dir, extra, true);
+            });
+        }
+    }
+
+    /** A name or argument this command cannot act on: said in one line, exit 2, nothing run. */
+    static final class BadInput extends LabException {
+        BadInput(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * Runs a command against the lab that is up: as root (or inside the rootless lab's namespaces) the body; in rootless
+     * mode outside, it first checks the input from the state dir (so a bad name fails before anything starts), then
+     * runs this same command line inside the holder's namespaces. A lab that is not up, or a bad name, is one line
+     * on stderr and exit 2.
+     */
+    static int inRunningLab(Common common, Callable<?> check, Callable<Integer> body) {
+        try {
+            if (RootlessLab.inside()) {
+                RootlessLab.checkInside();
+                return body.call();
+            }
+            check.call();
+            if (common.rootless()) {
+                return new RootlessLab(common.stateDir(), common.prefix, System.out).enterRunning(ARGS);
+            }
+            if (!isRoot()) {
+                System.err.println("netpaths-lab: this lab runs in the machine's own namespaces (--rootless=no): entering them needs root;"
+                        + " run it with sudo, or use a rootless lab");
+                return FAILED;
+            }
+            return body.call();
+        } catch (LabException e) {
+            System.err.println("netpaths-lab: " + e.getMessage());
+            return BAD_INPUT;
+        } catch (IllegalArgumentException e) {
+            System.err.println("netpaths-lab: " + e.getMessage());
+            return BAD_INPUT;
+        } catch (CommandLine.ParameterException e) {
+            throw e;
+        } catch (Exception e) {
+            System.err.println("netpaths-lab: " + e);
+            return FAILED;
         }
     }
 
@@ -205,13 +375,23 @@ public final class LabCli {
 
     /** The harness, inside the host namespace (kind's Docker host): its exit code is run's. */
     static int harness(LabConfig cfg, Path reports) {
+        return harness(cfg, reports, List.of(), false);
+    }
+
+    /** The harness with extra options (e.g. --case); required: a missing jar is an error rather than a skipped run. */
+    static int harness(LabConfig cfg, Path reports, List<String> extra, boolean required) {
         Path jar = cfg.repo().resolve("conformance/target/netpaths-conformance.jar");
         if (!Files.isRegularFile(jar)) {
-            System.out.println("lab: no harness at " + jar + " (build it with `mvn -B -ntp -q -pl conformance package -DskipTests`); skipping it");
+            String build = "build it with `mvn -B -ntp -q -pl conformance -am package -DskipTests`";
+            if (required) {
+                throw new LabException("no harness at " + jar + ": " + build);
+            }
+            System.out.println("lab: no harness at " + jar + " (" + build + "); skipping it");
             return 0;
         }
-        List<String> cmd = List.of(Sh.inNs(AddressPlan.hostNs(cfg.prefix()), "java", "-jar", jar.toString(),
-                "--lab-state", cfg.stateDir().toString(), "--reports", reports.toString()));
+        List<String> cmd = new ArrayList<>(List.of(Sh.inNs(AddressPlan.hostNs(cfg.prefix()), "java", "-jar", jar.toString(),
+                "--lab-state", cfg.stateDir().toString(), "--reports", reports.toString())));
+        cmd.addAll(extra);
         System.out.println("lab: " + String.join(" ", cmd));
         try {
             return new ProcessBuilder(cmd).inheritIO().start().waitFor();

@@ -103,7 +103,7 @@ final class LiveVerbs {
 
         @Override
         public Integer call() {
-            return LabCli.guarded(common, lab -> lab.inside(LabCli.ARGS), () -> {
+            return LabCli.guarded(common, lab -> lab.enterRunning(LabCli.ARGS), () -> {
                 if (!kind.equals("pod") && !kind.equals("pods") && !kind.equals("po")) {
                     throw new Refused("the lab deletes pods only, got \"" + kind + "\"");
                 }
@@ -129,7 +129,7 @@ final class LiveVerbs {
 
         @Override
         public Integer call() {
-            return LabCli.guarded(common, lab -> lab.inside(LabCli.ARGS), () -> {
+            return LabCli.guarded(common, lab -> lab.enterRunning(LabCli.ARGS), () -> {
                 if (replicas < 0 || replicas > 10) {
                     throw new Refused("--replicas must be 0..10 in the lab, got " + replicas);
                 }
@@ -155,7 +155,7 @@ final class LiveVerbs {
 
         @Override
         public Integer call() {
-            return LabCli.guarded(common, lab -> lab.inside(LabCli.ARGS), () -> {
+            return LabCli.guarded(common, lab -> lab.enterRunning(LabCli.ARGS), () -> {
                 if (!verb.equals("restart")) {
                     throw new Refused("the lab knows `rollout restart` only, got \"" + verb + "\"");
                 }
@@ -176,7 +176,7 @@ final class LiveVerbs {
 
         @Override
         public Integer call() {
-            return LabCli.guarded(common, lab -> lab.inside(LabCli.ARGS), () -> {
+            return LabCli.guarded(common, lab -> lab.enterRunning(LabCli.ARGS), () -> {
                 var results = dev.netpaths.lab.live.Disruption.run(change.open(common), common.prefix, noDrain,
                         Duration.ofSeconds(change.timeoutSeconds), System.out);
                 long failed = results.stream().mapToLong(r -> r.total() - r.ok()).sum();

@@ -47,6 +47,31 @@ public final class PodStatus {
                 .mapToInt(c -> Optional.ofNullable(c.getRestartCount()).orElse(0)).max().orElse(0);
     }
 
+    /**
+     * A pod whose container exited at {@code up} (the lab restarts nothing): Ready and ContainersReady False with
+     * kubelet's reason ContainersNotReady, the exited containers {@code terminated} (reason Error, the lab's message:
+     * which process exited and the end of its log), the others still running. The harness reads this from
+     * cluster.yaml exactly as it reads a crash-looping pod's status on a cluster.
+     */
+    public static void failed(Pod pod, java.util.Collection<String> exited, String message) {
+        running(pod, false);
+        var status = pod.getStatus();
+        String why = message.length() > 1000 ? message.substring(0, 1000) + "..." : message;
+        String notReady = "containers with unready status: " + exited.stream().sorted().toList();
+        status.getConditions().stream().filter(c -> "Ready".equals(c.getType()) || "ContainersReady".equals(c.getType()))
+                .forEach(c -> {
+                    c.setReason("ContainersNotReady");
+                    c.setMessage(notReady);
+                });
+        java.util.function.UnaryOperator<ContainerStatus> mark = cs -> !exited.contains(cs.getName()) ? cs
+                : new ContainerStatusBuilder(cs).withReady(false).withStarted(false)
+                        .withState(new ContainerStateBuilder().withNewTerminated().withReason("Error").withMessage(why)
+                                .withStartedAt(status.getStartTime()).withFinishedAt(Instant.now().toString()).endTerminated().build())
+                        .build();
+        status.setInitContainerStatuses(status.getInitContainerStatuses().stream().map(mark).toList());
+        status.setContainerStatuses(status.getContainerStatuses().stream().map(mark).toList());
+    }
+
     public static boolean isReady(Pod pod) {
         return pod.getStatus() != null && pod.getStatus().getConditions() != null && pod.getStatus().getConditions().stream()
                 .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));

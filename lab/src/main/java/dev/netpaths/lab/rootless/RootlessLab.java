@@ -101,12 +101,15 @@ public final class RootlessLab {
         return left.isEmpty() ? 0 : 1;
     }
 
-    /** A verb that changes a running lab ({@code delete pod}, {@code scale}...): argv run inside its namespaces. */
-    public int inside(List<String> argv) {
+    /** A verb on a running lab ({@code exec}, {@code rules}, {@code case}, {@code get}, {@code scale}...): argv inside the running lab's namespaces; a lab whose holder is gone is an error. */
+    public int enterRunning(List<String> argv) {
         Optional<Entry.Holder> h = new Journal(stateDir).holder();
-        if (h.isEmpty() || !Holder.alive(h.get())) {
-            throw new LabException("no running lab in " + stateDir + " (its namespace holder is "
-                    + (h.isEmpty() ? "not recorded" : "gone") + "): start one with `scripts/lab/lab.sh up`");
+        if (h.isEmpty()) {
+            throw new LabException("no rootless lab is up in " + stateDir + " (start one with `scripts/lab/lab.sh up`)");
+        }
+        if (!Holder.alive(h.get())) {
+            throw new LabException("the rootless lab's namespace holder (PID " + h.get().pid() + ") is gone, so the lab is unreachable:"
+                    + " `scripts/lab/lab.sh down` ends what is left, `scripts/lab/lab.sh up` starts a new one");
         }
         return enter(h.get(), argv);
     }
