@@ -71,7 +71,8 @@ public class DnsResolver {
         }
         Optional<Resolver> usable = resolverFor(servers);
         if (usable.isEmpty()) {
-            return failed(name, candidates, conf, servers, start, "no usable nameserver in " + servers);
+            return failed(name, candidates, conf, servers, start, ErrorKind.DNS_TIMEOUT,
+                    "no usable nameserver in " + servers);
         }
         Resolver resolver = usable.get();
         long deadline = start + budgetMs * 1_000_000L;
@@ -98,9 +99,14 @@ public class DnsResolver {
                 }
             }
         }
-        // dnsjava reports a timeout only as "network error": the clock says which it was.
-        String reason = System.nanoTime() >= deadline ? "no answer within " + budgetMs + " ms" : "no address for " + name;
-        return failed(name, candidates, conf, servers, start, reason + suffix(failures));
+        // dnsjava reports a timeout only as "network error": the clock says which it was. Only a definite "no such
+        // name" from DNS for every candidate (NXDOMAIN or no records) is DNS_FAILURE; a budget run out, a server
+        // failure (SERVFAIL) or an unanswered query is DNS_TIMEOUT, so a cluster with DNS down never passes for
+        // one where the name does not exist.
+        boolean timedOut = System.nanoTime() >= deadline;
+        String reason = timedOut ? "no answer within " + budgetMs + " ms" : "no address for " + name;
+        ErrorKind kind = timedOut || !failures.isEmpty() ? ErrorKind.DNS_TIMEOUT : ErrorKind.DNS_FAILURE;
+        return failed(name, candidates, conf, servers, start, kind, reason + suffix(failures));
     }
 
     /** The addresses one query found, or why it found none when that was not a plain "no such name". */
@@ -133,9 +139,9 @@ public class DnsResolver {
     }
 
     private static Resolution failed(String name, List<String> candidates, ResolvConf conf, List<String> servers,
-                                     long start, String message) {
+                                     long start, ErrorKind kind, String message) {
         return new Resolution(name, List.of(), null, null, candidates, conf, servers, Timing.since(start),
-                ErrorInfo.of(ErrorKind.DNS_FAILURE, message));
+                ErrorInfo.of(kind, message));
     }
 
     private static String suffix(List<String> failures) {
