@@ -77,6 +77,7 @@ public class DnsResolver {
         Resolver resolver = usable.get();
         long deadline = start + budgetMs * 1_000_000L;
         List<String> failures = new ArrayList<>();
+        boolean definite = false; // some query got a definite "no such name / no such record" from a server
         for (String candidate : candidates) {
             long remainingNanos = deadline - System.nanoTime();
             if (remainingNanos <= 0) {
@@ -96,16 +97,19 @@ public class DnsResolver {
             for (Answer answer : List.of(ipv4, ipv6.join())) {
                 if (answer.failure() != null) {
                     failures.add(candidate + " " + answer.failure());
+                } else {
+                    definite = true;
                 }
             }
         }
-        // dnsjava reports a timeout only as "network error": the clock says which it was. Only a definite "no such
-        // name" from DNS for every candidate (NXDOMAIN or no records) is DNS_FAILURE; a budget run out, a server
-        // failure (SERVFAIL) or an unanswered query is DNS_TIMEOUT, so a cluster with DNS down never passes for
-        // one where the name does not exist.
+        // dnsjava reports a timeout only as "network error": the clock says which it was. DNS_FAILURE needs a
+        // server to have said "no such name" (NXDOMAIN, or no records) for some candidate, e.g. the cluster
+        // domain's, while the others may have been refused or failed upstream; a budget run out, or no definite
+        // answer at all (every query unanswered, SERVFAIL or refused), is DNS_TIMEOUT: a cluster with DNS down
+        // never passes for one where the name does not exist.
         boolean timedOut = System.nanoTime() >= deadline;
         String reason = timedOut ? "no answer within " + budgetMs + " ms" : "no address for " + name;
-        ErrorKind kind = timedOut || !failures.isEmpty() ? ErrorKind.DNS_TIMEOUT : ErrorKind.DNS_FAILURE;
+        ErrorKind kind = timedOut || !definite ? ErrorKind.DNS_TIMEOUT : ErrorKind.DNS_FAILURE;
         return failed(name, candidates, conf, servers, start, kind, reason + suffix(failures));
     }
 

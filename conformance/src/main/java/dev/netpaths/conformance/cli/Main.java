@@ -75,6 +75,9 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--list", description = "print the catalogue and exit")
     boolean list;
 
+    @Option(names = "--markdown", description = "with --list: as the Markdown table of conformance/README.md")
+    boolean markdown;
+
     @Option(names = "--compare", paramLabel = "DIR", arity = "2..*",
             description = "write compare.html (into --reports) from earlier runs' report directories")
     List<Path> compare;
@@ -113,7 +116,8 @@ public final class Main implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "no case matches " + caseGlobs + " (see --list)");
         }
         if (list) {
-            out.print(CatalogueTable.render(cases));
+            out.print(markdown ? CatalogueTable.markdown(cases) : CatalogueTable.render(cases));
+            out.flush();
             return 0;
         }
         Path reportsDir = reports != null ? reports

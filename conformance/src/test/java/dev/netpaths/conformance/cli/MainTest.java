@@ -168,6 +168,21 @@ class MainTest {
         assertTrue(out.toString().contains("required groups (a group here that cannot run FAILS): workloads"));
     }
 
+    @Test
+    void aPeerThatIsClusterAItselfIsRefused(@TempDir Path state) throws Exception {
+        String yaml = Files.readString(Fixture.LAB_STATE.resolve("netpaths/cluster.yaml"));
+        Files.writeString(Files.createDirectories(state.resolve("netpaths")).resolve("cluster.yaml"), yaml);
+        // Cluster B is a copy of A: same cluster name (as both real clusters had before B got its own CLUSTER_NAME).
+        Files.writeString(Files.createDirectories(state.resolve("netpaths-b")).resolve("cluster.yaml"), yaml);
+        assertEquals(2, run("--lab-state", state.toString(), "--case", "cross-cluster"));
+        assertTrue(err.toString().contains("the peer is cluster A itself: both report cluster name netpaths"),
+                err.toString());
+        // Renamed, but with A's very nodes: still A.
+        Files.writeString(state.resolve("netpaths-b/cluster.yaml"), yaml.replace("cluster: netpaths,", "cluster: netpaths-b,"));
+        assertEquals(2, run("--lab-state", state.toString(), "--case", "cross-cluster"));
+        assertTrue(err.toString().contains("the peer is cluster A itself: both have the nodes"), err.toString());
+    }
+
     private static String[] concat(String[] a, String... b) {
         String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, all, a.length, b.length);
