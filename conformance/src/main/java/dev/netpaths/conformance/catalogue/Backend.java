@@ -6,8 +6,8 @@ import java.util.List;
 
 /**
  * Who must answer; a null field is "any". {@code service} is echo-service's own name (SERVICE_NAME).
- * {@code podsIn}, when not empty, pins the answer to pods discovery found (e.g. cluster B's echo pods, so a
- * self-reported cluster name alone never proves which cluster answered).
+ * {@code podsIn}, when not empty, pins the answer to pods discovery found, as {@code name@podIP} (e.g. cluster
+ * B's echo pods, so a self-reported cluster name alone never proves which cluster answered).
  */
 public record Backend(String service, String namespace, String version, String cluster, String pod, String node,
                       java.util.Set<String> podsIn) {
@@ -39,7 +39,7 @@ public record Backend(String service, String namespace, String version, String c
     public boolean matches(Served s) {
         return s != null && same(service, s.service()) && same(namespace, s.namespace())
                 && same(version, s.version()) && same(cluster, s.cluster()) && same(pod, s.pod())
-                && same(node, s.node()) && (podsIn.isEmpty() || podsIn.contains(s.pod()));
+                && same(node, s.node()) && (podsIn.isEmpty() || podsIn.contains(s.pod() + "@" + s.podIp()));
     }
 
     private static boolean same(String expected, String actual) {

@@ -18,10 +18,13 @@ public sealed interface Target {
 
     List<PathInstance> expand(PathCase c, Environment env);
 
-    /** Cluster B's answer is pinned to the echo pods discovery found in B, not only to a self-reported name. */
+    /**
+     * Cluster B's answer is pinned to the echo pods discovery found in B (name and pod IP: two clusters may well
+     * have pods of the same name), not only to a self-reported cluster name.
+     */
     static Backend pinnedToPeer(Backend backend, Topology b) {
         return backend.cluster(b.cluster()).podsIn(b.readyPods(NS, "echo-service").stream()
-                .map(Topology.Pod::name).toList());
+                .map(p -> p.name() + "@" + p.ip()).toList());
     }
 
     /** Where the source caller must run relative to the target pod. */

@@ -161,10 +161,17 @@ class BrokenIsFailedTest {
         Backend expected = CatalogueTest.expand("crossClusterCallerReachesPeerLoadBalancer", two).get(0).expect()
                 .backend();
         assertEquals("netpaths-b", expected.cluster());
-        assertEquals(b.readyPods("netpaths", "echo-service").stream().map(Topology.Pod::name)
+        assertEquals(b.readyPods("netpaths", "echo-service").stream().map(p -> p.name() + "@" + p.ip())
                 .collect(java.util.stream.Collectors.toSet()), expected.podsIn());
-        // An answer from a pod B does not have fails, whatever cluster name it reports.
+        Topology.Pod inB = b.readyPods("netpaths", "echo-service").stream().filter(p -> "v1".equals(p.version()))
+                .findFirst().orElseThrow();
+        assertTrue(expected.matches(new dev.netpaths.conformance.probe.Served("echo-service", "v1", inB.name(),
+                "netpaths", "n", inB.ip(), "netpaths-b")));
+        // An answer from a pod B does not have fails, whatever cluster name it reports; so does a pod of A with
+        // the same name as one of B's (deterministic names) but another pod IP.
         assertFalse(expected.matches(new dev.netpaths.conformance.probe.Served("echo-service", "v1", "echo-in-a",
                 "netpaths", "n", "10.244.0.9", "netpaths-b")));
+        assertFalse(expected.matches(new dev.netpaths.conformance.probe.Served("echo-service", "v1", inB.name(),
+                "netpaths", "n", "10.99.0.9", "netpaths-b")));
     }
 }
