@@ -8,7 +8,8 @@ package dev.netpaths.conformance.catalogue;
  *               clusters and CNIs
  * @param from   topology id of the source: {@code host} or {@code node:<name>}
  * @param to     topology id of the target: {@code node:<name>}, {@code entry:<name>}, {@code service:<name>},
- *               {@code dns}, {@code peer}, or {@code skipped:<group>} when the whole case cannot run here
+ *               {@code dns}, {@code peer}, {@code check:<group>} for a discovery check (not drawn), or
+ *               {@code skipped:<group>} when the whole case cannot run here
  * @param hint   the likely cause named when it fails
  * @param note   what the result means beyond pass/fail (e.g. "NetworkPolicy not enforced")
  * @param skip   non-null: the true reason this path cannot run here (not installed, not applicable)

@@ -411,7 +411,7 @@ public sealed interface Target {
                     }
                 }
                 paths.add(problems.isEmpty()
-                        ? new PathInstance(c, label, "host", "service:" + w.name(), null, null, null,
+                        ? new PathInstance(c, label, "host", "check:workloads", null, null, null,
                                 Environment.readiness(t, w), null, null)
                         : PathInstance.broken(c, label, String.join("; ", problems) + ". Likely cause: pods not "
                                 + "Ready (crash-looping, failing readiness, unschedulable) or endpoints lagging: "
