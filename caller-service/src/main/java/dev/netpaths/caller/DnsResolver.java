@@ -71,11 +71,13 @@ public class DnsResolver {
         }
         Optional<Resolver> usable = resolverFor(servers);
         if (usable.isEmpty()) {
-            return failed(name, candidates, conf, servers, start, "no usable nameserver in " + servers);
+            return failed(name, candidates, conf, servers, start, ErrorKind.DNS_TIMEOUT,
+                    "no usable nameserver in " + servers);
         }
         Resolver resolver = usable.get();
         long deadline = start + budgetMs * 1_000_000L;
         List<String> failures = new ArrayList<>();
+        boolean definite = false; // some query got a definite "no such name / no such record" from a server
         for (String candidate : candidates) {
             long remainingNanos = deadline - System.nanoTime();
             if (remainingNanos <= 0) {
@@ -95,12 +97,20 @@ public class DnsResolver {
             for (Answer answer : List.of(ipv4, ipv6.join())) {
                 if (answer.failure() != null) {
                     failures.add(candidate + " " + answer.failure());
+                } else {
+                    definite = true;
                 }
             }
         }
-        // dnsjava reports a timeout only as "network error": the clock says which it was.
-        String reason = System.nanoTime() >= deadline ? "no answer within " + budgetMs + " ms" : "no address for " + name;
-        return failed(name, candidates, conf, servers, start, reason + suffix(failures));
+        // dnsjava reports a timeout only as "network error": the clock says which it was. DNS_FAILURE needs a
+        // server to have said "no such name" (NXDOMAIN, or no records) for some candidate, e.g. the cluster
+        // domain's, while the others may have been refused or failed upstream; a budget run out, or no definite
+        // answer at all (every query unanswered, SERVFAIL or refused), is DNS_TIMEOUT: a cluster with DNS down
+        // never passes for one where the name does not exist.
+        boolean timedOut = System.nanoTime() >= deadline;
+        String reason = timedOut ? "no answer within " + budgetMs + " ms" : "no address for " + name;
+        ErrorKind kind = timedOut || !definite ? ErrorKind.DNS_TIMEOUT : ErrorKind.DNS_FAILURE;
+        return failed(name, candidates, conf, servers, start, kind, reason + suffix(failures));
     }
 
     /** The addresses one query found, or why it found none when that was not a plain "no such name". */
@@ -133,9 +143,9 @@ public class DnsResolver {
     }
 
     private static Resolution failed(String name, List<String> candidates, ResolvConf conf, List<String> servers,
-                                     long start, String message) {
+                                     long start, ErrorKind kind, String message) {
         return new Resolution(name, List.of(), null, null, candidates, conf, servers, Timing.since(start),
-                ErrorInfo.of(ErrorKind.DNS_FAILURE, message));
+                ErrorInfo.of(kind, message));
     }
 
     private static String suffix(List<String> failures) {

@@ -10,7 +10,7 @@ import java.util.List;
 
 /**
  * {@code /resolve}: what a name resolves to from inside this pod. A name that does not resolve is still a 200,
- * with {@code error.kind} DNS_FAILURE: the answer to the question is "nothing", which is not a client error.
+ * with {@code error.kind} DNS_FAILURE or DNS_TIMEOUT: the answer to the question is "nothing", which is not a client error.
  */
 @Path("/resolve")
 @Produces(MediaType.APPLICATION_JSON)

@@ -117,9 +117,18 @@ class FailureKindsTest {
     }
 
     @Test
-    void aNameserverThatNeverAnswersCostsNoMoreThanTheAttemptTimeout() {
+    void aNameNoServerCouldAnswerIsADnsTimeoutNotANoSuchName() {
+        // SERVFAIL for the only candidate: DNS gave no definite answer, so this is not DNS_FAILURE.
+        call("http://" + TestNetwork.SERVFAIL_NAME + ":8080/", 1, 2000)
+                .body("attempts[0].error.kind", is("DNS_TIMEOUT"))
+                .body("attempts[0].error.message", containsString("no address for " + TestNetwork.SERVFAIL_NAME));
+    }
+
+    @Test
+    void aNameserverThatNeverAnswersIsADnsTimeoutCostingNoMoreThanTheAttemptTimeout() {
+        // Not DNS_FAILURE: a cluster whose DNS is down must not pass for one where the name does not exist.
         call("http://" + TestNetwork.SILENT_NAME + ":8080/", 1, 300)
-                .body("attempts[0].error.kind", is("DNS_FAILURE"))
+                .body("attempts[0].error.kind", is("DNS_TIMEOUT"))
                 .body("attempts[0].error.message", containsString("no answer within 300 ms"))
                 .body("attempts[0].dnsMs", greaterThanOrEqualTo(250f))
                 .body("attempts[0].dnsMs", lessThan(2000f)); // well under the configured 2000 ms DNS budget

@@ -38,6 +38,8 @@ public class TestNetwork implements QuarkusTestResourceLifecycleManager {
             "host.a.b.c.d.", "127.0.0.7");
     /** Queries for this name are swallowed, to prove DNS time is bounded. */
     static final String SILENT_NAME = "blackhole.netpaths.svc.cluster.local.";
+    /** Every query for this name is answered SERVFAIL: a server that is up but cannot answer (upstream down). */
+    static final String SERVFAIL_NAME = "broken.upstream.test.";
     static final List<String> SEARCH = List.of("netpaths.svc.cluster.local", "svc.cluster.local", "cluster.local");
 
     private DatagramSocket socket;
@@ -101,7 +103,9 @@ public class TestNetwork implements QuarkusTestResourceLifecycleManager {
         response.getHeader().setFlag(Flags.RA);
         response.addRecord(question, Section.QUESTION);
         String ip = ZONE.get(question.getName().toString().toLowerCase());
-        if (ip == null) {
+        if (question.getName().toString().equalsIgnoreCase(SERVFAIL_NAME)) {
+            response.getHeader().setRcode(Rcode.SERVFAIL);
+        } else if (ip == null) {
             response.getHeader().setRcode(Rcode.NXDOMAIN);
         } else if (question.getType() == Type.A) {
             response.addRecord(new ARecord(question.getName(), DClass.IN, 5, InetAddress.getByName(ip)), Section.ANSWER);

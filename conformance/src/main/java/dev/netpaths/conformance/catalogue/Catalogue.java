@@ -25,6 +25,10 @@ public final class Catalogue {
     static final String CALLER = "no ready caller-service pod";
 
     public static final List<PathCase> CASES = Stream.concat(Stream.of(
+            new PathCase("workloadsHaveEveryReplicaReadyBehindTheirServices", "workloads",
+                    "every Deployment and DaemonSet in netpaths and netpaths-other has all its replicas Ready, each "
+                            + "one a ready endpoint of the Services that select it",
+                    "netpaths not deployed (no workload in its namespaces)", new Target.Workloads()),
             new PathCase("sidecarReachesItsSidecarOverLocalhost", "localhost",
                     "the sidecar-demo app reaches its sidecar on 127.0.0.1:9090: one pod, one network namespace",
                     "no ready sidecar-demo pod",
@@ -62,10 +66,12 @@ public final class Catalogue {
                             "netpaths-other/echo")),
             new PathCase("podReachesItselfThroughItsService", "service",
                     "hairpin: a pod reaches itself through the ClusterIP of a Service it backs",
-                    "no Service selects the caller pods (the reference manifests define none)",
+                    "no Service with a ClusterIP selects the ready caller pods (the reference manifests define one, "
+                            + "netpaths/caller)",
                     new Target.Hairpin()),
             new PathCase("shortNameResolvesToServiceClusterIp", "dns",
-                    "'echo' resolves through the search path to netpaths/echo's ClusterIP", CALLER,
+                    "'echo' resolves through the search path (as echo.netpaths.svc.cluster.local) to netpaths/echo's "
+                            + "ClusterIP", CALLER,
                     new Target.Resolve("echo", "netpaths", "echo")),
             new PathCase("namespaceQualifiedNameResolvesToOtherNamespaceService", "dns",
                     "'echo.netpaths-other' resolves to netpaths-other/echo's ClusterIP", CALLER,
@@ -74,14 +80,16 @@ public final class Catalogue {
                     "'echo.netpaths.svc.cluster.local' resolves to netpaths/echo's ClusterIP", CALLER,
                     new Target.Resolve("echo.netpaths.svc.cluster.local", "netpaths", "echo")),
             new PathCase("headlessServiceResolvesToReadyPodIps", "dns",
-                    "'echo-headless' resolves to exactly the ready pod IPs", CALLER,
+                    "'echo-headless' resolves to exactly the IPs of the Ready pods its selector matches (cross-checked "
+                            + "with its EndpointSlices)", CALLER,
                     new Target.Resolve("echo-headless", "netpaths", "echo-headless")),
             new PathCase("externalNameServiceReachesOtherNamespacePods", "dns",
                     "ExternalName 'echo-other' (CNAME to echo.netpaths-other) is served by netpaths-other pods",
                     CALLER,
                     new Target.CallerUrl("http://echo-other:8080/echo", Expect.answeredBy(OTHER_ECHO), null)),
             new PathCase("unknownNameFailsWithDnsFailure", "dns",
-                    "'does-not-exist' fails as DNS_FAILURE, not as a timeout or a refusal", CALLER,
+                    "'does-not-exist' fails as DNS_FAILURE (DNS answered: no such name), not as DNS_TIMEOUT (DNS "
+                            + "down), a connect timeout or a refusal", CALLER,
                     new Target.CallerUrl("http://does-not-exist:8080/echo", Expect.fails(ErrorKind.DNS_FAILURE),
                             null)),
             new PathCase("udpThroughClusterIpIsAnswered", "udp",
@@ -90,18 +98,20 @@ public final class Catalogue {
             new PathCase("udpThroughNodePortIsAnsweredOnEveryNode", "udp",
                     "UDP NodePort 30081 answers on every node from outside the cluster",
                     "node IPs not routable from this host",
-                    new Target.NodePorts("echo-nodeport", "UDP", 5005, Expect.answeredBy(ECHO_V1))),
+                    new Target.NodePorts("echo-nodeport", "UDP", 5005, "Cluster", Expect.answeredBy(ECHO_V1))),
             new PathCase("nodePortClusterPolicyRewritesClientIpOnEveryNode", "nodeport",
-                    "NodePort 30080 (externalTrafficPolicy Cluster) answers on every node; the client IP is SNATed",
+                    "NodePort 30080 (externalTrafficPolicy Cluster) answers on every node; the client IP is SNATed to "
+                            + "the entry node (its InternalIP or an address of its pod CIDR)",
                     "node IPs not routable from this host",
-                    new Target.NodePorts("echo-nodeport", "TCP", 8080, Expect.answeredBy(ECHO_V1).clientIp(REWRITTEN))),
+                    new Target.NodePorts("echo-nodeport", "TCP", 8080, "Cluster", Expect.answeredBy(ECHO_V1).clientIp(REWRITTEN))),
             new PathCase("nodePortLocalPolicyKeepsClientIpOnlyWhereEndpointsRun", "nodeport",
                     "NodePort 30090 (Local) keeps the client IP and answers only on nodes with a local endpoint",
                     "node IPs not routable from this host",
-                    new Target.NodePorts("echo-local", "TCP", 8080, Expect.answeredBy(ECHO_V1).clientIp(PRESERVED))),
+                    new Target.NodePorts("echo-local", "TCP", 8080, "Local", Expect.answeredBy(ECHO_V1).clientIp(PRESERVED))),
             new PathCase("loadBalancerIpIsServedByEchoV1", "loadbalancer",
-                    "echo-lb's LoadBalancer IP (MetalLB) is served by echo v1 pods from outside",
-                    "no LoadBalancer IP, or it is not routable from this host",
+                    "echo-lb's LoadBalancer IP (MetalLB) is served by echo v1 pods from outside, with the client IP "
+                            + "its externalTrafficPolicy implies (Cluster: SNATed to a node; Local: kept)",
+                    "Service echo-lb absent, or its IP not routable from this host (no IP at all FAILS)",
                     new Target.LoadBalancer("echo-lb", false, Expect.answeredBy(ECHO_V1))),
             new PathCase("networkPolicyTruthTable", "networkpolicy",
                     "callers on every node × echo, other/echo, other/echo-restricted: reachability as the policies "

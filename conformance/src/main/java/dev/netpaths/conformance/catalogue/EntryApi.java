@@ -43,19 +43,36 @@ public enum EntryApi {
                         .filter(s -> INGRESS_CONTROLLER_NAMESPACES.contains(s.namespace())
                                 && "LoadBalancer".equals(s.type()))
                         .flatMap(s -> s.loadBalancerIps().stream()).findFirst());
-                yield ip.map(Address::of).orElse(Address.none("Ingress netpaths/" + ingress.get().name()
-                        + " has no status address and no ingress controller Service has a LoadBalancer IP"));
+                yield ip.map(Address::of).orElse(Address.brokenBecause("Ingress netpaths/" + ingress.get().name()
+                        + " has no status address and no ingress controller Service has a LoadBalancer IP. Likely "
+                        + "cause: the ingress controller is not running, or MetalLB assigns it no IP"));
             }
             case GATEWAY -> {
                 if (!t.gatewayApi().installed()) {
                     yield Address.none("Gateway API CRDs absent (no gateways.gateway.networking.k8s.io): "
                             + "make addons-gateway");
                 }
-                yield t.gatewayApi().gateways().stream()
+                Optional<Topology.Gateway> gateway = t.gatewayApi().gateways().stream()
                         .filter(g -> g.namespace().equals("netpaths") && g.name().equals("netpaths-gateway"))
-                        .flatMap(g -> g.addresses().stream().map(ip -> Address.of(ip, g.httpPort(host)))).findFirst()
-                        .orElse(Address.none("Gateway netpaths/netpaths-gateway absent or without status.addresses "
-                                + "(is Envoy Gateway running?)"));
+                        .findFirst();
+                if (gateway.isEmpty()) {
+                    yield Address.none("Gateway netpaths/netpaths-gateway absent (make addons-gateway deploys it)");
+                }
+                Optional<Topology.GatewayClass> gatewayClass = t.gatewayApi().classes().stream()
+                        .filter(c -> c.name().equals(gateway.get().className())).findFirst();
+                String accepted = gatewayClass.map(c -> c.conditions().get("Accepted")).orElse(null);
+                if (accepted != null && !accepted.startsWith("True")) {
+                    yield Address.brokenBecause("GatewayClass " + gateway.get().className() + " is not Accepted ("
+                            + accepted + "). Likely cause: no controller claims it (is Envoy Gateway running?)");
+                }
+                String programmed = gateway.get().conditions().get("Programmed");
+                if (programmed != null && !programmed.startsWith("True")) {
+                    yield Address.brokenBecause("Gateway netpaths/netpaths-gateway is not Programmed (" + programmed
+                            + "). Likely cause: the controller could not program its proxy or assign an address");
+                }
+                yield gateway.get().addresses().stream().findFirst().map(ip -> Address.of(ip, gateway.get().httpPort(host)))
+                        .orElse(Address.brokenBecause("Gateway netpaths/netpaths-gateway has no status.addresses. "
+                                + "Likely cause: Envoy Gateway is not running, or MetalLB assigns its Service no IP"));
             }
             case ISTIO -> {
                 if (!t.istio().installed()) {
@@ -65,27 +82,35 @@ public enum EntryApi {
                     yield Address.none("Istio installed but no VirtualService exists (deploy gateway-config/istio)");
                 }
                 yield t.istio().ingressGatewayIps().stream().findFirst().map(Address::of)
-                        .orElse(Address.none("istio-system/istio-ingressgateway has no LoadBalancer IP"));
+                        .orElse(Address.brokenBecause("istio-system/istio-ingressgateway has no LoadBalancer IP. "
+                                + "Likely cause: MetalLB is not running or has no free address in its pool"));
             }
         };
     }
 
-    /** An address and its HTTP port, or the reason there is none. */
-    public record Address(String ip, String missing, int port) {
-        public Address(String ip, String missing) {
-            this(ip, missing, PORT);
+    /**
+     * An address, its HTTP port, or the reason there is none; {@code broken}: the entry point is installed but not
+     * working (no address, not Accepted, not Programmed), which FAILS, unlike "not installed here", which skips.
+     */
+    public record Address(String ip, String missing, boolean broken, int port) {
+        public Address(String ip, String missing, boolean broken) {
+            this(ip, missing, broken, PORT);
         }
 
         static Address of(String ip) {
-            return new Address(ip, null);
+            return new Address(ip, null, false);
         }
 
         static Address of(String ip, int port) {
-            return new Address(ip, null, port);
+            return new Address(ip, null, false, port);
         }
 
         static Address none(String reason) {
-            return new Address(null, reason);
+            return new Address(null, reason, false);
+        }
+
+        static Address brokenBecause(String reason) {
+            return new Address(null, reason, true);
         }
     }
 }

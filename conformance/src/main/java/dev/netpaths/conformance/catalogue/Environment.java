@@ -49,4 +49,23 @@ public record Environment(Topology cluster, Optional<Topology> peer, HostNetwork
     public Optional<Topology.Pod> anyCaller() {
         return callers(cluster).stream().findFirst();
     }
+
+    /**
+     * A case that needs a ready {@code app} pod and has none: FAILED when its workload exists and wants pods
+     * (installed but not working), skipped when there is no such workload (not installed here).
+     */
+    public PathInstance unavailable(PathCase c, String namespace, String app) {
+        Optional<Topology.Workload> w = cluster.workload(namespace, app);
+        if (w.isPresent() && w.get().desired() > 0) {
+            return PathInstance.broken(c, "", readiness(cluster, w.get()) + ". Likely cause: its pods are not Ready "
+                    + "(crash-looping, failing readiness, or not scheduled): kubectl -n " + namespace
+                    + " describe pods -l " + Topology.APP + "=" + app);
+        }
+        return PathInstance.skipped(c, "no " + app + " workload in namespace " + namespace + " (not installed here)");
+    }
+
+    static String readiness(Topology t, Topology.Workload w) {
+        return w.kind() + " " + w.namespace() + "/" + w.name() + " has " + t.readyPodsOf(w) + "/" + w.desired()
+                + " pods ready";
+    }
 }

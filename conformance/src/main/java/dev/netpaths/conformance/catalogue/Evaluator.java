@@ -51,8 +51,22 @@ public final class Evaluator {
         return 100.0 * count / total;
     }
 
+    /** As {@link #problems(Expect, Observation, int)} when the probe made the tries it reports. */
     public static List<String> problems(Expect e, Observation o) {
+        return problems(e, o, o.attempts().size());
+    }
+
+    /** @param requestedTries the tries the probe asked for: an expected failure must show every one of them */
+    public static List<String> problems(Expect e, Observation o, int requestedTries) {
         List<String> problems = new ArrayList<>();
+        if ((e.outcome() == Expect.Outcome.FAILS || e.outcome() == Expect.Outcome.STATUS_NOT_FROM_ECHO)
+                && (o.attempts().isEmpty() || o.attempts().size() != requestedTries)) {
+            // An expected failure proves nothing without the tries it asked for (a prober that dropped its
+            // attempts array would otherwise pass every blocked, refused or unresolvable path).
+            problems.add(o.attempts().size() + " tries reported, " + requestedTries + " asked for: a protocol "
+                    + "error, nothing was proved");
+            return problems;
+        }
         switch (e.outcome()) {
             case RESOLVES -> {
                 if (o.resolveError() != null) {
@@ -60,6 +74,11 @@ public final class Evaluator {
                 } else if (!new TreeSet<>(o.resolved()).equals(new TreeSet<>(e.addresses()))) {
                     problems.add("resolved to " + new TreeSet<>(o.resolved()) + ", expected "
                             + new TreeSet<>(e.addresses()));
+                }
+                if (o.resolveError() == null && e.matchedName() != null
+                        && !(e.matchedName().equals(stripDot(o.matchedName())) && "dns".equals(o.resolvedFrom()))) {
+                    problems.add("answered as " + o.matchedName() + " from " + o.resolvedFrom() + ", expected "
+                            + e.matchedName() + " from dns (through the search path)");
                 }
             }
             case FAILS -> o.attempts().stream().filter(a -> a.ok() || !e.errors().contains(a.error()))
@@ -77,11 +96,15 @@ public final class Evaluator {
                                     + a.errorMessage() + ")") + ", expected " + e.status()));
             case SPLIT -> {
                 allAnswered(o, problems);
+                o.attempts().stream().filter(a -> a.ok() && a.served() == null).findFirst()
+                        .ifPresent(a -> problems.add("a try was answered without echo identity (it cannot count "
+                                + "toward the split): " + a.body()));
                 splitProblem(o.versions(), e.split(), e.tolerance()).ifPresent(problems::add);
             }
             case LOCALHOST_ROUNDTRIP -> {
                 allAnswered(o, problems);
-                o.attempts().stream().filter(Attempt::ok).map(a -> Roundtrip.problem(a.body()))
+                String pod = e.backend() == null ? null : e.backend().pod();
+                o.attempts().stream().filter(Attempt::ok).map(a -> Roundtrip.problem(a.body(), pod))
                         .flatMap(Optional::stream)
                         .findFirst().ifPresent(problems::add);
             }
@@ -107,13 +130,26 @@ public final class Evaluator {
                     .ifPresent(a -> problems.add("served by " + Backend.describe(a.served()) + ", expected "
                             + e.backend()));
         }
-        if (e.clientIp() != Expect.ClientIp.ANY) {
+        if (e.clientIp() == Expect.ClientIp.REWRITTEN_TO_NODE) {
             answered.stream().filter(a -> a.served() != null)
-                    .filter(a -> classify(a.clientIpSeen(), a.sourceIp()).name() != e.clientIp().name())
+                    .filter(a -> a.clientIpSeen() == null || a.clientIpSeen().equals(a.sourceIp())
+                            || e.rewrittenTo().stream().noneMatch(c -> Cidrs.contains(c, a.clientIpSeen())))
+                    .findFirst()
+                    .ifPresent(a -> problems.add("client IP seen " + a.clientIpSeen() + " from source " + a.sourceIp()
+                            + " is not the entry node's address or pod CIDR " + e.rewrittenTo()));
+        } else if (e.clientIp() != Expect.ClientIp.ANY) {
+            ClientIpClass wanted = e.clientIp() == Expect.ClientIp.PRESERVED ? ClientIpClass.PRESERVED
+                    : ClientIpClass.REWRITTEN;
+            answered.stream().filter(a -> a.served() != null)
+                    .filter(a -> classify(a.clientIpSeen(), a.sourceIp()) != wanted)
                     .findFirst()
                     .ifPresent(a -> problems.add("client IP seen " + a.clientIpSeen() + " from source " + a.sourceIp()
                             + " is " + classify(a.clientIpSeen(), a.sourceIp()).name().toLowerCase()
                             + ", expected " + e.clientIp().name().toLowerCase()));
+        }
+        if (!e.addresses().isEmpty() && !new TreeSet<>(o.resolved()).equals(new TreeSet<>(e.addresses()))) {
+            problems.add("the caller resolved the name to " + o.resolved() + ", expected the ClusterIP "
+                    + e.addresses());
         }
         if (o.backends().size() < e.minDistinct()) {
             problems.add(o.backends().size() + " distinct backend(s) " + o.backends().keySet() + " over "
@@ -137,6 +173,10 @@ public final class Evaluator {
                 .ifPresent(a -> problems.add("the pod saw its own hairpin traffic from " + a.clientIpSeen()
                         + ": kube-proxy must masquerade traffic whose source is the chosen endpoint, or the reply"
                         + " never returns through the Service"));
+    }
+
+    private static String stripDot(String name) {
+        return name != null && name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
     }
 
     private static void allAnswered(Observation o, List<String> problems) {

@@ -17,11 +17,20 @@ import java.util.Set;
  * @param forwardedFor   a hop must have added X-Forwarded-For
  * @param status         the status an entry point itself answers (STATUS)
  * @param errors         the acceptable failure kinds (FAILS)
- * @param addresses      the exact address set a name resolves to (RESOLVES)
+ * @param addresses      the exact address set a name resolves to (RESOLVES), or the caller resolved its URL's
+ *                       host to (ANSWERED through a Service name)
+ * @param matchedName    the name that answered through the search path (RESOLVES; null: not checked)
+ * @param rewrittenTo    addresses and CIDRs the client IP may be rewritten to (REWRITTEN_TO_NODE)
  */
 public record Expect(Outcome outcome, Backend backend, ClientIp clientIp, int minDistinct, Map<String, Integer> split,
                      int tolerance, boolean forwardedFor, Integer status, Set<ErrorKind> errors,
-                     List<String> addresses) {
+                     List<String> addresses, String matchedName, List<String> rewrittenTo) {
+
+    public Expect(Outcome outcome, Backend backend, ClientIp clientIp, int minDistinct, Map<String, Integer> split,
+                  int tolerance, boolean forwardedFor, Integer status, Set<ErrorKind> errors, List<String> addresses) {
+        this(outcome, backend, clientIp, minDistinct, split, tolerance, forwardedFor, status, errors, addresses, null,
+                List.of());
+    }
 
     public enum Outcome {
         /** every try answered by the expected backend */
@@ -50,7 +59,12 @@ public record Expect(Outcome outcome, Backend backend, ClientIp clientIp, int mi
         /** the echo pod saw the source's own address: no NAT on the way */
         PRESERVED,
         /** the echo pod saw another address than the source's: a hop SNATed */
-        REWRITTEN
+        REWRITTEN,
+        /**
+         * SNATed by the entry node: the echo pod saw that node's InternalIP or an address of its pod CIDR (the
+         * bridge, or the overlay device kube-proxy's masquerade picks), one of {@code rewrittenTo}
+         */
+        REWRITTEN_TO_NODE
     }
 
     public static Expect answeredBy(Backend backend) {
@@ -97,25 +111,38 @@ public record Expect(Outcome outcome, Backend backend, ClientIp clientIp, int mi
 
     public Expect clientIp(ClientIp expected) {
         return new Expect(outcome, backend, expected, minDistinct, split, tolerance, forwardedFor, status, errors,
-                addresses);
+                addresses, matchedName, rewrittenTo);
+    }
+
+    /** The client IP must be rewritten to one of these addresses or CIDRs (the entry node's). */
+    public Expect rewrittenTo(List<String> nodeAddresses) {
+        return new Expect(outcome, backend, ClientIp.REWRITTEN_TO_NODE, minDistinct, split, tolerance, forwardedFor,
+                status, errors, addresses, matchedName, List.copyOf(nodeAddresses));
     }
 
     public Expect distinct(int min) {
-        return new Expect(outcome, backend, clientIp, min, split, tolerance, forwardedFor, status, errors, addresses);
+        return new Expect(outcome, backend, clientIp, min, split, tolerance, forwardedFor, status, errors, addresses,
+                matchedName, rewrittenTo);
     }
 
     public Expect forwardedFor(boolean added) {
-        return new Expect(outcome, backend, clientIp, minDistinct, split, tolerance, added, status, errors, addresses);
+        return new Expect(outcome, backend, clientIp, minDistinct, split, tolerance, added, status, errors, addresses,
+                matchedName, rewrittenTo);
     }
 
     public Expect backend(Backend expected) {
         return new Expect(outcome, expected, clientIp, minDistinct, split, tolerance, forwardedFor, status, errors,
-                addresses);
+                addresses, matchedName, rewrittenTo);
     }
 
     public Expect addresses(List<String> expected) {
         return new Expect(outcome, backend, clientIp, minDistinct, split, tolerance, forwardedFor, status, errors,
-                List.copyOf(expected));
+                List.copyOf(expected), matchedName, rewrittenTo);
+    }
+
+    public Expect matchedName(String fullName) {
+        return new Expect(outcome, backend, clientIp, minDistinct, split, tolerance, forwardedFor, status, errors,
+                addresses, fullName, rewrittenTo);
     }
 
     /** Whether an expected result may need time to converge (only positive outcomes are retried). */
@@ -135,8 +162,16 @@ public record Expect(Outcome outcome, Backend backend, ClientIp clientIp, int mi
             case LOCALHOST_ROUNDTRIP -> "app and sidecar in one pod, sidecar sees 127.0.0.1";
             case HAIRPIN -> "served by " + backend + " itself at least once";
         });
-        if (clientIp != ClientIp.ANY) {
+        if (clientIp == ClientIp.REWRITTEN_TO_NODE) {
+            text.append(", client IP rewritten to the entry node ").append(rewrittenTo);
+        } else if (clientIp != ClientIp.ANY) {
             text.append(", client IP ").append(clientIp.name().toLowerCase());
+        }
+        if (outcome != Outcome.RESOLVES && !addresses.isEmpty()) {
+            text.append(", name resolved to ").append(addresses);
+        }
+        if (matchedName != null) {
+            text.append(", matched as ").append(matchedName);
         }
         if (minDistinct > 0) {
             text.append(", >= ").append(minDistinct).append(" distinct backends");

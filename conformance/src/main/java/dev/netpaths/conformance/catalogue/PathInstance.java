@@ -3,17 +3,28 @@ package dev.netpaths.conformance.catalogue;
 /**
  * One concrete path of a case, resolved against the discovered clusters.
  *
- * @param label  what distinguishes it among the case's paths (e.g. the node)
+ * @param label  what distinguishes it among the case's paths, from stable facts only (node names, Service and
+ *               host names; never a random pod name), so {@link #displayName()} is the path's key across runs,
+ *               clusters and CNIs
  * @param from   topology id of the source: {@code host} or {@code node:<name>}
  * @param to     topology id of the target: {@code node:<name>}, {@code entry:<name>}, {@code service:<name>},
- *               {@code dns}, {@code peer}, or {@code skipped:<group>} when the whole case cannot run here
+ *               {@code dns}, {@code peer}, {@code check:<group>} for a discovery check (not drawn), or
+ *               {@code skipped:<group>} when the whole case cannot run here
  * @param hint   the likely cause named when it fails
  * @param note   what the result means beyond pass/fail (e.g. "NetworkPolicy not enforced")
- * @param skip   non-null: the true reason this path cannot run here
+ * @param skip   non-null: the true reason this path cannot run here (not installed, not applicable)
+ * @param fail   non-null: discovery already shows the path broken (installed but not working): it FAILS with
+ *               this reason and likely cause, without a probe
  */
 public record PathInstance(PathCase pathCase, String label, String from, String to, Request request, Expect expect,
-                           String hint, String note, String skip) {
+                           String hint, String note, String skip, String fail) {
 
+    public PathInstance(PathCase pathCase, String label, String from, String to, Request request, Expect expect,
+                        String hint, String note, String skip) {
+        this(pathCase, label, from, to, request, expect, hint, note, skip, null);
+    }
+
+    /** The stable key of the path: case name and label. */
     public String displayName() {
         return pathCase.name() + (label.isEmpty() ? "" : " [" + label + "]");
     }
@@ -21,5 +32,15 @@ public record PathInstance(PathCase pathCase, String label, String from, String 
     /** The whole case cannot run here: drawn from the host to its group (e.g. {@code skipped:istio}). */
     static PathInstance skipped(PathCase c, String reason) {
         return new PathInstance(c, "", "host", "skipped:" + c.group(), null, null, null, null, reason);
+    }
+
+    /** The whole case is installed but broken: it FAILS with {@code reason} (which names the likely cause). */
+    public static PathInstance broken(PathCase c, String label, String reason) {
+        return new PathInstance(c, label, "host", "skipped:" + c.group(), null, null, null, null, null, reason);
+    }
+
+    /** This path, turned into a failure (a required group that could not run). */
+    public PathInstance failing(String reason) {
+        return new PathInstance(pathCase, label, from, to, request, expect, hint, note, null, reason);
     }
 }

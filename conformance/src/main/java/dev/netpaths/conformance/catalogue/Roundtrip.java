@@ -21,8 +21,12 @@ final class Roundtrip {
 
     private Roundtrip() {}
 
-    /** Empty when the body proves one pod and a loopback peer, else what is wrong. */
-    static Optional<String> problem(String body) {
+    /**
+     * Empty when the body proves one pod (the target pod when {@code targetPod} is given), both sides' non-null
+     * and equal pod IPs, a loopback peer, and the connection the app opened being the one the sidecar saw
+     * ({@code connection.local} = {@code peerSeen:peerPort}); else what is wrong.
+     */
+    static Optional<String> problem(String body, String targetPod) {
         Optional<JsonNode> json = Json.object(body);
         if (json.isEmpty()) {
             return Optional.of("/roundtrip did not answer JSON: " + body);
@@ -37,12 +41,21 @@ final class Roundtrip {
             return Optional.of("app and sidecar report different pods: " + Json.text(app, POD) + " vs "
                     + Json.text(sidecar, POD));
         }
-        if (!Objects.equals(Json.text(app, POD_IP), Json.text(sidecar, POD_IP))) {
+        if (targetPod != null && !targetPod.equals(Json.text(app, POD))) {
+            return Optional.of("answered by pod " + Json.text(app, POD) + ", expected the target pod " + targetPod);
+        }
+        if (Json.text(app, POD_IP) == null || !Objects.equals(Json.text(app, POD_IP), Json.text(sidecar, POD_IP))) {
             return Optional.of("app and sidecar report different pod IPs: " + Json.text(app, POD_IP) + " vs "
                     + Json.text(sidecar, POD_IP));
         }
         if (!peer.startsWith(LOOPBACK)) {
             return Optional.of("the sidecar saw " + peer + " instead of " + LOOPBACK);
+        }
+        String local = Json.text(json.get().path("connection"), "local");
+        String seen = Json.text(sidecar, PEER) + ":" + Json.text(sidecar, "peerPort");
+        if (local == null || !local.equals(seen)) {
+            return Optional.of("the app's connection " + local + " is not the one the sidecar saw (" + seen
+                    + "): something sits between the containers, or the answer is not this roundtrip");
         }
         return Optional.empty();
     }

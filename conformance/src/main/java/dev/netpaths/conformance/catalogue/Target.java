@@ -6,6 +6,7 @@ import dev.netpaths.conformance.probe.ErrorKind;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -16,6 +17,15 @@ import java.util.Optional;
 public sealed interface Target {
 
     List<PathInstance> expand(PathCase c, Environment env);
+
+    /**
+     * Cluster B's answer is pinned to the echo pods discovery found in B (name and pod IP: two clusters may well
+     * have pods of the same name), not only to a self-reported cluster name.
+     */
+    static Backend pinnedToPeer(Backend backend, Topology b) {
+        return backend.cluster(b.cluster()).podsIn(b.readyPods(NS, "echo-service").stream()
+                .map(p -> p.name() + "@" + p.ip()).toList());
+    }
 
     /** Where the source caller must run relative to the target pod. */
     enum NodeRelation {
@@ -30,6 +40,9 @@ public sealed interface Target {
 
     String NS = "netpaths";
     String NO_CALLER = "no ready caller-service pod in namespace netpaths";
+    String CALLER_APP = "caller-service";
+    /** The cluster domain the reference clusters (kind, k3d, the lab) use. */
+    String CLUSTER_DOMAIN = "svc.cluster.local";
     String NO_PEER = "no second cluster (give --peer-context, or a second cluster directory in --lab-state)";
 
     /** A caller opens connections to a pod's own IP: served by exactly that pod. */
@@ -38,7 +51,10 @@ public sealed interface Target {
         public List<PathInstance> expand(PathCase c, Environment env) {
             List<Topology.Pod> targets = env.cluster().readyPods(namespace, app);
             if (targets.isEmpty()) {
-                return List.of(PathInstance.skipped(c, "no ready " + app + " pod in namespace " + namespace));
+                return List.of(env.unavailable(c, namespace, app));
+            }
+            if (env.callers(env.cluster()).isEmpty()) {
+                return List.of(env.unavailable(c, NS, CALLER_APP));
             }
             for (Topology.Pod target : targets) {
                 Optional<Topology.Pod> caller = env.callers(env.cluster()).stream()
@@ -48,18 +64,21 @@ public sealed interface Target {
                             case ANY_NODE -> true;
                         }).findFirst();
                 if (caller.isPresent()) {
-                    Expect e = expect.backend() == null ? expect : expect.backend(expect.backend().pod(target.name()));
+                    Expect e = expect.backend() == null
+                            ? expect.outcome() == Expect.Outcome.LOCALHOST_ROUNDTRIP
+                                    ? expect.backend(new Backend(null, null, null, null, target.name(), null)) : expect
+                            : expect.backend(expect.backend().pod(target.name()));
                     int timeout = env.settings().timeoutFor(e);
-                    return List.of(new PathInstance(c, caller.get().name() + "@" + caller.get().node() + " → "
-                            + target.name() + "@" + target.node(), "node:" + caller.get().node(),
+                    // The label names nodes, never pods: it is the path's key across runs and clusters.
+                    return List.of(new PathInstance(c, caller.get().node() + " → " + app + "@" + target.node()
+                            + ":" + port, "node:" + caller.get().node(),
                             "node:" + target.node(), new Request.CallerHttp(caller.get(), new CallRequest("http://"
                             + target.ip() + ":" + port + path, env.settings().triesFor(e), timeout, Map.of())),
                             e, "pod " + target.name() + " at " + target.ip() + ":" + port
                             + " on " + target.node() + ": is the pod network routed between nodes (CNI)?", null, null));
                 }
             }
-            return List.of(PathInstance.skipped(c, env.callers(env.cluster()).isEmpty() ? NO_CALLER
-                    : "no caller-service pod " + relation.phrase + " any ready " + app + " pod ("
+            return List.of(PathInstance.skipped(c, "no caller-service pod " + relation.phrase + " any ready " + app + " pod ("
                     + env.cluster().nodes().size() + " node(s))"));
         }
     }
@@ -72,19 +91,32 @@ public sealed interface Target {
         public List<PathInstance> expand(PathCase c, Environment env) {
             Optional<Topology.Pod> caller = env.anyCaller();
             if (caller.isEmpty()) {
-                return List.of(PathInstance.skipped(c, NO_CALLER));
+                return List.of(env.unavailable(c, NS, CALLER_APP));
             }
             Expect e = expect;
             int tries = env.settings().triesFor(e);
             if (spreadOver != null) {
                 String[] ref = spreadOver.split("/");
                 int endpoints = env.cluster().readyEndpoints(ref[0], ref[1]).size();
+                int replicas = env.cluster().workload(ref[0], "echo-service").map(Topology.Workload::desired)
+                        .orElse(0);
+                if (endpoints < 2 && replicas >= 2) {
+                    return List.of(PathInstance.broken(c, "", "only " + endpoints + " ready endpoint(s) behind "
+                            + "Service " + spreadOver + " while its workload wants " + replicas + " replicas. Likely "
+                            + "cause: echo pods not Ready, or the EndpointSlice controller lags"));
+                }
                 if (endpoints < 2) {
                     return List.of(PathInstance.skipped(c, "only " + endpoints + " ready endpoint(s) behind Service "
-                            + spreadOver + ": spreading needs 2"));
+                            + spreadOver + " (the workload wants " + replicas + "): spreading needs 2"));
                 }
                 e = e.distinct(2);
                 tries = env.settings().spreadTries();
+            }
+            // Through a Service name the caller must have resolved the name to the Service's ClusterIP (for an
+            // ExternalName, to the ClusterIP of the Service its CNAME names).
+            Optional<String> clusterIp = clusterIp(env.cluster(), host(url));
+            if (clusterIp.isPresent() && e.positive()) {
+                e = e.addresses(List.of(clusterIp.get()));
             }
             int timeout = env.settings().timeoutFor(e);
             return List.of(new PathInstance(c, "", "node:" + caller.get().node(), "service:" + host(url),
@@ -97,6 +129,16 @@ public sealed interface Target {
             String rest = url.substring(url.indexOf("://") + 3);
             return rest.substring(0, rest.indexOf(':'));
         }
+
+        /** The ClusterIP a Service name (short, name.namespace, or FQDN) leads to, following one ExternalName. */
+        static Optional<String> clusterIp(Topology t, String name) {
+            String[] parts = name.replace("." + CLUSTER_DOMAIN, "").split("\\.");
+            Optional<Topology.Service> svc = t.service(parts.length > 1 ? parts[1] : NS, parts[0]);
+            if (svc.isPresent() && svc.get().externalName() != null && !name.equals(svc.get().externalName())) {
+                return clusterIp(t, svc.get().externalName());
+            }
+            return svc.map(Topology.Service::clusterIp).filter(ip -> !ip.isEmpty() && !"None".equals(ip));
+        }
     }
 
     /** A caller resolves a name: exactly the Service's ClusterIP, or for a headless Service its ready pod IPs. */
@@ -104,22 +146,40 @@ public sealed interface Target {
         public List<PathInstance> expand(PathCase c, Environment env) {
             Optional<Topology.Pod> caller = env.anyCaller();
             Optional<Topology.Service> svc = env.cluster().service(namespace, service);
-            if (caller.isEmpty() || svc.isEmpty()) {
-                return List.of(PathInstance.skipped(c, caller.isEmpty() ? NO_CALLER
-                        : "Service " + namespace + "/" + service + " absent"));
+            if (caller.isEmpty()) {
+                return List.of(env.unavailable(c, NS, CALLER_APP));
             }
-            List<String> addresses = "None".equals(svc.get().clusterIp())
-                    ? env.cluster().readyEndpoints(namespace, service).stream().map(Topology.Endpoint::ip).toList()
-                    : List.of(svc.get().clusterIp());
+            if (svc.isEmpty()) {
+                return List.of(PathInstance.skipped(c, "Service " + namespace + "/" + service + " absent"));
+            }
+            List<String> addresses = List.of(svc.get().clusterIp());
+            if ("None".equals(svc.get().clusterIp())) {
+                // Headless: the Ready pods the selector matches, cross-checked with the EndpointSlices CoreDNS
+                // serves (a stale slice must not define the expectation).
+                Topology t = env.cluster();
+                addresses = t.pods().stream().filter(p -> p.ready() && p.namespace().equals(namespace)
+                        && !svc.get().selector().isEmpty() && Reachability.matches(svc.get().selector(), p.labels()))
+                        .map(Topology.Pod::ip).sorted().toList();
+                List<String> sliced = t.readyEndpoints(namespace, service).stream().map(Topology.Endpoint::ip)
+                        .sorted().toList();
+                if (!new java.util.TreeSet<>(addresses).equals(new java.util.TreeSet<>(sliced))) {
+                    return List.of(PathInstance.broken(c, name, "the Ready pods of Service " + namespace + "/"
+                            + service + " are " + addresses + " but its EndpointSlices list " + sliced
+                            + ". Likely cause: the EndpointSlice controller lags or a pod's readiness flaps"));
+                }
+            }
+            String fqdn = service + "." + namespace + "." + CLUSTER_DOMAIN;
             return List.of(new PathInstance(c, name, "node:" + caller.get().node(), "dns",
-                    new Request.CallerResolve(caller.get(), name), Expect.resolves().addresses(addresses),
+                    new Request.CallerResolve(caller.get(), name),
+                    Expect.resolves().addresses(addresses).matchedName(fqdn),
                     "cluster DNS (CoreDNS) from " + caller.get().name() + ": search path and Service records", null,
                     null));
         }
     }
 
     /** The harness host reaches a NodePort on EVERY node; with externalTrafficPolicy Local only some answer. */
-    record NodePorts(String service, String protocol, int port, Expect expect) implements Target {
+    record NodePorts(String service, String protocol, int port, String trafficPolicy, Expect expect)
+            implements Target {
         public List<PathInstance> expand(PathCase c, Environment env) {
             Optional<Topology.Service> svc = env.cluster().service(NS, service);
             Optional<Integer> nodePort = svc.flatMap(s -> s.port(protocol, port)).map(Topology.Port::nodePort);
@@ -127,13 +187,23 @@ public sealed interface Target {
                 return List.of(PathInstance.skipped(c, "Service netpaths/" + service + " has no " + protocol
                         + " nodePort for port " + port));
             }
-            boolean local = "Local".equals(svc.get().externalTrafficPolicy());
+            // A case named for a setting checks the object has it: otherwise it would judge another behaviour.
+            String actual = Objects.requireNonNullElse(svc.get().externalTrafficPolicy(), "Cluster");
+            if (!actual.equals(trafficPolicy)) {
+                return List.of(PathInstance.broken(c, "", "Service netpaths/" + service
+                        + " has spec.externalTrafficPolicy " + actual + ", the case is named for " + trafficPolicy
+                        + ". Likely cause: the Service was changed from the reference manifests"));
+            }
+            boolean local = "Local".equals(actual);
             List<PathInstance> paths = new ArrayList<>();
             for (Topology.Node node : env.cluster().nodes()) {
                 boolean hasEndpoint = env.cluster().readyEndpoints(NS, service).stream()
                         .anyMatch(e -> node.name().equals(e.node()));
                 Expect e = !local ? expect : hasEndpoint ? expect.backend(expect.backend().node(node.name()))
                         : Expect.noAnswer();
+                if (e.clientIp() == Expect.ClientIp.REWRITTEN) {
+                    e = e.rewrittenTo(node.snatSources());
+                }
                 int timeout = env.settings().timeoutFor(e);
                 Request request = protocol.equals("UDP")
                         ? new Request.HostUdp(node.internalIp(), nodePort.get(), env.settings().triesFor(e), timeout)
@@ -162,13 +232,24 @@ public sealed interface Target {
                 return List.of(PathInstance.skipped(c, NO_PEER));
             }
             Topology t = peer ? env.peer().get() : env.cluster();
-            Optional<String> ip = t.service(NS, service).flatMap(s -> s.loadBalancerIps().stream().findFirst());
-            if (ip.isEmpty()) {
-                return List.of(PathInstance.skipped(c, "Service netpaths/" + service + " in cluster " + t.cluster()
-                        + " has no LoadBalancer IP (is MetalLB installed with a pool?)"));
+            Optional<Topology.Service> svc = t.service(NS, service);
+            Optional<String> ip = svc.flatMap(s -> s.loadBalancerIps().stream().findFirst());
+            if (svc.isEmpty()) {
+                return List.of(PathInstance.skipped(c, "Service netpaths/" + service + " absent in cluster "
+                        + t.cluster()));
             }
-            Expect e = peer ? expect.backend(expect.backend().cluster(t.cluster())) : expect;
-            return List.of(new PathInstance(c, ip.get(), "host", peer ? "peer" : "entry:loadbalancer",
+            if (ip.isEmpty()) {
+                return List.of(PathInstance.broken(c, "", "Service netpaths/" + service + " in cluster "
+                        + t.cluster() + " has no LoadBalancer IP within the convergence window. Likely cause: "
+                        + "MetalLB is not running, or its pool / L2Advertisement is missing"));
+            }
+            Expect e = peer ? expect.backend(pinnedToPeer(expect.backend(), t)) : expect;
+            // The client IP the Service's policy implies: Local keeps it; Cluster SNATs to a node (whichever
+            // node the address is announced from, so any node's address or pod CIDR).
+            e = "Local".equals(svc.get().externalTrafficPolicy()) ? e.clientIp(Expect.ClientIp.PRESERVED)
+                    : e.rewrittenTo(t.nodes().stream().flatMap(n -> n.snatSources().stream()).toList());
+            return List.of(new PathInstance(c, peer ? "cluster " + t.cluster() : service, "host",
+                    peer ? "peer" : "entry:loadbalancer",
                     new Request.HostHttp(ip.get(), 80, "/echo", null, Map.of(), env.settings().triesFor(e),
                             env.settings().timeoutMs()), e,
                     "LoadBalancer " + ip.get() + ":80: is MetalLB announcing it (L2Advertisement netpaths-l2)?",
@@ -178,10 +259,30 @@ public sealed interface Target {
 
     /** The harness host reaches an entry point by hostname; one route-table row for one API. */
     record Entry(EntryApi api, EntryRoute route) implements Target {
+        static final String DENIED_BACKEND = "netpaths-other/echo-restricted";
+
         public List<PathInstance> expand(PathCase c, Environment env) {
             EntryApi.Address address = api.address(env.cluster());
             if (address.ip() == null) {
-                return List.of(PathInstance.skipped(c, address.missing()));
+                return List.of(address.broken() ? PathInstance.broken(c, "", address.missing())
+                        : PathInstance.skipped(c, address.missing()));
+            }
+            String routeStatus = null;
+            if (api == EntryApi.GATEWAY && route.expect().outcome() == Expect.Outcome.STATUS_NOT_FROM_ECHO
+                    && route.expect().status() == 500) {
+                // The missing ReferenceGrant shows in the route's status where the implementation reports it.
+                for (Topology.HttpRoute r : env.cluster().gatewayApi().routes()) {
+                    if (r.backends().contains(DENIED_BACKEND) && !r.resolvedRefs().isEmpty()) {
+                        if (!r.resolvedRefs().contains("False/RefNotPermitted")) {
+                            return List.of(PathInstance.broken(c, "", "HTTPRoute " + r.namespace() + "/" + r.name()
+                                    + " reports ResolvedRefs " + r.resolvedRefs() + " with a backendRef to "
+                                    + DENIED_BACKEND + ", expected False/RefNotPermitted. Likely cause: a "
+                                    + "ReferenceGrant admits it, or the controller ignores ReferenceGrants"));
+                        }
+                        routeStatus = "HTTPRoute " + r.namespace() + "/" + r.name()
+                                + " reports ResolvedRefs False/RefNotPermitted";
+                    }
+                }
             }
             Expect e = route.expect().outcome() == Expect.Outcome.ANSWERED
                     ? route.expect().forwardedFor(api.addsForwardedFor) : route.expect();
@@ -192,7 +293,7 @@ public sealed interface Target {
                             env.settings().timeoutMs()), e,
                     api.prefix + " entry point " + address.ip() + ":" + address.port() + " (Host " + host
                             + "): is the controller running and the route accepted?",
-                    null, env.host().whyUnroutable(address.ip(), address.port()).orElse(null)));
+                    routeStatus, env.host().whyUnroutable(address.ip(), address.port()).orElse(null)));
         }
     }
 
@@ -206,15 +307,20 @@ public sealed interface Target {
             Optional<Topology.Pod> caller = env.anyCaller();
             EntryApi.Address address = api != null ? api.address(b) : b.service(NS, "echo-lb")
                     .flatMap(s -> s.loadBalancerIps().stream().findFirst()).map(EntryApi.Address::of)
-                    .orElse(EntryApi.Address.none("Service netpaths/echo-lb in cluster " + b.cluster()
-                            + " has no LoadBalancer IP"));
-            if (caller.isEmpty() || address.ip() == null) {
-                return List.of(PathInstance.skipped(c, caller.isEmpty() ? NO_CALLER : address.missing()));
+                    .orElse(EntryApi.Address.brokenBecause("Service netpaths/echo-lb in cluster " + b.cluster()
+                            + " has no LoadBalancer IP. Likely cause: MetalLB in cluster " + b.cluster()
+                            + " is not running or has no pool"));
+            if (caller.isEmpty()) {
+                return List.of(env.unavailable(c, NS, CALLER_APP));
+            }
+            if (address.ip() == null) {
+                return List.of(address.broken() ? PathInstance.broken(c, "", address.missing())
+                        : PathInstance.skipped(c, address.missing()));
             }
             Map<String, String> headers = api == null ? Map.of() : Map.of("Host", api.host);
             String url = "http://" + address.ip() + ":" + address.port() + (api == null ? "/echo" : "/v1/echo");
-            Expect e = Expect.answeredBy(Backend.echo(NS, "v1").cluster(b.cluster()));
-            return List.of(new PathInstance(c, caller.get().name() + " → " + b.cluster(),
+            Expect e = Expect.answeredBy(pinnedToPeer(Backend.echo(NS, "v1"), b));
+            return List.of(new PathInstance(c, caller.get().node() + " → cluster " + b.cluster(),
                     "node:" + caller.get().node(),
                     "peer", new Request.CallerHttp(caller.get(), new CallRequest(url, env.settings().triesFor(e),
                             env.settings().timeoutMs(), headers)),
@@ -231,9 +337,21 @@ public sealed interface Target {
      * per node, {@link #TRIES} new connections miss the source pod with probability (1 - 1/nodes)^TRIES.
      */
     record Hairpin() implements Target {
-        static final int TRIES = 30;
+        /** The accepted probability that no try lands on the source pod although the hairpin works. */
+        static final double MISS = 1e-6;
+
+        /** Tries so that (1 - 1/n)^tries <= {@link #MISS} for n endpoints (at least 3). */
+        static int tries(int endpoints) {
+            if (endpoints <= 1) {
+                return 3;
+            }
+            return Math.max(3, (int) Math.ceil(Math.log(MISS) / Math.log(1 - 1.0 / endpoints)));
+        }
 
         public List<PathInstance> expand(PathCase c, Environment env) {
+            if (env.callers(env.cluster()).isEmpty()) {
+                return List.of(env.unavailable(c, NS, CALLER_APP));
+            }
             for (Topology.Pod caller : env.callers(env.cluster())) {
                 Optional<Topology.Service> own = env.cluster().services().stream()
                         .filter(s -> !s.selector().isEmpty() && s.clusterIp() != null && !"None".equals(s.clusterIp())
@@ -243,18 +361,63 @@ public sealed interface Target {
                 if (own.isPresent() && !own.get().ports().isEmpty()) {
                     String url = "http://" + own.get().clusterIp() + ":" + own.get().ports().get(0).port() + "/whoami";
                     Backend self = new Backend("caller-service", caller.namespace(), null, null, caller.name(), null);
-                    return List.of(new PathInstance(c, caller.name() + " → Service " + own.get().name() + " → itself",
+                    int endpoints = Math.max(1, env.cluster().readyEndpoints(caller.namespace(), own.get().name())
+                            .size());
+                    return List.of(new PathInstance(c, caller.node() + " → Service " + own.get().name() + " → itself",
                             "node:" + caller.node(), "service:" + own.get().name(),
-                            new Request.CallerHttp(caller, new CallRequest(url, TRIES, env.settings().timeoutMs(),
-                                    Map.of())), Expect.hairpin(self),
+                            new Request.CallerHttp(caller, new CallRequest(url, tries(endpoints),
+                                    env.settings().timeoutMs(), Map.of())), Expect.hairpin(self),
                             "hairpin: the bridge must send the packet back out the port it came in on (CNI"
                                     + " hairpinMode) and kube-proxy must masquerade it",
                             null, null));
                 }
             }
-            return List.of(PathInstance.skipped(c, "no Service selects the caller pods (app.kubernetes.io/name="
-                    + "caller-service): a hairpin needs a pod that backs the Service it calls, and only callers "
-                    + "take commands"));
+            return List.of(PathInstance.skipped(c, "no Service with a ClusterIP selects the ready caller pods "
+                    + "(app.kubernetes.io/name=caller-service): a hairpin needs a pod that backs the Service it calls, "
+                    + "and only callers take commands"));
+        }
+    }
+
+    /**
+     * Every netpaths workload has all its replicas Ready and each Ready pod behind its Services' ready endpoints:
+     * a crash-looping replica or a pod missing from the endpoints is installed-but-broken, never a skip.
+     */
+    record Workloads() implements Target {
+        public List<PathInstance> expand(PathCase c, Environment env) {
+            Topology t = env.cluster();
+            if (t.workloads().isEmpty()) {
+                return List.of(PathInstance.skipped(c, "no Deployment or DaemonSet in " + Topology.NETPATHS_NAMESPACES
+                        + " (netpaths is not deployed here)"));
+            }
+            List<PathInstance> paths = new ArrayList<>();
+            for (Topology.Workload w : t.workloads()) {
+                String label = w.kind() + " " + w.namespace() + "/" + w.name();
+                long ready = t.readyPodsOf(w);
+                List<String> problems = new ArrayList<>();
+                if (ready < w.desired()) {
+                    problems.add(Environment.readiness(t, w));
+                }
+                for (Topology.Service s : t.services()) {
+                    if (!s.namespace().equals(w.namespace()) || s.selector().isEmpty()
+                            || !Reachability.matches(s.selector(), w.templateLabels())) {
+                        continue;
+                    }
+                    java.util.Set<String> endpoints = new java.util.HashSet<>(t.readyEndpoints(s.namespace(),
+                            s.name()).stream().map(Topology.Endpoint::ip).toList());
+                    long behind = t.podsOf(w).stream().filter(p -> p.ready() && endpoints.contains(p.ip())).count();
+                    if (behind < w.desired()) {
+                        problems.add("Service " + s.namespace() + "/" + s.name() + " has " + behind
+                                + " ready endpoint(s) of " + w.name() + ", which wants " + w.desired());
+                    }
+                }
+                paths.add(problems.isEmpty()
+                        ? new PathInstance(c, label, "host", "check:workloads", null, null, null,
+                                Environment.readiness(t, w), null, null)
+                        : PathInstance.broken(c, label, String.join("; ", problems) + ". Likely cause: pods not "
+                                + "Ready (crash-looping, failing readiness, unschedulable) or endpoints lagging: "
+                                + "kubectl -n " + w.namespace() + " describe pods"));
+            }
+            return paths;
         }
     }
 
@@ -263,13 +426,23 @@ public sealed interface Target {
         public List<PathInstance> expand(PathCase c, Environment env) {
             Topology t = env.cluster();
             if (env.callers(t).isEmpty()) {
-                return List.of(PathInstance.skipped(c, NO_CALLER));
+                return List.of(env.unavailable(c, NS, CALLER_APP));
+            }
+            if (t.cni().conflict() != null) {
+                return List.of(PathInstance.broken(c, "", t.cni().conflict()));
+            }
+            List<String> missing = REFERENCE_POLICIES.stream().filter(ref -> t.networkPolicies().stream()
+                    .noneMatch(p -> ref.equals(p.namespace() + "/" + p.name()))).toList();
+            if (!missing.isEmpty()) {
+                // Without them every cell is "." and the table would pass on any CNI: enforcement untested.
+                return List.of(PathInstance.broken(c, "", "the reference NetworkPolicies " + missing + " are absent. "
+                        + "Likely cause: k8s/components/network-policies was not applied (an overlay without it?)"));
             }
             List<PathInstance> paths = new ArrayList<>();
             for (Topology.Pod caller : env.callers(t)) {
                 for (String ref : targets) {
                     String[] parts = ref.split("/");
-                    String label = caller.name() + "@" + caller.node() + " → " + ref;
+                    String label = caller.node() + " → " + ref;
                     Optional<Topology.Pod> pod = t.service(parts[0], parts[1]).flatMap(s -> t.pods().stream()
                             .filter(p -> p.ready() && p.namespace().equals(parts[0])
                                     && !s.selector().isEmpty() && Reachability.matches(s.selector(), p.labels()))
@@ -283,8 +456,19 @@ public sealed interface Target {
                     paths.add(cell(c, env, caller, ref, label, allowed));
                 }
             }
+            boolean anyBlocked = paths.stream().anyMatch(p -> p.expect() != null
+                    && p.expect().outcome() == Expect.Outcome.FAILS);
+            if (Boolean.TRUE.equals(t.cni().enforcesNetworkPolicy()) && !anyBlocked) {
+                return List.of(PathInstance.broken(c, "", "CNI " + t.cni().name() + " enforces NetworkPolicy but no "
+                        + "cell of the table is expected blocked, so enforcement would go untested. Likely cause: "
+                        + "the reference policies were changed"));
+            }
             return paths;
         }
+
+        /** The policies k8s/components/network-policies defines; the table means nothing without them. */
+        static final List<String> REFERENCE_POLICIES = List.of("netpaths-other/deny-all", "netpaths-other/echo",
+                "netpaths-other/echo-restricted");
 
         private static PathInstance cell(PathCase c, Environment env, Topology.Pod caller, String ref, String label,
                                          boolean allowed) {
@@ -292,11 +476,13 @@ public sealed interface Target {
             Boolean enforced = env.cluster().cni().enforcesNetworkPolicy();
             String cni = env.cluster().cni().name();
             Expect answered = Expect.answeredBy(new Backend(null, parts[0], null, null, null, null));
-            Expect e = allowed || Boolean.FALSE.equals(enforced) ? answered
-                    : Expect.fails(ErrorKind.CONNECT_TIMEOUT, ErrorKind.READ_TIMEOUT);
+            // Blocked means the SYN was dropped: only a connect timeout. A read timeout means the connection was
+            // made, i.e. the policy did not block it.
+            Expect e = allowed || Boolean.FALSE.equals(enforced) ? answered : Expect.fails(ErrorKind.CONNECT_TIMEOUT);
             String note = allowed ? "policy: . (allowed)" : Boolean.FALSE.equals(enforced)
                     ? "policy: X (blocked), but " + cni + " does not enforce NetworkPolicy: reachable, as expected"
-                    : "policy: X (blocked): must time out";
+                    : "policy: X (blocked): the connect must time out; control: the target pod is Ready (its kubelet "
+                            + "probe answers) and this caller's allowed cells answer";
             String skip = !allowed && enforced == null ? "CNI " + cni + " (" + env.cluster().cni().detectedFrom()
                     + ") is unknown: cannot say whether NetworkPolicy is enforced" : null;
             int timeout = env.settings().timeoutFor(e);

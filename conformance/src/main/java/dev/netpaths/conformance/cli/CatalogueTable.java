@@ -16,4 +16,13 @@ final class CatalogueTable {
                 + c.skipsWhen() + ")")));
         return out.append(cases.size()).append(" cases\n").toString();
     }
+
+    /** The same catalogue as the Markdown table in conformance/README.md (a test keeps the two identical). */
+    static String markdown(List<PathCase> cases) {
+        StringBuilder out = new StringBuilder("| Case | Group | What it proves | Skips when |\n|---|---|---|---|\n");
+        cases.forEach(c -> out.append("| `").append(c.name()).append("` | ").append(c.group()).append(" | ")
+                .append(c.proves().replace("|", "\\|")).append(" | ").append(c.skipsWhen().replace("|", "\\|"))
+                .append(" |\n"));
+        return out.toString();
+    }
 }

@@ -24,6 +24,10 @@ final class CheckReport implements Callable<Integer> {
     @Parameters(paramLabel = "DIR", description = "a report directory (holds report.json and report.html)")
     Path dir;
 
+    @picocli.CommandLine.Option(names = "--expect-skips", paramLabel = "none|GLOB,...|FILE",
+            description = "also compare the run's skipped paths with these (as the run option of the same name)")
+    String expectSkips;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -35,6 +39,14 @@ final class CheckReport implements Callable<Integer> {
                 Reports.read(dir).cases().stream().map(PathRecord::name).toList());
         verdict.problems().forEach(p -> out.println("FAIL " + p));
         out.println(verdict.ok() ? "report.html rendered every case in Chromium" : "report.html check failed");
-        return verdict.ok() ? 0 : 1;
+        boolean skipsOk = true;
+        if (expectSkips != null) {
+            java.util.List<String> problems = SkipExpectation.parse(expectSkips).problems(Reports.read(dir).cases());
+            problems.forEach(p -> out.println("FAIL --expect-skips: " + p));
+            skipsOk = problems.isEmpty();
+            out.println(skipsOk ? "skipped exactly the expected paths (" + expectSkips + ")"
+                    : "the skipped paths differ from --expect-skips " + expectSkips);
+        }
+        return verdict.ok() && skipsOk ? 0 : 1;
     }
 }

@@ -2,6 +2,7 @@ package dev.netpaths.conformance.cli;
 
 import dev.netpaths.conformance.catalogue.Catalogue;
 import dev.netpaths.conformance.catalogue.Environment;
+import dev.netpaths.conformance.catalogue.Groups;
 import dev.netpaths.conformance.catalogue.PathCase;
 import dev.netpaths.conformance.discovery.Discovery;
 import dev.netpaths.conformance.discovery.LabCluster;
@@ -24,6 +25,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -32,14 +34,19 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** The harness CLI. Exit status: 0 every path passed or skipped with a reason, 1 anything unexpected, 2 usage. */
+/**
+ * The harness CLI. Exit status: 0 every path passed or skipped with a reason (and at least one passed), 1 anything
+ * unexpected, 2 usage.
+ */
 @Command(name = "netpaths-conformance", mixinStandardHelpOptions = true, version = "netpaths-conformance 0.1.0",
         subcommands = CheckReport.class, sortOptions = false,
         description = "Proves how traffic moves in a Kubernetes cluster (or the netpaths lab): runs the path "
                 + "catalogue and writes a console matrix, JUnit XML, report.json and report.html.",
         exitCodeListHeading = "Exit status:%n",
-        exitCodeList = {"0:every path passed or was skipped with a reason", "1:a path had an unexpected result",
-                "2:usage error"})
+        exitCodeList = {"0:every path passed or was skipped with a reason, and at least one passed",
+                "1:a path failed, nothing passed, a required group could not run, or the skips differ from "
+                        + "--expect-skips",
+                "2:usage error (also: the peer is cluster A itself)"})
 public final class Main implements Callable<Integer> {
 
     /** Caller-service's port (docs/architecture.md). */
@@ -68,6 +75,9 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--list", description = "print the catalogue and exit")
     boolean list;
 
+    @Option(names = "--markdown", description = "with --list: as the Markdown table of conformance/README.md")
+    boolean markdown;
+
     @Option(names = "--compare", paramLabel = "DIR", arity = "2..*",
             description = "write compare.html (into --reports) from earlier runs' report directories")
     List<Path> compare;
@@ -75,6 +85,16 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--converge-seconds", paramLabel = "S", defaultValue = "30",
             description = "bounded wait for external paths to succeed 3 times in a row (default: ${DEFAULT-VALUE})")
     int convergeSeconds;
+
+    @Option(names = "--require", paramLabel = "all|GROUP,...",
+            description = "groups that must run: one that cannot run at all FAILS (default: every group whose "
+                    + "objects exist in the cluster)")
+    String require;
+
+    @Option(names = "--expect-skips", paramLabel = "none|GLOB,...|FILE",
+            description = "the paths this run may skip (globs over case, group or path key; a file of globs): any "
+                    + "other skip, or an expected skip that ran, exits 1. E.g. cross-cluster for a one-cluster run")
+    String expectSkips;
 
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));
@@ -96,7 +116,8 @@ public final class Main implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "no case matches " + caseGlobs + " (see --list)");
         }
         if (list) {
-            out.print(CatalogueTable.render(cases));
+            out.print(markdown ? CatalogueTable.markdown(cases) : CatalogueTable.render(cases));
+            out.flush();
             return 0;
         }
         Path reportsDir = reports != null ? reports
@@ -109,11 +130,61 @@ public final class Main implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--lab-state excludes --kube-context and --peer-context");
         }
         Environment.Settings settings = Environment.Settings.DEFAULT.withConvergeSeconds(convergeSeconds);
+        SkipExpectation skips = expectSkips == null ? null : SkipExpectation.parse(expectSkips);
+        if (require != null) {
+            try {
+                SkipExpectation.groups(require);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "--require: " + e.getMessage());
+            }
+        }
         RunReport report = labState != null ? runLab(cases, settings, reportsDir) : runCluster(cases, settings,
                 reportsDir);
         out.print(ConsoleMatrix.render(report));
         out.println("reports: " + reportsDir.toAbsolutePath());
-        return report.summary().failed() > 0 ? 1 : 0;
+        int status = report.summary().failed() > 0 ? 1 : 0;
+        if (report.summary().passed() == 0) {
+            out.println("netpaths-conformance: nothing passed (" + report.summary().skipped() + " skipped, "
+                    + report.summary().failed() + " failed): a run that proves nothing is not a success");
+            status = 1;
+        }
+        if (skips != null) {
+            List<String> problems = skips.problems(report.cases());
+            problems.forEach(p -> out.println("netpaths-conformance: --expect-skips: " + p));
+            if (!problems.isEmpty()) {
+                status = 1;
+            }
+        }
+        return status;
+    }
+
+    /** The groups this run requires: --require, or those whose objects exist. */
+    private Set<String> required(Environment env, List<PathCase> cases) {
+        Set<String> selected = cases.stream().map(PathCase::group).collect(java.util.stream.Collectors.toSet());
+        Set<String> groups = new java.util.TreeSet<>(require == null ? Groups.present(env)
+                : SkipExpectation.groups(require));
+        groups.retainAll(selected);
+        return groups;
+    }
+
+    /**
+     * Refuses a peer that is cluster A itself (same name, API server or nodes): its answers would "prove" the
+     * cross-cluster paths with A's own pods.
+     */
+    void refuseSelfPeer(Topology a, Topology b) {
+        String why = a.cluster().equals(b.cluster()) ? "both report cluster name " + a.cluster()
+                + " (give cluster B its own CLUSTER_NAME)"
+                : a.apiServer() != null && a.apiServer().equals(b.apiServer()) ? "both use API server " + a.apiServer()
+                : !a.nodes().isEmpty() && nodeSet(a).equals(nodeSet(b)) ? "both have the nodes " + nodeSet(a)
+                : null;
+        if (why != null) {
+            throw new ParameterException(spec.commandLine(), "the peer is cluster A itself: " + why);
+        }
+    }
+
+    private static Set<String> nodeSet(Topology t) {
+        return t.nodes().stream().map(n -> n.name() + "/" + n.internalIp())
+                .collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
     }
 
     private RunReport runLab(List<PathCase> cases, Environment.Settings settings, Path reportsDir) throws Exception {
@@ -127,9 +198,10 @@ public final class Main implements Callable<Integer> {
             Topology ta = new Discovery(a.client()).discover(a.directoryName());
             Optional<Topology> tb = Optional.ofNullable(b)
                     .map(l -> new Discovery(l.client()).discover(l.directoryName()));
+            tb.ifPresent(peer -> refuseSelfPeer(ta, peer));
             Environment env = new Environment(ta, tb, new HostReachability(), settings);
             return Conformance.run(cases, env, new DirectCallerChannel(CALLER_PORT), "lab", reportsDir,
-                    spec.commandLine().getOut());
+                    spec.commandLine().getOut(), required(env, cases));
         }
     }
 
@@ -137,13 +209,35 @@ public final class Main implements Callable<Integer> {
             throws Exception {
         try (KubernetesClient a = client(kubeContext);
              KubernetesClient b = peerContext == null ? null : client(peerContext)) {
-            Topology ta = new Discovery(a).discover(contextName(a));
-            Optional<Topology> tb = Optional.ofNullable(b).map(c -> new Discovery(c).discover(contextName(c)));
+            Topology ta = discoverConverged(a, settings);
+            Optional<Topology> tb = Optional.ofNullable(b).map(c -> discoverConverged(c, settings));
+            tb.ifPresent(peer -> refuseSelfPeer(ta, peer));
             CallerChannel channel = new ApiProxyCallerChannel(a);
             Environment env = new Environment(ta, tb, new HostReachability(), settings);
             return Conformance.run(cases, env, channel, "kube context " + contextName(a), reportsDir,
-                    spec.commandLine().getOut());
+                    spec.commandLine().getOut(), required(env, cases));
         }
+    }
+
+    /**
+     * Discovery, repeated (bounded by the convergence window) while an entry point that exists has no address
+     * yet: an Ingress, Gateway or LoadBalancer Service still without one after the window FAILS its paths.
+     */
+    private Topology discoverConverged(KubernetesClient client, Environment.Settings settings) {
+        long deadline = System.nanoTime() + settings.convergeSeconds() * 1_000_000_000L;
+        Topology t = new Discovery(client).discover(contextName(client));
+        while (!Discovery.pendingAddresses(t).isEmpty() && System.nanoTime() < deadline) {
+            spec.commandLine().getOut().println("waiting for addresses: " + Discovery.pendingAddresses(t));
+            spec.commandLine().getOut().flush();
+            try {
+                Thread.sleep(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            t = new Discovery(client).discover(contextName(client));
+        }
+        return t;
     }
 
     private static KubernetesClient client(String context) {

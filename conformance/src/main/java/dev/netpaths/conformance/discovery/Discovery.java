@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.NodeAddress;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -39,6 +40,11 @@ public final class Discovery {
     static final Map<String, Boolean> ENFORCES_POLICY = Map.of("flannel", false, "calico", true, "weave", true);
 
     static final ResourceDefinitionContext GATEWAYS = crd("gateway.networking.k8s.io", "v1", "Gateway", "gateways");
+    static final ResourceDefinitionContext GATEWAY_CLASSES = new ResourceDefinitionContext.Builder()
+            .withGroup("gateway.networking.k8s.io").withVersion("v1").withKind("GatewayClass")
+            .withPlural("gatewayclasses").withNamespaced(false).build();
+    static final ResourceDefinitionContext HTTP_ROUTES =
+            crd("gateway.networking.k8s.io", "v1", "HTTPRoute", "httproutes");
     /** ReferenceGrant went GA as v1 (Gateway API 1.5+); v1beta1 is still served and is what older manifests use. */
     static final List<ResourceDefinitionContext> REFERENCE_GRANTS = List.of(
             crd("gateway.networking.k8s.io", "v1", "ReferenceGrant", "referencegrants"),
@@ -55,7 +61,8 @@ public final class Discovery {
     }
 
     public static List<ResourceDefinitionContext> customResources() {
-        return Stream.concat(Stream.of(GATEWAYS, VIRTUAL_SERVICES), REFERENCE_GRANTS.stream()).toList();
+        return Stream.concat(Stream.of(GATEWAYS, GATEWAY_CLASSES, HTTP_ROUTES, VIRTUAL_SERVICES),
+                REFERENCE_GRANTS.stream()).toList();
     }
 
     /** @param fallbackClusterName used when neither the lab ConfigMap nor an echo pod names the cluster */
@@ -70,15 +77,70 @@ public final class Discovery {
                 lab.map(data -> data.getOrDefault("platform", "lab")).orElse("kubernetes"),
                 lab.map(Discovery::cniFromLab).orElseGet(this::cniFromDaemonSets),
                 nodes(), namespaces(), pods, services, endpointSlices(), networkPolicies(), ingresses(),
-                gatewayApi(), istio(services));
+                gatewayApi(), istio(services), workloads(pods), client.getConfiguration().getMasterUrl());
+    }
+
+    /** Calico's node annotations naming the tunnel devices' addresses (a masqueraded source may be one). */
+    static final List<String> TUNNEL_ANNOTATIONS = List.of("projectcalico.org/IPv4VXLANTunnelAddr",
+            "projectcalico.org/IPv4IPIPTunnelAddr", "projectcalico.org/IPv4WireguardInterfaceAddr");
+
+    /** Deployments and DaemonSets in the netpaths namespaces. */
+    private List<Topology.Workload> workloads(List<Topology.Pod> pods) {
+        List<Topology.Workload> all = new ArrayList<>();
+        for (String ns : Topology.NETPATHS_NAMESPACES) {
+            client.apps().deployments().inNamespace(ns).list().getItems().forEach(d -> all.add(new Topology.Workload(
+                    ns, d.getMetadata().getName(), "Deployment", labels(d.getSpec().getSelector() == null ? null
+                    : d.getSpec().getSelector().getMatchLabels()),
+                    labels(d.getSpec().getTemplate().getMetadata() == null ? null
+                            : d.getSpec().getTemplate().getMetadata().getLabels()),
+                    d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas())));
+            client.apps().daemonSets().inNamespace(ns).list().getItems().forEach(d -> {
+                Map<String, String> selector = labels(d.getSpec().getSelector() == null ? null
+                        : d.getSpec().getSelector().getMatchLabels());
+                Integer scheduled = d.getStatus() == null ? null : d.getStatus().getDesiredNumberScheduled();
+                long podCount = pods.stream().filter(p -> p.namespace().equals(ns) && !selector.isEmpty()
+                        && selector.entrySet().stream().allMatch(e -> e.getValue().equals(p.labels().get(e.getKey()))))
+                        .count();
+                all.add(new Topology.Workload(ns, d.getMetadata().getName(), "DaemonSet", selector,
+                        labels(d.getSpec().getTemplate().getMetadata() == null ? null
+                                : d.getSpec().getTemplate().getMetadata().getLabels()),
+                        scheduled != null && scheduled > 0 ? scheduled : (int) podCount));
+            });
+        }
+        return all;
+    }
+
+    /** Entry points in netpaths that exist without an address yet (LoadBalancer Services, Ingresses, Gateways). */
+    public static List<String> pendingAddresses(Topology t) {
+        List<String> pending = new ArrayList<>();
+        t.services().stream().filter(s -> Topology.NETPATHS_NAMESPACES.contains(s.namespace())
+                        && "LoadBalancer".equals(s.type()) && s.loadBalancerIps().isEmpty())
+                .forEach(s -> pending.add("Service " + s.namespace() + "/" + s.name()));
+        boolean controllerIp = t.services().stream().anyMatch(s -> List.of("ingress-nginx", "nginx-ingress")
+                .contains(s.namespace()) && "LoadBalancer".equals(s.type()) && !s.loadBalancerIps().isEmpty());
+        t.ingresses().stream().filter(i -> i.namespace().equals("netpaths") && i.addresses().isEmpty()
+                        && !controllerIp)
+                .forEach(i -> pending.add("Ingress netpaths/" + i.name()));
+        t.gatewayApi().gateways().stream().filter(g -> g.namespace().equals("netpaths") && g.addresses().isEmpty())
+                .forEach(g -> pending.add("Gateway netpaths/" + g.name()));
+        return pending;
     }
 
     static Cni cniFromLab(Map<String, String> data) {
         String mode = data.get("networkPolicy");
         Boolean enforced = mode == null ? null : "enforced".equals(mode) ? Boolean.TRUE
                 : "not-enforced".equals(mode) ? Boolean.FALSE : null;
-        return new Cni(data.getOrDefault("cni", "unknown"), enforced,
-                "ConfigMap " + LAB_CONFIG_NAMESPACE + "/" + LAB_CONFIG_NAME);
+        String cni = data.getOrDefault("cni", "unknown");
+        String source = "ConfigMap " + LAB_CONFIG_NAMESPACE + "/" + LAB_CONFIG_NAME;
+        // The lab's flag comes from the same code that installs its policy rules: it is checked against the
+        // harness's own table, never trusted alone.
+        Boolean table = ENFORCES_POLICY.get(cni);
+        String conflict = table == null ? null : !table.equals(enforced)
+                ? source + " declares networkPolicy " + mode + " for CNI " + cni + ", but " + cni
+                        + (table ? " enforces" : " does not enforce") + " NetworkPolicy. Likely cause: the lab's "
+                        + "CNI table disagrees with the harness's"
+                : null;
+        return new Cni(cni, table != null ? table : enforced, source, conflict);
     }
 
     private Cni cniFromDaemonSets() {
@@ -114,7 +176,9 @@ public final class Discovery {
                 labels(n.getMetadata().getLabels()).keySet().stream()
                         .anyMatch(k -> k.equals("node-role.kubernetes.io/control-plane")
                                 || k.equals("node-role.kubernetes.io/master")) ? "control-plane" : "worker",
-                n.getSpec() == null ? null : n.getSpec().getPodCIDR())).toList();
+                n.getSpec() == null ? null : n.getSpec().getPodCIDR(),
+                TUNNEL_ANNOTATIONS.stream().map(a -> labels(n.getMetadata().getAnnotations()).get(a))
+                        .filter(Objects::nonNull).toList())).toList();
     }
 
     private List<Topology.Namespace> namespaces() {
@@ -163,17 +227,29 @@ public final class Discovery {
                 .map(Discovery::policy).toList();
     }
 
-    static Policy policy(NetworkPolicy np) {
-        List<Rule> rules = np.getSpec().getIngress().stream().map(r -> new Rule(
-                r.getFrom().stream().map(f -> new Peer(selector(f.getNamespaceSelector()),
-                        selector(f.getPodSelector()))).toList(),
-                r.getPorts().stream().map(NetworkPolicyPort::getPort).filter(Objects::nonNull)
-                        .map(p -> p.getStrVal() != null ? p.getStrVal() : String.valueOf(p.getIntVal())).toList()))
-                .toList();
-        List<String> types = np.getSpec().getPolicyTypes().isEmpty() ? List.of("Ingress")
-                : np.getSpec().getPolicyTypes();
+    public static Policy policy(NetworkPolicy np) {
+        List<Rule> ingress = np.getSpec().getIngress().stream()
+                .map(r -> new Rule(r.getFrom().stream().map(Discovery::peer).toList(), ports(r.getPorts()))).toList();
+        List<Rule> egress = np.getSpec().getEgress().stream()
+                .map(r -> new Rule(r.getTo().stream().map(Discovery::peer).toList(), ports(r.getPorts()))).toList();
+        // The API server's default: Ingress always, Egress when the policy has egress rules.
+        List<String> types = !np.getSpec().getPolicyTypes().isEmpty() ? np.getSpec().getPolicyTypes()
+                : egress.isEmpty() ? List.of("Ingress") : List.of("Ingress", "Egress");
         return new Policy(np.getMetadata().getNamespace(), np.getMetadata().getName(),
-                Objects.requireNonNullElse(selector(np.getSpec().getPodSelector()), Map.of()), types, rules);
+                Objects.requireNonNullElse(selector(np.getSpec().getPodSelector()), Topology.Selector.ALL), types,
+                ingress, egress);
+    }
+
+    private static Peer peer(NetworkPolicyPeer p) {
+        return new Peer(selector(p.getNamespaceSelector()), selector(p.getPodSelector()),
+                p.getIpBlock() == null ? null : p.getIpBlock().getCidr(),
+                p.getIpBlock() == null || p.getIpBlock().getExcept() == null ? List.of() : p.getIpBlock().getExcept());
+    }
+
+    private static List<Topology.PolicyPort> ports(List<NetworkPolicyPort> ports) {
+        return ports.stream().map(p -> new Topology.PolicyPort(Objects.requireNonNullElse(p.getProtocol(), "TCP"),
+                p.getPort() == null ? null : p.getPort().getStrVal() != null ? p.getPort().getStrVal()
+                        : String.valueOf(p.getPort().getIntVal()), p.getEndPort())).toList();
     }
 
     private List<Topology.Ingress> ingresses() {
@@ -192,10 +268,58 @@ public final class Discovery {
         Optional<List<GenericKubernetesResource>> gateways = listIfServed(GATEWAYS);
         boolean crd = crdExists("gateways.gateway.networking.k8s.io");
         List<Gateway> found = gateways.orElse(List.of()).stream().map(g -> new Gateway(
-                g.getMetadata().getNamespace(), g.getMetadata().getName(), statusAddresses(g), listeners(g))).toList();
+                g.getMetadata().getNamespace(), g.getMetadata().getName(), statusAddresses(g), listeners(g),
+                g.getAdditionalProperties().get("spec") instanceof Map<?, ?> spec && spec.get("gatewayClassName") != null
+                        ? String.valueOf(spec.get("gatewayClassName")) : null,
+                conditions(g.getAdditionalProperties().get("status")))).toList();
         boolean grants = REFERENCE_GRANTS.stream()
                 .anyMatch(version -> listIfServed(version).map(l -> !l.isEmpty()).orElse(false));
-        return new GatewayApi(crd || !found.isEmpty(), found, grants);
+        List<Topology.GatewayClass> classes = listIfServed(GATEWAY_CLASSES).orElse(List.of()).stream()
+                .map(c -> new Topology.GatewayClass(c.getMetadata().getName(),
+                        conditions(c.getAdditionalProperties().get("status")))).toList();
+        List<Topology.HttpRoute> routes = listIfServed(HTTP_ROUTES).orElse(List.of()).stream()
+                .map(Discovery::httpRoute).toList();
+        return new GatewayApi(crd || !found.isEmpty(), found, grants, classes, routes);
+    }
+
+    /** Status conditions as type → "status/reason". */
+    static Map<String, String> conditions(Object status) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (status instanceof Map<?, ?> s && s.get("conditions") instanceof List<?> list) {
+            for (Object c : list) {
+                if (c instanceof Map<?, ?> m && m.get("type") != null) {
+                    out.put(String.valueOf(m.get("type")), m.get("status") + "/" + m.get("reason"));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static Topology.HttpRoute httpRoute(GenericKubernetesResource r) {
+        String ns = r.getMetadata().getNamespace();
+        List<String> backends = new ArrayList<>();
+        if (r.getAdditionalProperties().get("spec") instanceof Map<?, ?> spec && spec.get("rules") instanceof List<?> rules) {
+            for (Object rule : rules) {
+                if (rule instanceof Map<?, ?> m && m.get("backendRefs") instanceof List<?> refs) {
+                    for (Object ref : refs) {
+                        if (ref instanceof Map<?, ?> b && b.get("name") != null) {
+                            backends.add((b.get("namespace") == null ? ns : b.get("namespace")) + "/" + b.get("name"));
+                        }
+                    }
+                }
+            }
+        }
+        List<String> resolved = new ArrayList<>();
+        if (r.getAdditionalProperties().get("status") instanceof Map<?, ?> status
+                && status.get("parents") instanceof List<?> parents) {
+            for (Object parent : parents) {
+                String value = conditions(parent).get("ResolvedRefs");
+                if (value != null) {
+                    resolved.add(value);
+                }
+            }
+        }
+        return new Topology.HttpRoute(ns, r.getMetadata().getName(), backends, resolved);
     }
 
     private Istio istio(List<Topology.Service> services) {
@@ -258,8 +382,11 @@ public final class Discovery {
         }
     }
 
-    private static Map<String, String> selector(LabelSelector selector) {
-        return selector == null ? null : labels(selector.getMatchLabels());
+    private static Topology.Selector selector(LabelSelector selector) {
+        return selector == null ? null : new Topology.Selector(labels(selector.getMatchLabels()),
+                selector.getMatchExpressions() == null ? List.of() : selector.getMatchExpressions().stream()
+                        .map(x -> new Topology.Expression(x.getKey(), x.getOperator(),
+                                x.getValues() == null ? List.of() : x.getValues())).toList());
     }
 
     private static Map<String, String> labels(Map<String, String> labels) {

@@ -87,8 +87,10 @@ public final class LabCluster implements AutoCloseable {
         boolean hasStatus = client.getKubernetesSerialization().convertValue(item, Map.class).get("status")
                 instanceof Map<?, ?> status && !status.isEmpty();
         var op = item instanceof GenericKubernetesResource generic
-                ? client.genericKubernetesResources(context(generic)).inNamespace(item.getMetadata().getNamespace())
-                        .resource(generic)
+                ? (item.getMetadata().getNamespace() == null
+                        ? client.genericKubernetesResources(context(generic)).resource(generic)
+                        : client.genericKubernetesResources(context(generic))
+                                .inNamespace(item.getMetadata().getNamespace()).resource(generic))
                 : client.resource(item);
         try {
             op.createOr(NonDeletingOperation::update);
@@ -118,7 +120,8 @@ public final class LabCluster implements AutoCloseable {
 
     private static CustomResourceDefinitionContext crdContext(ResourceDefinitionContext rdc) {
         return new CustomResourceDefinitionContext.Builder().withGroup(rdc.getGroup()).withVersion(rdc.getVersion())
-                .withKind(rdc.getKind()).withPlural(rdc.getPlural()).withScope("Namespaced").withStatusSubresource(true)
+                .withKind(rdc.getKind()).withPlural(rdc.getPlural())
+                .withScope(rdc.isNamespaceScoped() ? "Namespaced" : "Cluster").withStatusSubresource(true)
                 .build();
     }
 

@@ -16,6 +16,11 @@ public final class CallerJson {
             throw new ProbeException(ErrorKind.PROTOCOL, "caller " + caller.name() + " refused the request: "
                     + Json.text(json, "error") + " " + Json.text(json, "reason"));
         }
+        // An answer without tries proves nothing: a missing or empty array is a protocol error, not a pass.
+        if (!json.path("attempts").isArray() || json.path("attempts").isEmpty()) {
+            throw new ProbeException(ErrorKind.PROTOCOL, "caller " + caller.name() + " answered /call without an "
+                    + "attempts array: " + EchoJson.cap(body));
+        }
         List<Attempt> attempts = new ArrayList<>();
         for (JsonNode a : json.path("attempts")) {
             JsonNode error = a.get("error");
@@ -32,15 +37,16 @@ public final class CallerJson {
                     error == null || error.isNull() ? null : Json.text(error, "message"),
                     Json.text(a, "body")));
         }
-        return new Observation(attempts, strings(json.path("resolved")), null);
+        return new Observation(attempts, strings(json.path("resolved")), null, null, null);
     }
 
     public static Observation resolve(String body) throws ProbeException {
         JsonNode json = Json.object(body)
                 .orElseThrow(() -> new ProbeException(ErrorKind.PROTOCOL, "not /resolve JSON: " + EchoJson.cap(body)));
         JsonNode error = json.get("error");
-        return Observation.ofResolution(strings(json.path("addresses")),
-                error == null || error.isNull() ? null : error.isTextual() ? error.asText() : error.toString());
+        return new Observation(List.of(), strings(json.path("addresses")),
+                error == null || error.isNull() ? null : error.isTextual() ? error.asText() : error.toString(),
+                Json.text(json, "matchedName"), Json.text(json, "source"));
     }
 
     private static ErrorKind kind(String name) {

@@ -13,7 +13,11 @@ import java.util.Set;
 
 /** Why an attempt failed: the same kinds caller-service reports, so in-cluster and external results compare. */
 public enum ErrorKind {
-    DNS_FAILURE, REFUSED, CONNECT_TIMEOUT, READ_TIMEOUT, RESET, UNREACHABLE, HTTP_STATUS, TLS, PROTOCOL, OTHER;
+    /** DNS_FAILURE: DNS answered that the name has no address (NXDOMAIN or no records for every candidate). */
+    DNS_FAILURE,
+    /** DNS gave no definite answer: no reply within the budget, a server failure, or no usable nameserver. */
+    DNS_TIMEOUT,
+    REFUSED, CONNECT_TIMEOUT, READ_TIMEOUT, RESET, UNREACHABLE, HTTP_STATUS, TLS, PROTOCOL, OTHER;
 
     /** The kinds that mean nothing answered at all (an HTTP error status is an answer). */
     public static final Set<ErrorKind> NO_ANSWER =

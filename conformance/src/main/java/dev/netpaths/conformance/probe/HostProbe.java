@@ -20,9 +20,40 @@ public final class HostProbe {
 
     public static Observation http(String ip, int port, String path, String hostHeader, Map<String, String> headers,
                                    int tries, Duration timeout) {
+        return http(ip, port, path, hostHeader, headers, tries, timeout, Budget.NONE);
+    }
+
+    /**
+     * How far a probe may go: until a deadline ({@code System.nanoTime()}), and whether it stops at its first
+     * failed try. A convergence poll uses both, so a dropped path costs one timeout per poll and no poll outlives
+     * the convergence window; a try's timeout is cut to what is left.
+     */
+    public record Budget(long deadlineNanos, boolean stopAtFirstFailure) {
+        public static final Budget NONE = new Budget(Long.MAX_VALUE, false);
+
+        /** The try's timeout, cut to the time left; zero or less: no time for another try. */
+        Duration cut(Duration timeout) {
+            if (deadlineNanos == Long.MAX_VALUE) {
+                return timeout;
+            }
+            long left = (deadlineNanos - System.nanoTime()) / 1_000_000;
+            return Duration.ofMillis(Math.min(timeout.toMillis(), left));
+        }
+
+        boolean stops(List<Attempt> attempts) {
+            return stopAtFirstFailure && !attempts.isEmpty() && !attempts.get(attempts.size() - 1).ok();
+        }
+    }
+
+    public static Observation http(String ip, int port, String path, String hostHeader, Map<String, String> headers,
+                                   int tries, Duration fullTimeout, Budget budget) {
         List<Attempt> attempts = new ArrayList<>();
         byte[] request = HttpOnce.request(ip, port, path, hostHeader, headers);
-        for (int i = 0; i < tries; i++) {
+        for (int i = 0; i < tries && !budget.stops(attempts); i++) {
+            Duration timeout = budget.cut(fullTimeout);
+            if (timeout.toMillis() <= 0) {
+                break;
+            }
             long start = System.nanoTime();
             try {
                 HttpOnce.Response r = HttpOnce.send(ip, port, request, timeout);
@@ -38,9 +69,17 @@ public final class HostProbe {
 
     /** UDP: one datagram per try from a fresh socket (a new source port, so a new conntrack flow). */
     public static Observation udp(String ip, int port, int tries, Duration timeout) {
+        return udp(ip, port, tries, timeout, Budget.NONE);
+    }
+
+    public static Observation udp(String ip, int port, int tries, Duration fullTimeout, Budget budget) {
         List<Attempt> attempts = new ArrayList<>();
         byte[] payload = "netpaths-conformance".getBytes(StandardCharsets.UTF_8);
-        for (int i = 0; i < tries; i++) {
+        for (int i = 0; i < tries && !budget.stops(attempts); i++) {
+            Duration timeout = budget.cut(fullTimeout);
+            if (timeout.toMillis() <= 0) {
+                break;
+            }
             long start = System.nanoTime();
             try (DatagramSocket socket = new DatagramSocket()) {
                 socket.setSoTimeout((int) timeout.toMillis());

@@ -8,8 +8,17 @@ import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
-/** Everything one probe saw: its attempts, and for name lookups the addresses a name resolved to. */
-public record Observation(List<Attempt> attempts, List<String> resolved, String resolveError) {
+/**
+ * Everything one probe saw: its attempts, and for name lookups the addresses a name resolved to, the candidate
+ * name that answered through the search path ({@code matchedName}) and where the answer came from
+ * ({@code resolvedFrom}: dns, hosts or literal).
+ */
+public record Observation(List<Attempt> attempts, List<String> resolved, String resolveError, String matchedName,
+                          String resolvedFrom) {
+
+    public Observation(List<Attempt> attempts, List<String> resolved, String resolveError) {
+        this(attempts, resolved, resolveError, null, null);
+    }
 
     public static Observation of(List<Attempt> attempts) {
         return new Observation(attempts, List.of(), null);
@@ -17,6 +26,17 @@ public record Observation(List<Attempt> attempts, List<String> resolved, String 
 
     public static Observation ofResolution(List<String> addresses, String error) {
         return new Observation(List.of(), addresses, error);
+    }
+
+    /** The source addresses the tries were sent from. */
+    public List<String> sourceIps() {
+        return List.copyOf(attempts.stream().map(Attempt::sourceIp).filter(Objects::nonNull)
+                .collect(Collectors.toCollection(TreeSet::new)));
+    }
+
+    /** Node name → number of attempts served by a pod on it. */
+    public Map<String, Long> servedNodes() {
+        return count(a -> a.served() == null ? null : a.served().node());
     }
 
     public long okCount() {

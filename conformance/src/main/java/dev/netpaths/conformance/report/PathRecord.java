@@ -10,12 +10,20 @@ import java.util.Map;
  * One path's row in every report. A test publishes it (without result) as a JUnit report entry; the
  * {@link ReportListener} adds the result and reason JUnit decided.
  *
- * @param result PASSED, FAILED or SKIPPED
+ * @param name         the path's stable key (case and label: nodes, Services, hosts; never random pod names), the
+ *                     same across runs, clusters and CNIs
+ * @param result       PASSED, FAILED or SKIPPED
+ * @param sourceIps    evidence: the addresses the tries were sent from
+ * @param servedNodes  evidence: node → tries served by an echo pod on it
+ * @param matchedName  evidence (DNS): the candidate name that answered through the search path
+ * @param resolvedFrom evidence (DNS): where the answer came from (dns, hosts, literal)
  */
 public record PathRecord(String name, String caseName, String group, String proves, String source, String target,
                          String from, String to, String expected, String note, String result, String reason,
                          int attempts, long ok, LatencyStats latency, Map<String, Long> backends,
-                         List<String> clientIpsSeen, Map<String, Long> errors, List<String> resolved, int runs) {
+                         List<String> clientIpsSeen, Map<String, Long> errors, List<String> resolved, int runs,
+                         List<String> sourceIps, Map<String, Long> servedNodes, String matchedName,
+                         String resolvedFrom) {
 
     public static final String PASSED = "PASSED";
     public static final String FAILED = "FAILED";
@@ -30,17 +38,21 @@ public record PathRecord(String name, String caseName, String group, String prov
                 probed ? observation.attempts().size() : 0, probed ? observation.okCount() : 0,
                 probed ? observation.latency() : LatencyStats.NONE, probed ? observation.backends() : Map.of(),
                 probed ? observation.clientIpsSeen() : List.of(), probed ? observation.errors() : Map.of(),
-                probed ? observation.resolved() : List.of(), runs);
+                probed ? observation.resolved() : List.of(), runs,
+                probed ? observation.sourceIps() : List.of(), probed ? observation.servedNodes() : Map.of(),
+                probed ? observation.matchedName() : null, probed ? observation.resolvedFrom() : null);
     }
 
     /** A row for something that failed outside any path (e.g. the catalogue could not be expanded). */
     public static PathRecord harnessFailure(String name, String reason) {
         return new PathRecord(name, name, "harness", "the harness itself ran", "", "", "host", "host", "", null,
-                FAILED, reason, 0, 0, LatencyStats.NONE, Map.of(), List.of(), Map.of(), List.of(), 0);
+                FAILED, reason, 0, 0, LatencyStats.NONE, Map.of(), List.of(), Map.of(), List.of(), 0, List.of(),
+                Map.of(), null, null);
     }
 
     public PathRecord withResult(String newResult, String newReason) {
         return new PathRecord(name, caseName, group, proves, source, target, from, to, expected, note, newResult,
-                newReason, attempts, ok, latency, backends, clientIpsSeen, errors, resolved, runs);
+                newReason, attempts, ok, latency, backends, clientIpsSeen, errors, resolved, runs, sourceIps,
+                servedNodes, matchedName, resolvedFrom);
     }
 }

@@ -42,6 +42,15 @@ public final class Conformance {
     /** @param progress receives a line per finished path */
     public static RunReport run(List<PathCase> cases, Environment env, CallerChannel channel, String mode,
                                 Path reportsDir, PrintWriter progress) throws IOException {
+        return run(cases, env, channel, mode, reportsDir, progress, Set.of());
+    }
+
+    /** @param required the groups this run expects to run (stated up front; one that cannot run FAILS) */
+    public static RunReport run(List<PathCase> cases, Environment env, CallerChannel channel, String mode,
+                                Path reportsDir, PrintWriter progress, Set<String> required) throws IOException {
+        progress.println("required groups (a group here that cannot run FAILS): "
+                + (required.isEmpty() ? "none" : String.join(", ", new java.util.TreeSet<>(required))));
+        progress.flush();
         String started = Instant.now().toString();
         List<String> hostAddresses = HostReachability.localAddresses(); // as the run starts: probes use them
         ClientWarmUp.run(WARM_UP_REQUESTS, WARM_UP_BUDGET);
@@ -49,7 +58,8 @@ public final class Conformance {
         Launcher launcher = LauncherFactory.create(LauncherConfig.builder()
                 .enableTestEngineAutoRegistration(false).enableLauncherSessionListenerAutoRegistration(false)
                 .enableTestExecutionListenerAutoRegistration(false).enablePostDiscoveryFilterAutoRegistration(false)
-                .addTestEngines(new ConformanceEngine(cases, env, new PathRunner(channel, env.settings()))).build());
+                .addTestEngines(new ConformanceEngine(cases, env, new PathRunner(channel, env.settings()), required))
+                .build());
         LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
                 .selectors(DiscoverySelectors.selectUniqueId(UniqueId.forEngine(ConformanceEngine.ID))).build();
         ReportListener listener = new ReportListener();
@@ -66,7 +76,7 @@ public final class Conformance {
                         env.peer().map(Topology::cluster).orElse(null), a.cni().name(),
                         a.cni().enforcesNetworkPolicy() == null ? "unknown"
                                 : a.cni().enforcesNetworkPolicy() ? "enforced" : "not-enforced",
-                        a.platform(), hostAddresses),
+                        a.platform(), hostAddresses, List.copyOf(new java.util.TreeSet<>(required))),
                 view(env), records, RunReport.Summary.of(records));
         Reports.write(reportsDir, report);
         return report;

@@ -10,6 +10,8 @@ import dev.netpaths.conformance.probe.ProbeException;
 import dev.netpaths.conformance.report.PathRecord;
 import dev.netpaths.conformance.report.ReportListener;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Set;
 import org.junit.platform.engine.EngineDiscoveryRequest;
@@ -36,11 +38,18 @@ public final class ConformanceEngine implements TestEngine {
     private final List<PathCase> cases;
     private final Environment environment;
     private final PathRunner runner;
+    private final Set<String> required;
 
     public ConformanceEngine(List<PathCase> cases, Environment environment, PathRunner runner) {
+        this(cases, environment, runner, Set.of());
+    }
+
+    /** @param required groups that must run: one whose every path would skip FAILS instead, with the reason */
+    public ConformanceEngine(List<PathCase> cases, Environment environment, PathRunner runner, Set<String> required) {
         this.cases = cases;
         this.environment = environment;
         this.runner = runner;
+        this.required = required;
     }
 
     @Override
@@ -51,13 +60,35 @@ public final class ConformanceEngine implements TestEngine {
     @Override
     public TestDescriptor discover(EngineDiscoveryRequest request, UniqueId engineId) {
         EngineDescriptor engine = new EngineDescriptor(engineId, "netpaths conformance");
+        Map<PathCase, List<PathInstance>> expanded = new LinkedHashMap<>();
+        Map<PathCase, RuntimeException> errors = new LinkedHashMap<>();
+        for (PathCase c : cases) {
+            try {
+                expanded.put(c, c.expand(environment));
+            } catch (RuntimeException e) {
+                errors.put(c, e);
+            }
+        }
+        // A required group whose every path would skip cannot pass for "not installed": its paths FAIL.
+        for (String group : required) {
+            List<PathInstance> paths = expanded.entrySet().stream().filter(e -> e.getKey().group().equals(group))
+                    .flatMap(e -> e.getValue().stream()).toList();
+            if (!paths.isEmpty() && paths.stream().allMatch(p -> p.skip() != null)) {
+                expanded.replaceAll((c, list) -> !c.group().equals(group) ? list : list.stream()
+                        .map(p -> p.failing("group " + group + " is required but cannot run here: " + p.skip()))
+                        .toList());
+            }
+        }
         for (PathCase c : cases) {
             Node caseNode = new Node(engineId.append("case", c.name()), c.name(), TestDescriptor.Type.CONTAINER,
                     null, null);
             engine.addChild(caseNode);
             try {
+                if (errors.containsKey(c)) {
+                    throw errors.get(c);
+                }
                 Set<String> names = new HashSet<>();
-                for (PathInstance path : c.expand(environment)) {
+                for (PathInstance path : expanded.get(c)) {
                     String name = names.add(path.displayName()) ? path.displayName()
                             : path.displayName() + " #" + names.size();
                     caseNode.addChild(new Node(caseNode.getUniqueId().append("path", name), name,
@@ -98,9 +129,22 @@ public final class ConformanceEngine implements TestEngine {
             publish(listener, node, PathRecord.of(path, null, 0));
             return TestExecutionResult.aborted(new TestAbortedException(path.skip()));
         }
+        if (path.fail() != null) {
+            publish(listener, node, PathRecord.of(path, null, 0));
+            return TestExecutionResult.failed(new AssertionFailedError(path.fail()));
+        }
+        if (path.request() == null) {
+            publish(listener, node, PathRecord.of(path, null, 0)); // a discovery check that found nothing wrong
+            return TestExecutionResult.successful();
+        }
         PathRunner.Result result;
         try {
             result = runner.run(path);
+        } catch (RuntimeException e) {
+            // Whatever goes wrong in one path is that path's failure, never the run's.
+            publish(listener, node, PathRecord.of(path, null, 0));
+            return TestExecutionResult.failed(new AssertionFailedError("the harness failed on this path: " + e
+                    + ". Likely cause: a harness defect on this path's answer (please report it with report.json)"));
         } catch (ProbeException e) {
             publish(listener, node, PathRecord.of(path, null, 0));
             return TestExecutionResult.failed(new AssertionFailedError(path.request().source()

@@ -1,12 +1,11 @@
 package dev.netpaths.conformance.run;
 
-import static org.awaitility.Awaitility.await;
-
 import dev.netpaths.conformance.catalogue.Environment;
 import dev.netpaths.conformance.catalogue.Evaluator;
 import dev.netpaths.conformance.catalogue.Expect;
 import dev.netpaths.conformance.catalogue.PathInstance;
 import dev.netpaths.conformance.catalogue.Request;
+import dev.netpaths.conformance.probe.CallRequest;
 import dev.netpaths.conformance.probe.CallerChannel;
 import dev.netpaths.conformance.probe.HostProbe;
 import dev.netpaths.conformance.probe.Observation;
@@ -14,9 +13,6 @@ import dev.netpaths.conformance.probe.ProbeException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
-import org.awaitility.core.ConditionTimeoutException;
 
 /** Probes one path and judges it; paths through entry points get a bounded wait to converge. */
 public final class PathRunner {
@@ -38,45 +34,78 @@ public final class PathRunner {
 
     public Result run(PathInstance path) throws ProbeException {
         if (!converges(path)) {
-            Observation o = observe(path.request());
-            return new Result(o, Evaluator.problems(path.expect(), o), 1);
+            Observation o = observe(path.request(), HostProbe.Budget.NONE);
+            return new Result(o, Evaluator.problems(path.expect(), o, tries(path.request())), 1);
         }
-        AtomicReference<Result> last = new AtomicReference<>();
-        AtomicReference<ProbeException> error = new AtomicReference<>();
-        AtomicInteger streak = new AtomicInteger();
-        AtomicInteger runs = new AtomicInteger();
-        try {
-            await().atMost(Duration.ofSeconds(settings.convergeSeconds())).pollDelay(Duration.ZERO)
-                    .pollInterval(Duration.ofMillis(500)).until(() -> {
-                        try {
-                            Observation o = observe(path.request());
-                            Result r = new Result(o, Evaluator.problems(path.expect(), o), runs.incrementAndGet());
-                            last.set(r);
-                            error.set(null);
-                            if (!r.passed()) {
-                                streak.set(0);
-                                return false;
-                            }
-                            return streak.incrementAndGet() >= settings.convergeStreak();
-                        } catch (ProbeException e) {
-                            error.set(e);
-                            return false;
-                        }
-                    });
-            // Converged: now measure. The streak's probes sit half a second apart, and a request after an idle
-            // gap is slower on every hop; one probe straight after, its tries back to back, is what the path
-            // costs. It is judged like any probe, so a path that fails here still fails.
-            Observation measured = observe(path.request());
-            return new Result(measured, Evaluator.problems(path.expect(), measured), runs.incrementAndGet());
-        } catch (ConditionTimeoutException e) {
-            if (last.get() == null) {
-                throw error.get();
+        // A bounded wait in this thread (nothing is interrupted): each poll stops at its first failed try and is
+        // cut to the time left, so a dropped path costs one timeout per poll and the wait never outlives the
+        // window; only a converged path gets the full measuring probe after it.
+        long window = settings.convergeSeconds() * 1_000_000_000L;
+        long deadline = System.nanoTime() + window;
+        Result last = null;
+        ProbeException error = null;
+        int streak = 0;
+        int runs = 0;
+        while (deadline - System.nanoTime() > 0) {
+            try {
+                Observation o = observe(path.request(), new HostProbe.Budget(deadline, true));
+                if (o.attempts().isEmpty() && o.resolved().isEmpty() && o.resolveError() == null) {
+                    break; // no time was left for a single try: the window is over
+                }
+                runs++;
+                last = new Result(o, Evaluator.problems(path.expect(), o, o.attempts().size()), runs);
+                error = null;
+                streak = last.passed() ? streak + 1 : 0;
+                if (streak >= settings.convergeStreak()) {
+                    // Converged: now measure. The streak's probes sit half a second apart, and a request after an
+                    // idle gap is slower on every hop; one probe straight after, its tries back to back, is what
+                    // the path costs. It is judged like any probe, so a path that fails here still fails.
+                    Observation measured = observe(path.request(), HostProbe.Budget.NONE);
+                    return new Result(measured, Evaluator.problems(path.expect(), measured,
+                            tries(path.request())), runs + 1);
+                }
+            } catch (ProbeException e) {
+                error = e;
             }
-            List<String> problems = new ArrayList<>(last.get().problems());
-            problems.add("not " + settings.convergeStreak() + " consecutive successes within "
-                    + settings.convergeSeconds() + " s (" + runs.get() + " runs)");
-            return new Result(last.get().observation(), problems, runs.get());
+            pause(Math.min(POLL_INTERVAL_MS, (deadline - System.nanoTime()) / 1_000_000));
         }
+        if (last == null) {
+            if (error != null) {
+                throw error; // the caller itself could not be asked: the engine names that
+            }
+            return new Result(null, List.of("no probe finished within " + settings.convergeSeconds() + " s"), runs);
+        }
+        List<String> problems = new ArrayList<>(last.problems());
+        problems.add("not " + settings.convergeStreak() + " consecutive successes within "
+                + settings.convergeSeconds() + " s (" + runs + " runs)");
+        return new Result(last.observation(), problems, runs);
+    }
+
+    static final long POLL_INTERVAL_MS = 500;
+
+    private static void pause(long millis) {
+        if (millis <= 0) {
+            return;
+        }
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** How many tries a request asks for (the count an expected failure must show). */
+    static int tries(Request request) {
+        if (request instanceof Request.CallerHttp r) {
+            return r.call().tries();
+        }
+        if (request instanceof Request.HostHttp r) {
+            return r.tries();
+        }
+        if (request instanceof Request.HostUdp r) {
+            return r.tries();
+        }
+        return 0;
     }
 
     /**
@@ -89,18 +118,26 @@ public final class PathRunner {
         return external && path.expect().positive() && path.expect().outcome() != Expect.Outcome.SPLIT;
     }
 
-    Observation observe(Request request) throws ProbeException {
+    /** One probe; a caller's tries are fitted to the budget's time left (the caller cannot stop early). */
+    Observation observe(Request request, HostProbe.Budget budget) throws ProbeException {
         if (request instanceof Request.CallerHttp r) {
-            return channel.call(r.caller(), r.call());
+            CallRequest call = r.call();
+            if (budget.deadlineNanos() != Long.MAX_VALUE) {
+                long left = Math.max(1, (budget.deadlineNanos() - System.nanoTime()) / 1_000_000);
+                int timeout = (int) Math.min(call.timeoutMs(), left);
+                int tries = (int) Math.max(1, Math.min(call.tries(), left / Math.max(1, timeout)));
+                call = new CallRequest(call.url(), tries, timeout, call.headers());
+            }
+            return channel.call(r.caller(), call);
         }
         if (request instanceof Request.CallerResolve r) {
             return channel.resolve(r.caller(), r.name());
         }
         if (request instanceof Request.HostHttp r) {
             return HostProbe.http(r.ip(), r.port(), r.path(), r.hostHeader(), r.headers(), r.tries(),
-                    Duration.ofMillis(r.timeoutMs()));
+                    Duration.ofMillis(r.timeoutMs()), budget);
         }
         Request.HostUdp r = (Request.HostUdp) request;
-        return HostProbe.udp(r.ip(), r.port(), r.tries(), Duration.ofMillis(r.timeoutMs()));
+        return HostProbe.udp(r.ip(), r.port(), r.tries(), Duration.ofMillis(r.timeoutMs()), budget);
     }
 }

@@ -132,12 +132,27 @@ class EvaluatorTest {
         String variant = "{\"caller\":{\"podName\":\"sd-1\",\"ip\":\"10.244.2.6\"},"
                 + "\"server\":{\"podName\":\"sd-1\",\"ip\":\"10.244.2.6\"},\"clientIp\":\"127.0.0.1\"}";
         String notLoopback = good.replace("127.0.0.1", "10.244.1.5");
-        assertEquals(Optional.empty(), Roundtrip.problem(good));
-        assertEquals(Optional.empty(), Roundtrip.problem(variant));
-        assertEquals(Optional.of("the sidecar saw 10.244.1.5 instead of 127.0.0.1"), Roundtrip.problem(notLoopback));
+        assertEquals(Optional.empty(), Roundtrip.problem(good, "sd-1"));
+        assertEquals(Optional.of("the sidecar saw 10.244.1.5 instead of 127.0.0.1"),
+                Roundtrip.problem(notLoopback, "sd-1"));
         assertTrue(Roundtrip.problem(good.replace("\"pid\":9,", "\"pid\":9,\"pod\":\"sd-2\",").replace(
-                "\"sidecar\":{\"pod\":\"sd-1\",", "\"sidecar\":{")).orElseThrow()
+                "\"sidecar\":{\"pod\":\"sd-1\",", "\"sidecar\":{"), "sd-1").orElseThrow()
                 .startsWith("app and sidecar report different pods"));
+        // A variant without the connection both sides saw proves no single connection: it fails.
+        assertTrue(Roundtrip.problem(variant, null).orElseThrow().contains("is not the one the sidecar saw"));
+    }
+
+    @Test
+    void roundtripFailsOnNullPodIpsOnAnotherConnectionAndOnAnotherPod() {
+        String good = "{\"connection\":{\"local\":\"127.0.0.1:51234\",\"remote\":\"127.0.0.1:9090\"},"
+                + "\"app\":{\"pod\":\"sd-1\",\"podIp\":\"10.244.2.6\"},"
+                + "\"sidecar\":{\"pod\":\"sd-1\",\"podIp\":\"10.244.2.6\",\"peerSeen\":\"127.0.0.1\",\"peerPort\":51234}}";
+        assertEquals(Optional.empty(), Roundtrip.problem(good, "sd-1"));
+        String nullIps = good.replace(",\"podIp\":\"10.244.2.6\"", "");
+        assertTrue(Roundtrip.problem(nullIps, "sd-1").orElseThrow().startsWith("app and sidecar report different pod IPs: null"));
+        String otherPort = good.replace("\"peerPort\":51234", "\"peerPort\":40000");
+        assertTrue(Roundtrip.problem(otherPort, "sd-1").orElseThrow().contains("127.0.0.1:51234 is not the one"));
+        assertEquals(Optional.of("answered by pod sd-1, expected the target pod sd-9"), Roundtrip.problem(good, "sd-9"));
     }
 
     static Attempt callerServed(String pod, String source, String seen) {

@@ -14,6 +14,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,9 +58,11 @@ class MainTest {
     }
 
     @Test
-    void labModeRunsOnTheLabStateAndExitsZeroWhenEverythingSkipsWithAReason(@TempDir Path reports) throws Exception {
-        assertEquals(0, run("--lab-state", Fixture.LAB_STATE.toString(), "--case", "istio*", "--reports",
+    void labModeRunsOnTheLabStateAndExitsOneWhenNothingPassed(@TempDir Path reports) throws Exception {
+        // Every path skips with its reason, yet a run that proved nothing is not a success (issue 10).
+        assertEquals(1, run("--lab-state", Fixture.LAB_STATE.toString(), "--case", "istio*", "--reports",
                 reports.toString()));
+        assertTrue(out.toString().contains("nothing passed (7 skipped, 0 failed)"), out.toString());
         RunReport report = Reports.read(reports);
         assertEquals("netpaths", report.run().cluster());
         assertEquals("flannel", report.run().cni());
@@ -89,8 +92,8 @@ class MainTest {
     void compareAndCheckReportWorkOnEarlierRuns(@TempDir Path runs) throws Exception {
         Path flannel = runs.resolve("flannel");
         Path calico = runs.resolve("calico");
-        assertEquals(0, run("--lab-state", Fixture.LAB_STATE.toString(), "--case", "istio*", "--reports",
-                flannel.toString()));
+        assertEquals(1, run("--lab-state", Fixture.LAB_STATE.toString(), "--case", "istio*", "--reports",
+                flannel.toString()), "nothing passed");
         Reports.write(calico, Reports.read(flannel));
         assertEquals(0, run("--compare", flannel.toString(), calico.toString(), "--reports", runs.resolve("cmp")
                 .toString()));
@@ -122,6 +125,68 @@ class MainTest {
             });
         }
         assertTrue(err.toString().startsWith("netpaths-conformance: "), err.toString());
+    }
+
+    @Test
+    void expectSkipsComparesTheSkippedSetInTheRunAndInCheckReport(@TempDir Path reports) throws Exception {
+        String[] base = {"--lab-state", Fixture.LAB_STATE.toString(), "--case", "istio*", "--case",
+                "workloads*", "--reports", reports.toString()};
+        // The workloads check passes; the istio cases skip (Istio not installed): exactly what is expected.
+        assertEquals(0, run(concat(base, "--expect-skips", "istio")), out.toString());
+        assertEquals(List.of("istioAnswersUnknownHostWithNotFound", "istioAnswersUnmatchedPathWithNotFound",
+                        "istioRoutesOtherToOtherNamespace", "istioRoutesV1PathToV1", "istioRoutesV2PathToV2",
+                        "istioRoutesVersionHeaderToV2", "istioSplitsEightyTwenty"),
+                Reports.read(reports).summary().skippedKeys());
+        assertEquals(1, run(concat(base, "--expect-skips", "cross-cluster")));
+        assertTrue(out.toString().contains("--expect-skips: unexpected skip: istioRoutesV1PathToV1: Istio not "
+                + "installed"), out.toString());
+        assertEquals(1, run(concat(base, "--expect-skips", "none")));
+        assertEquals(1, run(concat(base, "--expect-skips", "istio,workloads*")));
+        assertTrue(out.toString().contains("expected to skip but ran: workloads*"), out.toString());
+        // The same comparison on a finished run's report, as make test does after each lab run.
+        assertEquals(1, run("check-report", "--expect-skips", "none", reports.toString()));
+        assertTrue(out.toString().contains("FAIL --expect-skips: unexpected skip: istioSplitsEightyTwenty"));
+    }
+
+    @Test
+    void requireTurnsAGroupThatCannotRunIntoFailuresAndRejectsUnknownGroups(@TempDir Path reports) throws Exception {
+        assertEquals(1, run("--lab-state", Fixture.LAB_STATE.toString(), "--case", "istio*", "--case", "workloads*",
+                "--require", "istio", "--reports", reports.toString()));
+        RunReport report = Reports.read(reports);
+        assertEquals(7, report.summary().failed());
+        assertEquals(List.of("istio"), report.run().required());
+        assertEquals(2, run("--lab-state", Fixture.LAB_STATE.toString(), "--require", "no-such-group"));
+        assertTrue(err.toString().contains("--require: unknown group no-such-group"), err.toString());
+    }
+
+    @Test
+    void byDefaultTheGroupsWhoseObjectsExistAreRequired(@TempDir Path reports) throws Exception {
+        // Without --require the run requires the groups whose objects exist (of those selected), and says so up front.
+        assertEquals(0, run("--lab-state", Fixture.LAB_STATE.toString(), "--case", "workloads*", "--reports",
+                reports.toString()), out.toString());
+        assertEquals(List.of("workloads"), Reports.read(reports).run().required());
+        assertTrue(out.toString().contains("required groups (a group here that cannot run FAILS): workloads"));
+    }
+
+    @Test
+    void aPeerThatIsClusterAItselfIsRefused(@TempDir Path state) throws Exception {
+        String yaml = Files.readString(Fixture.LAB_STATE.resolve("netpaths/cluster.yaml"));
+        Files.writeString(Files.createDirectories(state.resolve("netpaths")).resolve("cluster.yaml"), yaml);
+        // Cluster B is a copy of A: same cluster name (as both real clusters had before B got its own CLUSTER_NAME).
+        Files.writeString(Files.createDirectories(state.resolve("netpaths-b")).resolve("cluster.yaml"), yaml);
+        assertEquals(2, run("--lab-state", state.toString(), "--case", "cross-cluster"));
+        assertTrue(err.toString().contains("the peer is cluster A itself: both report cluster name netpaths"),
+                err.toString());
+        // Renamed, but with A's very nodes: still A.
+        Files.writeString(state.resolve("netpaths-b/cluster.yaml"), yaml.replace("cluster: netpaths,", "cluster: netpaths-b,"));
+        assertEquals(2, run("--lab-state", state.toString(), "--case", "cross-cluster"));
+        assertTrue(err.toString().contains("the peer is cluster A itself: both have the nodes"), err.toString());
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
     }
 
     @Test

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -100,7 +101,7 @@ class LabClusterDiscoveryTest {
         Topology.Gateway gateway = new Topology.Gateway("netpaths", "netpaths-gateway", List.of("172.18.255.200"), List.of(
                 new Topology.Listener("any", "HTTP", 8000, null),
                 new Topology.Listener("tls", "HTTPS", 443, "gateway.netpaths.test"),
-                new Topology.Listener("http", "HTTP", 8080, "gateway.netpaths.test")));
+                new Topology.Listener("http", "HTTP", 8080, "gateway.netpaths.test")), null, Map.of());
         assertEquals(8080, gateway.httpPort("gateway.netpaths.test"));
         assertEquals(8000, gateway.httpPort("other.test"));
         assertEquals(80, new Topology.Gateway("netpaths", "g", List.of()).httpPort("gateway.netpaths.test"));

@@ -1,6 +1,8 @@
 package dev.netpaths.conformance.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.netpaths.conformance.catalogue.Backend;
@@ -10,7 +12,19 @@ import dev.netpaths.conformance.catalogue.PathCase;
 import dev.netpaths.conformance.catalogue.PathInstance;
 import dev.netpaths.conformance.catalogue.Request;
 import dev.netpaths.conformance.support.FakeServers;
+import dev.netpaths.conformance.discovery.Topology;
+import dev.netpaths.conformance.probe.Attempt;
+import dev.netpaths.conformance.probe.CallRequest;
+import dev.netpaths.conformance.probe.CallerChannel;
+import dev.netpaths.conformance.probe.ErrorKind;
+import dev.netpaths.conformance.probe.Observation;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -33,6 +47,84 @@ class PathRunnerTest {
             assertEquals(4, result.observation().attempts().size(), "the measuring probe's 4 tries are reported");
             assertEquals(16, new HashSet<>(echo.peerPorts()).size(), "each try of each probe was its own connection");
         }
+    }
+
+    static final Expect V1 = Expect.answeredBy(Backend.echo("netpaths", "v1"));
+
+    static PathInstance external(Request request) {
+        return new PathInstance(CASE, "", "host", "entry:loadbalancer", request, V1, "", null, null);
+    }
+
+    /**
+     * A dropped UDP NodePort (bound, never answers; DatagramSocket.receive cannot be interrupted): before the fix
+     * each poll made all its tries, outlived the window, and the runner threw null. Now it FAILS within the window
+     * plus one try, naming what happened.
+     */
+    @Test
+    void aSilentUdpPathFailsWithinItsWindowInsteadOfCrashingTheRun() throws Exception {
+        Environment.Settings settings = new Environment.Settings(30, 2, 6, 50, 1000, 500, 2, 3);
+        try (DatagramSocket silent = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            long start = System.nanoTime();
+            PathRunner.Result result = new PathRunner(null, settings).run(external(
+                    new Request.HostUdp("127.0.0.1", silent.getLocalPort(), 30, 1000)));
+            double seconds = (System.nanoTime() - start) / 1e9;
+            assertFalse(result.passed());
+            assertTrue(String.join("; ", result.problems()).contains("READ_TIMEOUT"), result.problems().toString());
+            assertTrue(result.problems().get(result.problems().size() - 1)
+                    .startsWith("not 3 consecutive successes within 2 s"), result.problems().toString());
+            assertEquals(1, result.observation().attempts().size(), "a poll stops at its first failed try");
+            assertTrue(seconds < 2 + 1 + 1.5, "window + one try (+ slack), not 30 tries: " + seconds + " s");
+        }
+    }
+
+    /** TCP accepted by the kernel but never answered (a read timeout): same bound, and no harness blame. */
+    @Test
+    void anUnansweredTcpPathFailsWithinItsWindowAsTheNetworksProblem() throws Exception {
+        Environment.Settings settings = new Environment.Settings(30, 2, 6, 50, 1000, 500, 2, 3);
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            long start = System.nanoTime();
+            PathRunner.Result result = new PathRunner(null, settings).run(external(new Request.HostHttp(
+                    "127.0.0.1", silent.getLocalPort(), "/echo", null, Map.of(), 30, 1000)));
+            double seconds = (System.nanoTime() - start) / 1e9;
+            assertFalse(result.passed());
+            assertTrue(result.problems().get(0).contains("READ_TIMEOUT"), result.problems().toString());
+            assertTrue(seconds < 2 + 1 + 1.5, seconds + " s");
+        }
+    }
+
+    @Test
+    void aWindowWithNoFinishedProbeFailsSayingSo() throws Exception {
+        Environment.Settings settings = new Environment.Settings(30, 2, 6, 50, 1000, 500, 0, 3);
+        PathRunner.Result result = new PathRunner(null, settings).run(external(
+                new Request.HostUdp("127.0.0.1", FakeServers.closedPort(), 30, 1000)));
+        assertEquals(List.of("no probe finished within 0 s"), result.problems());
+        assertNull(result.observation());
+    }
+
+    /** A caller probe in the window is fitted to the time left: fewer tries, never a call outliving the window. */
+    @Test
+    void aCallerPollIsFittedToTheTimeLeft() throws Exception {
+        List<CallRequest> asked = new ArrayList<>();
+        CallerChannel channel = new CallerChannel() {
+            @Override
+            public String get(Topology.Pod caller, String pathAndQuery, Duration timeout) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public Observation call(Topology.Pod caller, CallRequest request) {
+                asked.add(request);
+                return Observation.of(List.of(Attempt.failed(ErrorKind.CONNECT_TIMEOUT, "dropped", 1, "10.0.0.1")));
+            }
+        };
+        Environment.Settings settings = new Environment.Settings(30, 2, 6, 50, 3000, 500, 1, 3);
+        Topology.Pod caller = new Topology.Pod("netpaths", "caller-a", "node-a", "10.0.0.1", "172.18.0.2", Map.of(),
+                true);
+        PathInstance peer = new PathInstance(CASE, "", "node:node-a", "peer", new Request.CallerHttp(caller,
+                new CallRequest("http://172.18.255.201:80/echo", 30, 3000, Map.of())), V1, "", null, null);
+        PathRunner.Result result = new PathRunner(channel, settings).run(peer);
+        assertFalse(result.passed());
+        assertTrue(asked.stream().allMatch(r -> r.tries() == 1 && r.timeoutMs() <= 1000), asked.toString());
     }
 
     @Test

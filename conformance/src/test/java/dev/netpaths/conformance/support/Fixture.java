@@ -26,12 +26,54 @@ public final class Fixture {
 
     public static Topology withCni(Topology t, Topology.Cni cni) {
         return new Topology(t.cluster(), t.platform(), cni, t.nodes(), t.namespaces(), t.pods(), t.services(),
-                t.endpointSlices(), t.networkPolicies(), t.ingresses(), t.gatewayApi(), t.istio());
+                t.endpointSlices(), t.networkPolicies(), t.ingresses(), t.gatewayApi(), t.istio(), t.workloads(),
+                t.apiServer());
     }
 
     public static Topology renamed(Topology t, String cluster) {
         return new Topology(cluster, t.platform(), t.cni(), t.nodes(), t.namespaces(), t.pods(), t.services(),
-                t.endpointSlices(), t.networkPolicies(), t.ingresses(), t.gatewayApi(), t.istio());
+                t.endpointSlices(), t.networkPolicies(), t.ingresses(), t.gatewayApi(), t.istio(), t.workloads(),
+                t.apiServer());
+    }
+
+    public static Topology withPods(Topology t, java.util.List<Topology.Pod> pods) {
+        return new Topology(t.cluster(), t.platform(), t.cni(), t.nodes(), t.namespaces(), pods, t.services(),
+                t.endpointSlices(), t.networkPolicies(), t.ingresses(), t.gatewayApi(), t.istio(), t.workloads(),
+                t.apiServer());
+    }
+
+    public static Topology withServices(Topology t, java.util.List<Topology.Service> services) {
+        return new Topology(t.cluster(), t.platform(), t.cni(), t.nodes(), t.namespaces(), t.pods(), services,
+                t.endpointSlices(), t.networkPolicies(), t.ingresses(), t.gatewayApi(), t.istio(), t.workloads(),
+                t.apiServer());
+    }
+
+    public static Topology withPolicies(Topology t, java.util.List<Topology.Policy> policies) {
+        return new Topology(t.cluster(), t.platform(), t.cni(), t.nodes(), t.namespaces(), t.pods(), t.services(),
+                t.endpointSlices(), policies, t.ingresses(), t.gatewayApi(), t.istio(), t.workloads(), t.apiServer());
+    }
+
+    public static Topology withWorkloads(Topology t, java.util.List<Topology.Workload> workloads) {
+        return new Topology(t.cluster(), t.platform(), t.cni(), t.nodes(), t.namespaces(), t.pods(), t.services(),
+                t.endpointSlices(), t.networkPolicies(), t.ingresses(), t.gatewayApi(), t.istio(), workloads,
+                t.apiServer());
+    }
+
+    public static Topology withGatewayApi(Topology t, Topology.GatewayApi api) {
+        return new Topology(t.cluster(), t.platform(), t.cni(), t.nodes(), t.namespaces(), t.pods(), t.services(),
+                t.endpointSlices(), t.networkPolicies(), t.ingresses(), api, t.istio(), t.workloads(), t.apiServer());
+    }
+
+    public static Topology withIngresses(Topology t, java.util.List<Topology.Ingress> ingresses) {
+        return new Topology(t.cluster(), t.platform(), t.cni(), t.nodes(), t.namespaces(), t.pods(), t.services(),
+                t.endpointSlices(), t.networkPolicies(), ingresses, t.gatewayApi(), t.istio(), t.workloads(),
+                t.apiServer());
+    }
+
+    /** The pods with {@code name} marked not Ready (a crash-looping replica). */
+    public static Topology notReady(Topology t, String name) {
+        return withPods(t, t.pods().stream().map(p -> !p.name().equals(name) ? p : new Topology.Pod(p.namespace(),
+                p.name(), p.node(), p.ip(), p.hostIp(), p.labels(), false)).toList());
     }
 
     /** Every address routable: what a Linux host on the kind network sees. */
