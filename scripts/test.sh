@@ -9,7 +9,7 @@
 #      number of clusters; two clusters add the cross-cluster cases; `:rootless` runs it without root, in
 #      user namespaces of its own, as NETPATHS_TEST_ROOTLESS_USER when this script runs as root), the full
 #      conformance catalogue against it, and the browser check of the report it wrote
-#   5. the break-it suite (scripts/test/breaks.sh): one lab, one break per case family; each family must FAIL
+#   5. with NETPATHS_TEST_BREAKS=1, the break-it suite (scripts/test/breaks.sh): one lab, one break per case family; each family must FAIL
 #      with its likely cause while broken and pass once restored
 # It ends with one line counting every test and case: "netpaths: N passed, N failed, N skipped".
 #
@@ -18,7 +18,8 @@
 #   NETPATHS_TEST_ROOTLESS_USER=nobody     who runs the rootless lab when this script runs as root (with a
 #                                          temporary HOME; it must be able to read the clone and the JDK)
 #   NETPATHS_TEST_SKIP_DEPS=1              do not check or install Debian packages
-#   NETPATHS_TEST_BREAKS=1                 0: skip the break-it suite (it needs root or a rootless-capable machine)
+#   NETPATHS_TEST_BREAKS=0                 1: also run the break-it suite (make test-breaks runs it alone); off by
+#                                          default until it fits the time budget (it took 24 min on a loaded machine)
 #   MVN="mvn -B -ntp"                      the Maven command
 set -o errexit -o nounset -o pipefail
 
@@ -134,7 +135,7 @@ run_rootless_lab() {
 }
 
 run_lab() {
-  local run cni clusters mode
+  local run cni clusters mode skips
   for run in ${LAB_TEST_RUNS}; do
     IFS=: read -r cni clusters mode <<<"${run}"
     if [[ "${mode}" == rootless ]]; then
@@ -145,7 +146,10 @@ run_lab() {
       LAB_CNI="${cni}" LAB_CLUSTERS="${clusters}" scripts/lab/lab.sh run
     fi
     step "Lab (${cni}): the HTML report in a real headless browser"
-    java -jar conformance/target/netpaths-conformance.jar check-report "${REPORTS}/lab-${cni}"
+    # a one-cluster run may skip only the cross-cluster cases; a two-cluster run skips nothing
+    skips=none
+    [[ "${clusters}" == 1 ]] && skips=cross-cluster
+    java -jar conformance/target/netpaths-conformance.jar check-report --expect-skips "${skips}" "${REPORTS}/lab-${cni}"
   done
 }
 
@@ -165,7 +169,7 @@ main() {
   if [[ -n "${LAB_TEST_RUNS}" ]]; then
     run_lab
   fi
-  if [[ "${NETPATHS_TEST_BREAKS:-1}" != 0 ]]; then
+  if [[ "${NETPATHS_TEST_BREAKS:-0}" == 1 ]]; then
     step "Break-it suite: one lab, one break per case family, each family must fail and then pass again"
     LAB_REPORTS="${REPORTS}/breaks" scripts/test/breaks.sh
   fi
