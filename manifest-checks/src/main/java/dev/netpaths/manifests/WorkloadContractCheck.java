@@ -5,12 +5,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What docs/architecture.md asks of every netpaths pod template:
  * <ul>
  *   <li>labels app.kubernetes.io/name, app.kubernetes.io/part-of: netpaths and version on the template</li>
- *   <li>images netpaths/&lt;service&gt;:0.1.0 with imagePullPolicy IfNotPresent</li>
+ *   <li>images netpaths/&lt;service&gt;:0.1.0 with imagePullPolicy IfNotPresent (base) or Never (kind/k3d: side-loaded)</li>
  *   <li>requests and limits for cpu and memory on every container</li>
  *   <li>the identity env on every serving container: POD_NAME, POD_NAMESPACE, NODE_NAME, POD_IP, HOST_IP from
  *       the Downward API fields below; SERVICE_NAME, SERVICE_VERSION, CLUSTER_NAME as literal values</li>
@@ -48,8 +49,9 @@ public final class WorkloadContractCheck implements Check {
                 if (!image.matches("netpaths/[a-z0-9-]+:0\\.1\\.0")) {
                     findings.add(m.finding(c.field() + ".image", "'" + image + "' is not netpaths/<service>:0.1.0"));
                 }
-                if (!node.path("imagePullPolicy").asText("").equals("IfNotPresent")) {
-                    findings.add(m.finding(c.field() + ".imagePullPolicy", "must be IfNotPresent (images are side-loaded)"));
+                if (!Set.of("IfNotPresent", "Never").contains(node.path("imagePullPolicy").asText(""))) {
+                    findings.add(m.finding(c.field() + ".imagePullPolicy",
+                            "must be IfNotPresent or Never (images are side-loaded, never pulled)"));
                 }
                 for (String kind : List.of("requests", "limits")) {
                     for (String resource : List.of("cpu", "memory")) {
