@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Deploys netpaths: the kustomize overlay k8s/overlays/$CLUSTER rendered for this cluster (every
-# CLUSTER_NAME env set to $CLUSTER_NAME, so two clusters answer with different names; every netpaths image
-# by its content tag from `make images`, so a rebuilt image rolls the pods), then each part of
+# Deploys netpaths: the kustomize overlay k8s/overlays/kind (kind and k3d share it, lib.sh OVERLAY) rendered
+# for this cluster (every CLUSTER_NAME env set to $CLUSTER_NAME, so two clusters answer with different names;
+# every netpaths image by its content tag from `make images`, so a rebuilt image rolls the pods), then each part of
 # gateway-config/ whose add-on is installed, then waits for every rollout. Idempotent (kubectl apply).
 # "Add-on not installed" (its CRD or IngressClass is absent) skips a part with a message; any failure of
 # an apply (a webhook rejection, a CRD or API error) stops the deploy with the error. Only "failed calling
@@ -11,7 +11,7 @@
 # Usage: scripts/cluster/deploy.sh [-h|--help]        (make deploy)
 #
 # Settings:
-#   CLUSTER=${CLUSTER:-kind}             kind | k3d (also picks the overlay)
+#   CLUSTER=${CLUSTER:-kind}             kind | k3d
 #   INGRESS=${INGRESS:-nginx}            nginx | ingress-nginx: gateway-config/ingress/$INGRESS when it exists
 #   CLUSTER_NAME=${CLUSTER_NAME:-netpaths}
 #   GATEWAY_CONFIG_DIR=${GATEWAY_CONFIG_DIR:-gateway-config}
@@ -35,16 +35,16 @@ ROLLOUTS=(
 
 # render_overlay: the overlay with this cluster's name and the loaded images' content tags.
 render_overlay() {
-  local overlay="k8s/overlays/${CLUSTER}" rendered module tags=()
+  local overlay="${OVERLAY}" rendered module tags=()
   for module in "${IMAGE_MODULES[@]}"; do tags+=("$(image_ref "${module}")") || exit 1; done
   rendered="$(kubectl kustomize "${overlay}")" || die "kubectl kustomize ${overlay} failed (above)"
   rename_overlay "${CLUSTER_NAME}" "${tags[@]}" <<<"${rendered}"
 }
 
 deploy_overlay() {
-  local overlay="k8s/overlays/${CLUSTER}"
-  step "Workloads: k8s/overlays/${CLUSTER} as cluster ${CLUSTER_NAME}"
-  [[ -d "${overlay}" ]] || die "${overlay} not found: the ${CLUSTER} overlay of k8s/ is missing"
+  local overlay="${OVERLAY}"
+  step "Workloads: ${overlay} as cluster ${CLUSTER_NAME}"
+  [[ -d "${overlay}" ]] || die "${overlay} not found: the overlay of k8s/ is missing"
   if is_plan; then
     plan_note "kubectl kustomize ${overlay}, every CLUSTER_NAME env set to ${CLUSTER_NAME}, images $(image_ref "${IMAGE_MODULES[0]}") (and the other two), then:"
     shell_line kubectl --context "${KUBE_CONTEXT}" apply -f -

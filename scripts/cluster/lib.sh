@@ -36,6 +36,9 @@ ALLOWED_PROXY_MODES=(iptables ipvs nftables)
 ALLOWED_CALICO_ENCAPS=(vxlan ipip none)
 ALLOWED_WEAVE_MODES=(fastdp sleeve)
 SECOND_CLUSTER_NAME=netpaths-b
+# The kustomize overlay deploy.sh applies, kind and k3d alike (nothing in it differs between them; the lab
+# renders the same one).
+OVERLAY=k8s/overlays/kind
 SERVICE_SUBNET=10.96.0.0/12
 # Fixed NodePorts of docs/architecture.md, then the ingress controller's hostPorts: "port/PROTO".
 HOST_PORT_MAPPINGS=(30080/TCP 30081/UDP 30090/TCP 80/TCP 443/TCP)

@@ -68,7 +68,7 @@ assert_full_run() {
     "upgrade --install istio-base" "-n istio-system rollout status deployment/istiod" "upgrade --install istio-ingressgateway" \
     "mvn -B -ntp package -DskipTests -Dquarkus.container-image.build=true -Dquarkus.jib.platforms=linux/amd64" \
     "docker tag netpaths/echo-service:0.1.0 netpaths/echo-service:0.1.0-" \
-    "kubectl kustomize k8s/overlays/${cluster}" "kubectl --context ${ctx} apply -f -" \
+    "kubectl kustomize k8s/overlays/kind" "kubectl --context ${ctx} apply -f -" \
     "get ingressclass nginx" "apply -f gateway-config/ingress" "get crd gateways.gateway.networking.k8s.io" \
     "-n netpaths rollout status deployment/echo " "-n netpaths-other rollout status deployment/echo-restricted" \
     "-n netpaths wait --for=condition=Programmed gateway/netpaths-gateway" \

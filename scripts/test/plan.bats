@@ -148,7 +148,7 @@ assert_up_order() {
 assert_deploy() {
   local cluster="$1"
   assert_in_order "preflight: would check the kube context ${cluster}-netpaths reaches a cluster" \
-    "kubectl kustomize k8s/overlays/${cluster}, every CLUSTER_NAME env set to netpaths, images netpaths/echo-service:0.1.0-<image id>" \
+    "kubectl kustomize k8s/overlays/kind, every CLUSTER_NAME env set to netpaths, images netpaths/echo-service:0.1.0-<image id>" \
     "kubectl --context ${cluster}-netpaths apply -f -" \
     "kubectl --context ${cluster}-netpaths get ingressclass nginx >/dev/null 2>&1 && kubectl --context ${cluster}-netpaths apply -f ${GATEWAY_CONFIG_DIR}/ingress" \
     "get crd gateways.gateway.networking.k8s.io >/dev/null 2>&1 && kubectl --context ${cluster}-netpaths apply -k ${GATEWAY_CONFIG_DIR}/gateway-api" \
@@ -282,6 +282,6 @@ assert_addons() {
   cd "${REPO_ROOT}"
   PLAN=1 CLUSTER=k3d CNI=calico run make --no-print-directory up deploy
   assert_status 0
-  assert_in_order "k3d cluster create netpaths" "containerIPForwarding: Enabled" "kubectl kustomize k8s/overlays/k3d" "apply -f -"
+  assert_in_order "k3d cluster create netpaths" "containerIPForwarding: Enabled" "kubectl kustomize k8s/overlays/kind" "apply -f -"
   assert_no_tool_called
 }

@@ -8,7 +8,7 @@ import java.util.List;
 public record RepoLayout(Path root) {
 
     /** The overlays under k8s/overlays/ that every check runs on. */
-    public static final List<String> OVERLAYS = List.of("kind", "k3d");
+    public static final List<String> OVERLAYS = List.of("kind");
 
     /** The services whose hand-written objects under k8s/base/workloads/ the Quarkus extension's output checks. */
     public static final List<String> GENERATED_MODULES = List.of("echo-service", "caller-service", "sidecar-demo");

@@ -47,7 +47,7 @@ class ArchitectureCheckTest {
 
     @Test
     void echoNotSpreadOverNodesFails() {
-        List<Manifest> manifests = broken(Fixtures.overlay("k3d"), "Deployment netpaths-other/echo",
+        List<Manifest> manifests = broken(Fixtures.overlay("kind"), "Deployment netpaths-other/echo",
                 d -> at(d, "/spec/template/spec").remove("topologySpreadConstraints"));
         assertOnlyFinding(cluster.check(manifests), "Deployment netpaths-other/echo: spec.template.spec.topologySpreadConstraints: must spread");
     }

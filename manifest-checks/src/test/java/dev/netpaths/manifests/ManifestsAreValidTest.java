@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 class ManifestsAreValidTest {
 
     @ParameterizedTest(name = "k8s/overlays/{0}")
-    @ValueSource(strings = {"kind", "k3d"})
+    @ValueSource(strings = {"kind"})
     void everyOverlayRendersAndPassesEveryCheck(String overlay) {
         List<Manifest> manifests = Fixtures.overlay(overlay);
         assertFalse(manifests.isEmpty(), "k8s/overlays/" + overlay + " rendered nothing");
