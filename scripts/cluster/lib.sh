@@ -40,8 +40,13 @@ SECOND_CLUSTER_NAME=netpaths-b
 # renders the same one).
 OVERLAY=k8s/overlays/kind
 SERVICE_SUBNET=10.96.0.0/12
-# Fixed NodePorts of docs/architecture.md, then the ingress controller's hostPorts: "port/PROTO".
-HOST_PORT_MAPPINGS=(30080/TCP 30081/UDP 30090/TCP 80/TCP 443/TCP)
+# The host port mappings, "port/PROTO" (the container port is the host port): the fixed NodePorts of
+# docs/architecture.md, then the ports the ingress controller binds as hostPorts on the ingress-ready node.
+# One owner for the kind config, the k3d flags, the port preflight and the record the harness reads
+# (up.sh record_data_plane: it probes these on 127.0.0.1 where Docker Desktop routes no node address).
+NODEPORT_HOST_PORTS=(30080/TCP 30081/UDP 30090/TCP)
+INGRESS_HOST_PORTS=(80/TCP 443/TCP)
+HOST_PORT_MAPPINGS=("${NODEPORT_HOST_PORTS[@]}" "${INGRESS_HOST_PORTS[@]}")
 # Host port mappings listen on loopback only: the NodePorts and the ingress must not face the LAN.
 HOST_PORT_ADDRESS=127.0.0.1
 SCRIPT_NAME="$(basename "${0}")"

@@ -272,8 +272,19 @@ data:
   CALICO_ENCAP: "$([[ "${CNI}" == calico ]] && echo "${CALICO_ENCAP}" || echo "n/a")"
   WEAVE_MODE: "$([[ "${CNI}" == weave ]] && echo "${WEAVE_MODE}" || echo "n/a")"
   NODE_IMAGE: "$([[ "${CLUSTER}" == kind ]] && echo "${KIND_NODE_IMAGE}" || echo "${K3S_IMAGE}")"
+$(host_port_record)
 EOF
 )" kubectl --context "${KUBE_CONTEXT}" apply -f -
+}
+
+# host_port_record: the host port mapping this cluster was created with (lib.sh HOST_PORT_MAPPINGS on the
+# ingress-ready node), as ConfigMap data lines; the harness probes it where it cannot route to the nodes
+# (conformance/.../run/HostPortMapping.java). HOST_PORTS=0: no mapping, nothing recorded to probe.
+host_port_record() {
+  local ports="" ingress=""
+  if [[ "${HOST_PORTS}" == 1 ]]; then ports="${HOST_PORT_MAPPINGS[*]}"; ingress="${INGRESS_HOST_PORTS[*]}"; fi
+  printf '  HOST_PORT_ADDRESS: "%s"\n  HOST_PORT_NODE: "%s"\n  HOST_PORTS: "%s"\n  HOST_PORTS_INGRESS: "%s"' \
+    "${HOST_PORT_ADDRESS}" "$(first_node)" "${ports}" "${ingress}"
 }
 
 main() {

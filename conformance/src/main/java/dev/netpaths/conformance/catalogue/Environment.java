@@ -15,6 +15,14 @@ public record Environment(Topology cluster, Optional<Topology> peer, HostNetwork
     public interface HostNetwork {
         /** Empty when {@code ip:port} is reachable or on a local subnet; else the true reason it is not. */
         Optional<String> whyUnroutable(String ip, int port);
+
+        /**
+         * The expanded paths of a case, as this host probes them: unchanged, unless the host reaches some unroutable
+         * targets another way (run/HostPortMapping: through the cluster's host port mapping).
+         */
+        default List<PathInstance> route(List<PathInstance> paths) {
+            return paths;
+        }
     }
 
     /**

@@ -4,6 +4,7 @@ import dev.netpaths.conformance.catalogue.Catalogue;
 import dev.netpaths.conformance.catalogue.Environment;
 import dev.netpaths.conformance.catalogue.Groups;
 import dev.netpaths.conformance.catalogue.PathCase;
+import dev.netpaths.conformance.discovery.DataPlane;
 import dev.netpaths.conformance.discovery.Discovery;
 import dev.netpaths.conformance.discovery.LabCluster;
 import dev.netpaths.conformance.discovery.Topology;
@@ -14,6 +15,7 @@ import dev.netpaths.conformance.report.ConsoleMatrix;
 import dev.netpaths.conformance.report.Reports;
 import dev.netpaths.conformance.report.RunReport;
 import dev.netpaths.conformance.run.Conformance;
+import dev.netpaths.conformance.run.HostPortMapping;
 import dev.netpaths.conformance.run.HostReachability;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -95,6 +97,14 @@ public final class Main implements Callable<Integer> {
             description = "the paths this run may skip (globs over case, group or path key; a file of globs): any "
                     + "other skip, or an expected skip that ran, exits 1. E.g. cross-cluster for a one-cluster run")
     String expectSkips;
+
+    @Option(names = "--docker-desktop",
+            description = "the cluster runs in Docker Desktop, which routes no node or LoadBalancer address to this "
+                    + "host: probe the host port mappings the cluster records (ConfigMap kube-system/"
+                    + "netpaths-data-plane) on 127.0.0.1 instead, labelled \"via the host port mapping\"; skip the "
+                    + "rest (scripts/cluster/conformance.sh sets it when docker info says Docker Desktop). Without "
+                    + "it the mapping is used for targets found unroutable")
+    boolean dockerDesktop;
 
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));
@@ -199,9 +209,10 @@ public final class Main implements Callable<Integer> {
             Optional<Topology> tb = Optional.ofNullable(b)
                     .map(l -> new Discovery(l.client()).discover(l.directoryName()));
             tb.ifPresent(peer -> refuseSelfPeer(ta, peer));
-            Environment env = new Environment(ta, tb, new HostReachability(), settings);
+            DataPlane dataPlane = DataPlane.discover(a.client());
+            Environment env = new Environment(ta, tb, hostNetwork(dataPlane, ta), settings);
             return Conformance.run(cases, env, new DirectCallerChannel(CALLER_PORT), "lab", reportsDir,
-                    spec.commandLine().getOut(), required(env, cases));
+                    spec.commandLine().getOut(), required(env, cases), dataPlane);
         }
     }
 
@@ -213,10 +224,17 @@ public final class Main implements Callable<Integer> {
             Optional<Topology> tb = Optional.ofNullable(b).map(c -> discoverConverged(c, settings));
             tb.ifPresent(peer -> refuseSelfPeer(ta, peer));
             CallerChannel channel = new ApiProxyCallerChannel(a);
-            Environment env = new Environment(ta, tb, new HostReachability(), settings);
+            DataPlane dataPlane = DataPlane.discover(a);
+            Environment env = new Environment(ta, tb, hostNetwork(dataPlane, ta), settings);
             return Conformance.run(cases, env, channel, "kube context " + contextName(a), reportsDir,
-                    spec.commandLine().getOut(), required(env, cases));
+                    spec.commandLine().getOut(), required(env, cases), dataPlane);
         }
+    }
+
+    /** How this host reaches cluster A's addresses: directly, or through the host port mapping it records. */
+    private Environment.HostNetwork hostNetwork(DataPlane dataPlane, Topology a) {
+        return HostPortMapping.of(dockerDesktop ? HostPortMapping.dockerDesktop() : new HostReachability(), dataPlane,
+                a);
     }
 
     /**

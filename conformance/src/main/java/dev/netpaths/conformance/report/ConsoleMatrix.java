@@ -14,7 +14,12 @@ public final class ConsoleMatrix {
         List<PathRecord> cases = report.cases();
         int pathWidth = Math.min(PATH_WIDTH, cases.stream().mapToInt(c -> c.name().length()).max().orElse(4));
         String format = "%-" + pathWidth + "s  %-7s  %9s  %9s  %s%n";
-        StringBuilder out = new StringBuilder(String.format(format, "PATH", "RESULT", "P50 ms", "P99 ms", "NOTE"));
+        StringBuilder out = new StringBuilder();
+        String dataPlane = report.run().dataPlaneLine();
+        if (!dataPlane.isEmpty()) {
+            out.append("data plane: ").append(dataPlane).append(System.lineSeparator());
+        }
+        out.append(String.format(format, "PATH", "RESULT", "P50 ms", "P99 ms", "NOTE"));
         for (PathRecord c : cases) {
             boolean measured = c.latency() != null && c.latency().count() > 0;
             out.append(String.format(format, fit(c.name(), pathWidth), c.result(),

@@ -3,6 +3,7 @@ package dev.netpaths.conformance.run;
 import dev.netpaths.conformance.catalogue.EntryApi;
 import dev.netpaths.conformance.catalogue.Environment;
 import dev.netpaths.conformance.catalogue.PathCase;
+import dev.netpaths.conformance.discovery.DataPlane;
 import dev.netpaths.conformance.discovery.Topology;
 import dev.netpaths.conformance.probe.CallerChannel;
 import dev.netpaths.conformance.probe.ClientWarmUp;
@@ -48,6 +49,20 @@ public final class Conformance {
     /** @param required the groups this run expects to run (stated up front; one that cannot run FAILS) */
     public static RunReport run(List<PathCase> cases, Environment env, CallerChannel channel, String mode,
                                 Path reportsDir, PrintWriter progress, Set<String> required) throws IOException {
+        return run(cases, env, channel, mode, reportsDir, progress, required, null);
+    }
+
+    /**
+     * @param dataPlane the data-plane choices the cluster was created with (discovery/DataPlane): printed first and
+     *                  written to report.json {@code run.dataPlane}; null when not known
+     */
+    public static RunReport run(List<PathCase> cases, Environment env, CallerChannel channel, String mode,
+                                Path reportsDir, PrintWriter progress, Set<String> required,
+                                DataPlane dataPlane) throws IOException {
+        java.util.Map<String, String> recorded = dataPlane == null ? null : dataPlane.asReport();
+        if (recorded != null) {
+            progress.println("data plane: " + RunReport.dataPlaneLine(recorded));
+        }
         progress.println("required groups (a group here that cannot run FAILS): "
                 + (required.isEmpty() ? "none" : String.join(", ", new java.util.TreeSet<>(required))));
         progress.flush();
@@ -76,7 +91,7 @@ public final class Conformance {
                         env.peer().map(Topology::cluster).orElse(null), a.cni().name(),
                         a.cni().enforcesNetworkPolicy() == null ? "unknown"
                                 : a.cni().enforcesNetworkPolicy() ? "enforced" : "not-enforced",
-                        a.platform(), hostAddresses, List.copyOf(new java.util.TreeSet<>(required))),
+                        a.platform(), hostAddresses, List.copyOf(new java.util.TreeSet<>(required)), recorded),
                 view(env), records, RunReport.Summary.of(records));
         Reports.write(reportsDir, report);
         return report;

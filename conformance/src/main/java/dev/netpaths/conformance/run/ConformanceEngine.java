@@ -64,7 +64,7 @@ public final class ConformanceEngine implements TestEngine {
         Map<PathCase, RuntimeException> errors = new LinkedHashMap<>();
         for (PathCase c : cases) {
             try {
-                expanded.put(c, c.expand(environment));
+                expanded.put(c, environment.host().route(c.expand(environment)));
             } catch (RuntimeException e) {
                 errors.put(c, e);
             }

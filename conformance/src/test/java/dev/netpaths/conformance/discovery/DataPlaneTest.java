@@ -1,0 +1,69 @@
+package dev.netpaths.conformance.discovery;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.netpaths.conformance.report.RunReport;
+import dev.netpaths.conformance.support.Fixture;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The data-plane choices are read through the discovery seam (a fabric8 client against an API server: here the mock
+ * server holding recorded objects): make up's ConfigMap, the lab's ConfigMap, or neither.
+ */
+class DataPlaneTest {
+
+    /** The ConfigMap scripts/cluster/up.sh writes (scripts/test/fake-tools.bats keeps this file equal to it). */
+    static final Path RECORDED = Path.of("src/test/resources/data-plane/kind.yaml");
+
+    static DataPlane discover(Path yaml) {
+        try (LabCluster cluster = LabCluster.load(yaml)) {
+            return DataPlane.discover(cluster.client());
+        }
+    }
+
+    @Test
+    void aClusterFromMakeUpReportsWhatUpShRecorded() {
+        DataPlane dp = discover(RECORDED);
+        assertEquals(List.of("CLUSTER", "CNI", "PROXY_MODE", "CALICO_ENCAP", "WEAVE_MODE", "NODE_IMAGE",
+                "HOST_PORT_ADDRESS", "HOST_PORT_NODE", "HOST_PORTS", "HOST_PORTS_INGRESS"), List.copyOf(dp.values().keySet()));
+        assertEquals(Optional.of("flannel"), dp.get("CNI"));
+        assertEquals(Optional.of("iptables"), dp.get("PROXY_MODE"));
+        assertEquals(List.of("30080/TCP", "30081/UDP", "30090/TCP", "80/TCP", "443/TCP"), dp.list("HOST_PORTS"));
+        assertTrue(dp.source().contains("kube-system/netpaths-data-plane"), dp.source());
+        // the header line: choices that apply, n/a ones left out, the mapping in words
+        String line = RunReport.dataPlaneLine(dp.asReport());
+        assertTrue(line.startsWith("CLUSTER=kind CNI=flannel PROXY_MODE=iptables NODE_IMAGE=kindest/node:"), line);
+        assertTrue(line.contains("host ports 127.0.0.1 → netpaths-control-plane (30080/TCP 30081/UDP 30090/TCP "
+                + "80/TCP 443/TCP)"), line);
+        assertTrue(!line.contains("CALICO_ENCAP") && !line.contains("n/a"), line);
+    }
+
+    @Test
+    void theLabReportsItsCniAndProxyModeFromItsState() {
+        DataPlane dp = discover(LabCluster.clusterFiles(Fixture.LAB_STATE).get(0));
+        assertEquals(Map.of("CLUSTER", "lab", "CNI", "flannel", "PROXY_MODE", "iptables"), dp.values());
+        assertTrue(dp.source().contains("kube-system/netpaths-lab"), dp.source());
+        // a lab that names its mode is believed
+        DataPlane nft = DataPlane.fromConfigMaps(Optional.empty(), Optional.of(Map.of("cni", "calico",
+                "proxyMode", "nftables")));
+        assertEquals(Optional.of("nftables"), nft.get("PROXY_MODE"));
+    }
+
+    @Test
+    void aClusterNotMadeByMakeUpSaysSo(@TempDir Path dir) throws Exception {
+        Path yaml = dir.resolve("cluster.yaml");
+        Files.writeString(yaml, "apiVersion: v1\nkind: Namespace\nmetadata: {name: netpaths}\n");
+        DataPlane dp = discover(yaml);
+        assertTrue(dp.values().isEmpty(), dp.values().toString());
+        assertTrue(dp.source().contains("not created by make up"), dp.source());
+        assertEquals("unknown [" + dp.source() + "]", RunReport.dataPlaneLine(dp.asReport()));
+        assertEquals("", RunReport.dataPlaneLine(null));
+    }
+}
