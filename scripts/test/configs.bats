@@ -211,3 +211,30 @@ k3d_args_for_cni() {
   assert_count 1 "name: IPALLOC_RANGE"
   assert_in_order "- name: weave" "env:" "- name: IPALLOC_RANGE" 'value: "10.32.0.0/12"' "- name: INIT_CONTAINER" "- name: weave-npc"
 }
+
+@test "port preflight without ss (macOS): TCP uses lsof -sTCP:LISTEN, so a client connection to port 80 is not 'in use'" {
+  local bin="${BATS_TEST_TMPDIR}/no-ss" tool
+  mkdir -p "${bin}"
+  for tool in dirname basename; do ln -s "$(command -v "${tool}")" "${bin}/${tool}"; done
+  # lsof answers like a Mac with a browser connected to some site's port 80 and a listener on 443: plain
+  # -iTCP:80 matches the outgoing connection, -iTCP:80 -sTCP:LISTEN does not.
+  cat >"${bin}/lsof" <<'STUB'
+#!/bin/bash
+echo "lsof $*" >>"${LSOF_CALLS}"
+case "$*" in
+  *"-iTCP:443 -sTCP:LISTEN"*) exit 0 ;;
+  *"-iTCP:80 -sTCP:LISTEN"*) exit 1 ;;
+  *"-iTCP:80"*) exit 0 ;;
+esac
+exit 1
+STUB
+  chmod +x "${bin}/lsof"
+  export LSOF_CALLS="${BATS_TEST_TMPDIR}/lsof-calls"
+  run env PATH="${bin}" /bin/bash -c 'source "$1/lib.sh"; preflight_ports' _ "${CLUSTER_DIR}"
+  assert_status 1
+  assert_has "host port 443/TCP is in use"
+  assert_lacks "host port 80/TCP"
+  run cat "${LSOF_CALLS}"
+  assert_has "lsof -nP -iTCP:80 -sTCP:LISTEN"
+  assert_has "lsof -nP -iUDP:30081"
+}
