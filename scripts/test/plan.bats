@@ -247,6 +247,22 @@ assert_addons() {
   PEER_CONTEXT=k3d-netpaths-b plan conformance.sh k3d calico
   assert_has "java -jar conformance/target/netpaths-conformance.jar --kube-context k3d-netpaths --reports reports/k3d-calico-"
   assert_has "--peer-context k3d-netpaths-b"
+  # Docker Desktop is decided from docker info when it runs (not under PLAN=1), and said in the plan
+  assert_in_order "kube-system/netpaths-data-plane" "says Docker Desktop: --docker-desktop (external paths through the host port mapping on 127.0.0.1)" "java -jar"
+  local java
+  java="$(grep '^java -jar' <<<"${output}")"
+  [[ -n "${java}" && "${java}" != *--docker-desktop* ]]
+}
+
+@test "PLAN=1 up records the data-plane choices and the host port mapping it created (none with HOST_PORTS=0)" {
+  PROXY_MODE=nftables plan up.sh kind calico
+  assert_in_order "name: netpaths-data-plane" 'CNI: "calico"' 'PROXY_MODE: "nftables"' 'CALICO_ENCAP: "vxlan"' 'WEAVE_MODE: "n/a"' \
+    'HOST_PORT_ADDRESS: "127.0.0.1"' 'HOST_PORT_NODE: "netpaths-control-plane"' \
+    'HOST_PORTS: "30080/TCP 30081/UDP 30090/TCP 80/TCP 443/TCP"' 'HOST_PORTS_INGRESS: "80/TCP 443/TCP"'
+  HOST_PORTS=0 plan up.sh k3d weave
+  assert_has 'HOST_PORT_NODE: "k3d-netpaths-server-0"'
+  assert_has 'HOST_PORTS: ""'
+  assert_has 'WEAVE_MODE: "fastdp"'
 }
 
 @test "PLAN=1 down: deletes by name; --all deletes netpaths-b first (it uses netpaths' k3d network)" {
