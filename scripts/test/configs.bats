@@ -178,25 +178,23 @@ k3d_args_for_cni() {
 }
 
 @test "the one overlay (kind and k3d) renders with imagePullPolicy Never and a renamable CLUSTER_NAME" {
-  local kubectl overlay rendered
+  local kubectl rendered
   kubectl="$(PATH="${PATH#*:}" command -v kubectl)" || skip "kubectl not installed"   # past the stubs
   # deploy.sh applies lib.sh OVERLAY for both clusters; no other overlay exists to drift from it
   run bash -c 'source "$1/lib.sh"; echo "${OVERLAY}"' _ "${CLUSTER_DIR}"
   [ "${output}" = "k8s/overlays/kind" ]
   run bash -c 'ls -d "$1"/k8s/overlays/*/' _ "${REPO_ROOT}"
   [ "$(wc -l <<<"${output}")" -eq 1 ]
-  for overlay in kind; do
-    rendered="$("${kubectl}" kustomize "${REPO_ROOT}/k8s/overlays/${overlay}")"
-    output="${rendered}"
-    assert_lacks "imagePullPolicy: IfNotPresent"
-    assert_count 7 "imagePullPolicy: Never"
-    run bash -c 'source "$1/lib.sh"; rename_overlay netpaths-b netpaths/echo-service:0.1.0-a netpaths/caller-service:0.1.0-b netpaths/sidecar-demo:0.1.0-c <<<"$2"' _ "${CLUSTER_DIR}" "${rendered}"
-    assert_status 0
-    assert_count 7 "value: netpaths-b"
-    [ "$(grep -cE '^[[:space:]]*value: netpaths$' <<<"${output}")" -eq 0 ]
-    [ "$(grep -cE 'image: netpaths/[a-z-]+:0\.1\.0$' <<<"${output}")" -eq 0 ]
-    assert_has "image: netpaths/sidecar-demo:0.1.0-c"
-  done
+  rendered="$("${kubectl}" kustomize "${REPO_ROOT}/k8s/overlays/kind")"
+  output="${rendered}"
+  assert_lacks "imagePullPolicy: IfNotPresent"
+  assert_count 7 "imagePullPolicy: Never"
+  run bash -c 'source "$1/lib.sh"; rename_overlay netpaths-b netpaths/echo-service:0.1.0-a netpaths/caller-service:0.1.0-b netpaths/sidecar-demo:0.1.0-c <<<"$2"' _ "${CLUSTER_DIR}" "${rendered}"
+  assert_status 0
+  assert_count 7 "value: netpaths-b"
+  [ "$(grep -cE '^[[:space:]]*value: netpaths$' <<<"${output}")" -eq 0 ]
+  [ "$(grep -cE 'image: netpaths/[a-z-]+:0\.1\.0$' <<<"${output}")" -eq 0 ]
+  assert_has "image: netpaths/sidecar-demo:0.1.0-c"
 }
 
 @test "rendering refuses an overlay with no CLUSTER_NAME env, and a Weave manifest with no weave container env" {
