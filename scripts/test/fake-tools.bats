@@ -367,3 +367,120 @@ multicluster() {
   run grep -nE '^[^#]*\b(mapfile|readarray)\b' scripts/cluster/*.sh
   assert_status 1
 }
+
+# --- the data-plane choices, each end to end -----------------------------------------------------------
+# make up conformance down with one choice: the choice reaches the command that creates or configures it,
+# in order before the CNI rollout, the record, and the harness (which reads the record into report.json
+# and its console header), and the run exits 0.
+choice_run() {
+  local cluster="$1" cni="$2" var="$3" value="$4" ctx="$1-netpaths"
+  export "${var}=${value}"
+  CLUSTER="${cluster}" CNI="${cni}" VERSIONS_CHECK=0 make_run up conformance down
+  assert_status 0
+  assert_has "data plane: "
+  assert_has "${var}=${value}"
+  calls
+  case "${var}" in
+    PROXY_MODE)
+      if [[ "${cluster}" == kind ]]; then
+        assert_in_order "kind create cluster --name netpaths" "kubectl --context ${ctx} wait --for=condition=Ready nodes"
+        grep -qx "  kubeProxyMode: ${value}" "$(cluster_state "${ctx}").deleted/kind-config.yaml"
+      else
+        assert_in_order "k3d cluster create netpaths" "kubectl --context ${ctx} wait --for=condition=Ready nodes"
+        grep -qx -- "--kube-proxy-arg=proxy-mode=${value}@server:\*" "$(cluster_state "${ctx}").deleted/k3d-args"
+        grep -qx -- "--kube-proxy-arg=proxy-mode=${value}@agent:\*" "$(cluster_state "${ctx}").deleted/k3d-args"
+      fi ;;
+    CALICO_ENCAP)
+      assert_in_order "rollout status deployment/tigera-operator" "kubectl --context ${ctx} apply -f -" "rollout status daemonset/calico-node"
+      local encap bgp
+      case "${value}" in vxlan) encap=VXLAN bgp=Disabled ;; ipip) encap=IPIP bgp=Enabled ;; none) encap=None bgp=Enabled ;; esac
+      applied "${ctx}" "encapsulation: ${encap}"
+      applied "${ctx}" "bgp: ${bgp}" ;;
+    WEAVE_MODE)
+      assert_in_order "weave-daemonset-k8s-1.11.yaml" "kubectl --context ${ctx} apply -f ${TMPDIR}/netpaths-${cluster}-netpaths/weave-daemonset-k8s.yaml" "rollout status daemonset/weave-net"
+      if [[ "${value}" == sleeve ]]; then applied "${ctx}" "WEAVE_NO_FASTDP"; else run applied "${ctx}" "WEAVE_NO_FASTDP"; assert_status 1; fi ;;
+  esac
+  calls
+  assert_in_order "wait --for=condition=Ready nodes" "-n kube-system rollout status deployment/coredns" \
+    "kubectl --context ${ctx} apply -f -" "-n kube-system get configmap netpaths-data-plane" \
+    "java -jar ${HARNESS_JAR} --kube-context ${ctx}" "delete"
+  applied "${ctx}" "name: netpaths-data-plane"
+  applied "${ctx}" "${var}: \"${value}\""
+  # recorded where the report is: data-plane.env (conformance.sh) and report.json (the harness)
+  run cat "${REPORTS_DIR}/data-plane.env"
+  assert_has "${var}=${value}"
+  assert_has "CNI=${cni}"
+  run cat "${REPORTS_DIR}/report.json"
+  assert_has "\"${var}\":\"${value}\""
+}
+
+@test "fakes: PROXY_MODE=iptables on kind, end to end, recorded" { choice_run kind flannel PROXY_MODE iptables; }
+@test "fakes: PROXY_MODE=ipvs on kind, end to end, recorded" { choice_run kind flannel PROXY_MODE ipvs; }
+@test "fakes: PROXY_MODE=nftables on kind, end to end, recorded" { choice_run kind flannel PROXY_MODE nftables; }
+@test "fakes: PROXY_MODE=iptables on k3s (k3d), end to end, recorded" { choice_run k3d flannel PROXY_MODE iptables; }
+@test "fakes: PROXY_MODE=ipvs on k3s (k3d), end to end, recorded" { choice_run k3d flannel PROXY_MODE ipvs; }
+@test "fakes: PROXY_MODE=nftables on k3s (k3d), end to end, recorded" { choice_run k3d flannel PROXY_MODE nftables; }
+@test "fakes: CALICO_ENCAP=vxlan, end to end, recorded" { choice_run kind calico CALICO_ENCAP vxlan; }
+@test "fakes: CALICO_ENCAP=ipip, end to end, recorded" { choice_run kind calico CALICO_ENCAP ipip; }
+@test "fakes: CALICO_ENCAP=none (plain BGP routes), end to end, recorded" { choice_run k3d calico CALICO_ENCAP none; }
+@test "fakes: WEAVE_MODE=fastdp, end to end, recorded" { choice_run kind weave WEAVE_MODE fastdp; }
+@test "fakes: WEAVE_MODE=sleeve (UDP encapsulation), end to end, recorded" { choice_run k3d weave WEAVE_MODE sleeve; }
+
+@test "fakes: a choice that does not exist stops make up before anything runs" {
+  # a usage error: the script exits 2 (make then says "Error 2")
+  PROXY_MODE=userspace make_run up
+  assert_status 2
+  assert_has "Error 2"
+  assert_has "PROXY_MODE must be one of iptables, ipvs, nftables (got 'userspace')"
+  CALICO_ENCAP=wireguard CNI=calico make_run up
+  assert_status 2
+  assert_has "CALICO_ENCAP must be one of vxlan, ipip, none (got 'wireguard')"
+  calls
+  assert_lacks "kind create"
+}
+
+# --- Docker Desktop: the harness probes the host port mapping --------------------------------------------
+
+@test "fakes: the host port mapping is recorded from the one list that maps the ports" {
+  VERSIONS_CHECK=0 make_run up
+  assert_status 0
+  applied kind-netpaths 'HOST_PORT_ADDRESS: "127.0.0.1"'
+  applied kind-netpaths 'HOST_PORT_NODE: "netpaths-control-plane"'
+  applied kind-netpaths 'HOST_PORTS: "30080/TCP 30081/UDP 30090/TCP 80/TCP 443/TCP"'
+  applied kind-netpaths 'HOST_PORTS_INGRESS: "80/TCP 443/TCP"'
+  # the same ports the kind config maps, on the node recorded
+  run grep -c 'listenAddress: "127.0.0.1"' "$(cluster_state kind-netpaths)/kind-config.yaml"
+  [ "${output}" = 5 ]
+  # the harness's tests read this record as conformance/src/test/resources/data-plane/kind.yaml: it must be
+  # exactly what up.sh writes (regenerate it from `PLAN=1 scripts/cluster/up.sh` when this fails)
+  local fixture="${REPO_ROOT}/conformance/src/test/resources/data-plane/kind.yaml"
+  run bash -c 'PLAN=1 "$1/up.sh" 2>/dev/null | sed -n "/^apiVersion: v1$/,/^EOF$/p" | grep -v "^EOF$"' _ "${CLUSTER_DIR}"
+  [ "${output}" = "$(grep -v '^#' "${fixture}")" ]
+  CLUSTER=k3d HOST_PORTS=0 VERSIONS_CHECK=0 make_run up
+  assert_status 0
+  applied k3d-netpaths 'HOST_PORT_NODE: "k3d-netpaths-server-0"'
+  applied k3d-netpaths 'HOST_PORTS: ""'
+}
+
+@test "fakes: on Docker Desktop conformance.sh passes --docker-desktop; elsewhere it does not" {
+  VERSIONS_CHECK=0 make_run up
+  assert_status 0
+  FAKE_DOCKER_DESKTOP=1 make_run conformance
+  assert_status 0
+  assert_has "Docker Desktop: node and LoadBalancer addresses are not routable from this host"
+  calls
+  assert_has "java -jar ${HARNESS_JAR} --kube-context kind-netpaths --reports ${REPORTS_DIR} --docker-desktop"
+  : >"${FAKE_CALLS}"
+  make_run conformance
+  assert_status 0
+  assert_lacks "Docker Desktop"
+  calls
+  assert_has "java -jar ${HARNESS_JAR} --kube-context kind-netpaths --reports ${REPORTS_DIR}"
+  assert_lacks "--docker-desktop"
+  # a cluster without a mapping: said before the harness skips every external path
+  make_run down
+  HOST_PORTS=0 VERSIONS_CHECK=0 make_run up
+  FAKE_DOCKER_DESKTOP=1 make_run conformance
+  assert_status 0
+  assert_has "this cluster records no host port mapping"
+}
