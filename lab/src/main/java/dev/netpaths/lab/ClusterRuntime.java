@@ -203,7 +203,7 @@ public final class ClusterRuntime {
                 KubeProxyNft.Ruleset table = KubeProxyNft.render(nodes.get(i), services, slices, plan.clusterCidr(), AddressPlan.SERVICE_CIDR);
                 applyIfChanged("kube-proxy " + n.name(), String.join("\n", table.lines()), t -> {
                     // one nft transaction, as kube-proxy's sync; counters are the lab's addition for `rules`
-                    nft(n, KubeProxyNft.transaction(appliedNft.get(n.name()), table, true));
+                    nft(n, KubeProxyNft.transaction(appliedNft.computeIfAbsent(n.name(), k -> listedTable(n)), table, true));
                     appliedNft.put(n.name(), table);
                 });
             } else {
@@ -447,6 +447,12 @@ public final class ClusterRuntime {
         } catch (LabException e) {
             throw new LabException("nft -f on " + n.name() + " failed: " + e.getMessage(), e);
         }
+    }
+
+    /** The node's kube-proxy table as it is (a new process, a live verb, starts from it), or null before the first sync. */
+    private static KubeProxyNft.Ruleset listedTable(NodePlan n) {
+        Sh.Result r = Sh.tryRun(java.time.Duration.ofSeconds(20), Sh.inNs(n.netns(), "nft", "list", "table", "ip", "kube-proxy"));
+        return r.ok() ? KubeProxyNft.Ruleset.listed(r.out()) : null;
     }
 
     public ProxyMode proxyMode() {

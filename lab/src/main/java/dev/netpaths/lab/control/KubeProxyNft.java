@@ -108,6 +108,22 @@ public final class KubeProxyNft {
             elements.add("add element " + TABLE + " " + container + " { " + element + " }");
         }
 
+        /**
+         * What a node's table holds now, read back with {@code nft list table ip kube-proxy}: its chains and sets by
+         * name (no rules), as the {@code previous} of a {@link #transaction} made by a new process (a live verb).
+         */
+        public static Ruleset listed(String listing) {
+            Ruleset r = new Ruleset();
+            for (String block : KubeProxyNftRules.blocks(listing).keySet()) {
+                if (block.startsWith("chain ")) {
+                    r.chains.add(block.substring("chain ".length()));
+                } else {
+                    r.containers.add(block);
+                }
+            }
+            return r;
+        }
+
         /** Every chain, base chains included. */
         public Set<String> chains() {
             return chains;

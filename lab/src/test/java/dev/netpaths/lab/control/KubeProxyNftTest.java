@@ -262,6 +262,23 @@ class KubeProxyNftTest {
     }
 
     @Test
+    void aNewProcessStartsFromTheTableAsListedAndStillDeletesWhatWentAway() {
+        // what `nft list table ip kube-proxy` shows of the ns5 objects (a live verb's sync starts from this)
+        String listing = String.join("\n", "table ip kube-proxy {",
+                "\tset affinity-GTK6MW7G-ns5/svc5/tcp/p80__10.180.0.3/80 {", "\t\ttype ipv4_addr", "\t}",
+                "\tmap service-ips {", "\t\ttype ipv4_addr . inet_proto . inet_service : verdict", "\t}",
+                "\tchain services {", "\t\tip daddr . meta l4proto . th dport vmap @service-ips", "\t}",
+                "\tchain service-HVFWP5L3-ns5/svc5/tcp/p80 {", "\t}", "}");
+        List<Service> fewer = new ArrayList<>(upstreamServices());
+        fewer.remove(4);
+        KubeProxyNft.Ruleset after = KubeProxyNft.render(NODE, fewer, upstreamSlices(), "10.0.0.0/8", "172.30.0.0/16");
+        List<String> tx = Arrays.asList(KubeProxyNft.transaction(KubeProxyNft.Ruleset.listed(listing), after, false).split("\n"));
+        assertTrue(tx.contains("delete chain ip kube-proxy service-HVFWP5L3-ns5/svc5/tcp/p80"), tx.toString());
+        assertTrue(tx.contains("delete set ip kube-proxy affinity-GTK6MW7G-ns5/svc5/tcp/p80__10.180.0.3/80"), tx.toString());
+        assertFalse(tx.stream().anyMatch(l -> l.equals("delete chain ip kube-proxy services")));
+    }
+
+    @Test
     void nftLoadsTheTransactionAndTheNextOneInAThrowAwayNamespace() {
         Assumptions.assumeTrue(Fixtures.executable("/usr/sbin/nft") && Fixtures.executable("/usr/bin/unshare")
                 && Fixtures.run(null, "/usr/bin/unshare", "-n", "true").exitCode() == 0, "needs nft and unshare -n (root)");
