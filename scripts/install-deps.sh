@@ -13,7 +13,7 @@
 set -o errexit -o nounset -o pipefail
 
 PACKAGES=(
-  iproute2 iptables conntrack iputils-arping curl procps util-linux jq
+  iproute2 iptables nftables conntrack iputils-arping curl procps util-linux jq
   containernetworking-plugins bird2 dnsmasq-base nginx-light
   tcpdump bind9-dnsutils
   shellcheck bats wrk chromium

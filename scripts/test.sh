@@ -14,7 +14,8 @@
 # It ends with one line counting every test and case: "netpaths: N passed, N failed, N skipped".
 #
 # Settings:
-#   LAB_TEST_RUNS="flannel:1 calico:2 weave:1:rootless"   lab runs as CNI:clusters[:rootless] (empty: no lab run)
+#   LAB_TEST_RUNS="flannel:1:nftables calico:2 weave:1:rootless"   lab runs as CNI:clusters[:OPTION...] (empty: no lab run);
+#                                          options: rootless, nftables (kube-proxy's mode, LAB_PROXY_MODE; default iptables)
 #   NETPATHS_TEST_ROOTLESS_USER=nobody     who runs the rootless lab when this script runs as root (with a
 #                                          temporary HOME; it must be able to read the clone and the JDK)
 #   NETPATHS_TEST_SKIP_DEPS=1              do not check or install Debian packages
@@ -25,7 +26,7 @@ set -o errexit -o nounset -o pipefail
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 MVN="${MVN:-mvn -B -ntp}"
-LAB_TEST_RUNS="${LAB_TEST_RUNS-flannel:1 calico:2 weave:1:rootless}"
+LAB_TEST_RUNS="${LAB_TEST_RUNS-flannel:1:nftables calico:2 weave:1:rootless}"
 ROOTLESS_USER="${NETPATHS_TEST_ROOTLESS_USER:-nobody}"
 REPORTS="${REPO_ROOT}/reports"
 
@@ -124,6 +125,7 @@ run_rootless_lab() {
   # from inside the tree: the lab keeps its working directory inside its namespaces, so that user must reach it
   (cd "${tree}" && setpriv --reuid="${ROOTLESS_USER}" --regid="$(id -g "${ROOTLESS_USER}")" --clear-groups --reset-env \
     env HOME="${home}" PATH="${PATH}" JAVA_HOME="${JAVA_HOME:-}" LAB_ROOTLESS=yes LAB_SKIP_DEPS=1 LAB_CNI="${cni}" \
+    LAB_PROXY_MODE="${LAB_PROXY_MODE:-iptables}" \
     LAB_CLUSTERS="${clusters}" LAB_PREFIX="${LAB_PREFIX:-np}" LAB_REPORTS="${home}/lab-${cni}" \
     "${tree}/scripts/lab/lab.sh" run) || rc=$?
   rm -rf "${REPORTS}/lab-${cni}"
@@ -135,14 +137,24 @@ run_rootless_lab() {
 }
 
 run_lab() {
-  local run cni clusters mode skips
+  local run cni clusters opts opt rootless skips
   for run in ${LAB_TEST_RUNS}; do
-    IFS=: read -r cni clusters mode <<<"${run}"
-    if [[ "${mode}" == rootless ]]; then
-      step "Lab (${cni}, ${clusters} cluster(s), rootless as ${ROOTLESS_USER}): bring up, run the conformance catalogue, tear down"
+    IFS=: read -r cni clusters opts <<<"${run}"
+    rootless=0
+    LAB_PROXY_MODE=iptables
+    for opt in ${opts//:/ }; do
+      case "${opt}" in
+        rootless) rootless=1 ;;
+        iptables|nftables) LAB_PROXY_MODE="${opt}" ;;
+        *) echo "test: LAB_TEST_RUNS entry '${run}': unknown option '${opt}' (rootless, iptables, nftables)" >&2; return 2 ;;
+      esac
+    done
+    export LAB_PROXY_MODE
+    if [[ ${rootless} == 1 ]]; then
+      step "Lab (${cni}, ${clusters} cluster(s), kube-proxy ${LAB_PROXY_MODE}, rootless as ${ROOTLESS_USER}): bring up, run the conformance catalogue, tear down"
       run_rootless_lab "${cni}" "${clusters}"
     else
-      step "Lab (${cni}, ${clusters} cluster(s)): bring up, run the conformance catalogue, tear down"
+      step "Lab (${cni}, ${clusters} cluster(s), kube-proxy ${LAB_PROXY_MODE}): bring up, run the conformance catalogue, tear down"
       LAB_CNI="${cni}" LAB_CLUSTERS="${clusters}" scripts/lab/lab.sh run
     fi
     step "Lab (${cni}): the HTML report in a real headless browser"

@@ -34,7 +34,7 @@ setup() {
   chmod 755 "${USER_DIR}"
   mkdir -p "${USER_DIR}/bin" "${USER_DIR}/home"
   if [[ ${EUID} -eq 0 ]]; then chown "${TEST_USER}" "${USER_DIR}/home"; fi
-  unset LAB_CNI LAB_NODES LAB_CLUSTERS LAB_PREFIX LAB_STATE_DIR LAB_ROOTLESS LAB_REPORTS XDG_STATE_HOME
+  unset LAB_CNI LAB_PROXY_MODE LAB_NODES LAB_CLUSTERS LAB_PREFIX LAB_STATE_DIR LAB_ROOTLESS LAB_REPORTS XDG_STATE_HOME
 }
 
 teardown() { rm -rf "${USER_DIR}"; }
@@ -55,11 +55,24 @@ as_user() {
   assert_has "LAB_ROOTLESS must be auto, yes or no, got 'maybe'"
 }
 
+@test "LAB_PROXY_MODE=ipvs: exit 2 saying the kernel has no ip_vs and pointing to PROXY_MODE=ipvs on kind" {
+  LAB_PROXY_MODE=ipvs run "${LAB_SH}" up
+  assert_status 2
+  assert_has "LAB_PROXY_MODE=ipvs: the lab does not model IPVS, the kernel it runs on has no ip_vs"
+  assert_has "on kind: PROXY_MODE=ipvs make up"
+}
+
+@test "LAB_PROXY_MODE=userspace: exit 2 naming iptables and nftables" {
+  LAB_PROXY_MODE=userspace run "${LAB_SH}" up
+  assert_status 2
+  assert_has "LAB_PROXY_MODE must be iptables or nftables, got 'userspace'"
+}
+
 @test "LAB_ROOTLESS=no without root: exit 1 with the sudo command and the rootless alternative" {
   run as_user env LAB_ROOTLESS=no LAB_PREFIX=rlb "${LAB_SH}" up
   assert_status 1
   assert_has "LAB_ROOTLESS=no: the lab uses the machine's namespaces and needs root"
-  assert_has "lab: run: sudo --preserve-env=LAB_CNI,LAB_NODES,LAB_CLUSTERS,LAB_PREFIX ${LAB_SH} up"
+  assert_has "lab: run: sudo --preserve-env=LAB_CNI,LAB_PROXY_MODE,LAB_NODES,LAB_CLUSTERS,LAB_PREFIX ${LAB_SH} up"
   assert_has "lab: or run it rootless: LAB_ROOTLESS=auto ${LAB_SH} up"
 }
 

@@ -8,10 +8,12 @@ import dev.netpaths.lab.control.GatewayNginx;
 import dev.netpaths.lab.control.IngressNginx;
 import dev.netpaths.lab.control.IstioNginx;
 import dev.netpaths.lab.control.KubeProxy;
+import dev.netpaths.lab.control.KubeProxyNft;
 import dev.netpaths.lab.control.Manifests;
 import dev.netpaths.lab.control.MetalLb;
 import dev.netpaths.lab.control.NetworkPolicies;
 import dev.netpaths.lab.control.NginxPaths;
+import dev.netpaths.lab.control.ProxyMode;
 import dev.netpaths.lab.control.ServiceAllocator;
 import dev.netpaths.lab.control.Workloads;
 import dev.netpaths.lab.live.TerminatingEndpoints;
@@ -83,14 +85,18 @@ public final class ClusterRuntime {
     private List<EndpointSlice> slices = List.of();
     private final Map<String, String> appliedConfig = new HashMap<>();
     private final Map<String, String> announcedBy = new HashMap<>();
+    private final ProxyMode proxyMode;
+    /** nftables mode: per node, the kube-proxy table last applied (the next sync deletes what it no longer has). */
+    private final Map<String, KubeProxyNft.Ruleset> appliedNft = new HashMap<>();
 
     /**
      * Admits the objects as the API server and controllers would: add-ons, Namespaces, pods (scheduled), Service
      * addresses and LoadBalancer IPs.
      */
-    public ClusterRuntime(ClusterPlan plan, Path dir, String manifestYaml, Launcher launcher,
+    public ClusterRuntime(ClusterPlan plan, Path dir, ProxyMode proxyMode, String manifestYaml, Launcher launcher,
                           Function<List<HasMetadata>, PodRunner> runnerFor, Consumer<String> log) {
         this.plan = plan;
+        this.proxyMode = proxyMode;
         this.dir = dir;
         this.launcher = launcher;
         this.log = log;
@@ -134,7 +140,9 @@ public final class ClusterRuntime {
         running.addAll(all(pool, wiring));
         for (NodePlan n : plan.nodes()) {
             // kube-proxy and the CNI agent link their chains into the built-in ones once, at start
-            restore(n, KubeProxy.hookRules());
+            if (proxyMode == ProxyMode.IPTABLES) {
+                restore(n, KubeProxy.hookRules());
+            }
             restore(n, KubeProxy.renderPodMasquerade(n.podRange(), plan.clusterCidr()));
             if (plan.cni().enforcesPolicy()) {
                 restore(n, NetworkPolicies.hookRules());
@@ -191,7 +199,16 @@ public final class ClusterRuntime {
         List<NetworkPolicy> policies = Manifests.ofType(objects, NetworkPolicy.class);
         for (int i = 0; i < plan.nodes().size(); i++) {
             NodePlan n = plan.nodes().get(i);
-            applyIfChanged("kube-proxy " + n.name(), KubeProxy.render(nodes.get(i), services, slices, plan.clusterCidr()), t -> restore(n, t));
+            if (proxyMode == ProxyMode.NFTABLES) {
+                KubeProxyNft.Ruleset table = KubeProxyNft.render(nodes.get(i), services, slices, plan.clusterCidr(), AddressPlan.SERVICE_CIDR);
+                applyIfChanged("kube-proxy " + n.name(), String.join("\n", table.lines()), t -> {
+                    // one nft transaction, as kube-proxy's sync; counters are the lab's addition for `rules`
+                    nft(n, KubeProxyNft.transaction(appliedNft.computeIfAbsent(n.name(), k -> listedTable(n)), table, true));
+                    appliedNft.put(n.name(), table);
+                });
+            } else {
+                applyIfChanged("kube-proxy " + n.name(), KubeProxy.render(nodes.get(i), services, slices, plan.clusterCidr()), t -> restore(n, t));
+            }
             if (plan.cni().enforcesPolicy()) {
                 applyIfChanged("policy " + n.name(), NetworkPolicies.render(nodes.get(i), policies, pods, namespaces), t -> restore(n, t));
             }
@@ -386,7 +403,7 @@ public final class ClusterRuntime {
     private ConfigMap labInfo() {
         return new ConfigMapBuilder().withNewMetadata().withNamespace("kube-system").withName("netpaths-lab").endMetadata()
                 .addToData("platform", "lab").addToData("cluster", plan.name()).addToData("cni", plan.cni().id())
-                .addToData("ingress", ingress.setting())
+                .addToData("ingress", ingress.setting()).addToData("proxyMode", proxyMode.id())
                 .addToData("networkPolicy", plan.cni().enforcesPolicy() ? "enforced" : "not-enforced").build();
     }
 
@@ -422,6 +439,24 @@ public final class ClusterRuntime {
         } catch (LabException e) {
             throw new LabException("iptables-restore on " + n.name() + " failed: " + e.getMessage(), e);
         }
+    }
+
+    private static void nft(NodePlan n, String transaction) {
+        try {
+            Sh.runWith(transaction, List.of(), Sh.inNs(n.netns(), "nft", "-f", "-"));
+        } catch (LabException e) {
+            throw new LabException("nft -f on " + n.name() + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** The node's kube-proxy table as it is (a new process, a live verb, starts from it), or null before the first sync. */
+    private static KubeProxyNft.Ruleset listedTable(NodePlan n) {
+        Sh.Result r = Sh.tryRun(java.time.Duration.ofSeconds(20), Sh.inNs(n.netns(), "nft", "list", "table", "ip", "kube-proxy"));
+        return r.ok() ? KubeProxyNft.Ruleset.listed(r.out()) : null;
+    }
+
+    public ProxyMode proxyMode() {
+        return proxyMode;
     }
 
     private NodePlan node(String name) {

@@ -1,5 +1,6 @@
 package dev.netpaths.lab;
 
+import dev.netpaths.lab.control.ProxyMode;
 import dev.netpaths.lab.net.AddressPlan;
 import dev.netpaths.lab.net.AddressPlan.ClusterPlan;
 import dev.netpaths.lab.net.Calico;
@@ -50,7 +51,12 @@ public final class Lab {
     }
 
     public UpFigures up(LabConfig cfg) {
+        // LAB_PROXY_MODE is checked before anything is built (ipvs and typos refused with the reason)
+        ProxyMode proxyMode = ProxyMode.fromSetting(System.getenv(ProxyMode.SETTING));
         requireTools(cfg);
+        if (proxyMode == ProxyMode.NFTABLES && !Sh.tryRun(Duration.ofSeconds(5), "sh", "-c", "command -v nft").ok()) {
+            throw new LabException("missing: nft, for " + ProxyMode.SETTING + "=nftables (install it: sudo scripts/install-deps.sh)");
+        }
         // a rootless lab's journal starts with its namespace holder, written just before this up: not a lab to remove
         if (new Journal(cfg.stateDir()).recordsLab()) {
             out.println("lab: a lab is recorded in " + cfg.stateDir() + "; removing it first");
@@ -64,6 +70,7 @@ public final class Lab {
 
         Journal journal = new Journal(cfg.stateDir());
         cfg.write();
+        proxyMode.record(cfg.stateDir());
         Netns netns = new Netns(journal);
         Launcher launcher = new Launcher(journal);
         ImageStore images = new ImageStore(cfg.repo(), cfg.stateDir().resolve("images"));
@@ -134,7 +141,7 @@ public final class Lab {
                                          ImageStore images) {
         Path dir = cfg.stateDir().resolve(plan.name());
         Launcher launcher = new Launcher(journal);
-        return new ClusterRuntime(plan, dir, manifests, launcher, objects -> new PodRunner(new Netns(journal), new CniRunner(journal),
+        return new ClusterRuntime(plan, dir, ProxyMode.recorded(cfg.stateDir()), manifests, launcher, objects -> new PodRunner(new Netns(journal), new CniRunner(journal),
                 launcher, network, plan, dir, images, new EnvResolver(configMaps(objects))), m -> System.out.println("lab: " + m));
     }
 

@@ -5,7 +5,9 @@ import dev.netpaths.lab.LabConfig;
 import dev.netpaths.lab.LabException;
 import dev.netpaths.lab.LabStatus;
 import dev.netpaths.lab.LabTargets;
+import dev.netpaths.lab.control.KubeProxyNftRules;
 import dev.netpaths.lab.control.KubeProxyRules;
+import dev.netpaths.lab.control.ProxyMode;
 import dev.netpaths.lab.net.AddressPlan;
 import dev.netpaths.lab.net.CniKind;
 import dev.netpaths.lab.proc.Sh;
@@ -216,7 +218,9 @@ public final class LabCli {
     }
 
     @Command(name = "rules", description = "kube-proxy's rules on a node with their [packets:bytes] counters: with NS/SERVICE that "
-            + "Service's entry rules and its KUBE-SVC/SVL/EXT/FW/SEP chains; without, KUBE-SERVICES and KUBE-NODEPORTS.")
+            + "Service's entry rules and its KUBE-SVC/SVL/EXT/FW/SEP chains; without, KUBE-SERVICES and KUBE-NODEPORTS. In nftables "
+            + "mode (LAB_PROXY_MODE=nftables) the table ip kube-proxy: the Service's map elements and service-/local-/external-/"
+            + "firewall-/endpoint- chains; without, the services chain and the maps.")
     static final class Rules implements Callable<Integer> {
         @Mixin Common common;
 
@@ -234,7 +238,10 @@ public final class LabCli {
             }
             return inRunningLab(common, () -> LabTargets.of(common.stateDir()).node(node), () -> {
                 LabTargets.Target t = LabTargets.of(common.stateDir()).node(node);
-                String header = "# " + t.label() + ", network namespace " + t.netns() + "; kube-proxy mode iptables (the lab's only mode);"
+                if (ProxyMode.recorded(common.stateDir()) == ProxyMode.NFTABLES) {
+                    return nftRules(t);
+                }
+                String header = "# " + t.label() + ", network namespace " + t.netns() + "; kube-proxy mode iptables;"
                         + " [packets:bytes] before each rule (iptables-save -c)";
                 String nat = iptablesSave(t, "nat");
                 if (service == null) {
@@ -262,6 +269,39 @@ public final class LabCli {
                 }
                 return 0;
             });
+        }
+
+        /** nftables mode: the table ip kube-proxy, each rule with the counter the lab adds (kube-proxy writes none). */
+        private int nftRules(LabTargets.Target t) {
+            Sh.Result r = Sh.tryRun(Duration.ofSeconds(20), Sh.inNs(t.netns(), "nft", "list", "table", "ip", "kube-proxy"));
+            if (!r.ok()) {
+                throw new LabException("nft list table ip kube-proxy in " + t.label() + " failed (exit " + r.exit() + "): " + r.err().strip());
+            }
+            String header = "# " + t.label() + ", network namespace " + t.netns() + "; kube-proxy mode nftables (table ip kube-proxy);"
+                    + " each rule's 'counter packets N bytes M' is the lab's addition (nft list table)";
+            java.util.Map<String, List<String>> blocks = KubeProxyNftRules.blocks(r.out());
+            java.util.Map<String, List<String>> shown = new java.util.LinkedHashMap<>();
+            if (service == null) {
+                for (String b : List.of("chain services", "map service-ips", "map service-nodeports", "map no-endpoint-services",
+                        "map no-endpoint-nodeports", "map firewall-ips")) {
+                    if (blocks.containsKey(b)) {
+                        shown.put(b, blocks.get(b));
+                    }
+                }
+                System.out.println(header);
+                System.out.print(KubeProxyRules.render(shown));
+                System.out.println("# one Service's chains: rules " + node + " NS/SERVICE, with one of: "
+                        + String.join(" ", KubeProxyNftRules.services(r.out())));
+                return 0;
+            }
+            shown = KubeProxyNftRules.forService(r.out(), service);
+            if (shown.isEmpty()) {
+                throw new BadInput("no kube-proxy chain or map element on " + node + " names " + service + "; Services with chains there: "
+                        + String.join(" ", KubeProxyNftRules.services(r.out())));
+            }
+            System.out.println(header);
+            System.out.print(KubeProxyRules.render(shown));
+            return 0;
         }
 
         private static String iptablesSave(LabTargets.Target t, String table) {

@@ -3,11 +3,8 @@ package dev.netpaths.lab.control;
 import dev.netpaths.lab.control.EndpointsController.ReadyEndpoint;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 
@@ -75,10 +72,6 @@ public final class KubeProxy {
      */
     public static String render(Node self, List<Service> services, List<EndpointSlice> slices, String clusterCidr) {
         String cidr = Ipv4.Cidr.parse(clusterCidr).toString();
-        String nodeName = self.getMetadata().getName();
-        String nodeIp = self.getStatus() == null || self.getStatus().getAddresses() == null ? null
-                : self.getStatus().getAddresses().stream().filter(a -> "InternalIP".equals(a.getType()))
-                .map(a -> a.getAddress()).findFirst().orElse(null);
         IptablesText filter = new IptablesText("filter");
         for (String chain : List.of("KUBE-SERVICES", "KUBE-EXTERNAL-SERVICES", "KUBE-FORWARD", "KUBE-NODEPORTS",
                 "KUBE-PROXY-FIREWALL")) {
@@ -94,20 +87,8 @@ public final class KubeProxy {
                 "-j MASQUERADE --random-fully");
         nat.rule("-A", MARK_MASQ, "-j MARK --or-mark", MASQ_MARK);
 
-        List<ServicePortInfo> ports = new ArrayList<>();
-        for (Service service : services) {
-            String clusterIp = service.getSpec().getClusterIP();
-            if ("ExternalName".equals(service.getSpec().getType()) || clusterIp == null || clusterIp.isEmpty()
-                    || "None".equals(clusterIp) || service.getSpec().getPorts() == null) {
-                continue;
-            }
-            for (ServicePort port : service.getSpec().getPorts()) {
-                ports.add(new ServicePortInfo(service, port, EndpointsController.readyEndpoints(service, port, slices)));
-            }
-        }
-        ports.sort(Comparator.comparing(ServicePortInfo::name).thenComparing(ServicePortInfo::protocol));
-        for (ServicePortInfo port : ports) {
-            writeServicePort(port, nodeName, nodeIp, cidr, filter, nat);
+        for (ServicePortPlan port : ServicePortPlan.of(self, services, slices)) {
+            writeServicePort(port, cidr, filter, nat);
         }
         nat.rule("-A KUBE-SERVICES -m comment --comment",
                 IptablesText.quote("kubernetes service nodeports; NOTE: this must be the last rule in this chain"),
@@ -120,35 +101,13 @@ public final class KubeProxy {
         return filter + nat.toString();
     }
 
-    private record ServicePortInfo(Service service, ServicePort port, List<ReadyEndpoint> endpoints) {
-        /** kube-proxy's ServicePortName string: {@code ns/name:port} ({@code ns/name} for an unnamed port). */
-        String name() {
-            String portName = port.getName();
-            return Kube.key(service) + (portName == null || portName.isEmpty() ? "" : ":" + portName);
-        }
+    /** The iptables proxier's per-Service-port hash: {@code servicePortChainName}'s portProtoHash of name + protocol. */
+    private static String hash(ServicePortPlan info) {
+        return chainHash(info.name() + info.protocol());
+    }
 
-        String protocol() {
-            return (port.getProtocol() == null ? "TCP" : port.getProtocol()).toLowerCase(Locale.ROOT);
-        }
-
-        String hash() {
-            return chainHash(name() + protocol());
-        }
-
-        /** {@code sessionAffinity: ClientIP}'s timeout, or 0 without affinity. */
-        int stickySeconds() {
-            var spec = service.getSpec();
-            if (!"ClientIP".equals(spec.getSessionAffinity())) {
-                return 0;
-            }
-            var config = spec.getSessionAffinityConfig();
-            return config == null || config.getClientIP() == null || config.getClientIP().getTimeoutSeconds() == null
-                    ? ServiceAllocator.DEFAULT_AFFINITY_TIMEOUT : config.getClientIP().getTimeoutSeconds();
-        }
-
-        String sepChain(ReadyEndpoint ep) {
-            return "KUBE-SEP-" + chainHash(name() + protocol() + ep.address());
-        }
+    private static String sepChain(ServicePortPlan info, ReadyEndpoint ep) {
+        return "KUBE-SEP-" + chainHash(info.name() + info.protocol() + ep.address());
     }
 
     /** kube-proxy's portProtoHash: the first 16 characters of base32(sha256). */
@@ -156,7 +115,7 @@ public final class KubeProxy {
         return base32(Kube.sha256(text)).substring(0, 16);
     }
 
-    private static String base32(byte[] data) {
+    static String base32(byte[] data) {
         String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
         StringBuilder out = new StringBuilder();
         int buffer = 0;
@@ -175,36 +134,31 @@ public final class KubeProxy {
         return out.toString();
     }
 
-    private static void writeServicePort(ServicePortInfo info, String nodeName, String nodeIp, String clusterCidr,
-                                         IptablesText filter, IptablesText nat) {
-        Service service = info.service();
+    private static void writeServicePort(ServicePortPlan info, String clusterCidr, IptablesText filter, IptablesText nat) {
         String name = info.name();
         String protocol = info.protocol();
         String match = "-m " + protocol + " -p " + protocol;
-        String clusterIp = service.getSpec().getClusterIP();
-        int port = info.port().getPort();
-        List<ReadyEndpoint> all = info.endpoints();
-        List<ReadyEndpoint> local = all.stream().filter(ep -> nodeName.equals(ep.nodeName())).toList();
-        String svcChain = "KUBE-SVC-" + info.hash();
-        String svlChain = "KUBE-SVL-" + info.hash();
-        String extChain = "KUBE-EXT-" + info.hash();
-        String fwChain = "KUBE-FW-" + info.hash();
-        boolean internalLocal = "Local".equals(service.getSpec().getInternalTrafficPolicy());
-        boolean externalLocal = "Local".equals(service.getSpec().getExternalTrafficPolicy());
-        boolean hasEndpoints = !all.isEmpty();
-        boolean hasInternal = internalLocal ? !local.isEmpty() : hasEndpoints;
-        boolean hasExternal = externalLocal ? !local.isEmpty() : hasEndpoints;
+        String clusterIp = info.clusterIp();
+        int port = info.portNumber();
+        List<ReadyEndpoint> all = info.all();
+        List<ReadyEndpoint> local = info.local();
+        String svcChain = "KUBE-SVC-" + hash(info);
+        String svlChain = "KUBE-SVL-" + hash(info);
+        String extChain = "KUBE-EXT-" + hash(info);
+        String fwChain = "KUBE-FW-" + hash(info);
+        boolean internalLocal = info.internalLocal();
+        boolean externalLocal = info.externalLocal();
+        boolean hasEndpoints = info.hasEndpoints();
+        boolean hasInternal = info.hasInternalEndpoints();
+        boolean hasExternal = info.hasExternalEndpoints();
         String internalChain = internalLocal ? svlChain : svcChain;
         String externalPolicyChain = externalLocal ? svlChain : svcChain;
-        List<String> externalIps = new ArrayList<>();
-        if (service.getSpec().getExternalIPs() != null) {
-            externalIps.addAll(service.getSpec().getExternalIPs());
-        }
-        String lbIp = "LoadBalancer".equals(service.getSpec().getType()) ? MetalLb.ingressIp(service) : null;
-        Integer nodePort = info.port().getNodePort();
-        boolean externallyAccessible = !externalIps.isEmpty() || lbIp != null || nodePort != null && nodePort != 0;
-        List<String> sourceRanges = service.getSpec().getLoadBalancerSourceRanges() == null ? List.of()
-                : service.getSpec().getLoadBalancerSourceRanges().stream().map(r -> Ipv4.Cidr.parse(r.trim()).toString()).toList();
+        List<String> externalIps = info.externalIps();
+        String lbIp = info.loadBalancerIp();
+        int nodePort = info.nodePort();
+        boolean externallyAccessible = info.externallyAccessible();
+        List<String> sourceRanges = info.sourceRanges();
+        // the iptables proxier's usesFWChain also needs endpoints (the nftables one does not)
         boolean usesFw = hasEndpoints && lbIp != null && !sourceRanges.isEmpty();
 
         String filterTarget = hasEndpoints ? "DROP" : "REJECT";
@@ -244,7 +198,7 @@ public final class KubeProxy {
                         "-d", lbIp, "--dport", String.valueOf(port), "-j", filterTarget);
             }
         }
-        if (nodePort != null && nodePort != 0) {
+        if (nodePort != 0) {
             if (hasEndpoints) {
                 nat.rule("-A KUBE-NODEPORTS -m comment --comment", name, match, "--dport", String.valueOf(nodePort),
                         "-j", extChain);
@@ -285,20 +239,18 @@ public final class KubeProxy {
         if (usesFw) {
             nat.chain(fwChain);
             String comment = IptablesText.quote(name + " loadbalancer IP");
-            boolean allowFromNode = false;
             for (String range : sourceRanges) {
                 nat.rule("-A", fwChain, "-m comment --comment", comment, "-s", range, "-j", extChain);
-                allowFromNode |= nodeIp != null && Ipv4.Cidr.parse(range).contains(Ipv4.parse(nodeIp));
             }
-            if (allowFromNode) {
+            if (info.allowFromNode()) {
                 nat.rule("-A", fwChain, "-m comment --comment", comment, "-s", lbIp, "-j", extChain);
             }
             nat.rule("-A", fwChain, "-m comment --comment",
                     IptablesText.quote("other traffic to " + name + " will be dropped by KUBE-PROXY-FIREWALL"));
         }
         // policy chains and endpoint chains
-        boolean usesCluster = hasEndpoints && (!internalLocal || externallyAccessible);
-        boolean usesLocal = !local.isEmpty() && (internalLocal || externalLocal && externallyAccessible);
+        boolean usesCluster = info.usesCluster();
+        boolean usesLocal = info.usesLocal();
         if (usesCluster) {
             nat.chain(svcChain);
             writeBalancing(nat, svcChain, info, all);
@@ -307,9 +259,8 @@ public final class KubeProxy {
             nat.chain(svlChain);
             writeBalancing(nat, svlChain, info, local);
         }
-        List<ReadyEndpoint> reachable = usesCluster ? all : usesLocal ? local : List.of();
-        for (ReadyEndpoint ep : reachable) {
-            String sep = info.sepChain(ep);
+        for (ReadyEndpoint ep : info.reachable()) {
+            String sep = sepChain(info, ep);
             nat.chain(sep);
             nat.rule("-A", sep, "-m comment --comment", name, "-s", ep.ip(), "-j", MARK_MASQ);
             nat.rule("-A", sep, "-m comment --comment", name,
@@ -318,13 +269,13 @@ public final class KubeProxy {
         }
     }
 
-    private static void writeBalancing(IptablesText nat, String chain, ServicePortInfo info, List<ReadyEndpoint> endpoints) {
+    private static void writeBalancing(IptablesText nat, String chain, ServicePortPlan info, List<ReadyEndpoint> endpoints) {
         int n = endpoints.size();
         if (info.stickySeconds() > 0) {
             for (ReadyEndpoint ep : endpoints) {
                 nat.rule("-A", chain, "-m comment --comment", IptablesText.quote(info.name() + " -> " + ep.address()),
-                        "-m recent --name", info.sepChain(ep), "--rcheck --seconds", String.valueOf(info.stickySeconds()),
-                        "--reap -j", info.sepChain(ep));
+                        "-m recent --name", sepChain(info, ep), "--rcheck --seconds", String.valueOf(info.stickySeconds()),
+                        "--reap -j", sepChain(info, ep));
             }
         }
         for (int i = 0; i < n; i++) {
@@ -332,9 +283,9 @@ public final class KubeProxy {
             String comment = IptablesText.quote(info.name() + " -> " + ep.address());
             if (i < n - 1) {
                 nat.rule("-A", chain, "-m comment --comment", comment, "-m statistic --mode random --probability",
-                        probability(n - i), "-j", info.sepChain(ep));
+                        probability(n - i), "-j", sepChain(info, ep));
             } else {
-                nat.rule("-A", chain, "-m comment --comment", comment, "-j", info.sepChain(ep));
+                nat.rule("-A", chain, "-m comment --comment", comment, "-j", sepChain(info, ep));
             }
         }
     }
