@@ -5,16 +5,25 @@ s/-[bcdfghjklmnpqrstvwxz2456789]{8,10}-[bcdfghjklmnpqrstvwxz2456789]{5}\b/-<hash
 s/(caller|caller-b)-[bcdfghjklmnpqrstvwxz2456789]{5}\b/\1-<id>/g
 # MAC addresses (veths and VXLAN devices get random ones)
 s/\b([0-9a-f]{2}:){5}[0-9a-f]{2}\b/<mac>/g
+# veth names and interface indexes are random or allocation-ordered; IPv6 link-local addresses come from MACs
+s/\bveth[0-9a-f]{8}\b/veth<id>/g
+s/@if[0-9]+\b/@if<n>/g
+s/\bfe80::[0-9a-f:]+/fe80::<ll>/g
+s/^[0-9]+: /<n>: /
+# a neighbour entry's state depends on how long ago it was confirmed
+s/ (REACHABLE|STALE|DELAY|PROBE)$/ <nud>/
 # ephemeral ports (32768-60999, Linux's default ip_local_port_range), after an address or as a JSON number
 s/:(3276[89]|327[7-9][0-9]|32[89][0-9]{2}|3[3-9][0-9]{3}|[4-5][0-9]{4}|60[0-9]{3})\b/:<port>/g
-s/("(local|remote|client)?[pP]ort":)[0-9]+/\1<n>/g
+s/("[a-zA-Z]*[pP]ort": ?)[0-9]+/\1<n>/g
+s/("pid": ?)[0-9]+/\1<n>/g
 # packet and byte counters: iptables [packets:bytes], conntrack/ip -s figures
 s/\[[0-9]+:[0-9]+\]/[<n>:<n>]/g
 # timings: "12.34 ms", "3.4 s", time=0.05, latency columns of the harness table
-s/\b[0-9]+(\.[0-9]+)? ?(ms|s)\b/<t>\2/g
+s/(^|[^0-9.])[0-9]+(\.[0-9]+)? ?(ms|s)\b/\1<t>\3/g
 s/time=[0-9.]+/time=<t>/g
-s/\b[0-9]+\.[0-9]{2}\b/<t>/g
-s/("[a-zA-Z]*(Ms|Millis|Nanos|Seconds)":)[0-9.]+/\1<t>/g
+s/(^|[^0-9.])[0-9]+\.[0-9]{2}([^0-9.]|$)/\1<t>\2/g
+s/(^|[^0-9.])[0-9]+\.[0-9]{2}([^0-9.]|$)/\1<t>\2/g
+s/("[a-zA-Z]*(Ms|Millis|Nanos|Seconds)": ?)[0-9.]+/\1<t>/g
 # process ids and file descriptors (ss -p, the lab's status)
 s/pid=[0-9]+/pid=<n>/g
 s/fd=[0-9]+/fd=<n>/g

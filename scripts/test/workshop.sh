@@ -82,6 +82,17 @@ extract() {
 # normalise: the normaliser, then no trailing blank lines (a page ends its block where it likes)
 normalise() { sed -E -f "${NORMALISE}" | sed -e :a -e '/^\n*$/{$d;N;ba' -e '}'; }
 
+# as_default_lab: the lab's output as the default lab (prefix np, root state dir) would print it, so pages show
+# what an attendee sees with the README's set-up whatever prefix the test's lab has
+as_default_lab() {
+  local prefix="${LAB_PREFIX:-np}" state="${LAB_STATE_DIR:-}"
+  if [[ -n "${state}" ]]; then
+    sed -e "s#${state}#/run/netpaths-lab#g" -e "s/\b${prefix}-/np-/g"
+  else
+    sed -e "s/\b${prefix}-/np-/g"
+  fi
+}
+
 # matches EXPECTED ACTUAL: every expected line equals an actual line in order; "..." matches any run of lines.
 matches() {
   awk '
@@ -119,7 +130,7 @@ run_page() {
       $0 == "\036CMD " n { on = 1; next }
       on && /^\036RC / { exit }
       on { print }
-    ' "${raw}" | normalise >"${dir}/actual.${n}"
+    ' "${raw}" | as_default_lab | normalise >"${dir}/actual.${n}"
     rc="$(awk -v n="${n}" '$0 == "\036CMD " n { on = 1; next } on && /^\036RC / { print $2; exit }' "${raw}")"
     normalise <"${idx}.${n}" >"${dir}/expected.${n}"
     if [[ -z "${rc}" ]]; then
