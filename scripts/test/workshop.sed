@@ -3,6 +3,13 @@
 # Kubernetes-style name suffixes (k8s.io/apimachinery's rand.String alphabet, no vowels): pod-template hash + id
 s/-[bcdfghjklmnpqrstvwxz2456789]{8,10}-[bcdfghjklmnpqrstvwxz2456789]{5}\b/-<hash>-<id>/g
 s/(caller|caller-b)-[bcdfghjklmnpqrstvwxz2456789]{5}\b/\1-<id>/g
+# a JVM's complaints about a loaded machine (Vert.x's blocked-thread warnings) are not output a page shows
+/BlockedThreadChecker/d
+/^WARNING: Thread .* has been blocked for /d
+/^io\.vertx\.core\.VertxException: Thread blocked/d
+/^[[:space:]]+at [^ ]+\(.*\)$/d
+# blank lines carry nothing (and a stack trace above leaves one)
+/^[[:space:]]*$/d
 # MAC addresses (veths and VXLAN devices get random ones)
 s/\b([0-9a-f]{2}:){5}[0-9a-f]{2}\b/<mac>/g
 # veth names and interface indexes are random or allocation-ordered; IPv6 link-local addresses come from MACs
