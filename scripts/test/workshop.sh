@@ -82,15 +82,14 @@ extract() {
 # normalise: the normaliser, then no trailing blank lines (a page ends its block where it likes)
 normalise() { sed -E -f "${NORMALISE}" | sed -e :a -e '/^\n*$/{$d;N;ba' -e '}'; }
 
-# as_default_lab: the lab's output as the default lab (prefix np, root state dir) would print it, so pages show
+# as_default_lab: the lab's output as the default lab (prefix np, root state dir, default reports) would print it, so pages show
 # what an attendee sees with the README's set-up whatever prefix the test's lab has
 as_default_lab() {
-  local prefix="${LAB_PREFIX:-np}" state="${LAB_STATE_DIR:-}"
-  if [[ -n "${state}" ]]; then
-    sed -e "s#${state}#/run/netpaths-lab#g" -e "s/\b${prefix}-/np-/g"
-  else
-    sed -e "s/\b${prefix}-/np-/g"
-  fi
+  local prefix="${LAB_PREFIX:-np}" args=()
+  [[ -n "${LAB_REPORTS:-}" ]] && args+=(-e "s#${LAB_REPORTS}#${REPO_ROOT}/reports/lab-case#g")
+  [[ -n "${LAB_STATE_DIR:-}" ]] && args+=(-e "s#${LAB_STATE_DIR}#/run/netpaths-lab#g")
+  # paths in the clone read relative to it, as a page shows them
+  sed "${args[@]}" -e "s#${REPO_ROOT}/##g" -e "s/\b${prefix}-/np-/g" -e "s/prefix ${prefix},/prefix np,/"
 }
 
 # matches EXPECTED ACTUAL: every expected line equals an actual line in order; "..." matches any run of lines.
