@@ -1,0 +1,82 @@
+#!/usr/bin/env bats
+# The workshop's drift test (scripts/test/workshop.sh) says "differs" when a page and what its commands print
+# disagree, and passes when they agree after normalising. These pages need no lab (lab=none); the chapters
+# themselves are checked against a lab by `make workshop-check`.
+
+load helpers
+
+WORKSHOP="${BATS_TEST_DIRNAME}/workshop.sh"
+
+# page NAME BODY: a page with no lab needed, whose body is BODY
+page() {
+  printf '# t\n<!-- workshop: lab=none clusters=1 -->\n%s\n' "$2" >"${BATS_TEST_TMPDIR}/$1.md"
+}
+
+@test "a page whose output matches passes" {
+  page ok $'```console lab\n$ printf \'a  b\\nc\\n\'\na b\nc\n```'
+  run "${WORKSHOP}" "${BATS_TEST_TMPDIR}/ok.md"
+  [ "${status}" -eq 0 ] || { echo "${output}"; return 1; }
+  [[ "${output}" == *"ok.md: matches the lab"* ]]
+}
+
+@test "a page whose output differs fails with a diff naming the page line" {
+  page bad $'intro\n```console lab\n$ echo 10.244.1.3\n10.244.2.3\n```'
+  run "${WORKSHOP}" "${BATS_TEST_TMPDIR}/bad.md"
+  [ "${status}" -eq 1 ]
+  [[ "${output}" == *"bad.md:5: \`echo 10.244.1.3\` printed something else"* ]] || { echo "${output}"; return 1; }
+  [[ "${output}" == *"-10.244.2.3"* && "${output}" == *"+10.244.1.3"* ]]
+  [[ "${output}" == *"DIFFERS"* ]]
+}
+
+@test "a missing or extra line fails; ... stands for any number of lines" {
+  page ell $'```console lab\n$ seq 5\n1\n...\n5\n```'
+  run "${WORKSHOP}" "${BATS_TEST_TMPDIR}/ell.md"
+  [ "${status}" -eq 0 ] || { echo "${output}"; return 1; }
+  page short $'```console lab\n$ seq 3\n1\n3\n```'
+  run "${WORKSHOP}" "${BATS_TEST_TMPDIR}/short.md"
+  [ "${status}" -eq 1 ]
+  page long $'```console lab\n$ seq 2\n1\n2\n3\n```'
+  run "${WORKSHOP}" "${BATS_TEST_TMPDIR}/long.md"
+  [ "${status}" -eq 1 ]
+}
+
+@test "what changes per run is normalised: hashes, ephemeral ports, MACs, counters, timings" {
+  page norm $'```console lab\n$ echo "echo-7f4b78f478-wl6w9 caller-q6lrb 172.18.0.1:35632 aa:bb:cc:dd:ee:01 [12:3400] 1.5 ms :30080"\necho-5dcbfbcc6c-wjgvt caller-x2z4k 172.18.0.1:50001 02:42:ac:12:00:02 [0:0] 20.25 ms :30080\n```'
+  run "${WORKSHOP}" "${BATS_TEST_TMPDIR}/norm.md"
+  [ "${status}" -eq 0 ] || { echo "${output}"; return 1; }
+  # a NodePort is not an ephemeral port: 30080 against 30081 differs
+  page np $'```console lab\n$ echo 172.18.0.3:30080\n172.18.0.3:30081\n```'
+  run "${WORKSHOP}" "${BATS_TEST_TMPDIR}/np.md"
+  [ "${status}" -eq 1 ]
+}
+
+@test "a failing command fails the page; steps share one shell, in order" {
+  page rc $'```console lab\n$ false\n```'
+  run "${WORKSHOP}" "${BATS_TEST_TMPDIR}/rc.md"
+  [ "${status}" -eq 1 ]
+  [[ "${output}" == *"\`false\` exited 1"* ]]
+  page shell $'```console lab\n$ X=41; \\\n  X=$((X + 1))\n```\ntext\n```console lab\n$ echo "$X"\n42\n```'
+  run "${WORKSHOP}" "${BATS_TEST_TMPDIR}/shell.md"
+  [ "${status}" -eq 0 ] || { echo "${output}"; return 1; }
+}
+
+@test "bad use: a page without its lab line, a missing page" {
+  printf '# t\n```console lab\n$ true\n```\n' >"${BATS_TEST_TMPDIR}/noline.md"
+  run "${WORKSHOP}" "${BATS_TEST_TMPDIR}/noline.md"
+  [ "${status}" -ne 0 ]
+  [[ "${output}" == *"no '<!-- workshop: lab=... clusters=N -->' line"* ]]
+  run "${WORKSHOP}" "${BATS_TEST_TMPDIR}/absent.md"
+  [ "${status}" -eq 2 ]
+  [[ "${output}" == *"no such page"* ]]
+}
+
+@test "every chapter names its lab, and the index lists only chapters that exist" {
+  local page
+  for page in "${REPO_ROOT}"/docs/workshop/[0-9]*.md; do
+    grep -qE '^<!-- workshop: lab=[a-z,]+ clusters=[12] -->$' "${page}" || { echo "${page}: no lab line" >&2; return 1; }
+    grep -qF "($(basename "${page}"))" "${REPO_ROOT}/docs/workshop/README.md" || { echo "index does not link ${page}" >&2; return 1; }
+  done
+  while IFS= read -r page; do
+    [[ -f "${REPO_ROOT}/docs/workshop/${page}" ]] || { echo "index links a missing ${page}" >&2; return 1; }
+  done < <(grep -oE '\]\([0-9][0-9]-[a-z0-9-]+\.md\)' "${REPO_ROOT}/docs/workshop/README.md" | tr -d '()]')
+}

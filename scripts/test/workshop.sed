@@ -1,0 +1,39 @@
+# The drift test's normaliser (scripts/test/workshop.sh), applied alike to a page's output and the lab's: it
+# keeps what a chapter teaches (addresses, routes, chain names, verdicts) and blurs what changes from run to run.
+# Kubernetes-style name suffixes (k8s.io/apimachinery's rand.String alphabet, no vowels): pod-template hash + id
+s/-[bcdfghjklmnpqrstvwxz2456789]{8,10}-[bcdfghjklmnpqrstvwxz2456789]{5}\b/-<hash>-<id>/g
+s/(caller|caller-b)-[bcdfghjklmnpqrstvwxz2456789]{5}\b/\1-<id>/g
+# a JVM's complaints about a loaded machine (Vert.x's blocked-thread warnings) are not output a page shows
+/BlockedThreadChecker/d
+/^WARNING: Thread .* has been blocked for /d
+/^io\.vertx\.core\.VertxException: Thread blocked/d
+/^[[:space:]]+at [^ ]+\(.*\)$/d
+# blank lines carry nothing (and a stack trace above leaves one)
+/^[[:space:]]*$/d
+# MAC addresses (veths and VXLAN devices get random ones)
+s/\b([0-9a-f]{2}:){5}[0-9a-f]{2}\b/<mac>/g
+# veth names and interface indexes are random or allocation-ordered; IPv6 link-local addresses come from MACs
+s/\bveth[0-9a-f]{8}\b/veth<id>/g
+s/@if[0-9]+\b/@if<n>/g
+s/\bfe80::[0-9a-f:]+/fe80::<ll>/g
+s/^[0-9]+: /<n>: /
+# a neighbour entry's state depends on how long ago it was confirmed
+s/ (REACHABLE|STALE|DELAY|PROBE)$/ <nud>/
+# ephemeral ports (32768-60999, Linux's default ip_local_port_range), after an address or as a JSON number
+s/:(3276[89]|327[7-9][0-9]|32[89][0-9]{2}|3[3-9][0-9]{3}|[4-5][0-9]{4}|60[0-9]{3})\b/:<port>/g
+s/("[a-zA-Z]*[pP]ort": ?)[0-9]+/\1<n>/g
+s/("pid": ?)[0-9]+/\1<n>/g
+# packet and byte counters: iptables [packets:bytes], conntrack/ip -s figures
+s/\[[0-9]+:[0-9]+\]/[<n>:<n>]/g
+# timings: "12.34 ms", "3.4 s", time=0.05, latency columns of the harness table
+s/(^|[^0-9.])[0-9]+(\.[0-9]+)? ?(ms|s)\b/\1<t>\3/g
+s/time=[0-9.]+/time=<t>/g
+s/(^|[^0-9.])[0-9]+\.[0-9]{2}([^0-9.]|$)/\1<t>\2/g
+s/(^|[^0-9.])[0-9]+\.[0-9]{2}([^0-9.]|$)/\1<t>\2/g
+s/("[a-zA-Z]*(Ms|Millis|Nanos|Seconds)": ?)[0-9.]+/\1<t>/g
+# process ids and file descriptors (ss -p, the lab's status)
+s/pid=[0-9]+/pid=<n>/g
+s/fd=[0-9]+/fd=<n>/g
+# column widths change with name lengths: compare words, not spaces
+s/[ \t]+/ /g
+s/ $//
