@@ -11,6 +11,11 @@
 #   CNI=${CNI:-flannel}                  flannel | calico | weave (names the report directory)
 #   CLUSTER_NAME=${CLUSTER_NAME:-netpaths}
 #   PEER_CONTEXT=${PEER_CONTEXT:-}       the second cluster's kube context (multicluster cases)
+#   EXPECT_SKIPS=${EXPECT_SKIPS:-}       the paths this run may skip, as the harness's --expect-skips (globs over
+#                                        case, group or path key; none): any other skip fails the run. Default:
+#                                        cross-cluster without PEER_CONTEXT, none with it (a cluster made by
+#                                        `make up addons ...` has every group installed). Set it to `off` to let
+#                                        the harness decide alone (a cluster without some add-on)
 #   REPORTS_DIR=${REPORTS_DIR:-reports/<cluster>-<cni>-<timestamp>}
 #   HARNESS_JAR=${HARNESS_JAR:-conformance/target/netpaths-conformance.jar}
 #   PLAN=${PLAN:-0}                      1: print the command instead of running it
@@ -34,6 +39,17 @@ record_data_plane() {
   log "data plane: $(grep -v '^#' "${file}" | paste -sd ' ' -)"
 }
 
+# expected_skips: what the run may skip: EXPECT_SKIPS, else only the cross-cluster cases of a one-cluster run
+expected_skips() {
+  if [[ -n "${EXPECT_SKIPS:-}" ]]; then
+    echo "${EXPECT_SKIPS}"
+  elif [[ -n "${PEER_CONTEXT:-}" ]]; then
+    echo none
+  else
+    echo cross-cluster
+  fi
+}
+
 main() {
   handle_help "${BASH_SOURCE[0]}" "$@"
   load_settings
@@ -41,6 +57,9 @@ main() {
   local reports="${REPORTS_DIR:-reports/${CLUSTER}-${CNI}-$(date -u +%Y%m%dT%H%M%SZ)}"
   local args=(--kube-context "${KUBE_CONTEXT}" --reports "${reports}")
   if [[ -n "${PEER_CONTEXT:-}" ]]; then args+=(--peer-context "${PEER_CONTEXT}"); fi
+  local skips
+  skips="$(expected_skips)"
+  if [[ "${skips}" != off ]]; then args+=(--expect-skips "${skips}"); fi
   step "Preflight"
   preflight_tool java "${MIN_JAVA_VERSION}"
   preflight_cluster
