@@ -410,10 +410,20 @@ all_pass() {
   [[ -z "${f}" ]] || { log "after restoring, not passing:"; printf '  %s\n' "${f}"; return 1; }
 }
 
-# harness DIR [CONVERGE] CASES...: the harness over the named cases against the running lab; its report must exist
+# harness DIR [CONVERGE] CASES...: the harness over the named cases against the running lab; its report must exist.
+# A run that wrote no report at all (the harness could not start or load the lab's cluster.yaml, e.g. starved of
+# CPU) gave no verdict: it is retried once, and said so.
 harness() {
+  run_harness "$@" && return 0
+  log "  the harness wrote no report (see ${1}.log): once more"
+  mv "${1}.log" "${1}.first.log"
+  run_harness "$@"
+}
+
+run_harness() {
   local dir="$1" converge="$2" args=()
   shift 2
+  rm -rf "${dir}"
   [[ -n "${converge}" ]] && args+=(--converge-seconds "${converge}")
   if [[ ${EUID} -eq 0 && -f "${HARNESS_JAR}" ]]; then
     # what `lab.sh case` runs, without a lab CLI JVM in front of it: the harness in the lab's host namespace
