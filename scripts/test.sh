@@ -9,8 +9,9 @@
 #      number of clusters; two clusters add the cross-cluster cases; `:rootless` runs it without root, in
 #      user namespaces of its own, as NETPATHS_TEST_ROOTLESS_USER when this script runs as root), the full
 #      conformance catalogue against it, and the browser check of the report it wrote
-#   5. with NETPATHS_TEST_BREAKS=1, the break-it suite (scripts/test/breaks.sh): one lab, one break per case family; each family must FAIL
-#      with its likely cause while broken and pass once restored
+#   5. the break-it suite (scripts/test/breaks.sh), in the first flannel:1 lab of step 4 while it is up (up,
+#      catalogue, breaks, down): each break must make its cases FAIL with their likely cause, and they must pass
+#      once restored; without a flannel:1 run the suite brings up a lab of its own
 # It ends with one line counting every test and case: "netpaths: N passed, N failed, N skipped".
 #
 # Settings:
@@ -19,8 +20,7 @@
 #   NETPATHS_TEST_ROOTLESS_USER=nobody     who runs the rootless lab when this script runs as root (with a
 #                                          temporary HOME; it must be able to read the clone and the JDK)
 #   NETPATHS_TEST_SKIP_DEPS=1              do not check or install Debian packages
-#   NETPATHS_TEST_BREAKS=0                 1: also run the break-it suite (make test-breaks runs it alone); off by
-#                                          default until it fits the time budget (it took 24 min on a loaded machine)
+#   NETPATHS_TEST_BREAKS=1                 0: no break-it suite (make test-breaks runs it alone)
 #   MVN="mvn -B -ntp"                      the Maven command
 set -o errexit -o nounset -o pipefail
 
@@ -136,6 +136,27 @@ run_rootless_lab() {
   return "${rc}"
 }
 
+# The flannel:1 lab with the break-it suite in it: up, the whole catalogue (as `lab.sh run`: reports/lab-flannel,
+# its exit code), the breaks while the same lab is up (NETPATHS_LAB_RUNNING=1), then down whatever happened.
+run_lab_with_breaks() {
+  local state rc=0
+  state="$(mktemp -d /tmp/netpaths-test-lab.XXXXXX)"
+  export LAB_CNI=flannel LAB_CLUSTERS=1 LAB_STATE_DIR="${state}/lab"
+  step "Lab (flannel, 1 cluster): bring up, run the conformance catalogue, the break-it suite, tear down"
+  if scripts/lab/lab.sh up; then
+    LAB_REPORTS="${REPORTS}/lab-flannel" scripts/lab/lab.sh case '*' || rc=$?
+    step "Break-it suite in the same lab: each break must make its cases fail, and they must pass once restored"
+    NETPATHS_LAB_RUNNING=1 LAB_REPORTS="${REPORTS}/breaks" scripts/test/breaks.sh || rc=$?
+  else
+    rc=1
+  fi
+  scripts/lab/lab.sh down || rc=$?
+  unset LAB_CNI LAB_CLUSTERS LAB_STATE_DIR
+  rm -rf "${state}"
+  BREAKS_DONE=1
+  return "${rc}"
+}
+
 run_lab() {
   local run cni clusters opts opt rootless skips
   for run in ${LAB_TEST_RUNS}; do
@@ -153,6 +174,8 @@ run_lab() {
     if [[ ${rootless} == 1 ]]; then
       step "Lab (${cni}, ${clusters} cluster(s), kube-proxy ${LAB_PROXY_MODE}, rootless as ${ROOTLESS_USER}): bring up, run the conformance catalogue, tear down"
       run_rootless_lab "${cni}" "${clusters}"
+    elif [[ "${run}" == flannel:1 && "${NETPATHS_TEST_BREAKS:-1}" == 1 && "${BREAKS_DONE:-0}" == 0 ]]; then
+      run_lab_with_breaks
     else
       step "Lab (${cni}, ${clusters} cluster(s), kube-proxy ${LAB_PROXY_MODE}): bring up, run the conformance catalogue, tear down"
       LAB_CNI="${cni}" LAB_CLUSTERS="${clusters}" scripts/lab/lab.sh run
@@ -181,8 +204,8 @@ main() {
   if [[ -n "${LAB_TEST_RUNS}" ]]; then
     run_lab
   fi
-  if [[ "${NETPATHS_TEST_BREAKS:-0}" == 1 ]]; then
-    step "Break-it suite: one lab, one break per case family, each family must fail and then pass again"
+  if [[ "${NETPATHS_TEST_BREAKS:-1}" == 1 && "${BREAKS_DONE:-0}" == 0 ]]; then
+    step "Break-it suite in a lab of its own (no flannel:1 run above): each break must make its cases fail, then pass again"
     LAB_REPORTS="${REPORTS}/breaks" scripts/test/breaks.sh
   fi
 }

@@ -1,30 +1,35 @@
 #!/usr/bin/env bash
-# `make test-breaks`: every case family shown able to fail. Brings ONE lab up (flannel, 3 nodes), then for each
-# break in scripts/test/breaks.tsv: breaks one thing in the running lab through `lab.sh exec` (a kube-proxy rule,
-# a pod route, a resolv.conf search line, an nginx route + HUP, ...), runs that family's named cases with
-# `lab.sh case`, asserts they FAIL (not skip) with the expected likely cause, and restores it. A last harness run
-# over every broken family, whole, shows they all pass again. The list of breaks is in
-# conformance/README.md ("Break-it suite").
+# `make test-breaks`: every case family shown able to fail. One lab (flannel, 3 nodes); for each break set in
+# scripts/test/breaks.tsv: applies its breaks to the running lab (a kube-proxy rule, a pod route, a resolv.conf
+# search line, an nginx route + HUP, a pod's status as the API server reports it, ...: `ip netns exec` as root,
+# `lab.sh exec` rootless), runs the harness ONCE over the named cases of every break in the set (breaks share a
+# set only when none of them touches another's cases), asserts each named case FAILS (not skips) with the
+# break's likely cause, and restores the set. A last harness run over every named case shows they all pass
+# again. Each break, and what each verdict means, is in conformance/README.md ("Break-it suite").
 #
-# Usage: scripts/test/breaks.sh [ID...]     (default: every break in the list)
+# Usage: scripts/test/breaks.sh [ID...]     (default: every break in the list; IDs pick breaks, run by set)
 #
 # Settings:
 #   LAB_PREFIX=${LAB_PREFIX:-brk}           the lab's prefix (a lab of its own: another prefix than `make lab`'s)
 #   LAB_STATE_DIR=${LAB_STATE_DIR:-}        default: a fresh directory under /tmp, removed at the end
-#   LAB_REPORTS=${LAB_REPORTS:-reports/breaks}  one report directory per break, plus restored/
-#   BREAKS_CONVERGE_SECONDS=5               the harness's wait for external paths (a broken one costs this long)
-#   BREAKS_KEEP=0                           1: keep the lab up afterwards (then `scripts/lab/lab.sh down`)
-#   BREAKS_UP=1                             0: use the lab already up with LAB_PREFIX and LAB_STATE_DIR (kept up)
-# Exit status: 0 when every break failed its cases as listed (an xfail break may pass: it is reported), else 1.
+#   LAB_REPORTS=${LAB_REPORTS:-reports/breaks}  one report directory per set, plus restored/, and breaks.tap
+#   NETPATHS_LAB_RUNNING=0                  1: use the lab already up at LAB_PREFIX/LAB_STATE_DIR (a flannel lab
+#                                           of one cluster); neither bring it up nor take it down
+#   BREAKS_CONVERGE_SECONDS=5               the harness's --converge-seconds for the broken runs: the lab is
+#                                           converged before each break, so a broken external path costs 5 s
+#                                           plus one probe instead of the default 30 s
+#   BREAKS_KEEP=0                           1: keep the lab this script brought up (then `scripts/lab/lab.sh down`)
+# Exit status: 0 when every break failed its cases as listed and all passed once restored (an xfail break may
+# pass: it is reported), 1 otherwise, 2 usage.
 set -o errexit -o nounset -o pipefail
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 LAB="${REPO_ROOT}/scripts/lab/lab.sh"
 LIST="${REPO_ROOT}/scripts/test/breaks.tsv"
+HARNESS_JAR="${REPO_ROOT}/conformance/target/netpaths-conformance.jar"
 WORK=""
 FAILURES=()
 XPASS=()
-FAMILIES=()
 
 log() { printf 'breaks: %s\n' "$*"; }
 
@@ -44,7 +49,7 @@ x() {
   [[ "$1" == -- ]] && shift
   if [[ ${EUID} -eq 0 ]]; then
     if [[ "${name}" == host ]]; then
-      ns="${LAB_PREFIX}-host"
+      ns="$(host_ns)"
     else
       ns="$(status_text | awk -v n="${name}" '$1 == n {print $NF}')"
     fi
@@ -54,6 +59,9 @@ x() {
     lab exec "${name}" -- "$@"
   fi
 }
+
+# The lab's host namespace (kind's Docker host: where the harness runs).
+host_ns() { status_text | sed -n 's/^Cluster netpaths (host namespace \([^)]*\)).*/\1/p' | head -1; }
 
 # The pods whose namespace/name starts with $1 (e.g. netpaths/caller-).
 pods() { status_text | awk -v p="$1" '$1 ~ "^"p {print $1}'; }
@@ -70,15 +78,17 @@ lb_ip() { status_text | awk -v s="$1" '$1 == s {print $5}'; }
 # The pod CIDR of cluster netpaths (the nodes' /24s live in it).
 CLUSTER_CIDR="10.244.0.0/16"
 
-# ---- kube-proxy's nat table on a node: saved once, edited with sed, restored as saved ----------------------------
+# ---- kube-proxy's nat table on a node: saved before the first edit, edited with sed (edits of one set add up),
+# restored as saved (once, by whichever break of the set restores first) --------------------------------------------
 nat_edit() {
   local node="$1" sed_script="$2" saved="${WORK}/nat-$1"
   [[ -f "${saved}" ]] || x "${node}" -- iptables-save -t nat >"${saved}"
-  sed -e "${sed_script}" "${saved}" | x "${node}" -- iptables-restore -T nat
+  x "${node}" -- iptables-save -t nat | sed -e "${sed_script}" | x "${node}" -- iptables-restore -T nat
 }
 
 nat_restore() {
   local node="$1" saved="${WORK}/nat-$1"
+  [[ -f "${saved}" ]] || return 0
   x "${node}" -- iptables-restore -T nat <"${saved}"
   rm -f "${saved}"
 }
@@ -90,6 +100,7 @@ icmp_unlimited() {
   x "$1" sysctl -qw net.ipv4.icmp_ratelimit=0
 }
 icmp_limited() {
+  [[ -f "${WORK}/icmp-$1" ]] || return 0
   x "$1" sysctl -qw net.ipv4.icmp_ratelimit="$(cat "${WORK}/icmp-$1")"
   rm -f "${WORK}/icmp-$1"
 }
@@ -263,18 +274,86 @@ restore_metallb-announce() {
   done <"${WORK}/announcer"
 }
 
+# ---- what the API server reports: the lab's cluster.yaml (the harness reads the cluster from it, as it reads a
+# real cluster's API) -------------------------------------------------------------------------------------------------
+# cluster_edit AWK [POD]: rewrites cluster.yaml one item (one "- apiVersion" block of its List) at a time: AWK
+# defines keep(item), which returns whether the item stays (it may print an edited item itself and return 0);
+# `name` holds POD. Saved before the first edit; edits of one set add up.
+cluster_edit() {
+  local file="${LAB_STATE_DIR}/netpaths/cluster.yaml"
+  [[ -f "${WORK}/cluster.yaml" ]] || cp "${file}" "${WORK}/cluster.yaml"
+  awk -v name="${2:-}" "$1"'
+    function flush() { if (item != "") { if (keep(item)) printf "%s", item; item = "" } }
+    /^- / { flush() }
+    /^- / || item != "" { item = item $0 "\n"; next }
+    { print }
+    END { flush() }' "${file}" >"${WORK}/cluster.yaml.new"
+  if cmp -s "${file}" "${WORK}/cluster.yaml.new"; then
+    log "the edit changed nothing in ${file}"
+    return 1
+  fi
+  cat "${WORK}/cluster.yaml.new" >"${file}"
+}
+cluster_restore() {
+  [[ -f "${WORK}/cluster.yaml" ]] || return 0
+  cat "${WORK}/cluster.yaml" >"${LAB_STATE_DIR}/netpaths/cluster.yaml"
+  rm -f "${WORK}/cluster.yaml"
+}
+
+# A crash-looping caller (the last one in status order): its pod status as kubelet reports a container in
+# CrashLoopBackOff (Ready False, restartCount 5, waiting), and as root its processes stopped (SIGSTOP: it answers
+# nothing, as between restarts; SIGCONT on restore).
+CRASHLOOP_AWK='function keep(i) {
+  if (i ~ /\n  kind: "Pod"\n/ && index(i, "\n    name: \"" name "\"\n") && index(i, "\n    namespace: \"netpaths\"\n")) {
+    gsub(/status: "True"\n      type: "ContainersReady"/, "message: \"containers with unready status: [app]\"\n      reason: \"ContainersNotReady\"\n      status: \"False\"\n      type: \"ContainersReady\"", i)
+    gsub(/status: "True"\n      type: "Ready"/, "message: \"containers with unready status: [app]\"\n      reason: \"ContainersNotReady\"\n      status: \"False\"\n      type: \"Ready\"", i)
+    gsub(/ready: true/, "ready: false", i)
+    gsub(/started: true/, "started: false", i)
+    gsub(/restartCount: [0-9]+/, "restartCount: 5", i)
+    gsub(/running:\n        startedAt: "[^"]*"/, "waiting:\n          message: \"back-off 2m40s restarting failed container\"\n          reason: \"CrashLoopBackOff\"", i)
+    printf "%s", i
+    return 0
+  }
+  return 1
+}'
+break_caller-crashloop() {
+  local p ns
+  p="$(pods netpaths/caller- | tail -1)"
+  if [[ ${EUID} -eq 0 ]]; then
+    ns="$(status_text | awk -v n="${p}" '$1 == n {print $NF}')"
+    ip netns pids "${ns}" >"${WORK}/crashloop-pids"
+    xargs -r kill -STOP <"${WORK}/crashloop-pids"
+  fi
+  cluster_edit "${CRASHLOOP_AWK}" "${p#*/}"
+}
+restore_caller-crashloop() {
+  cluster_restore
+  if [[ -s "${WORK}/crashloop-pids" ]]; then
+    xargs -r kill -CONT <"${WORK}/crashloop-pids" || true
+  fi
+  rm -f "${WORK}/crashloop-pids"
+}
+
+# The network-policies component not applied: no NetworkPolicy object in the cluster (Flannel enforces none, so
+# the data plane is unchanged; the truth table must say its expectations have nothing to stand on).
+break_policy-component-missing() { cluster_edit 'function keep(i) { return i !~ /\n  kind: "NetworkPolicy"\n/ }'; }
+restore_policy-component-missing() { cluster_restore; }
+
 # ---- the entry points' nginx (the stand-ins for ingress-nginx, Envoy Gateway, Istio's gateway) ----------------------
 # nginx_edit ADDON SED: edits that stand-in's config as its controller would render a changed object, then HUP.
 nginx_edit() {
   local conf="${LAB_STATE_DIR}/netpaths/nginx/$1/nginx.conf"
-  cp "${conf}" "${WORK}/nginx-$1"
+  [[ -f "${WORK}/nginx-$1" ]] || cp "${conf}" "${WORK}/nginx-$1"
+  cp "${conf}" "${WORK}/nginx-$1.before"
   sed -i -e "$2" "${conf}"
-  ! cmp -s "${conf}" "${WORK}/nginx-$1" || { log "the edit changed nothing in ${conf}"; return 1; }
+  ! cmp -s "${conf}" "${WORK}/nginx-$1.before" || { log "the edit changed nothing in ${conf}"; return 1; }
   nginx_reload "$1"
 }
 
 nginx_restore() {
+  [[ -f "${WORK}/nginx-$1" ]] || return 0
   cp "${WORK}/nginx-$1" "${LAB_STATE_DIR}/netpaths/nginx/$1/nginx.conf"
+  rm -f "${WORK}/nginx-$1" "${WORK}/nginx-$1.before"
   nginx_reload "$1"
 }
 
@@ -285,8 +364,8 @@ nginx_reload() {
 }
 
 # The Ingress's v1 paths sent to echo-v2, as a wrong backend Service in the Ingress would.
-break_ingress-backend() { nginx_edit ingress_nginx 's/set $np_target "np.netpaths.echo.8080";/set $np_target "np.netpaths.echo-v2.8080";/'; }
-restore_ingress-backend() { nginx_restore ingress_nginx; }
+break_ingress-backend() { nginx_edit nginx_ingress 's/set $np_target "np.netpaths.echo.8080";/set $np_target "np.netpaths.echo-v2.8080";/'; }
+restore_ingress-backend() { nginx_restore nginx_ingress; }
 
 # The HTTPRoute's v1 backendRef pointing at echo-v2.
 break_httproute-backend() { nginx_edit envoy_gateway 's/set $np_target "np.netpaths.echo.8080";/set $np_target "np.netpaths.echo-v2.8080";/'; }
@@ -301,132 +380,201 @@ break_virtualservice-backend() { nginx_edit istio_gateway 's/set $np_target "np.
 restore_virtualservice-backend() { nginx_restore istio_gateway; }
 
 # ---- the run ----------------------------------------------------------------------------------------------------
-# report_check DIR CASES CAUSE: every named case has a FAILED path whose reason matches CAUSE, and no skipped one.
+# paths_of JSON: one line per path: case, result, reason (the JSON object the report writes per path)
+paths_of() {
+  jq -r '.. | objects | select(has("caseName") and has("result")) | [.caseName, .result, (.reason // "" | gsub("[\t\n]"; " "))] | @tsv' "$1"
+}
+
+# report_check JSON CASES CAUSE: every named case has a FAILED path whose reason matches CAUSE, and no skipped one.
 report_check() {
-  local dir="$1" cases="$2" cause="$3" c bad=0 failed skipped
-  local json="${dir}/report.json"
-  if [[ ! -f "${json}" ]]; then
-    log "  no ${json}: the harness wrote no report"
-    return 1
-  fi
+  local json="$1" cases="$2" cause="$3" c bad=0 failed skipped
   for c in ${cases//,/ }; do
-    failed=$(jq -r --arg c "${c}" --arg re "${cause}" \
-      '[.. | objects | select(has("caseName") and has("result")) | select(.caseName == $c and .result == "FAILED" and ((.reason // "") | test($re)))] | length' "${json}")
-    skipped=$(jq -r --arg c "${c}" '[.. | objects | select(has("caseName") and has("result")) | select(.caseName == $c and .result == "SKIPPED")] | length' "${json}")
+    failed=$(paths_of "${json}" | awk -F'\t' -v c="${c}" -v re="${cause}" '$1 == c && $2 == "FAILED" && $3 ~ re' | wc -l)
+    skipped=$(paths_of "${json}" | awk -F'\t' -v c="${c}" '$1 == c && $2 == "SKIPPED"' | wc -l)
     if [[ "${failed}" -gt 0 && "${skipped}" -eq 0 ]]; then
-      log "  ${c}: FAILED as expected ($(jq -r --arg c "${c}" '[.. | objects | select(has("caseName") and has("result")) | select(.caseName == $c and .result == "FAILED")][0].reason' "${json}" | head -c 300))"
+      log "  ${c}: FAILED as expected: $(paths_of "${json}" | awk -F'\t' -v c="${c}" -v re="${cause}" \
+        '$1 == c && $2 == "FAILED" && $3 ~ re {print $3; exit}' | head -c 300)"
     else
-      log "  ${c}: expected FAILED with a cause matching /${cause}/, got: $(jq -r --arg c "${c}" \
-        '[.. | objects | select(has("caseName") and has("result")) | select(.caseName == $c) | .result + (if .reason then " (" + (.reason | .[0:200]) + ")" else "" end)] | join("; ")' "${json}")"
+      log "  ${c}: expected FAILED with a cause matching /${cause}/, got: $(paths_of "${json}" | awk -F'\t' -v c="${c}" \
+        '$1 == c {printf "%s (%s); ", $2, substr($3, 1, 200)}')"
       bad=1
     fi
   done
   return "${bad}"
 }
 
-# family_passes DIR GLOBS...: the named families' report has no FAILED path
+# all_pass JSON: no FAILED path and no SKIPPED one (every named case ran and passed)
 all_pass() {
-  local json="$1/report.json"
-  [[ -f "${json}" ]] || { log "no ${json}"; return 1; }
   local f
-  f=$(jq -r '[.. | objects | select(has("caseName") and has("result")) | select(.result == "FAILED") | .caseName + ": " + (.reason // "" | .[0:200])] | .[]' "${json}")
-  [[ -z "${f}" ]] || { log "after restoring, still failing:"; printf '  %s\n' "${f}"; return 1; }
+  f=$(paths_of "$1" | awk -F'\t' '$2 != "PASSED" {print $1 ": " $2 " " substr($3, 1, 200)}')
+  [[ -z "${f}" ]] || { log "after restoring, not passing:"; printf '  %s\n' "${f}"; return 1; }
 }
 
-run_break() {
-  local id="$1" family="$2" cases="$3" cause="$4" expect="$5" dir="${REPORTS}/${1}" rc=0 t0
-  t0=${SECONDS}
-  log "== ${id}: break (family ${family}; must fail: ${cases})"
-  "break_${id}"
-  # only the named cases of the family (the whole family runs once restored, below): a family such as gateway
-  # carries a 500-try split that would triple the suite's time without proving more about this break
-  local named
-  IFS=, read -ra named <<<"${cases}"
-  lab case --reports "${dir}" --converge-seconds "${BREAKS_CONVERGE_SECONDS:-5}" "${named[@]}" >"${dir}.log" 2>&1 || true
-  report_check "${dir}" "${cases}" "${cause}" || rc=1
-  # the failures this run was meant to have are not test failures: keep report.json, drop the JUnit XML
+# harness DIR [CONVERGE] CASES...: the harness over the named cases against the running lab; its report must exist.
+# A run that wrote no report at all (the harness could not start or load the lab's cluster.yaml, e.g. starved of
+# CPU) gave no verdict: it is retried once, and said so.
+harness() {
+  run_harness "$@" && return 0
+  log "  the harness wrote no report (see ${1}.log): once more"
+  mv "${1}.log" "${1}.first.log"
+  run_harness "$@"
+}
+
+run_harness() {
+  local dir="$1" converge="$2" args=()
+  shift 2
+  rm -rf "${dir}"
+  [[ -n "${converge}" ]] && args+=(--converge-seconds "${converge}")
+  if [[ ${EUID} -eq 0 && -f "${HARNESS_JAR}" ]]; then
+    # what `lab.sh case` runs, without a lab CLI JVM in front of it: the harness in the lab's host namespace
+    local cases=() c
+    for c in "$@"; do cases+=(--case "${c}"); done
+    ip netns exec "$(host_ns)" java -jar "${HARNESS_JAR}" --lab-state "${LAB_STATE_DIR}" --reports "${dir}" \
+      "${args[@]}" "${cases[@]}" >"${dir}.log" 2>&1 || true
+  else
+    lab case --reports "${dir}" "${args[@]}" "$@" >"${dir}.log" 2>&1 || true
+  fi
+  # the failures a broken run was meant to have are not test failures: keep report.json, drop the JUnit XML
   # (scripts/test.sh counts every TEST-*.xml under reports/)
   rm -f "${dir}"/TEST-*.xml
-  "restore_${id}"
-  FAMILIES+=("${family}")
-  if [[ ${rc} -eq 0 && "${expect}" == xfail ]]; then
-    log "== ${id}: XPASS: listed as xfail but now fails as it should: mark it expected in ${LIST}"
-    XPASS+=("${id}")
-  elif [[ ${rc} -ne 0 && "${expect}" == xfail ]]; then
-    log "== ${id}: xfail (known: the family does not fail for this break yet; see conformance/README.md)"
-  elif [[ ${rc} -ne 0 ]]; then
-    FAILURES+=("${id}")
-    log "== ${id}: NOT SHOWN ABLE TO FAIL (log: ${dir}.log)"
-  else
-    log "== ${id}: ok in $((SECONDS - t0)) s"
-  fi
-  tap "${id}" "${rc}" "${expect}"
+  [[ -f "${dir}/report.json" ]] || { log "  the harness wrote no ${dir}/report.json: see ${dir}.log"; tail -5 "${dir}.log"; return 1; }
 }
 
-# One TAP line per break in REPORTS/breaks.tap (scripts/test.sh counts it): an xfail break is "ok ... # TODO".
-TAP_N=0
-tap() {
-  TAP_N=$((TAP_N + 1))
-  if [[ "$3" == xfail ]]; then
-    echo "ok ${TAP_N} $1 # TODO known: the family does not fail for this break yet" >>"${REPORTS}/breaks.tap"
-  elif [[ "$2" -eq 0 ]]; then
-    echo "ok ${TAP_N} $1" >>"${REPORTS}/breaks.tap"
+# run_set SET: applies every selected break of SET, one harness run over all their cases, checks each, restores.
+run_set() {
+  local set="$1" id cases=() c rc t0=${SECONDS} dir="${REPORTS}/${1}" ok=1
+  log "== set ${set}: $(printf '%s ' "${SET_IDS[@]}")"
+  for id in "${SET_IDS[@]}"; do
+    "break_${id}" || { log "  break ${id} could not be applied"; ok=0; }
+    IFS=, read -ra c <<<"${CASES[${id}]}"
+    cases+=("${c[@]}")
+  done
+  if [[ ${ok} -eq 1 ]] && harness "${dir}" "${BREAKS_CONVERGE_SECONDS:-5}" "${cases[@]}"; then
+    for id in "${SET_IDS[@]}"; do
+      rc=0
+      log " ${id}:"
+      report_check "${dir}/report.json" "${CASES[${id}]}" "${CAUSES[${id}]}" || rc=1
+      verdict "${id}" "${rc}"
+    done
   else
-    echo "not ok ${TAP_N} $1" >>"${REPORTS}/breaks.tap"
+    for id in "${SET_IDS[@]}"; do verdict "${id}" 1; done
+  fi
+  for id in "${SET_IDS[@]}"; do "restore_${id}" || { log "  restoring ${id} failed"; FAILURES+=("restore-${id}"); }; done
+  log "== set ${set}: $((SECONDS - t0)) s"
+}
+
+# verdict ID RC: says and records (breaks.tap) whether break ID made its cases fail as listed
+verdict() {
+  local id="$1" rc="$2" expect="${STATUS[$1]}"
+  TAP_N=$((TAP_N + 1))
+  if [[ ${rc} -eq 0 && "${expect}" == xfail ]]; then
+    log " ${id}: XPASS: listed as xfail but now fails as it should: mark it expected in ${LIST}"
+    XPASS+=("${id}")
+    echo "ok ${TAP_N} ${id} # TODO xfail that now fails as it should" >>"${REPORTS}/breaks.tap"
+  elif [[ "${expect}" == xfail ]]; then
+    log " ${id}: xfail (known: the family does not fail for this break yet; see conformance/README.md)"
+    echo "ok ${TAP_N} ${id} # TODO known: the family does not fail for this break yet" >>"${REPORTS}/breaks.tap"
+  elif [[ ${rc} -ne 0 ]]; then
+    FAILURES+=("${id}")
+    log " ${id}: NOT SHOWN ABLE TO FAIL"
+    echo "not ok ${TAP_N} ${id}" >>"${REPORTS}/breaks.tap"
+  else
+    echo "ok ${TAP_N} ${id}" >>"${REPORTS}/breaks.tap"
   fi
 }
+TAP_N=0
 
 cleanup() {
   local rc=$?
-  if [[ "${BREAKS_KEEP:-0}" != 1 && "${BREAKS_UP:-1}" != 0 ]]; then
+  if [[ "${NETPATHS_LAB_RUNNING:-0}" != 1 && "${BREAKS_KEEP:-0}" != 1 && "${BROUGHT_UP:-0}" == 1 ]]; then
     lab down >/dev/null 2>&1 || log "lab down failed: run LAB_PREFIX=${LAB_PREFIX} LAB_STATE_DIR=${LAB_STATE_DIR} ${LAB} down"
   fi
   [[ -n "${WORK}" ]] && rm -rf "${WORK}"
   exit "${rc}"
 }
 
+# read_list: the breaks (ID order, SET of each, CASES, CAUSES, STATUS) from breaks.tsv
+declare -A SET_OF CASES CAUSES STATUS
+ORDER=()
+read_list() {
+  local id set cases cause status
+  while IFS=$'\t' read -r id set cases cause status; do
+    [[ -z "${id}" || "${id}" == \#* ]] && continue
+    if [[ -z "${status}" || ! "${status}" =~ ^(expected|xfail)$ ]]; then
+      echo "breaks: ${LIST}: line for '${id}' needs 5 tab-separated fields, status expected|xfail" >&2
+      exit 2
+    fi
+    declare -F "break_${id}" >/dev/null && declare -F "restore_${id}" >/dev/null \
+      || { echo "breaks: ${LIST}: no break_${id}/restore_${id} in $0" >&2; exit 2; }
+    ORDER+=("${id}")
+    SET_OF[${id}]="${set}"
+    CASES[${id}]="${cases}"
+    CAUSES[${id}]="${cause}"
+    STATUS[${id}]="${status}"
+  done <"${LIST}"
+}
+
 main() {
-  local wanted=("$@") id family cases cause expect t0 known
-  export LAB_PREFIX="${LAB_PREFIX:-brk}" LAB_CNI=flannel LAB_NODES=3 LAB_CLUSTERS=1
+  local wanted=("$@") id set sets=() all_cases=() c t0
+  read_list
+  for id in "${wanted[@]}"; do
+    [[ -n "${SET_OF[${id}]:-}" ]] || { echo "breaks: unknown break '${id}'; known: ${ORDER[*]}" >&2; exit 2; }
+  done
+  [[ ${#wanted[@]} -gt 0 ]] || wanted=("${ORDER[@]}")
+  command -v jq >/dev/null || { echo "breaks: jq is needed (scripts/install-deps.sh)" >&2; exit 2; }
+  export LAB_PREFIX="${LAB_PREFIX:-brk}"
   WORK="$(mktemp -d /tmp/netpaths-breaks.XXXXXX)"
-  export LAB_STATE_DIR="${LAB_STATE_DIR:-${WORK}/state}"
   REPORTS="$(realpath -m "${LAB_REPORTS:-${REPO_ROOT}/reports/breaks}")"
   unset LAB_REPORTS
-  known="$(grep -v '^#' "${LIST}" | cut -f1 | tr '\n' ' ')"
-  for id in "${wanted[@]}"; do
-    [[ " ${known} " == *" ${id} "* ]] || { echo "breaks: unknown break '${id}'; known: ${known}" >&2; exit 2; }
-  done
+  trap cleanup EXIT
+  if [[ "${NETPATHS_LAB_RUNNING:-0}" == 1 ]]; then
+    [[ -n "${LAB_STATE_DIR:-}" ]] || { echo "breaks: NETPATHS_LAB_RUNNING=1 needs the running lab's LAB_STATE_DIR" >&2; exit 2; }
+    export LAB_STATE_DIR
+  else
+    export LAB_STATE_DIR="${LAB_STATE_DIR:-${WORK}/state}" LAB_CNI=flannel LAB_NODES=3 LAB_CLUSTERS=1
+  fi
   rm -rf "${REPORTS}"
   mkdir -p "${REPORTS}"
-  trap cleanup EXIT
   t0=${SECONDS}
-  if [[ "${BREAKS_UP:-1}" == 0 ]]; then
+  if [[ "${NETPATHS_LAB_RUNNING:-0}" == 1 ]]; then
     log "using the lab that is up (prefix ${LAB_PREFIX}, state ${LAB_STATE_DIR})"
-    lab status >/dev/null || { log "no lab up with LAB_PREFIX=${LAB_PREFIX} LAB_STATE_DIR=${LAB_STATE_DIR}"; exit 1; }
   else
     log "lab up (prefix ${LAB_PREFIX}, state ${LAB_STATE_DIR})"
+    BROUGHT_UP=1
     lab up >"${REPORTS}/up.log" 2>&1 || { tail -20 "${REPORTS}/up.log"; log "lab up failed"; exit 1; }
     log "lab up in $((SECONDS - t0)) s"
   fi
-  while IFS=$'\t' read -r id family cases cause expect; do
-    [[ -z "${id}" || "${id}" == \#* ]] && continue
-    if [[ ${#wanted[@]} -gt 0 && " ${wanted[*]} " != *" ${id} "* ]]; then
-      continue
-    fi
-    run_break "${id}" "${family}" "${cases}" "${cause}" "${expect}"
-  done <"${LIST}"
-  log "== restored: every broken family again ($(printf '%s\n' "${FAMILIES[@]}" | sort -u | tr '\n' ' '))"
-  local globs=()
-  mapfile -t globs < <(printf '%s\n' "${FAMILIES[@]}" | sort -u)
-  lab case --reports "${REPORTS}/restored" "${globs[@]}" >"${REPORTS}/restored.log" 2>&1 || true
-  all_pass "${REPORTS}/restored" && tap restored 0 expected || { FAILURES+=("restored"); tap restored 1 expected; }
-  log "suite in $((SECONDS - t0)) s (lab up included); reports in ${REPORTS}"
+  lab status >"${WORK}/status" || { log "no lab up with LAB_PREFIX=${LAB_PREFIX} LAB_STATE_DIR=${LAB_STATE_DIR}"; exit 1; }
+  grep -q 'lab: cni flannel' "${WORK}/status" || { log "the breaks are written for a flannel lab: $(head -1 "${WORK}/status")"; exit 1; }
+  for id in "${wanted[@]}"; do
+    [[ " ${sets[*]} " == *" ${SET_OF[${id}]} "* ]] || sets+=("${SET_OF[${id}]}")
+  done
+  for set in "${sets[@]}"; do
+    SET_IDS=()
+    for id in "${wanted[@]}"; do [[ "${SET_OF[${id}]}" == "${set}" ]] && SET_IDS+=("${id}"); done
+    run_set "${set}"
+  done
+  # restoration: every named case again, unbroken, at the harness's default convergence window
+  for id in "${wanted[@]}"; do
+    IFS=, read -ra c <<<"${CASES[${id}]}"
+    all_cases+=("${c[@]}")
+  done
+  mapfile -t all_cases < <(printf '%s\n' "${all_cases[@]}" | sort -u)
+  log "== restored: ${#all_cases[@]} cases again"
+  TAP_N=$((TAP_N + 1))
+  if harness "${REPORTS}/restored" "" "${all_cases[@]}" && all_pass "${REPORTS}/restored/report.json"; then
+    echo "ok ${TAP_N} restored" >>"${REPORTS}/breaks.tap"
+  else
+    FAILURES+=("restored")
+    echo "not ok ${TAP_N} restored" >>"${REPORTS}/breaks.tap"
+  fi
+  log "suite in $((SECONDS - t0)) s ($([[ "${BROUGHT_UP:-0}" == 1 ]] && echo "lab up included" || echo "on the running lab")); reports in ${REPORTS}"
   [[ ${#XPASS[@]} -eq 0 ]] || log "xfail breaks that now fail as they should: ${XPASS[*]}"
   if [[ ${#FAILURES[@]} -gt 0 ]]; then
     log "FAILED: ${FAILURES[*]}"
     return 1
   fi
-  log "every break made its family fail, and every family passed once restored"
+  log "every break made its cases fail with the expected cause, and every case passed once restored"
 }
 
 main "$@"

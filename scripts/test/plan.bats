@@ -265,6 +265,17 @@ assert_addons() {
   assert_has 'WEAVE_MODE: "fastdp"'
 }
 
+@test "PLAN=1 conformance: the expected skips: cross-cluster for one cluster, none for two, EXPECT_SKIPS overrides" {
+  plan conformance.sh kind flannel
+  assert_has "--expect-skips cross-cluster"
+  PEER_CONTEXT=kind-netpaths-b plan conformance.sh kind flannel
+  assert_has "--peer-context kind-netpaths-b --expect-skips none"
+  EXPECT_SKIPS='cross-cluster,istio*' plan conformance.sh kind flannel
+  assert_has "--expect-skips 'cross-cluster,istio*'"
+  EXPECT_SKIPS=off plan conformance.sh kind flannel
+  assert_lacks "--expect-skips"
+}
+
 @test "PLAN=1 down: deletes by name; --all deletes netpaths-b first (it uses netpaths' k3d network)" {
   plan down.sh k3d flannel --all
   assert_in_order "k3d cluster delete netpaths-b" "k3d cluster delete netpaths"

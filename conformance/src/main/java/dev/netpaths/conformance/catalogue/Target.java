@@ -74,8 +74,12 @@ public sealed interface Target {
                             + ":" + port, "node:" + caller.get().node(),
                             "node:" + target.node(), new Request.CallerHttp(caller.get(), new CallRequest("http://"
                             + target.ip() + ":" + port + path, env.settings().triesFor(e), timeout, Map.of())),
-                            e, "pod " + target.name() + " at " + target.ip() + ":" + port
-                            + " on " + target.node() + ": is the pod network routed between nodes (CNI)?", null, null));
+                            e, e.positive() ? "pod " + target.name() + " at " + target.ip() + ":" + port
+                            + " on " + target.node() + ": is the pod network routed between nodes (CNI)?"
+                            // a port that must refuse other pods answered: it listens beyond the pod's loopback
+                            : "pod " + target.name() + " answered another pod on " + target.ip() + ":" + port
+                                    + ": its listener must bind 127.0.0.1 only (a sidecar bound to 0.0.0.0 is "
+                                    + "reachable by every pod)", null, null));
                 }
             }
             return List.of(PathInstance.skipped(c, "no caller-service pod " + relation.phrase + " any ready " + app + " pod ("
