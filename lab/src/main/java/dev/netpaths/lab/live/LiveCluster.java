@@ -103,7 +103,12 @@ public final class LiveCluster {
                         .ifPresent(r -> d.getSpec().setReplicas(r.getSpec().getReplicas()));
             }
         }
-        return new LiveCluster(cfg, runtime, syncPeriod, out);
+        LiveCluster live = new LiveCluster(cfg, runtime, syncPeriod, out);
+        // kube-proxy's first sync after a (re)start is a full one; here it also lets this process know what is
+        // applied, so the syncs during the change write only what changed (the first one in a process is the slow one)
+        runtime.sync();
+        live.log("data plane re-read and synced");
+        return live;
     }
 
     static List<HasMetadata> recorded(Path clusterYaml) {
@@ -365,8 +370,12 @@ public final class LiveCluster {
         prober.start();
     }
 
-    private void execute(List<Action> actions) {
+    private void execute(List<Action> batch) {
         boolean synced = false;
+        // the controllers act concurrently in a cluster: kubelet wiring a new pod's sandbox (seconds on a loaded
+        // machine) does not hold up the timers armed with it (kube-proxy's next sync, a grace period)
+        List<Action> actions = new ArrayList<>(batch.stream().filter(a -> !(a instanceof Action.CreatePod)).toList());
+        batch.stream().filter(Action.CreatePod.class::isInstance).forEach(actions::add);
         for (Action a : actions) {
             if (a instanceof Action.PublishEndpoints pe) {
                 for (Reconciler.Endpoint e : pe.endpoints()) {
