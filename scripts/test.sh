@@ -8,7 +8,8 @@
 #   4. the lab: a real cluster data plane in network namespaces for each run in LAB_TEST_RUNS (CNI and
 #      number of clusters; two clusters add the cross-cluster cases; `:rootless` runs it without root, in
 #      user namespaces of its own, as NETPATHS_TEST_ROOTLESS_USER when this script runs as root), the full
-#      conformance catalogue against it, and the browser check of the report it wrote
+#      conformance catalogue against it, the disruption case (echo rolled under load on five paths; any lost
+#      request fails the run) and the browser check of the report it wrote
 #   5. with NETPATHS_TEST_BREAKS=1, the break-it suite (scripts/test/breaks.sh): one lab, one break per case family; each family must FAIL
 #      with its likely cause while broken and pass once restored
 # It ends with one line counting every test and case: "netpaths: N passed, N failed, N skipped".
@@ -103,7 +104,7 @@ stage_lab_tree() {
 run_rootless_lab() {
   local cni="$1" clusters="$2" home tree="${REPO_ROOT}" staged=""
   if [[ ${EUID} -ne 0 ]]; then
-    LAB_ROOTLESS=yes LAB_CNI="${cni}" LAB_CLUSTERS="${clusters}" scripts/lab/lab.sh run
+    LAB_ROOTLESS=yes LAB_DISRUPTION=1 LAB_CNI="${cni}" LAB_CLUSTERS="${clusters}" scripts/lab/lab.sh run
     return
   fi
   if ! can_run_lab "${ROOTLESS_USER}" "${tree}"; then
@@ -123,7 +124,7 @@ run_rootless_lab() {
   local rc=0
   # from inside the tree: the lab keeps its working directory inside its namespaces, so that user must reach it
   (cd "${tree}" && setpriv --reuid="${ROOTLESS_USER}" --regid="$(id -g "${ROOTLESS_USER}")" --clear-groups --reset-env \
-    env HOME="${home}" PATH="${PATH}" JAVA_HOME="${JAVA_HOME:-}" LAB_ROOTLESS=yes LAB_SKIP_DEPS=1 LAB_CNI="${cni}" \
+    env HOME="${home}" PATH="${PATH}" JAVA_HOME="${JAVA_HOME:-}" LAB_ROOTLESS=yes LAB_SKIP_DEPS=1 LAB_DISRUPTION=1 LAB_CNI="${cni}" \
     LAB_CLUSTERS="${clusters}" LAB_PREFIX="${LAB_PREFIX:-np}" LAB_REPORTS="${home}/lab-${cni}" \
     "${tree}/scripts/lab/lab.sh" run) || rc=$?
   rm -rf "${REPORTS}/lab-${cni}"
@@ -139,11 +140,11 @@ run_lab() {
   for run in ${LAB_TEST_RUNS}; do
     IFS=: read -r cni clusters mode <<<"${run}"
     if [[ "${mode}" == rootless ]]; then
-      step "Lab (${cni}, ${clusters} cluster(s), rootless as ${ROOTLESS_USER}): bring up, run the conformance catalogue, tear down"
+      step "Lab (${cni}, ${clusters} cluster(s), rootless as ${ROOTLESS_USER}): bring up, run the conformance catalogue and the disruption case, tear down"
       run_rootless_lab "${cni}" "${clusters}"
     else
-      step "Lab (${cni}, ${clusters} cluster(s)): bring up, run the conformance catalogue, tear down"
-      LAB_CNI="${cni}" LAB_CLUSTERS="${clusters}" scripts/lab/lab.sh run
+      step "Lab (${cni}, ${clusters} cluster(s)): bring up, run the conformance catalogue and the disruption case, tear down"
+      LAB_DISRUPTION=1 LAB_CNI="${cni}" LAB_CLUSTERS="${clusters}" scripts/lab/lab.sh run
     fi
     step "Lab (${cni}): the HTML report in a real headless browser"
     # a one-cluster run may skip only the cross-cluster cases; a two-cluster run skips nothing
