@@ -174,7 +174,8 @@ final class LiveVerbs {
         boolean allPaths = results.size() == 5 && results.stream().allMatch(r -> r.total() > 0);
         System.out.println(noDrain ? "disruption: " + failed + " failed requests without the drain (expected: some)"
                 : "disruption: " + (failed == 0 && allPaths ? "PASSED, no request lost"
-                : "FAILED, " + failed + " requests lost" + (allPaths ? "" : ", or a path carried no request")));
+                : allPaths ? "FAILED, " + failed + " requests lost"
+                : "FAILED, not every one of the five paths carried requests (" + failed + " lost)"));
         return noDrain || (failed == 0 && allPaths) ? 0 : LabCli.FAILED;
     }
 
