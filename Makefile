@@ -32,7 +32,7 @@ workshop-check: ## Run every docs/workshop chapter's commands in a lab and diff 
 
 ##@ The lab (no Docker: network namespaces on this machine; rootless unless run as root)
 .PHONY: lab lab-up lab-down lab-status lab-matrix lab-exec lab-rules lab-case lab-trace
-lab: ## Build, bring up the lab, deploy, run the harness, print the path matrix
+lab: ## Build, bring up the lab, deploy, run the harness, print the path matrix (LAB_DISRUPTION=1: then the disruption case)
 	@scripts/lab/lab.sh run
 lab-up: ## Bring up the lab and deploy the manifests
 	@scripts/lab/lab.sh up

@@ -8,10 +8,11 @@
 #   4. the lab: a real cluster data plane in network namespaces for each run in LAB_TEST_RUNS (CNI and
 #      number of clusters; two clusters add the cross-cluster cases; `:rootless` runs it without root, in
 #      user namespaces of its own, as NETPATHS_TEST_ROOTLESS_USER when this script runs as root), the full
-#      conformance catalogue against it, and the browser check of the report it wrote
-#   5. the break-it suite (scripts/test/breaks.sh), in the first flannel:1 lab of step 4 while it is up (up,
-#      catalogue, breaks, down): each break must make its cases FAIL with their likely cause, and they must pass
-#      once restored; without a flannel:1 run the suite brings up a lab of its own
+#      conformance catalogue against it, the disruption case (echo rolled under load on five paths; any lost
+#      request fails the run) and the browser check of the report it wrote
+#   5. the break-it suite (scripts/test/breaks.sh), in the first flannel:1 iptables lab of step 4 while it is up
+#      (up, catalogue, disruption, breaks, down): each break must make its cases FAIL with their likely cause, and
+#      they must pass once restored; without such a run the suite brings up a lab of its own
 # It ends with one line counting every test and case: "netpaths: N passed, N failed, N skipped".
 #
 # Settings:
@@ -104,7 +105,7 @@ stage_lab_tree() {
 run_rootless_lab() {
   local cni="$1" clusters="$2" home tree="${REPO_ROOT}" staged=""
   if [[ ${EUID} -ne 0 ]]; then
-    LAB_ROOTLESS=yes LAB_CNI="${cni}" LAB_CLUSTERS="${clusters}" scripts/lab/lab.sh run
+    LAB_ROOTLESS=yes LAB_DISRUPTION=1 LAB_CNI="${cni}" LAB_CLUSTERS="${clusters}" scripts/lab/lab.sh run
     return
   fi
   if ! can_run_lab "${ROOTLESS_USER}" "${tree}"; then
@@ -124,7 +125,7 @@ run_rootless_lab() {
   local rc=0
   # from inside the tree: the lab keeps its working directory inside its namespaces, so that user must reach it
   (cd "${tree}" && setpriv --reuid="${ROOTLESS_USER}" --regid="$(id -g "${ROOTLESS_USER}")" --clear-groups --reset-env \
-    env HOME="${home}" PATH="${PATH}" JAVA_HOME="${JAVA_HOME:-}" LAB_ROOTLESS=yes LAB_SKIP_DEPS=1 LAB_CNI="${cni}" \
+    env HOME="${home}" PATH="${PATH}" JAVA_HOME="${JAVA_HOME:-}" LAB_ROOTLESS=yes LAB_SKIP_DEPS=1 LAB_DISRUPTION=1 LAB_CNI="${cni}" \
     LAB_PROXY_MODE="${LAB_PROXY_MODE:-iptables}" \
     LAB_CLUSTERS="${clusters}" LAB_PREFIX="${LAB_PREFIX:-np}" LAB_REPORTS="${home}/lab-${cni}" \
     "${tree}/scripts/lab/lab.sh" run) || rc=$?
@@ -142,9 +143,11 @@ run_lab_with_breaks() {
   local state rc=0
   state="$(mktemp -d /tmp/netpaths-test-lab.XXXXXX)"
   export LAB_CNI=flannel LAB_CLUSTERS=1 LAB_STATE_DIR="${state}/lab"
-  step "Lab (flannel, 1 cluster): bring up, run the conformance catalogue, the break-it suite, tear down"
+  step "Lab (flannel, 1 cluster): bring up, run the conformance catalogue, the disruption case, the break-it suite, tear down"
   if scripts/lab/lab.sh up; then
     LAB_REPORTS="${REPORTS}/lab-flannel" scripts/lab/lab.sh case '*' || rc=$?
+    step "Disruption case in the same lab: echo rolled under load on five paths; any lost request fails"
+    LAB_REPORTS="${REPORTS}/lab-flannel" scripts/lab/lab.sh disruption || rc=$?
     step "Break-it suite in the same lab: each break must make its cases fail, and they must pass once restored"
     NETPATHS_LAB_RUNNING=1 LAB_REPORTS="${REPORTS}/breaks" scripts/test/breaks.sh || rc=$?
   else
@@ -172,13 +175,14 @@ run_lab() {
     done
     export LAB_PROXY_MODE
     if [[ ${rootless} == 1 ]]; then
-      step "Lab (${cni}, ${clusters} cluster(s), kube-proxy ${LAB_PROXY_MODE}, rootless as ${ROOTLESS_USER}): bring up, run the conformance catalogue, tear down"
+      step "Lab (${cni}, ${clusters} cluster(s), kube-proxy ${LAB_PROXY_MODE}, rootless as ${ROOTLESS_USER}): bring up, run the conformance catalogue and the disruption case, tear down"
       run_rootless_lab "${cni}" "${clusters}"
-    elif [[ "${run}" == flannel:1 && "${NETPATHS_TEST_BREAKS:-1}" == 1 && "${BREAKS_DONE:-0}" == 0 ]]; then
+    elif [[ "${cni}:${clusters}:${LAB_PROXY_MODE}" == flannel:1:iptables && "${NETPATHS_TEST_BREAKS:-1}" == 1 \
+      && "${BREAKS_DONE:-0}" == 0 ]]; then
       run_lab_with_breaks
     else
-      step "Lab (${cni}, ${clusters} cluster(s), kube-proxy ${LAB_PROXY_MODE}): bring up, run the conformance catalogue, tear down"
-      LAB_CNI="${cni}" LAB_CLUSTERS="${clusters}" scripts/lab/lab.sh run
+      step "Lab (${cni}, ${clusters} cluster(s), kube-proxy ${LAB_PROXY_MODE}): bring up, run the conformance catalogue and the disruption case, tear down"
+      LAB_DISRUPTION=1 LAB_CNI="${cni}" LAB_CLUSTERS="${clusters}" scripts/lab/lab.sh run
     fi
     step "Lab (${cni}): the HTML report in a real headless browser"
     # a one-cluster run may skip only the cross-cluster cases; a two-cluster run skips nothing

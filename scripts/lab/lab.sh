@@ -40,6 +40,7 @@
 #   LAB_ROOTLESS=${LAB_ROOTLESS:-auto}     auto (rootless unless root) | yes | no (needs root)
 #   LAB_REPORTS=${LAB_REPORTS:-}           where `run` and `case` write the harness reports (default reports/lab-<cni>, reports/lab-case)
 #   LAB_KEEP=${LAB_KEEP:-0}                1: `run` keeps the lab after the harness
+#   LAB_DISRUPTION=${LAB_DISRUPTION:-0}    1: `run` also runs `disruption` after the harness and fails on a lost request
 #   LAB_SKIP_DEPS=${LAB_SKIP_DEPS:-0}      1: do not check the Debian packages
 #   MVN=${MVN:-mvn -B -ntp -q}
 set -o errexit -o nounset -o pipefail
@@ -159,6 +160,7 @@ main() {
     run)
       ensure_deps; ensure_jars run; shape_args
       [[ "${LAB_KEEP:-0}" == 1 ]] && SHAPE+=(--keep)
+      [[ "${LAB_DISRUPTION:-0}" == 1 ]] && SHAPE+=(--disruption)
       lab_cli run "${SHAPE[@]}" "$@" ;;
     matrix)
       ensure_deps; ensure_jars matrix

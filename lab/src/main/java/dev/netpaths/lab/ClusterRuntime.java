@@ -21,6 +21,7 @@ import dev.netpaths.lab.net.AddressPlan;
 import dev.netpaths.lab.net.AddressPlan.ClusterPlan;
 import dev.netpaths.lab.net.AddressPlan.NodePlan;
 import dev.netpaths.lab.net.Netns;
+import dev.netpaths.lab.pod.DnsmasqPod;
 import dev.netpaths.lab.pod.PodRunner;
 import dev.netpaths.lab.pod.PodStatus;
 import dev.netpaths.lab.pod.RunningPod;
@@ -293,18 +294,18 @@ public final class ClusterRuntime {
 
     private void syncAddon(RunningPod p, Addon a) {
         if (a == Addon.DNS) {
-            List<String> args = new ArrayList<>(List.of("dnsmasq", "--log-facility=-"));
+            // --user=root: dnsmasq re-reads its hosts and servers files on SIGHUP after it dropped privileges, and the
+            // state dir need not be readable by nobody
+            List<String> args = new ArrayList<>(List.of("dnsmasq", "--log-facility=-", "--user=root"));
             if (UserNamespaces.insidePartialMapping()) {
-                // rootless: dnsmasq's default switch to user nobody and group dip fails where only root is mapped
-                // (the group switch calls setgroups, which an unprivileged user namespace forbids): stay root, keep the group
-                args.addAll(List.of("--user=root", "--group="));
+                // rootless: the default group dip means a setgroups call, which an unprivileged user namespace forbids
+                args.add("--group=");
             }
             args.addAll(ClusterDns.dnsmasqArgs(services, slices, pods, PodRunner.CLUSTER_DOMAIN));
-            // dnsmasq reads its records at start: a changed record set means a restart (about 10 ms)
+            // a record change is a file write and a SIGHUP, never a restart that would refuse queries meanwhile
             applyIfChanged("dns", String.join("\n", args), t -> {
-                Optional.ofNullable(p.processes().remove("dnsmasq")).ifPresent(Launcher::stop);
-                p.processes().put("dnsmasq", launcher.start(p.netns(), List.of(), args, dir.resolve("logs/dnsmasq.log"), p.key() + " dnsmasq"));
-                if (p.failure() == null) {
+                if (DnsmasqPod.sync(p, args, dir.resolve("dns"), dir.resolve("logs"), launcher) == DnsmasqPod.Change.STARTED
+                        && p.failure() == null) {
                     PodStatus.running(p.pod(), p.ready());
                 }
             });

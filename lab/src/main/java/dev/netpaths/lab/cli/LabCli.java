@@ -161,6 +161,10 @@ public final class LabCli {
         @Option(names = "--reports", description = "Where the harness writes its reports (default: <repo>/reports/lab-<cni>).")
         Path reports;
 
+        @Option(names = "--disruption", description = "After the harness, the disruption case (`disruption`: echo rolled under "
+                + "load on five paths); the run fails when a request was lost.")
+        boolean disruption;
+
         @Override
         public Integer call() {
             LabConfig cfg = shape.config(common);
@@ -174,6 +178,11 @@ public final class LabCli {
                     // the paths they break, and the run fails whatever the harness says
                     boolean allReady = up(cfg);
                     rc = harness(cfg, reportDir);
+                    if (disruption) {
+                        rc = Math.max(rc, LiveVerbs.verdict(dev.netpaths.lab.live.Disruption.run(
+                                dev.netpaths.lab.live.LiveCluster.open(cfg.stateDir(), "netpaths", java.time.Duration.ofSeconds(1), System.out),
+                                cfg.prefix(), false, java.time.Duration.ofSeconds(180), System.out), false));
+                    }
                     if (!allReady) {
                         System.out.println("lab: run FAILED: pods failed at up (see `lab: pods failed` above)");
                         rc = Math.max(rc, FAILED);

@@ -95,6 +95,56 @@ public final class ClusterDns {
         return args;
     }
 
+    /**
+     * The records of {@link #dnsmasqArgs} laid out so that a change reaches dnsmasq without restarting it, which
+     * would refuse the queries that arrive meanwhile (a caller resolving a Service name during a rollout). dnsmasq
+     * re-reads {@code --addn-hosts} and {@code --servers-file} on SIGHUP, but not its configuration (dnsmasq(8),
+     * NOTES: "When it receives a SIGHUP, dnsmasq clears its cache and then re-loads /etc/hosts ... and any file
+     * given by ... --addn-hosts or --hostsdir ... SIGHUP does NOT re-read the configuration file"; --servers-file:
+     * "the file is re-read ... when dnsmasq receives SIGHUP"). So: every A record (Services, headless endpoints,
+     * pods) goes to a hosts file ({@code ip name} per record; {@code --local-ttl} gives them the same TTL); the SRV
+     * records, which have no file form and change with a headless Service's ready endpoints, are served by a second
+     * dnsmasq on {@code 127.0.0.1:srvPort} in the same pod, to which the servers file sends exactly those names.
+     * The first dnsmasq keeps the CNAMEs and flags (changed only when an ExternalName Service is) and is restarted
+     * only then; a record change is a file write and a SIGHUP.
+     *
+     * @param args      the full dnsmasq command line (program first) with the records of {@link #dnsmasqArgs}
+     * @return the two command lines and the two files' contents
+     */
+    public static Reloadable reloadable(List<String> args, String hostsFile, String serversFile, int srvPort) {
+        List<String> flags = new ArrayList<>();
+        List<String> cnames = new ArrayList<>();
+        List<String> srvs = new ArrayList<>();
+        StringBuilder hosts = new StringBuilder();
+        TreeSet<String> srvNames = new TreeSet<>();
+        for (String arg : args) {
+            if (arg.startsWith("--host-record=")) {
+                String[] f = arg.substring("--host-record=".length()).split(",");
+                hosts.append(f[1]).append(' ').append(f[0]).append('\n');
+            } else if (arg.startsWith("--srv-host=")) {
+                srvs.add(arg);
+                srvNames.add(arg.substring("--srv-host=".length(), arg.indexOf(',')));
+            } else if (arg.startsWith("--cname=")) {
+                cnames.add(arg);
+            } else {
+                flags.add(arg);
+            }
+        }
+        List<String> primary = new ArrayList<>(flags);
+        primary.addAll(List.of("--addn-hosts=" + hostsFile, "--servers-file=" + serversFile));
+        primary.addAll(cnames);
+        List<String> secondary = new ArrayList<>(flags);
+        secondary.addAll(List.of("--port=" + srvPort, "--listen-address=127.0.0.1", "--bind-interfaces"));
+        secondary.addAll(srvs);
+        StringBuilder servers = new StringBuilder();
+        srvNames.forEach(n -> servers.append("server=/").append(n).append("/127.0.0.1#").append(srvPort).append('\n'));
+        return new Reloadable(primary, hosts.toString(), servers.toString(), secondary);
+    }
+
+    /** The answering dnsmasq's command line and files, and the SRV dnsmasq's command line ({@link #reloadable}). */
+    public record Reloadable(List<String> primary, String hosts, String servers, List<String> srv) {
+    }
+
     /** Adds {@code --srv-host} for a named port (an unnamed port has no SRV record in Kubernetes DNS). */
     private static void addSrv(Set<String> records, String serviceName, String portName, String protocol, String target,
                                int port, int weight) {

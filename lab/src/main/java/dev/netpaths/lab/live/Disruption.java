@@ -110,7 +110,9 @@ public final class Disruption {
         String lb = runtime.services().stream().filter(s -> "echo-lb".equals(s.getMetadata().getName()))
                 .map(s -> s.getStatus().getLoadBalancer().getIngress().get(0).getIp()).findFirst()
                 .orElseThrow(() -> new LabException("no echo-lb LoadBalancer IP"));
-        String ingress = runtime.lbAddress(Addon.INGRESS_NGINX).orElseThrow(() -> new LabException("no ingress address"));
+        // the lab's Ingress controller is the one INGRESS selects (F5 NGINX IC by default, or ingress-nginx)
+        String ingress = java.util.stream.Stream.of(Addon.NGINX_INGRESS, Addon.INGRESS_NGINX).map(runtime::lbAddress)
+                .flatMap(java.util.Optional::stream).findFirst().orElseThrow(() -> new LabException("no ingress address"));
         String gateway = runtime.lbAddress(Addon.ENVOY_GATEWAY).orElseThrow(() -> new LabException("no gateway address"));
         return List.of(
                 "clusterip=http://" + caller.ip() + ":8080/call?url=http://echo:8080/echo&tries=1&timeoutMs=2000||\"ok\":true",

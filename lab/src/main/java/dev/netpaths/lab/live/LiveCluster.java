@@ -69,6 +69,8 @@ public final class LiveCluster {
     private final long t0 = System.nanoTime();
     private volatile List<RunningPod> probing = List.of();
     private boolean proberStarted;
+    /** When the data plane was last synced (System.nanoTime), for kube-proxy's min-sync-period. */
+    private long lastSyncNanos = System.nanoTime();
     private List<Reconciler.Endpoint> lastPublished = List.of();
 
     private record Timed(long due, long seq, Event event) implements Comparable<Timed> {
@@ -271,6 +273,14 @@ public final class LiveCluster {
         } catch (IllegalArgumentException e) {
             throw new Refused(e.getMessage());
         }
+        if (!proberStarted) {
+            // the change is valid: kube-proxy's first sync after a (re)start is a full one; here it also lets this
+            // process know what is applied, so the syncs during the change write only what changed (the first sync
+            // in a process is the slow one: seconds on a loaded machine, which would eat into a pod's drain)
+            runtime.sync();
+            lastSyncNanos = System.nanoTime();
+            log("data plane re-read and synced");
+        }
         execute(actions);
         if (!proberStarted) {
             proberStarted = true;
@@ -365,8 +375,12 @@ public final class LiveCluster {
         prober.start();
     }
 
-    private void execute(List<Action> actions) {
+    private void execute(List<Action> batch) {
         boolean synced = false;
+        // the controllers act concurrently in a cluster: kubelet wiring a new pod's sandbox (seconds on a loaded
+        // machine) does not hold up the timers armed with it (kube-proxy's next sync, a grace period)
+        List<Action> actions = new ArrayList<>(batch.stream().filter(a -> !(a instanceof Action.CreatePod)).toList());
+        batch.stream().filter(Action.CreatePod.class::isInstance).forEach(actions::add);
         for (Action a : actions) {
             if (a instanceof Action.PublishEndpoints pe) {
                 for (Reconciler.Endpoint e : pe.endpoints()) {
@@ -387,6 +401,7 @@ public final class LiveCluster {
                 if (!synced) {
                     // ClusterRuntime.sync: kube-proxy on every node, DNS, the entry points, the L2 announcements
                     runtime.sync();
+                    lastSyncNanos = System.nanoTime();
                     synced = true;
                     log("data plane synced: kube-proxy on " + runtime.plan().nodes().size() + " nodes, dns, entry points, metallb");
                 }
@@ -395,7 +410,18 @@ public final class LiveCluster {
             } else if (a instanceof Action.RunPreStop s) {
                 preStop(s.pod());
             } else if (a instanceof Action.ArmTimer t) {
-                timers.add(new Timed(System.nanoTime() + t.after().toNanos(), System.nanoTime(), t.event()));
+                long after = t.after().toNanos();
+                if (t.event() instanceof Event.SyncDue) {
+                    // kube-proxy's BoundedFrequencyRunner (kubernetes/kubernetes pkg/util/async/
+                    // bounded_frequency_runner.go, tryRun) syncs at once when its limiter allows it, i.e. when the
+                    // last sync is a min-sync-period ago; otherwise when that period is up
+                    after = Math.max(0, after - (System.nanoTime() - lastSyncNanos));
+                    if (after == 0) {
+                        execute(model.on(t.event()));
+                        continue;
+                    }
+                }
+                timers.add(new Timed(System.nanoTime() + after, System.nanoTime(), t.event()));
             } else if (a instanceof Action.CreatePod c) {
                 create(c);
             } else if (a instanceof Action.RemoveSandbox r) {

@@ -75,6 +75,8 @@ public final class PodRunner {
 
     /** Starts the pod's containers: native sidecars (init containers with restartPolicy Always) first, then the containers. */
     public void startContainers(RunningPod p) {
+        // a (re)started container is probed for startup again
+        p.started().clear();
         for (Container c : containers(p.pod())) {
             p.processes().put(c.getName(), startContainer(p, c));
         }
@@ -124,10 +126,31 @@ public final class PodRunner {
                 throw new LabException(s.what() + " exited; last lines of " + logOf(p, container) + ":\n" + tail(logOf(p, container)));
             }
         });
+        return probeContainers(containers(p.pod()), p.started(), (c, get) -> httpOk(p, port(c, get.getPort(), p), get));
+    }
+
+    /**
+     * kubelet's probes of one pod, one round: a container with a startupProbe is not ready, and its readiness probe
+     * not run, until the startup probe has succeeded once ({@code pkg/kubelet/prober/worker.go}: "readiness and
+     * liveness probes are disabled until the startup probe succeeds"); from then on only its readiness probe runs.
+     * Simplified: the readiness probe runs in the round the startup probe succeeded, not one period later.
+     *
+     * @param started the containers whose startup probe succeeded (updated)
+     * @param httpOk  one HTTP probe of one container
+     */
+    static boolean probeContainers(List<Container> containers, java.util.Set<String> started,
+                                   java.util.function.BiPredicate<Container, HTTPGetAction> httpOk) {
         boolean ready = true;
-        for (Container c : containers(p.pod())) {
+        for (Container c : containers) {
+            if (c.getStartupProbe() != null && c.getStartupProbe().getHttpGet() != null && !started.contains(c.getName())) {
+                if (!httpOk.test(c, c.getStartupProbe().getHttpGet())) {
+                    ready = false;
+                    continue;
+                }
+                started.add(c.getName());
+            }
             if (c.getReadinessProbe() != null && c.getReadinessProbe().getHttpGet() != null) {
-                ready &= httpOk(p, port(c, c.getReadinessProbe().getHttpGet().getPort(), p), c.getReadinessProbe().getHttpGet());
+                ready &= httpOk.test(c, c.getReadinessProbe().getHttpGet());
             }
         }
         return ready;

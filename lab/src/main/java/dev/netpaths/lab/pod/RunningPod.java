@@ -19,6 +19,8 @@ public final class RunningPod {
     private final Map<String, Started> processes = Collections.synchronizedMap(new LinkedHashMap<>());
     private volatile boolean ready;
     private volatile String failure;
+    /** The containers whose startupProbe has succeeded (kubelet's started state; a restart clears it). */
+    private final java.util.Set<String> started = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public RunningPod(Pod pod, String netns, NodePlan node, Optional<Addon> addon) {
         this.pod = pod;
@@ -45,6 +47,10 @@ public final class RunningPod {
     }
 
     /** Container (or stand-in program) name -> its process. */
+    public java.util.Set<String> started() {
+        return started;
+    }
+
     public Map<String, Started> processes() {
         return processes;
     }
