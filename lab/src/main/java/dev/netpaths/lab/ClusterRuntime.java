@@ -1,5 +1,6 @@
 package dev.netpaths.lab;
 
+import dev.netpaths.lab.control.CalicoNat;
 import dev.netpaths.lab.control.ClusterAddons;
 import dev.netpaths.lab.control.ClusterAddons.Addon;
 import dev.netpaths.lab.control.ClusterDns;
@@ -18,6 +19,8 @@ import dev.netpaths.lab.live.TerminatingEndpoints;
 import dev.netpaths.lab.net.AddressPlan;
 import dev.netpaths.lab.net.AddressPlan.ClusterPlan;
 import dev.netpaths.lab.net.AddressPlan.NodePlan;
+import dev.netpaths.lab.net.Calico;
+import dev.netpaths.lab.net.CniKind;
 import dev.netpaths.lab.net.Netns;
 import dev.netpaths.lab.pod.PodRunner;
 import dev.netpaths.lab.pod.PodStatus;
@@ -79,6 +82,7 @@ public final class ClusterRuntime {
     private final List<Pod> pods;
     private final List<GenericKubernetesResource> metallb;
     private final IngressNginx.Controller ingress;
+    private final Calico.Mode calicoMode;
     private final List<RunningPod> running = new ArrayList<>();
     private List<EndpointSlice> slices = List.of();
     private final Map<String, String> appliedConfig = new HashMap<>();
@@ -101,6 +105,8 @@ public final class ClusterRuntime {
         } catch (IllegalArgumentException e) {
             throw new LabException(e.getMessage(), e);
         }
+        // LAB_CALICO as scripts/cluster reads CALICO_ENCAP: vxlan (default) or bgp (CALICO_ENCAP=none)
+        this.calicoMode = plan.cni() == CniKind.CALICO ? Calico.Mode.fromEnvironment() : null;
         parsed.addAll(ClusterAddons.addons(AddressPlan.DNS_IP, ingress, parsed));
         ClusterIdentity.apply(parsed, plan);
         this.nodes = LabObjects.nodes(plan);
@@ -135,7 +141,7 @@ public final class ClusterRuntime {
         for (NodePlan n : plan.nodes()) {
             // kube-proxy and the CNI agent link their chains into the built-in ones once, at start
             restore(n, KubeProxy.hookRules());
-            restore(n, KubeProxy.renderPodMasquerade(n.podRange(), plan.clusterCidr()));
+            restore(n, podNat(n));
             if (plan.cni().enforcesPolicy()) {
                 restore(n, NetworkPolicies.hookRules());
             }
@@ -144,6 +150,14 @@ public final class ClusterRuntime {
             runner.startContainers(p);
             return p;
         }).toList());
+    }
+
+    /** The CNI agent's NAT on a node: Calico's natOutgoing (felix), or Flannel's/Weave's pod masquerade. */
+    private String podNat(NodePlan n) {
+        if (plan.cni() == CniKind.CALICO) {
+            return CalicoNat.render(plan.clusterCidr(), calicoMode == Calico.Mode.VXLAN ? Calico.VXLAN_DEVICE : null);
+        }
+        return KubeProxy.renderPodMasquerade(n.podRange(), plan.clusterCidr());
     }
 
     /**
@@ -387,6 +401,7 @@ public final class ClusterRuntime {
         return new ConfigMapBuilder().withNewMetadata().withNamespace("kube-system").withName("netpaths-lab").endMetadata()
                 .addToData("platform", "lab").addToData("cluster", plan.name()).addToData("cni", plan.cni().id())
                 .addToData("ingress", ingress.setting())
+                .addToData("calicoEncapsulation", calicoMode == null ? "n/a" : calicoMode.id())
                 .addToData("networkPolicy", plan.cni().enforcesPolicy() ? "enforced" : "not-enforced").build();
     }
 
