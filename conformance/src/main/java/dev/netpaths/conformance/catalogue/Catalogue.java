@@ -59,6 +59,11 @@ public final class Catalogue {
                     "fewer than 2 ready endpoints",
                     new Target.CallerUrl("http://echo:8080/echo", Expect.answeredBy(ECHO_V1).clientIp(PRESERVED),
                             "netpaths/echo")),
+            new PathCase("clientIpAffinityKeepsEachCallerOnOneEndpoint", "service",
+                    "http://echo-sticky:8080 (sessionAffinity ClientIP, the same v1 pods as echo) sends every new "
+                            + "connection of one caller to one pod, where echo spreads them",
+                    "Service echo-sticky absent, or fewer than 2 ready endpoints",
+                    new Target.Sticky("netpaths", "echo-sticky", Expect.sticky(ECHO_V1))),
             new PathCase("clusterIpAcrossNamespacesSpreadsOverEndpoints", "service",
                     "http://echo.netpaths-other:8080 spreads over >= 2 netpaths-other pods",
                     "fewer than 2 ready endpoints",

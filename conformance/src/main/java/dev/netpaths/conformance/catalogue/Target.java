@@ -494,4 +494,46 @@ public sealed interface Target {
                             : "a blocked pair answered on a CNI that enforces policy (" + cni + ")", note, skip);
         }
     }
+    /**
+     * A caller opens new connections to a Service with {@code sessionAffinity: ClientIP}: every one must reach the
+     * same endpoint, while the Service has at least two ready endpoints (Service {@code echo} over the same pods
+     * spreads them: clusterIpSpreadsOverEndpointsAndKeepsClientIp). With 2 endpoints and no affinity all the tries
+     * landing on one pod has a chance of 2^(1-tries).
+     */
+    record Sticky(String namespace, String service, Expect expect) implements Target {
+        public List<PathInstance> expand(PathCase c, Environment env) {
+            Optional<Topology.Pod> caller = env.anyCaller();
+            if (caller.isEmpty()) {
+                return List.of(env.unavailable(c, NS, CALLER_APP));
+            }
+            Topology t = env.cluster();
+            Optional<Topology.Service> svc = t.service(namespace, service);
+            if (svc.isEmpty()) {
+                return List.of(PathInstance.skipped(c, "Service " + namespace + "/" + service + " absent"));
+            }
+            if (!"ClientIP".equals(svc.get().sessionAffinity())) {
+                // A case named for a setting checks the object has it: otherwise it would judge another behaviour.
+                return List.of(PathInstance.broken(c, "", "Service " + namespace + "/" + service
+                        + " has spec.sessionAffinity " + svc.get().sessionAffinity() + ", the case is named for "
+                        + "ClientIP. Likely cause: the Service was changed from the reference manifests"));
+            }
+            int endpoints = t.readyEndpoints(namespace, service).size();
+            if (endpoints < 2) {
+                return List.of(PathInstance.skipped(c, "only " + endpoints + " ready endpoint(s) behind Service "
+                        + namespace + "/" + service + ": stickiness means something only where there is a choice"));
+            }
+            Optional<Topology.Port> port = svc.get().port("TCP", 8080);
+            if (port.isEmpty()) {
+                return List.of(PathInstance.skipped(c, "Service " + namespace + "/" + service + " has no 8080/TCP port"));
+            }
+            String url = "http://" + service + (namespace.equals(NS) ? "" : "." + namespace) + ":8080/echo";
+            Expect e = svc.get().clusterIp() == null || svc.get().clusterIp().isEmpty() ? expect
+                    : expect.addresses(List.of(svc.get().clusterIp()));
+            return List.of(new PathInstance(c, caller.get().node() + " → " + service, "node:" + caller.get().node(),
+                    "service:" + service, new Request.CallerHttp(caller.get(), new CallRequest(url,
+                            env.settings().triesFor(e), env.settings().timeoutFor(e), Map.of())), e,
+                    "from " + caller.get().name() + ": does kube-proxy (or its replacement) keep a client on the "
+                            + "endpoint it first reached (sessionAffinity ClientIP)?", null, null));
+        }
+    }
 }
