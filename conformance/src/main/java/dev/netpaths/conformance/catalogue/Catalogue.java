@@ -124,6 +124,11 @@ public final class Catalogue {
                     "unknown CNI (for the X pairs)",
                     new Target.TruthTable(List.of("netpaths/echo", "netpaths-other/echo",
                             "netpaths-other/echo-restricted"))),
+            new PathCase("networkPolicyEgressTruthTable", "networkpolicy",
+                    "callers on every node × 8080/TCP and 5005/UDP into netpaths-other and 5005/UDP to echo: egress as "
+                            + "netpaths/caller-egress says (. or X; the targets admit all three); on a CNI that does "
+                            + "not enforce policy the X cells answer",
+                    "unknown CNI (for the X cells)", new Target.EgressTable()),
             new PathCase("crossClusterCallerReachesPeerLoadBalancer", "cross-cluster",
                     "a caller in cluster A reaches cluster B's echo-lb: served by a pod whose cluster is B",
                     "no second cluster", new Target.PeerFromCaller(null)),
