@@ -2,7 +2,7 @@
 # Settings (environment or make variables):
 #   CLUSTER=kind|k3d  CNI=flannel|calico|weave  NODES=3  INGRESS=nginx|ingress-nginx  PLAN=1 (print, do not run)
 #   PROXY_MODE=iptables|ipvs|nftables  CALICO_ENCAP=vxlan|ipip|none  WEAVE_MODE=fastdp|sleeve  VERSIONS_CHECK=0|1
-#   LAB_CNI=flannel|calico|weave  LAB_NODES=3  LAB_CLUSTERS=1|2  LAB_ROOTLESS=auto|yes|no  LAB_REPORTS=dir
+#   LAB_CNI=flannel|calico|weave  LAB_CALICO=vxlan|bgp  LAB_NODES=3  LAB_CLUSTERS=1|2  LAB_ROOTLESS=auto|yes|no  LAB_REPORTS=dir
 .DEFAULT_GOAL := help
 SHELL := /usr/bin/env bash
 MVN ?= ./mvnw -B -ntp

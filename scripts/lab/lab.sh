@@ -32,6 +32,8 @@
 #   LAB_CNI=${LAB_CNI:-flannel}            flannel | calico | weave
 #   LAB_PROXY_MODE=${LAB_PROXY_MODE:-iptables}  kube-proxy's mode: iptables | nftables (docs/lab/proxy-modes.md;
 #                                          no ipvs: this kernel has no ip_vs, use PROXY_MODE=ipvs on kind)
+#   LAB_CALICO=${LAB_CALICO:-vxlan}        LAB_CNI=calico: vxlan (a VXLAN pool, as CALICO_ENCAP=vxlan) | bgp (bird,
+#                                          plain routes, as CALICO_ENCAP=none)
 #   LAB_NODES=${LAB_NODES:-3}              nodes per cluster, control plane included
 #   LAB_CLUSTERS=${LAB_CLUSTERS:-1}        1, or 2 (a second cluster netpaths-b on the same node network)
 #   LAB_PREFIX=${LAB_PREFIX:-np}           prefix of every namespace and interface (two labs need two prefixes)
@@ -58,7 +60,7 @@ usage() { sed -n '/^set -o/q;2,$p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 require_root() {
   if [[ "${LAB_ROOTLESS:-auto}" == no && ${EUID} -ne 0 ]]; then
     echo "lab: LAB_ROOTLESS=no: the lab uses the machine's namespaces and needs root: it creates network namespaces, veths, VXLAN devices and iptables rules" >&2
-    echo "lab: run: sudo --preserve-env=LAB_CNI,LAB_PROXY_MODE,LAB_NODES,LAB_CLUSTERS,LAB_PREFIX ${BASH_SOURCE[0]} $*" >&2
+    echo "lab: run: sudo --preserve-env=LAB_CNI,LAB_CALICO,LAB_PROXY_MODE,LAB_NODES,LAB_CLUSTERS,LAB_PREFIX ${BASH_SOURCE[0]} $*" >&2
     echo "lab: or run it rootless: LAB_ROOTLESS=auto ${BASH_SOURCE[0]} $*" >&2
     exit 1
   fi
@@ -73,6 +75,10 @@ check_settings() {
     iptables|nftables) ;;
     ipvs) echo "lab: LAB_PROXY_MODE=ipvs: the lab does not model IPVS, the kernel it runs on has no ip_vs (docs/lab/proxy-modes.md); on kind: PROXY_MODE=ipvs make up" >&2; exit 2 ;;
     *) echo "lab: LAB_PROXY_MODE must be iptables or nftables, got '${LAB_PROXY_MODE}'" >&2; exit 2 ;;
+  esac
+  case "${LAB_CALICO:-vxlan}" in
+    vxlan|bgp) ;;
+    *) echo "lab: LAB_CALICO must be vxlan or bgp, got '${LAB_CALICO}'" >&2; exit 2 ;;
   esac
   [[ "${LAB_NODES:-3}" =~ ^[0-9]+$ ]] || { echo "lab: LAB_NODES must be a number, got '${LAB_NODES}'" >&2; exit 2; }
   [[ "${LAB_CLUSTERS:-1}" =~ ^[12]$ ]] || { echo "lab: LAB_CLUSTERS must be 1 or 2, got '${LAB_CLUSTERS}'" >&2; exit 2; }

@@ -38,14 +38,14 @@ stop_captures() {
   wait || true
 }
 
-# The rows of one pcap: HOP, OUTER, INNER, protocol (connection starts only). VXLAN on UDP 8472 (Flannel) and 6784
-# (Weave) is decoded as VXLAN, so its rows carry the node-to-node outer header and the pod packet inside.
+# The rows of one pcap: HOP, OUTER, INNER, protocol (connection starts only). VXLAN on UDP 8472 (Flannel), 4789
+# (Calico's vxlan.calico) and 6784 (Weave) is decoded as VXLAN, so its rows carry the node-to-node outer header and the pod packet inside.
 rows() {
   local base="$1" hop
   hop="$(basename "${base}" | sed 's/_/:/; s|+|/|')"
   [[ -s "${base}.pcap" ]] || { echo "trace: no capture from ${hop}: $(cat "${base}.err" 2>/dev/null)" >&2; return 0; }
-  { tcpdump -tt -nn -r "${base}.pcap" -T vxlan 'udp port 8472 or udp port 6784' 2>/dev/null
-    tcpdump -tt -nn -r "${base}.pcap" 'not (udp port 8472 or udp port 6784)' 2>/dev/null; } | awk -v hop="${hop}" '
+  { tcpdump -tt -nn -r "${base}.pcap" -T vxlan 'udp port 8472 or udp port 4789 or udp port 6784' 2>/dev/null
+    tcpdump -tt -nn -r "${base}.pcap" 'not (udp port 8472 or udp port 4789 or udp port 6784)' 2>/dev/null; } | awk -v hop="${hop}" '
     function addr(s) { sub(/:$/, "", s); sub(/,$/, "", s); return s }
     {
       line = $0

@@ -34,7 +34,7 @@ setup() {
   chmod 755 "${USER_DIR}"
   mkdir -p "${USER_DIR}/bin" "${USER_DIR}/home"
   if [[ ${EUID} -eq 0 ]]; then chown "${TEST_USER}" "${USER_DIR}/home"; fi
-  unset LAB_CNI LAB_PROXY_MODE LAB_NODES LAB_CLUSTERS LAB_PREFIX LAB_STATE_DIR LAB_ROOTLESS LAB_REPORTS XDG_STATE_HOME
+  unset LAB_CNI LAB_CALICO LAB_PROXY_MODE LAB_NODES LAB_CLUSTERS LAB_PREFIX LAB_STATE_DIR LAB_ROOTLESS LAB_REPORTS XDG_STATE_HOME
 }
 
 teardown() { rm -rf "${USER_DIR}"; }
@@ -47,6 +47,12 @@ as_user() {
   else
     env HOME="${USER_DIR}/home" PATH="${path}" "$@"
   fi
+}
+
+@test "LAB_CALICO=ipip: exit 2 naming vxlan and bgp (the kernel has no IPIP)" {
+  LAB_CNI=calico LAB_CALICO=ipip run "${LAB_SH}" up
+  assert_status 2
+  assert_has "LAB_CALICO must be vxlan or bgp, got 'ipip'"
 }
 
 @test "LAB_ROOTLESS=maybe: exit 2 naming auto, yes, no" {
@@ -72,7 +78,7 @@ as_user() {
   run as_user env LAB_ROOTLESS=no LAB_PREFIX=rlb "${LAB_SH}" up
   assert_status 1
   assert_has "LAB_ROOTLESS=no: the lab uses the machine's namespaces and needs root"
-  assert_has "lab: run: sudo --preserve-env=LAB_CNI,LAB_PROXY_MODE,LAB_NODES,LAB_CLUSTERS,LAB_PREFIX ${LAB_SH} up"
+  assert_has "lab: run: sudo --preserve-env=LAB_CNI,LAB_CALICO,LAB_PROXY_MODE,LAB_NODES,LAB_CLUSTERS,LAB_PREFIX ${LAB_SH} up"
   assert_has "lab: or run it rootless: LAB_ROOTLESS=auto ${LAB_SH} up"
 }
 

@@ -1,5 +1,6 @@
 package dev.netpaths.lab;
 
+import dev.netpaths.lab.control.CalicoNat;
 import dev.netpaths.lab.control.ClusterAddons;
 import dev.netpaths.lab.control.ClusterAddons.Addon;
 import dev.netpaths.lab.control.ClusterDns;
@@ -20,6 +21,8 @@ import dev.netpaths.lab.live.TerminatingEndpoints;
 import dev.netpaths.lab.net.AddressPlan;
 import dev.netpaths.lab.net.AddressPlan.ClusterPlan;
 import dev.netpaths.lab.net.AddressPlan.NodePlan;
+import dev.netpaths.lab.net.Calico;
+import dev.netpaths.lab.net.CniKind;
 import dev.netpaths.lab.net.Netns;
 import dev.netpaths.lab.pod.DnsmasqPod;
 import dev.netpaths.lab.pod.PodRunner;
@@ -82,6 +85,7 @@ public final class ClusterRuntime {
     private final List<Pod> pods;
     private final List<GenericKubernetesResource> metallb;
     private final IngressNginx.Controller ingress;
+    private final Calico.Mode calicoMode;
     private final List<RunningPod> running = new ArrayList<>();
     private List<EndpointSlice> slices = List.of();
     private final Map<String, String> appliedConfig = new HashMap<>();
@@ -108,6 +112,8 @@ public final class ClusterRuntime {
         } catch (IllegalArgumentException e) {
             throw new LabException(e.getMessage(), e);
         }
+        // LAB_CALICO as scripts/cluster reads CALICO_ENCAP: vxlan (default) or bgp (CALICO_ENCAP=none)
+        this.calicoMode = plan.cni() == CniKind.CALICO ? Calico.Mode.fromEnvironment() : null;
         parsed.addAll(ClusterAddons.addons(AddressPlan.DNS_IP, ingress, parsed));
         ClusterIdentity.apply(parsed, plan);
         this.nodes = LabObjects.nodes(plan);
@@ -144,7 +150,7 @@ public final class ClusterRuntime {
             if (proxyMode == ProxyMode.IPTABLES) {
                 restore(n, KubeProxy.hookRules());
             }
-            restore(n, KubeProxy.renderPodMasquerade(n.podRange(), plan.clusterCidr()));
+            restore(n, podNat(n));
             if (plan.cni().enforcesPolicy()) {
                 restore(n, NetworkPolicies.hookRules());
             }
@@ -153,6 +159,14 @@ public final class ClusterRuntime {
             runner.startContainers(p);
             return p;
         }).toList());
+    }
+
+    /** The CNI agent's NAT on a node: Calico's natOutgoing (felix), or Flannel's/Weave's pod masquerade. */
+    private String podNat(NodePlan n) {
+        if (plan.cni() == CniKind.CALICO) {
+            return CalicoNat.render(plan.clusterCidr(), calicoMode == Calico.Mode.VXLAN ? Calico.VXLAN_DEVICE : null);
+        }
+        return KubeProxy.renderPodMasquerade(n.podRange(), plan.clusterCidr());
     }
 
     /**
@@ -405,6 +419,7 @@ public final class ClusterRuntime {
         return new ConfigMapBuilder().withNewMetadata().withNamespace("kube-system").withName("netpaths-lab").endMetadata()
                 .addToData("platform", "lab").addToData("cluster", plan.name()).addToData("cni", plan.cni().id())
                 .addToData("ingress", ingress.setting()).addToData("proxyMode", proxyMode.id())
+                .addToData("calicoEncapsulation", calicoMode == null ? "n/a" : calicoMode.id())
                 .addToData("networkPolicy", plan.cni().enforcesPolicy() ? "enforced" : "not-enforced").build();
     }
 

@@ -131,7 +131,7 @@ public final class Lab {
     private static PodNetwork network(LabConfig cfg, ClusterPlan plan, Launcher launcher) {
         return switch (plan.cni()) {
             case FLANNEL -> new Flannel();
-            case CALICO -> new Calico(launcher, cfg.stateDir().resolve(plan.name()).resolve("bird"));
+            case CALICO -> new Calico(launcher, cfg.stateDir().resolve(plan.name()).resolve("bird"), Calico.Mode.fromEnvironment());
             case WEAVE -> new Weave();
         };
     }
@@ -218,7 +218,8 @@ public final class Lab {
                 missing.add(t);
             }
         }
-        if (cfg.cni() == dev.netpaths.lab.net.CniKind.CALICO && !Sh.tryRun(Duration.ofSeconds(5), "sh", "-c", "command -v bird").ok()) {
+        if (cfg.cni() == dev.netpaths.lab.net.CniKind.CALICO && Calico.Mode.fromEnvironment() == Calico.Mode.BGP
+                && !Sh.tryRun(Duration.ofSeconds(5), "sh", "-c", "command -v bird").ok()) {
             missing.add("bird");
         }
         for (String plugin : Set.of("bridge", "ptp", "host-local")) {

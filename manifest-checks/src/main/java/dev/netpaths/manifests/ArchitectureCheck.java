@@ -23,7 +23,7 @@ public final class ArchitectureCheck {
             "Deployment netpaths/echo", "Deployment netpaths/echo-v2", "DaemonSet netpaths/caller",
             "Deployment netpaths/sidecar-demo", "Service netpaths/caller", "Service netpaths/echo", "Service netpaths/echo-v2",
             "Service netpaths/echo-headless", "Service netpaths/echo-nodeport", "Service netpaths/echo-local",
-            "Service netpaths/echo-lb", "Service netpaths/echo-other", "Service netpaths/sidecar-demo",
+            "Service netpaths/echo-sticky", "Service netpaths/echo-lb", "Service netpaths/echo-other", "Service netpaths/sidecar-demo",
             "Deployment netpaths-other/echo", "Service netpaths-other/echo", "Deployment netpaths-other/echo-restricted",
             "Service netpaths-other/echo-restricted", "NetworkPolicy netpaths-other/deny-all",
             "NetworkPolicy netpaths-other/echo", "NetworkPolicy netpaths-other/echo-restricted");
@@ -33,17 +33,18 @@ public final class ArchitectureCheck {
             "Deployment netpaths-other/echo-restricted", 1);
 
     /** Service → "type policy port/protocol→target(:nodePort) ..." as docs/architecture.md describes it. */
-    static final Map<String, String> SERVICES = Map.of(
-            "Service netpaths/echo", "ClusterIP v1 http 8080/TCP→http udp 5005/UDP→udp",
-            "Service netpaths/echo-v2", "ClusterIP v2 http 8080/TCP→http udp 5005/UDP→udp",
-            "Service netpaths/echo-headless", "ClusterIP(None) v1 http 8080/TCP→http udp 5005/UDP→udp",
-            "Service netpaths/echo-nodeport", "NodePort(Cluster) v1 http 8080/TCP→http:30080 udp 5005/UDP→udp:30081",
-            "Service netpaths/echo-local", "NodePort(Local) v1 http 8080/TCP→http:30090",
-            "Service netpaths/echo-lb", "LoadBalancer(Cluster) v1 http 80/TCP→http",
-            "Service netpaths/echo-other", "ExternalName(echo.netpaths-other.svc.cluster.local)",
-            "Service netpaths/sidecar-demo", "ClusterIP v1 http 8080/TCP→http",
-            "Service netpaths/caller", "ClusterIP v1 http 8080/TCP→http",
-            "Service netpaths-other/echo", "ClusterIP v1 http 8080/TCP→http udp 5005/UDP→udp");
+    static final Map<String, String> SERVICES = Map.ofEntries(
+            Map.entry("Service netpaths/echo", "ClusterIP v1 http 8080/TCP→http udp 5005/UDP→udp"),
+            Map.entry("Service netpaths/echo-v2", "ClusterIP v2 http 8080/TCP→http udp 5005/UDP→udp"),
+            Map.entry("Service netpaths/echo-headless", "ClusterIP(None) v1 http 8080/TCP→http udp 5005/UDP→udp"),
+            Map.entry("Service netpaths/echo-nodeport", "NodePort(Cluster) v1 http 8080/TCP→http:30080 udp 5005/UDP→udp:30081"),
+            Map.entry("Service netpaths/echo-local", "NodePort(Local) v1 http 8080/TCP→http:30090"),
+            Map.entry("Service netpaths/echo-sticky", "ClusterIP(ClientIP) v1 http 8080/TCP→http"),
+            Map.entry("Service netpaths/echo-lb", "LoadBalancer(Cluster) v1 http 80/TCP→http"),
+            Map.entry("Service netpaths/echo-other", "ExternalName(echo.netpaths-other.svc.cluster.local)"),
+            Map.entry("Service netpaths/sidecar-demo", "ClusterIP v1 http 8080/TCP→http"),
+            Map.entry("Service netpaths/caller", "ClusterIP v1 http 8080/TCP→http"),
+            Map.entry("Service netpaths-other/echo", "ClusterIP v1 http 8080/TCP→http udp 5005/UDP→udp"));
 
     /** Each routing object → its routes, "match → backends", exactly the column of the entry-point table. */
     static final Map<String, Set<String>> ROUTES = Map.of(
@@ -157,6 +158,9 @@ public final class ArchitectureCheck {
         }
         if (!type.equals("ClusterIP")) {
             s.append('(').append(spec.path("externalTrafficPolicy").asText("Cluster")).append(')');
+        }
+        if (spec.path("sessionAffinity").asText("None").equals("ClientIP")) {
+            s.append("(ClientIP)");
         }
         s.append(' ').append(spec.path("selector").path("version").asText("-"));
         for (JsonNode p : spec.path("ports")) {

@@ -32,6 +32,14 @@ class ArchitectureCheckTest {
     }
 
     @Test
+    void theStickyServiceWithoutClientIpAffinityFails() {
+        List<Manifest> manifests = broken(Fixtures.overlay("kind"), "Service netpaths/echo-sticky",
+                svc -> at(svc, "/spec").remove("sessionAffinity"));
+        assertOnlyFinding(cluster.check(manifests), "Service netpaths/echo-sticky: spec:",
+                "is 'ClusterIP v1 http 8080/TCP→http', docs/architecture.md says 'ClusterIP(ClientIP) v1 http 8080/TCP→http'");
+    }
+
+    @Test
     void aCallerThatAvoidsTheControlPlaneFails() {
         List<Manifest> manifests = broken(Fixtures.overlay("kind"), "DaemonSet netpaths/caller",
                 d -> at(d, "/spec/template/spec").remove("tolerations"));

@@ -59,6 +59,11 @@ public final class Catalogue {
                     "fewer than 2 ready endpoints",
                     new Target.CallerUrl("http://echo:8080/echo", Expect.answeredBy(ECHO_V1).clientIp(PRESERVED),
                             "netpaths/echo")),
+            new PathCase("clientIpAffinityKeepsEachCallerOnOneEndpoint", "service",
+                    "http://echo-sticky:8080 (sessionAffinity ClientIP, the same v1 pods as echo) sends every new "
+                            + "connection of one caller to one pod, where echo spreads them",
+                    "Service echo-sticky absent, or fewer than 2 ready endpoints",
+                    new Target.Sticky("netpaths", "echo-sticky", Expect.sticky(ECHO_V1))),
             new PathCase("clusterIpAcrossNamespacesSpreadsOverEndpoints", "service",
                     "http://echo.netpaths-other:8080 spreads over >= 2 netpaths-other pods",
                     "fewer than 2 ready endpoints",
@@ -119,6 +124,11 @@ public final class Catalogue {
                     "unknown CNI (for the X pairs)",
                     new Target.TruthTable(List.of("netpaths/echo", "netpaths-other/echo",
                             "netpaths-other/echo-restricted"))),
+            new PathCase("networkPolicyEgressTruthTable", "networkpolicy",
+                    "callers on every node × 8080/TCP and 5005/UDP into netpaths-other and 5005/UDP to echo: egress as "
+                            + "netpaths/caller-egress says (. or X; the targets admit all three); on a CNI that does "
+                            + "not enforce policy the X cells answer",
+                    "unknown CNI (for the X cells)", new Target.EgressTable()),
             new PathCase("crossClusterCallerReachesPeerLoadBalancer", "cross-cluster",
                     "a caller in cluster A reaches cluster B's echo-lb: served by a pod whose cluster is B",
                     "no second cluster", new Target.PeerFromCaller(null)),

@@ -112,6 +112,15 @@ public final class Evaluator {
                 allAnswered(o, problems);
                 hairpinProblems(e, o, problems);
             }
+            case STICKY -> {
+                allAnswered(o, problems);
+                answeredProblems(e, o, problems);
+                if (o.backends().size() > 1) {
+                    problems.add("served by " + o.backends().size() + " pods " + o.backends() + " over "
+                            + o.attempts().size() + " tries, expected one: new connections from one client were "
+                            + "spread, not kept on one endpoint (is sessionAffinity ClientIP honoured by kube-proxy?)");
+                }
+            }
             case REACHABLE -> allAnswered(o, problems);
             case ANSWERED -> {
                 allAnswered(o, problems);

@@ -51,7 +51,12 @@ public record Expect(Outcome outcome, Backend backend, ClientIp clientIp, int mi
          * every try answered; at least one by {@code backend}, the source pod itself, which saw a rewritten client
          * address (kube-proxy masquerades traffic whose source is the endpoint it is sent to)
          */
-        HAIRPIN
+        HAIRPIN,
+        /**
+         * every try answered by the expected backend, and all of them by one pod: new connections from one client
+         * stick to the endpoint it first reached (sessionAffinity ClientIP)
+         */
+        STICKY
     }
 
     public enum ClientIp {
@@ -103,6 +108,10 @@ public record Expect(Outcome outcome, Backend backend, ClientIp clientIp, int mi
     public static Expect localhostRoundtrip() {
         return new Expect(Outcome.LOCALHOST_ROUNDTRIP, null, ClientIp.ANY, 0, Map.of(), 0, false, null, Set.of(),
                 List.of());
+    }
+
+    public static Expect sticky(Backend backend) {
+        return new Expect(Outcome.STICKY, backend, ClientIp.ANY, 0, Map.of(), 0, false, null, Set.of(), List.of());
     }
 
     public static Expect hairpin(Backend self) {
@@ -161,6 +170,7 @@ public record Expect(Outcome outcome, Backend backend, ClientIp clientIp, int mi
             case RESOLVES -> "resolves to " + addresses;
             case LOCALHOST_ROUNDTRIP -> "app and sidecar in one pod, sidecar sees 127.0.0.1";
             case HAIRPIN -> "served by " + backend + " itself at least once";
+            case STICKY -> "answered by " + (backend == null ? "echo" : backend) + ", every try by one pod";
         });
         if (clientIp == ClientIp.REWRITTEN_TO_NODE) {
             text.append(", client IP rewritten to the entry node ").append(rewrittenTo);

@@ -498,4 +498,140 @@ public sealed interface Target {
                             : "a blocked pair answered on a CNI that enforces policy (" + cni + ")", note, skip);
         }
     }
+    /**
+     * A caller opens new connections to a Service with {@code sessionAffinity: ClientIP}: every one must reach the
+     * same endpoint, while the Service has at least two ready endpoints (Service {@code echo} over the same pods
+     * spreads them: clusterIpSpreadsOverEndpointsAndKeepsClientIp). With 2 endpoints and no affinity all the tries
+     * landing on one pod has a chance of 2^(1-tries).
+     */
+    record Sticky(String namespace, String service, Expect expect) implements Target {
+        public List<PathInstance> expand(PathCase c, Environment env) {
+            Optional<Topology.Pod> caller = env.anyCaller();
+            if (caller.isEmpty()) {
+                return List.of(env.unavailable(c, NS, CALLER_APP));
+            }
+            Topology t = env.cluster();
+            Optional<Topology.Service> svc = t.service(namespace, service);
+            if (svc.isEmpty()) {
+                return List.of(PathInstance.skipped(c, "Service " + namespace + "/" + service + " absent"));
+            }
+            if (!"ClientIP".equals(svc.get().sessionAffinity())) {
+                // A case named for a setting checks the object has it: otherwise it would judge another behaviour.
+                return List.of(PathInstance.broken(c, "", "Service " + namespace + "/" + service
+                        + " has spec.sessionAffinity " + svc.get().sessionAffinity() + ", the case is named for "
+                        + "ClientIP. Likely cause: the Service was changed from the reference manifests"));
+            }
+            int endpoints = t.readyEndpoints(namespace, service).size();
+            if (endpoints < 2) {
+                return List.of(PathInstance.skipped(c, "only " + endpoints + " ready endpoint(s) behind Service "
+                        + namespace + "/" + service + ": stickiness means something only where there is a choice"));
+            }
+            Optional<Topology.Port> port = svc.get().port("TCP", 8080);
+            if (port.isEmpty()) {
+                return List.of(PathInstance.skipped(c, "Service " + namespace + "/" + service + " has no 8080/TCP port"));
+            }
+            String url = "http://" + service + (namespace.equals(NS) ? "" : "." + namespace) + ":8080/echo";
+            Expect e = svc.get().clusterIp() == null || svc.get().clusterIp().isEmpty() ? expect
+                    : expect.addresses(List.of(svc.get().clusterIp()));
+            return List.of(new PathInstance(c, caller.get().node() + " → " + service, "node:" + caller.get().node(),
+                    "service:" + service, new Request.CallerHttp(caller.get(), new CallRequest(url,
+                            env.settings().triesFor(e), env.settings().timeoutFor(e), Map.of())), e,
+                    "from " + caller.get().name() + ": does kube-proxy (or its replacement) keep a client on the "
+                            + "endpoint it first reached (sessionAffinity ClientIP)?", null, null));
+        }
+    }
+    /**
+     * NetworkPolicy egress: every caller (one per node) × cells that only the callers' egress policy decides (the
+     * targets' ingress policies admit them all): 8080/TCP into netpaths-other (allowed), 5005/UDP into
+     * netpaths-other (blocked by the reference policy k8s/components/network-policies/caller-egress.yaml), and
+     * 5005/UDP to echo in netpaths (allowed: the control for the UDP cell). Expectations from the policies and
+     * the CNI, as {@link TruthTable}'s.
+     */
+    record EgressTable() implements Target {
+        /** The reference egress policy; without it no cell is blocked and enforcement would go untested. */
+        static final String REFERENCE_POLICY = "netpaths/caller-egress";
+
+        /** One cell: target namespace, echo app, protocol, port, port name, URL. */
+        record Cell(String namespace, String app, String protocol, int port, String portName, String url) {}
+
+        static final List<Cell> CELLS = List.of(
+                new Cell("netpaths-other", "echo-service", "TCP", 8080, "http", "http://echo.netpaths-other:8080/echo"),
+                new Cell("netpaths-other", "echo-service", "UDP", 5005, "udp", "udp://echo.netpaths-other:5005"),
+                new Cell(NS, "echo-service", "UDP", 5005, "udp", "udp://echo:5005"));
+
+        public List<PathInstance> expand(PathCase c, Environment env) {
+            Topology t = env.cluster();
+            if (env.callers(t).isEmpty()) {
+                return List.of(env.unavailable(c, NS, CALLER_APP));
+            }
+            if (t.cni().conflict() != null) {
+                return List.of(PathInstance.broken(c, "", t.cni().conflict()));
+            }
+            if (t.networkPolicies().stream().noneMatch(p -> REFERENCE_POLICY.equals(p.namespace() + "/" + p.name()))) {
+                return List.of(PathInstance.broken(c, "", "the reference egress policy " + REFERENCE_POLICY + " is absent. "
+                        + "Likely cause: k8s/components/network-policies was not applied (an overlay without it?)"));
+            }
+            Boolean enforced = t.cni().enforcesNetworkPolicy();
+            String cni = t.cni().name();
+            List<PathInstance> paths = new ArrayList<>();
+            for (Topology.Pod caller : env.callers(t)) {
+                for (Cell cell : CELLS) {
+                    String to = cell.protocol().toLowerCase(java.util.Locale.ROOT) + " " + cell.port() + " → "
+                            + cell.namespace() + "/echo";
+                    String label = caller.node() + " → " + to;
+                    List<Topology.Pod> targets = t.readyPods(cell.namespace(), cell.app());
+                    if (targets.isEmpty()) {
+                        paths.add(env.unavailable(c, cell.namespace(), cell.app()));
+                        continue;
+                    }
+                    // The target's ingress admits every cell (checked), so the caller's egress alone decides.
+                    boolean ingress = targets.stream().allMatch(p -> Reachability.allowed(withoutEgress(t), caller, p,
+                            cell.protocol(), cell.port(), cell.portName()));
+                    boolean allowed = targets.stream().allMatch(p -> Reachability.allowed(t, caller, p, cell.protocol(),
+                            cell.port(), cell.portName()));
+                    if (!ingress) {
+                        paths.add(PathInstance.broken(c, label, "the ingress policies of " + cell.namespace()
+                                + " block " + to + ", so the cell would not test egress. Likely cause: the reference "
+                                + "policies were changed"));
+                        continue;
+                    }
+                    Expect answered = Expect.answeredBy(new Backend(null, cell.namespace(), null, null, null, null));
+                    // Blocked: dropped, so no answer at all: a TCP connect or a UDP read times out.
+                    Expect e = allowed || Boolean.FALSE.equals(enforced) ? answered
+                            : Expect.fails(cell.protocol().equals("UDP") ? ErrorKind.READ_TIMEOUT : ErrorKind.CONNECT_TIMEOUT);
+                    String note = allowed ? "egress: . (allowed)" : Boolean.FALSE.equals(enforced)
+                            ? "egress: X (blocked by " + REFERENCE_POLICY + "), but " + cni + " does not enforce "
+                                    + "NetworkPolicy: answered, as expected"
+                            : "egress: X (blocked by " + REFERENCE_POLICY + ", admitted by the target's ingress): no "
+                                    + "answer; control: this caller's allowed cells answer";
+                    String skip = !allowed && enforced == null ? "CNI " + cni + " (" + t.cni().detectedFrom()
+                            + ") is unknown: cannot say whether NetworkPolicy is enforced" : null;
+                    paths.add(new PathInstance(c, label + " " + (allowed ? "." : "X"), "node:" + caller.node(),
+                            "service:echo." + cell.namespace(), new Request.CallerHttp(caller, new CallRequest(cell.url(),
+                                    env.settings().triesFor(e), env.settings().timeoutFor(e), Map.of())), e,
+                            allowed ? "an egress the policy allows is blocked: check " + REFERENCE_POLICY
+                                    : "an egress " + REFERENCE_POLICY + " blocks answered on a CNI that enforces policy ("
+                                            + cni + ")", note, skip));
+                }
+            }
+            boolean anyBlocked = paths.stream().anyMatch(p -> p.expect() != null
+                    && p.expect().outcome() == Expect.Outcome.FAILS);
+            if (Boolean.TRUE.equals(enforced) && !anyBlocked && paths.stream().allMatch(p -> p.fail() == null)) {
+                return List.of(PathInstance.broken(c, "", "CNI " + cni + " enforces NetworkPolicy but no egress cell is "
+                        + "expected blocked, so egress enforcement would go untested. Likely cause: "
+                        + REFERENCE_POLICY + " was changed"));
+            }
+            return paths;
+        }
+
+        /** The topology without its egress rules: what the targets' ingress policies alone allow. */
+        private static Topology withoutEgress(Topology t) {
+            List<Topology.Policy> ingressOnly = t.networkPolicies().stream().map(p -> new Topology.Policy(p.namespace(),
+                    p.name(), p.podSelector(), p.policyTypes().stream().filter(x -> !x.equals("Egress")).toList(),
+                    p.ingress(), List.of())).toList();
+            return new Topology(t.cluster(), t.platform(), t.cni(), t.nodes(), t.namespaces(), t.pods(), t.services(),
+                    t.endpointSlices(), ingressOnly, t.ingresses(), t.gatewayApi(), t.istio(), t.workloads(),
+                    t.apiServer());
+        }
+    }
 }

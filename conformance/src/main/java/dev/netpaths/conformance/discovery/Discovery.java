@@ -208,7 +208,8 @@ public final class Discovery {
                         : s.getStatus().getLoadBalancer().getIngress().stream()
                                 .map(i -> Objects.requireNonNullElse(i.getIp(), i.getHostname())).toList(),
                 s.getSpec().getExternalTrafficPolicy(), s.getSpec().getExternalName(),
-                labels(s.getSpec().getSelector()))).toList();
+                labels(s.getSpec().getSelector()),
+                Objects.requireNonNullElse(s.getSpec().getSessionAffinity(), "None"))).toList();
     }
 
     private List<Topology.EndpointSlice> endpointSlices() {

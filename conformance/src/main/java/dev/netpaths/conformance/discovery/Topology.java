@@ -105,9 +105,17 @@ public record Topology(
 
     public record Port(String name, String protocol, int port, Integer nodePort) {}
 
+    /** A Service; {@code sessionAffinity} as the API server defaults it ({@code None} or {@code ClientIP}). */
     public record Service(String namespace, String name, String type, String clusterIp, List<Port> ports,
                           List<String> loadBalancerIps, String externalTrafficPolicy, String externalName,
-                          Map<String, String> selector) {
+                          Map<String, String> selector, String sessionAffinity) {
+        public Service(String namespace, String name, String type, String clusterIp, List<Port> ports,
+                       List<String> loadBalancerIps, String externalTrafficPolicy, String externalName,
+                       Map<String, String> selector) {
+            this(namespace, name, type, clusterIp, ports, loadBalancerIps, externalTrafficPolicy, externalName,
+                    selector, "None");
+        }
+
         public Optional<Port> port(String protocol, int number) {
             return ports.stream().filter(p -> p.protocol().equals(protocol) && p.port() == number).findFirst();
         }

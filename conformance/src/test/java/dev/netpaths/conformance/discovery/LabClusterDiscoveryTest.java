@@ -86,7 +86,9 @@ class LabClusterDiscoveryTest {
 
     @Test
     void policiesIngressAndGatewayStatusAreRead() {
-        assertEquals(3, topology.networkPolicies().size());
+        assertEquals(4, topology.networkPolicies().size(), "the three of netpaths-other and the callers' egress");
+        assertEquals(List.of("Egress"), topology.networkPolicies().stream()
+                .filter(p -> p.name().equals("caller-egress")).findFirst().orElseThrow().policyTypes());
         assertEquals(List.of("172.18.255.201"), topology.ingresses().get(0).addresses());
         assertTrue(topology.gatewayApi().installed());
         assertEquals(List.of("172.18.255.202"), topology.gatewayApi().gateways().get(0).addresses());

@@ -107,6 +107,41 @@ class RepoManifestsTest {
                 "no pod may reach echo-restricted: " + policy);
     }
 
+    /**
+     * The reference egress policy (k8s/components/network-policies/caller-egress.yaml) isolates every caller: its
+     * DNS to the kube-dns pods and 8080/TCP into netpaths-other return to the ingress checks, 5005/UDP into
+     * netpaths-other meets the chain's DROP (the harness's blocked egress cell); without the policy nothing is
+     * isolated for egress, as on a CNI that enforces policy.
+     */
+    @Test
+    void theCallersEgressPolicyIsolatesEveryCallerAndLeavesOtherUdpToTheDrop() {
+        List<NetworkPolicy> policies = Manifests.ofType(objects, NetworkPolicy.class);
+        List<Pod> otherEcho = cluster.pods().stream().filter(p -> Kube.namespace(p).equals("netpaths-other")
+                && "echo-service".equals(Kube.labels(p).get("app.kubernetes.io/name"))).toList();
+        assertEquals(2, otherEcho.size());
+        List<Pod> callers = cluster.pods().stream().filter(p -> Kube.namespace(p).equals("netpaths")
+                && "caller-service".equals(Kube.labels(p).get("app.kubernetes.io/name"))).toList();
+        assertEquals(cluster.nodes().size(), callers.size());
+        for (Pod caller : callers) {
+            String text = NetworkPolicies.render(cluster.node(caller.getSpec().getNodeName()), policies, cluster.pods(),
+                    ClusterAddons.namespaces(objects));
+            String chain = "NETPATHS-NE-" + KubeProxy.chainHash(Kube.key(caller));
+            List<String> egress = text.lines().filter(l -> l.startsWith("-A " + chain + " ")).toList();
+            assertTrue(!egress.isEmpty(), "caller-egress must select " + Kube.key(caller) + ": " + text);
+            for (Pod echo : otherEcho) {
+                String to = "-d " + Kube.podIp(echo) + "/32 ";
+                assertTrue(egress.stream().anyMatch(l -> l.contains(to) && l.contains("-p tcp -m tcp --dport 8080")), egress.toString());
+                assertTrue(egress.stream().noneMatch(l -> l.contains(to) && (l.contains("-p udp") || !l.contains("--dport"))),
+                        "nothing but 8080/TCP may be allowed into netpaths-other: " + egress);
+            }
+            assertEquals("-A " + chain + " -m comment --comment \"" + Kube.key(caller) + " isolated for egress\" -j DROP",
+                    egress.get(egress.size() - 1));
+        }
+        List<NetworkPolicy> withoutEgress = policies.stream().filter(p -> !p.getMetadata().getName().equals("caller-egress")).toList();
+        assertTrue(!NetworkPolicies.render(cluster.node(callers.get(0).getSpec().getNodeName()), withoutEgress, cluster.pods(),
+                ClusterAddons.namespaces(objects)).contains("NETPATHS-NE-"), "without the policy no caller is isolated for egress");
+    }
+
     @Test
     void theEntryPointConfigsPassNginxAndTheDeniedReferenceIsReported(@TempDir Path dir) throws IOException {
         NginxPaths paths = new NginxPaths(dir.toString(), 80);
