@@ -47,6 +47,8 @@ MVN="${MVN:-mvn -B -ntp -q}"
 LAB_JAR="${REPO_ROOT}/lab/target/netpaths-lab.jar"
 CNIS=(flannel calico weave)
 SHAPE=()
+# Every setting this script and the lab CLI read: sudo's env_reset drops them unless they are named.
+SUDO_KEEP=LAB_CNI,LAB_NODES,LAB_CLUSTERS,LAB_PREFIX,LAB_STATE_DIR,LAB_ROOTLESS,LAB_REPORTS,LAB_KEEP,LAB_SKIP_DEPS,INGRESS
 
 usage() { sed -n '/^set -o/q;2,$p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 
@@ -55,7 +57,7 @@ usage() { sed -n '/^set -o/q;2,$p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 require_root() {
   if [[ "${LAB_ROOTLESS:-auto}" == no && ${EUID} -ne 0 ]]; then
     echo "lab: LAB_ROOTLESS=no: the lab uses the machine's namespaces and needs root: it creates network namespaces, veths, VXLAN devices and iptables rules" >&2
-    echo "lab: run: sudo --preserve-env=LAB_CNI,LAB_NODES,LAB_CLUSTERS,LAB_PREFIX ${BASH_SOURCE[0]} $*" >&2
+    echo "lab: run: sudo --preserve-env=${SUDO_KEEP} ${BASH_SOURCE[0]} $*" >&2
     echo "lab: or run it rootless: LAB_ROOTLESS=auto ${BASH_SOURCE[0]} $*" >&2
     exit 1
   fi
