@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The lab: one Kubernetes cluster's data plane from network namespaces on this machine (no Docker), with the
-# real CNI plugins, kube-proxy-shaped iptables, bird2, dnsmasq, nginx and the real services. See docs/lab.md.
+# real CNI plugins, kube-proxy-shaped iptables, bird2, dnsmasq, nginx and the real services. See docs/lab/README.md.
 # As root it uses the machine's network namespaces. As any other user it runs rootless: the whole lab (CLI, pods,
 # bird, dnsmasq, nginx, the harness) lives in user, mount and network namespaces of its own, held open by one
 # process between commands; nothing touches the machine's network. It needs unprivileged user namespaces
@@ -21,7 +21,7 @@
 #   case     the harness against the running lab for the cases or groups matching GLOB (reports in LAB_REPORTS)
 #   trace    CASE with tcpdump on each hop's interface, one row per connection start and interface (outer and
 #            inner addresses, NAT since first seen); scripts/lab/trace.sh
-# Change the running lab, in kubectl's words (docs/lab.md, "Change it while it runs"):
+# Change the running lab, in kubectl's words (docs/lab/live.md):
 #   get pods|svc|endpointslices [-n NS|-A] [-o wide]
 #   delete pod NAME [-n NS]              its endpoint terminating, preStop/SIGTERM/grace, replaced
 #   scale deployment/NAME --replicas=N   [-n NS]
