@@ -31,9 +31,6 @@ READMES=(k8s/README.md manifest-checks/README.md k8s/components/cluster-name/REA
   done
 }
 
-  done
-}
-
 # ---- Every command in README.md and docs/ (docs/workshop/ included, by glob) names things that exist. ----
 # What is checked is the code: fenced blocks and inline `code` spans. Each check below prints every offence.
 
