@@ -86,7 +86,9 @@ images: ## Build the images with Jib and load them into the cluster
 	@scripts/cluster/images.sh
 deploy: ## Apply k8s/ and gateway-config/ and wait for rollouts
 	@scripts/cluster/deploy.sh
-conformance: ## Run the harness against the current kube context
+conformance: ## Run the harness against the current kube context (builds the harness first when its jar is missing)
+	@[[ -n "$(HARNESS_JAR)" || "$(PLAN)" == 1 || -f conformance/target/netpaths-conformance.jar ]] \
+		|| $(MVN) -q -pl conformance -am package -DskipTests
 	@scripts/cluster/conformance.sh
 down: ## Delete the cluster
 	@scripts/cluster/down.sh

@@ -46,10 +46,13 @@ main() {
   esac
   local missing
   mapfile -t missing < <(missing_packages)
-  check_kubectl || return 1
+  # A missing kubectl fails the run, but only after the packages are in: it is no package, so it must not
+  # stop them from being installed.
+  local kubectl_rc=0
+  check_kubectl || kubectl_rc=1
   if [[ ${#missing[@]} -eq 0 ]]; then
     echo "install-deps: all ${#PACKAGES[@]} packages present"
-    return 0
+    return "${kubectl_rc}"
   fi
   if [[ ${check} -eq 1 ]]; then
     echo "install-deps: missing: ${missing[*]}" >&2
@@ -68,6 +71,7 @@ main() {
   esac
   DEBIAN_FRONTEND=noninteractive timeout 900 apt-get install -y -qq --no-install-recommends "${missing[@]}"
   echo "install-deps: installed ${missing[*]}"
+  return "${kubectl_rc}"
 }
 
 main "$@"

@@ -55,7 +55,7 @@ BENCH_PATHS="${BENCH_PATHS:-nodePortClusterPolicyRewritesClientIpOnEveryNode[net
 
 LAB_SH="${REPO_ROOT}/scripts/lab/lab.sh"
 HARNESS_JAR="${BENCH_HARNESS_JAR:-${REPO_ROOT}/conformance/target/netpaths-conformance.jar}"
-# As the lab CLI names them (LabCli.Common.stateDir, AddressPlan.hostNs; docs/lab.md "Files and names").
+# As the lab CLI names them (LabCli.Common.stateDir, AddressPlan.hostNs; docs/lab/internals.md "Files and names").
 STATE_DIR="/run/netpaths-lab-${BENCH_LAB_PREFIX}"
 HOST_NS="${BENCH_LAB_PREFIX}-host"
 

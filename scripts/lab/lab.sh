@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The lab: one Kubernetes cluster's data plane from network namespaces on this machine (no Docker), with the
-# real CNI plugins, kube-proxy-shaped iptables, bird2, dnsmasq, nginx and the real services. See docs/lab.md.
+# real CNI plugins, kube-proxy-shaped iptables, bird2, dnsmasq, nginx and the real services. See docs/lab/README.md.
 # As root it uses the machine's network namespaces. As any other user it runs rootless: the whole lab (CLI, pods,
 # bird, dnsmasq, nginx, the harness) lives in user, mount and network namespaces of its own, held open by one
 # process between commands; nothing touches the machine's network. It needs unprivileged user namespaces
@@ -21,7 +21,7 @@
 #   case     the harness against the running lab for the cases or groups matching GLOB (reports in LAB_REPORTS)
 #   trace    CASE with tcpdump on each hop's interface, one row per connection start and interface (outer and
 #            inner addresses, NAT since first seen); scripts/lab/trace.sh
-# Change the running lab, in kubectl's words (docs/lab.md, "Change it while it runs"):
+# Change the running lab, in kubectl's words (docs/lab/live.md):
 #   get pods|svc|endpointslices [-n NS|-A] [-o wide]
 #   delete pod NAME [-n NS]              its endpoint terminating, preStop/SIGTERM/grace, replaced
 #   scale deployment/NAME --replicas=N   [-n NS]
@@ -52,6 +52,8 @@ MVN="${MVN:-mvn -B -ntp -q}"
 LAB_JAR="${REPO_ROOT}/lab/target/netpaths-lab.jar"
 CNIS=(flannel calico weave)
 SHAPE=()
+# Every setting this script and the lab CLI read: sudo's env_reset drops them unless they are named.
+SUDO_KEEP=LAB_CNI,LAB_CALICO,LAB_PROXY_MODE,LAB_NODES,LAB_CLUSTERS,LAB_PREFIX,LAB_STATE_DIR,LAB_ROOTLESS,LAB_REPORTS,LAB_KEEP,LAB_DISRUPTION,LAB_SKIP_DEPS,INGRESS
 
 usage() { sed -n '/^set -o/q;2,$p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 
@@ -60,7 +62,7 @@ usage() { sed -n '/^set -o/q;2,$p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 require_root() {
   if [[ "${LAB_ROOTLESS:-auto}" == no && ${EUID} -ne 0 ]]; then
     echo "lab: LAB_ROOTLESS=no: the lab uses the machine's namespaces and needs root: it creates network namespaces, veths, VXLAN devices and iptables rules" >&2
-    echo "lab: run: sudo --preserve-env=LAB_CNI,LAB_CALICO,LAB_PROXY_MODE,LAB_NODES,LAB_CLUSTERS,LAB_PREFIX ${BASH_SOURCE[0]} $*" >&2
+    echo "lab: run: sudo --preserve-env=${SUDO_KEEP} ${BASH_SOURCE[0]} $*" >&2
     echo "lab: or run it rootless: LAB_ROOTLESS=auto ${BASH_SOURCE[0]} $*" >&2
     exit 1
   fi

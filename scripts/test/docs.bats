@@ -75,3 +75,24 @@ plan_excerpts() {
   done < <(plan_excerpts | grep -E '^[[:space:]]*(kubectl --context|k3d cluster create|kind create cluster|docker cp|helm --kube-context|timeout [0-9]+ sh|curl |\(cd )')
   [ "${n}" -ge 10 ]
 }
+
+# The docs' one-line real-cluster command (`make up addons images deploy conformance`) works on a fresh clone:
+# `make conformance` builds the harness when its jar is missing, and only then (never for PLAN=1).
+@test "make conformance builds the missing harness first, and nothing when it exists or for PLAN=1" {
+  local tree="${BATS_TEST_TMPDIR}/tree"
+  mkdir -p "${tree}/scripts/cluster" "${tree}/conformance/target"
+  cp "${REPO_ROOT}/Makefile" "${tree}/"
+  printf '#!/usr/bin/env bash\necho "conformance.sh ran"\n' >"${tree}/scripts/cluster/conformance.sh"
+  chmod +x "${tree}/scripts/cluster/conformance.sh"
+  run env -u HARNESS_JAR -u PLAN make --no-print-directory -C "${tree}" conformance MVN="echo build:"
+  assert_status 0
+  assert_has "build: -q -pl conformance -am package -DskipTests"
+  assert_has "conformance.sh ran"
+  touch "${tree}/conformance/target/netpaths-conformance.jar"
+  run env -u HARNESS_JAR -u PLAN make --no-print-directory -C "${tree}" conformance MVN="echo build:"
+  assert_lacks "build:"
+  assert_has "conformance.sh ran"
+  rm "${tree}/conformance/target/netpaths-conformance.jar"
+  run env -u HARNESS_JAR make --no-print-directory -C "${tree}" conformance MVN="echo build:" PLAN=1
+  assert_lacks "build:"
+}

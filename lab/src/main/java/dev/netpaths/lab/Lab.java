@@ -228,7 +228,12 @@ public final class Lab {
             }
         }
         if (!missing.isEmpty()) {
-            throw new LabException("missing: " + String.join(", ", missing) + " (install them: sudo scripts/install-deps.sh)");
+            // kubectl is no Debian package, so install-deps.sh cannot install it: name its own fix.
+            String fix = missing.contains("kubectl")
+                    ? "; kubectl is no Debian package: install it from https://kubernetes.io/docs/tasks/tools/ (its built-in kustomize v5 renders k8s/overlays; tested with v1.32)"
+                    : "";
+            throw new LabException("missing: " + String.join(", ", missing)
+                    + " (install the Debian packages: sudo scripts/install-deps.sh" + fix + ")");
         }
     }
 

@@ -28,7 +28,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-/** {@code netpaths-lab up|down|status|run}: one Kubernetes cluster's data plane in network namespaces (docs/lab.md). */
+/** {@code netpaths-lab up|down|status|run}: one Kubernetes cluster's data plane in network namespaces (docs/lab/README.md). */
 @Command(name = "netpaths-lab", mixinStandardHelpOptions = true, version = "netpaths-lab 0.1.0",
         description = "One Kubernetes cluster's data plane from network namespaces, with the real CNI plugins, "
                 + "kube-proxy-shaped iptables and the real services. As root it uses the machine's namespaces; "

@@ -12,7 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 
-/** The verbs that read or change a running lab, in kubectl's words (docs/lab.md, "Change it while it runs"). */
+/** The verbs that read or change a running lab, in kubectl's words (docs/lab/live.md). */
 final class LiveVerbs {
     private LiveVerbs() {
     }

@@ -42,7 +42,7 @@ import java.util.TreeMap;
  * <p>Simplified: one replica each (kind runs two CoreDNS replicas); no RBAC, ConfigMaps, probes or webhooks;
  * the Envoy Service is named {@code envoy-netpaths-gateway}, not Envoy Gateway's
  * {@code envoy-<namespace>-<gateway>-<hash>}; the F5 controller's Service keeps {@code externalTrafficPolicy:
- * Cluster} although its chart defaults to {@code Local} (see docs/lab.md, fidelity table).
+ * Cluster} although its chart defaults to {@code Local} (see docs/lab/fidelity.md).
  */
 public final class ClusterAddons {
     /** The label the API server puts on every Namespace. */

@@ -32,7 +32,7 @@ public final class ImageJars {
         Path jar = jar(repo, image);
         if (!Files.isRegularFile(jar)) {
             throw new LabException("no jar for image " + image + ": " + jar + " is missing; build it with "
-                    + "`mvn -B -ntp -q -pl " + module(image) + " package -DskipTests`");
+                    + "`mvn -B -ntp -q -pl " + module(image) + " -am package -DskipTests` (or let scripts/lab/lab.sh build it)");
         }
         return jar;
     }

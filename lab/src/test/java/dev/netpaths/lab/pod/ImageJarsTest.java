@@ -32,6 +32,6 @@ class ImageJarsTest {
     @Test
     void missingJarSaysHowToBuildIt() {
         LabException e = assertThrows(LabException.class, () -> ImageJars.existingJar(Path.of("/nonexistent"), "netpaths/echo-service:0.1.0"));
-        assertTrue(e.getMessage().contains("mvn -B -ntp -q -pl echo-service package -DskipTests"), e.getMessage());
+        assertTrue(e.getMessage().contains("mvn -B -ntp -q -pl echo-service -am package -DskipTests"), e.getMessage());
     }
 }
