@@ -16,7 +16,7 @@
 # It ends with one line counting every test and case: "netpaths: N passed, N failed, N skipped".
 #
 # Settings:
-#   LAB_TEST_RUNS="flannel:1:nftables calico:2 weave:1:rootless"   lab runs as CNI:clusters[:OPTION...] (empty: no lab run);
+#   LAB_TEST_RUNS="flannel:1 calico:2 weave:1:rootless:nftables"   lab runs as CNI:clusters[:OPTION...] (empty: no lab run);
 #                                          options: rootless, nftables (kube-proxy's mode, LAB_PROXY_MODE; default iptables)
 #   NETPATHS_TEST_ROOTLESS_USER=nobody     who runs the rootless lab when this script runs as root (with a
 #                                          temporary HOME; it must be able to read the clone and the JDK)
@@ -27,7 +27,7 @@ set -o errexit -o nounset -o pipefail
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 MVN="${MVN:-mvn -B -ntp}"
-LAB_TEST_RUNS="${LAB_TEST_RUNS-flannel:1:nftables calico:2 weave:1:rootless}"
+LAB_TEST_RUNS="${LAB_TEST_RUNS-flannel:1 calico:2 weave:1:rootless:nftables}"
 ROOTLESS_USER="${NETPATHS_TEST_ROOTLESS_USER:-nobody}"
 REPORTS="${REPO_ROOT}/reports"
 
