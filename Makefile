@@ -21,7 +21,7 @@ build: ## Build every module (no tests)
 	@$(MVN) package -DskipTests
 test: ## Run every test (installs nothing: run make deps first): unit, manifest, script tests, the lab, the harness
 	@NETPATHS_REQUIRE_TOOLS=1 scripts/test.sh
-test-breaks: ## Break one thing per case family in one running lab; each family must FAIL, then pass once restored
+test-breaks: ## The break-it suite alone: one lab, each break must make its named cases FAIL with their cause, then pass once restored
 	@scripts/test/breaks.sh
 bench: ## Benchmark echo-service against nginx and print the figures
 	@scripts/bench/echo.sh

@@ -44,11 +44,11 @@
 #   LAB_KEEP=${LAB_KEEP:-0}                1: `run` keeps the lab after the harness
 #   LAB_DISRUPTION=${LAB_DISRUPTION:-0}    1: `run` also runs `disruption` after the harness and fails on a lost request
 #   LAB_SKIP_DEPS=${LAB_SKIP_DEPS:-0}      1: do not check the Debian packages
-#   MVN=${MVN:-mvn -B -ntp -q}
+#   MVN=${MVN:-<repo>/mvnw -B -ntp -q}      the Maven command that builds a missing jar (the wrapper by default)
 set -o errexit -o nounset -o pipefail
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-MVN="${MVN:-mvn -B -ntp -q}"
+MVN="${MVN:-${REPO_ROOT}/mvnw -B -ntp -q}"
 LAB_JAR="${REPO_ROOT}/lab/target/netpaths-lab.jar"
 CNIS=(flannel calico weave)
 SHAPE=()
