@@ -15,7 +15,7 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /**
  * The app role's API: {@code GET /roundtrip} (wire's {@link Roundtrip}); anything else but Quarkus's /q/* (the
- * sidecar's {@code /enrich} included) is a JSON 404. The sidecar role never starts Quarkus: see
+ * sidecar's {@code /enrich} included) is a JSON 404 ({@link NotFoundRoute}). The sidecar role never starts Quarkus: see
  * {@link LoopbackSidecar}.
  */
 @Path("/roundtrip")
@@ -42,10 +42,11 @@ public class RoundtripResource {
                 });
     }
 
+    /** A path under a resource that matches no method (e.g. {@code /roundtrip/x}): the same JSON 404. */
     @ServerExceptionMapper
     public Response notFound(NotFoundException e) {
-        return json(Response.Status.NOT_FOUND,
-                "this process runs role app, which serves only GET /roundtrip (and /q/health, /q/metrics)");
+        return Response.status(Response.Status.NOT_FOUND).type(MediaType.APPLICATION_JSON)
+                .entity(NotFoundRoute.NOT_FOUND).build();
     }
 
     private static Response json(Response.Status status, String reason) {
