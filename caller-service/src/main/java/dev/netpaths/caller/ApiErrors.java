@@ -1,5 +1,6 @@
 package dev.netpaths.caller;
 
+import dev.netpaths.wire.ErrorReply;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.quarkus.logging.Log;
@@ -9,15 +10,11 @@ import jakarta.ws.rs.core.Response;
 import java.util.Locale;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
-/** Every refusal and failure of the API is {@code application/json {"error", "reason"}}, never a stack trace. */
+/** Every refusal and failure of the API is wire's {@link ErrorReply} ({@code {"error", "reason"}}), never a stack trace. */
 public class ApiErrors {
 
-    /** The error body of every non-2xx answer. */
-    public record ErrorBody(String error, String reason) {
-    }
-
     static Response json(Response.Status status, String error, String reason) {
-        return Response.status(status).type(MediaType.APPLICATION_JSON).entity(new ErrorBody(error, reason)).build();
+        return Response.status(status).type(MediaType.APPLICATION_JSON).entity(new ErrorReply(error, reason)).build();
     }
 
     @ServerExceptionMapper
@@ -44,7 +41,7 @@ public class ApiErrors {
     public Response web(WebApplicationException e) {
         Response.StatusType status = e.getResponse().getStatusInfo();
         return Response.status(status).type(MediaType.APPLICATION_JSON)
-                .entity(new ErrorBody(status.getReasonPhrase().toLowerCase(Locale.ROOT).replace(' ', '_'), e.getMessage()))
+                .entity(new ErrorReply(status.getReasonPhrase().toLowerCase(Locale.ROOT).replace(' ', '_'), e.getMessage()))
                 .build();
     }
 

@@ -1,5 +1,6 @@
 package dev.netpaths.caller;
 
+import dev.netpaths.wire.CallResult;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;

@@ -1,5 +1,7 @@
 package dev.netpaths.caller;
 
+import dev.netpaths.wire.ErrorInfo;
+import dev.netpaths.wire.ErrorKind;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.InetAddress;

@@ -1,5 +1,6 @@
 package dev.netpaths.caller;
 
+import dev.netpaths.wire.ErrorInfo;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

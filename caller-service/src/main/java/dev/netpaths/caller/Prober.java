@@ -1,6 +1,10 @@
 package dev.netpaths.caller;
 
-import dev.netpaths.caller.CallResult.Attempt;
+import dev.netpaths.wire.CallResult;
+import dev.netpaths.wire.EchoReply;
+import dev.netpaths.wire.ErrorInfo;
+import dev.netpaths.wire.ErrorKind;
+import dev.netpaths.wire.CallResult.Attempt;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -121,12 +125,12 @@ public class Prober {
 
     private static Attempt toAttempt(int number, Resolution resolution, Exchange ex, List<String> redirects,
                                      double earlierHopsMs) {
-        Optional<EchoReply> echo = EchoReply.parse(ex.body);
+        Optional<EchoReply.Seen> echo = ex.body == null ? Optional.empty() : EchoReply.Seen.read(ex.body);
         String text = echo.isPresent() || ex.body == null ? null : new String(ex.body, StandardCharsets.UTF_8);
         double latency = Math.round((earlierHopsMs + ex.latencyMs) * 100) / 100.0;
         return new Attempt(number, ex.error == null, ex.status, latency, resolution.durationMs(), ex.connectMs,
                 ex.tlsMs, ex.firstByteMs, ex.remoteAddress, ex.localAddress,
-                echo.map(EchoReply::served).orElse(null), echo.map(EchoReply::clientIp).orElse(null),
+                echo.map(EchoReply.Seen::served).orElse(null), echo.map(EchoReply.Seen::clientIp).orElse(null),
                 ex.headers, text, ex.truncated, redirects, ex.error);
     }
 }

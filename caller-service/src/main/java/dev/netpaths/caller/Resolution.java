@@ -1,5 +1,6 @@
 package dev.netpaths.caller;
 
+import dev.netpaths.wire.ErrorInfo;
 import java.net.InetAddress;
 import java.util.List;
 

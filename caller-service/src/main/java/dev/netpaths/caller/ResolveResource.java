@@ -1,5 +1,6 @@
 package dev.netpaths.caller;
 
+import dev.netpaths.wire.ResolveResult;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -19,12 +20,6 @@ public class ResolveResource {
 
     public ResolveResource(DnsResolver resolver) {
         this.resolver = resolver;
-    }
-
-    /** {@code source}, {@code candidates} and {@code durationMs} add to the contract's fields: how it was found. */
-    public record ResolveResult(String name, List<String> addresses, String matchedName, List<String> searchDomains,
-                                int ndots, List<String> nameservers, String source, List<String> candidates,
-                                double durationMs, ErrorInfo error) {
     }
 
     @GET

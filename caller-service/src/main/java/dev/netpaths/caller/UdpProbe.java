@@ -1,6 +1,7 @@
 package dev.netpaths.caller;
 
-import dev.netpaths.caller.ErrorInfo.Phase;
+import dev.netpaths.wire.ErrorInfo;
+import dev.netpaths.wire.ErrorKind.Phase;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;

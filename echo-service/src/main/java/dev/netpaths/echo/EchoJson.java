@@ -1,5 +1,6 @@
 package dev.netpaths.echo;
 
+import dev.netpaths.wire.EchoReply;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
@@ -11,11 +12,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
 
-import dev.netpaths.identity.Identity;
+import dev.netpaths.wire.Identity;
 
 /**
  * Writes the echo JSON (docs/architecture.md: the identity fields, then {@code request}) straight into a buffer:
- * the bytes Jackson writes for the same payload as a record (same fields, order and escapes; EchoJsonTest
+ * the bytes Jackson writes for wire's {@link EchoReply} (same fields, order and escapes; EchoJsonTest
  * compares the two), at a quarter of the cost. The echo is the benchmarked answer (docs/benchmarks.md): Jackson's
  * record serialiser, with a reflective call per field, was a sixth of its time per request. The identity never
  * changes, so Jackson writes it once, at startup.
@@ -26,7 +27,7 @@ final class EchoJson {
     /** A typical echo is about 400 bytes; the buffer grows for more. */
     private static final int INITIAL_CAPACITY = 512;
 
-    // The request's fields, in ReceivedRequest's order.
+    // The request's fields, in EchoReply.Request's order.
     private static final byte[] METHOD = key('{', "method");
     private static final byte[] PATH = key(',', "path");
     private static final byte[] QUERY = key(',', "query");
@@ -55,7 +56,7 @@ final class EchoJson {
         head = (fields.substring(0, fields.length() - 1) + ",\"request\":").getBytes(StandardCharsets.UTF_8);
     }
 
-    Buffer write(ReceivedRequest request) {
+    Buffer write(EchoReply.Request request) {
         Out out = new Out(INITIAL_CAPACITY + request.body().length());
         out.raw(head);
         out.raw(METHOD);

@@ -1,5 +1,7 @@
 package dev.netpaths.echo;
 
+import dev.netpaths.wire.EchoReply;
+import dev.netpaths.wire.ErrorReply;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -23,7 +25,7 @@ import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
-import dev.netpaths.identity.Identity;
+import dev.netpaths.wire.Identity;
 
 /**
  * The HTTP API of docs/architecture.md as plain Vert.x routes: every method on every path, so that Ingress and
@@ -96,7 +98,7 @@ class EchoRoutes {
         HttpServerRequest request = ctx.request();
         SocketAddress peer = peer(request);
         Map<String, List<String>> headers = headers(request);
-        ReceivedRequest received = new ReceivedRequest(request.method().name(), request.path(),
+        EchoReply.Request received = new EchoReply.Request(request.method().name(), request.path(),
                 request.query() == null ? "" : request.query(), host(request), headers, body.text(),
                 body.totalBytes(), body.truncated(), peer.hostAddress(), peer.port(),
                 joined(headers.get("x-forwarded-for")), joined(headers.get("forwarded")),

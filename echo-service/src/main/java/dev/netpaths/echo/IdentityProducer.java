@@ -5,10 +5,10 @@ import jakarta.inject.Singleton;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-import dev.netpaths.identity.Identity;
+import dev.netpaths.wire.Identity;
 
 /**
- * Resolves the {@link Identity} (pod-identity) once at startup; the environment of a running pod does not
+ * Resolves the {@link Identity} (wire) once at startup; the environment of a running pod does not
  * change.
  */
 class IdentityProducer {

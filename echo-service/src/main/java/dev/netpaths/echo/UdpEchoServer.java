@@ -1,5 +1,6 @@
 package dev.netpaths.echo;
 
+import dev.netpaths.wire.UdpReply;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
@@ -21,7 +22,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.datagram.DatagramPacket;
 import io.vertx.core.datagram.DatagramSocket;
 
-import dev.netpaths.identity.Identity;
+import dev.netpaths.wire.Identity;
 
 /** One JSON reply datagram for every datagram received on {@code netpaths.echo.udp-port}. */
 @Singleton
@@ -67,7 +68,7 @@ public class UdpEchoServer {
     private void reply(DatagramPacket packet) {
         Buffer data = packet.data();
         String received = data.getBuffer(0, Math.min(data.length(), MAX_ECHOED_BYTES)).toString(StandardCharsets.UTF_8);
-        UdpReply reply = new UdpReply(identity, "udp", packet.sender().hostAddress(), packet.sender().port(),
+        UdpReply reply = UdpReply.of(identity, packet.sender().hostAddress(), packet.sender().port(),
                 received);
         try {
             socket.send(Buffer.buffer(mapper.writeValueAsBytes(reply)), packet.sender().port(),

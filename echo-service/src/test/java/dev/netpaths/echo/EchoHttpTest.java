@@ -36,7 +36,7 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.ValidatableResponse;
 
-import dev.netpaths.identity.LocalHost;
+import dev.netpaths.wire.LocalHost;
 
 /** The HTTP API over real loopback connections; the identity comes from the variables set in pom.xml. */
 @QuarkusTest

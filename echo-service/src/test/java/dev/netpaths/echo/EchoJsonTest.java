@@ -1,5 +1,6 @@
 package dev.netpaths.echo;
 
+import dev.netpaths.wire.EchoReply;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.charset.StandardCharsets;
@@ -14,7 +15,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.netpaths.identity.Identity;
+import dev.netpaths.wire.Identity;
 
 /** EchoJson writes byte for byte what Jackson writes for the same {@link EchoReply}. */
 class EchoJsonTest {
@@ -27,7 +28,7 @@ class EchoJsonTest {
     void aPlainGetIsWrittenAsJacksonWritesIt() throws JsonProcessingException {
         Map<String, List<String>> headers = new LinkedHashMap<>();
         headers.put("host", List.of("127.0.0.1:8080"));
-        assertSameAsJackson(new ReceivedRequest("GET", "/echo", "", "127.0.0.1:8080", headers, "", 0, false,
+        assertSameAsJackson(new EchoReply.Request("GET", "/echo", "", "127.0.0.1:8080", headers, "", 0, false,
                 "127.0.0.1", 40000, null, null, null));
     }
 
@@ -37,7 +38,7 @@ class EchoJsonTest {
         headers.put("x-forwarded-for", List.of("203.0.113.7", "10.0.0.1"));
         headers.put("x-empty", List.of(""));
         headers.put("user-agent", List.of("curl/8.5"));
-        assertSameAsJackson(new ReceivedRequest("POST", "/v1/echo", "a=1&b=%22", null, headers, "hello", 70000,
+        assertSameAsJackson(new EchoReply.Request("POST", "/v1/echo", "a=1&b=%22", null, headers, "hello", 70000,
                 true, "::1", 65535, "203.0.113.7, 10.0.0.1", "for=203.0.113.7;proto=http", "203.0.113.7"));
     }
 
@@ -48,18 +49,18 @@ class EchoJsonTest {
     void stringsAreEscapedAsJacksonEscapesThem(String text) throws JsonProcessingException {
         Map<String, List<String>> headers = new LinkedHashMap<>();
         headers.put(text, List.of(text, text));
-        assertSameAsJackson(new ReceivedRequest(text, text, text, text, headers, text, text.length(), false, text,
+        assertSameAsJackson(new EchoReply.Request(text, text, text, text, headers, text, text.length(), false, text,
                 1, text, text, text));
     }
 
     @Test
     void aBodyLargerThanTheInitialBufferIsWrittenWhole() throws JsonProcessingException {
-        assertSameAsJackson(new ReceivedRequest("PUT", "/big", "", "x", Map.of(), "a\"b".repeat(30000), 90000,
+        assertSameAsJackson(new EchoReply.Request("PUT", "/big", "", "x", Map.of(), "a\"b".repeat(30000), 90000,
                 false, "127.0.0.1", 2, null, null, null));
     }
 
-    private static void assertSameAsJackson(ReceivedRequest request) throws JsonProcessingException {
-        String expected = MAPPER.writeValueAsString(new EchoReply(IDENTITY, request));
+    private static void assertSameAsJackson(EchoReply.Request request) throws JsonProcessingException {
+        String expected = MAPPER.writeValueAsString(EchoReply.of(IDENTITY, request));
 
         String written = new EchoJson(IDENTITY, MAPPER).write(request).toString(StandardCharsets.UTF_8);
 

@@ -1,5 +1,7 @@
 package dev.netpaths.sidecar;
 
+import dev.netpaths.wire.Roundtrip.ContainerView;
+import dev.netpaths.wire.Roundtrip.Enrichment;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -24,6 +26,8 @@ public final class LoopbackSidecar implements AutoCloseable {
     /** Where the sidecar listens, as {@code host:port}; the manifest sets {@code 127.0.0.1:9090}. */
     public static final String LISTEN_ENV = "NETPATHS_SIDECAR_LISTEN";
     public static final String DEFAULT_LISTEN = "127.0.0.1:9090";
+    /** The header the sidecar sends its stamp in, beside the JSON. */
+    static final String STAMP_HEADER = "x-netpaths-stamp";
     /** How long a SIGTERM waits for requests in flight. */
     static final int DRAIN_SECONDS = 2;
     private static final String SERVES = "this process runs role sidecar, which serves only GET /enrich"
@@ -119,7 +123,7 @@ public final class LoopbackSidecar implements AutoCloseable {
             } else if (path.equals("/enrich")) {
                 InetSocketAddress peer = exchange.getRemoteAddress();
                 Enrichment enrichment = Enrichment.of(self, peer.getAddress().getHostAddress(), peer.getPort());
-                exchange.getResponseHeaders().add(SidecarRoutes.STAMP_HEADER, enrichment.stamp());
+                exchange.getResponseHeaders().add(STAMP_HEADER, enrichment.stamp());
                 reply(exchange, 200, json(enrichment));
             } else {
                 // The shape of SmallRye Health's answer, which the app's readiness check reads.

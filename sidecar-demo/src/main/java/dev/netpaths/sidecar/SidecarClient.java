@@ -1,5 +1,8 @@
 package dev.netpaths.sidecar;
 
+import dev.netpaths.wire.Roundtrip;
+import dev.netpaths.wire.Roundtrip.ContainerView;
+import dev.netpaths.wire.Roundtrip.Enrichment;
 import java.io.IOException;
 import java.net.URI;
 
@@ -14,6 +17,7 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.SocketAddress;
 
 /** The app's side of the localhost hop. Keep-alive is off: every call opens a new loopback connection. */
 @Singleton
@@ -41,8 +45,8 @@ class SidecarClient {
         long start = System.nanoTime();
         return client.request(options(enrichUrl())).compose(request -> {
             Roundtrip.Connection connection = new Roundtrip.Connection(
-                    SidecarRoutes.hostAndPort(request.connection().localAddress()),
-                    SidecarRoutes.hostAndPort(request.connection().remoteAddress()));
+                    hostAndPort(request.connection().localAddress()),
+                    hostAndPort(request.connection().remoteAddress()));
             return request.send().compose(response -> {
                 if (response.statusCode() != 200) {
                     return Future.failedFuture("the sidecar answered " + response.statusCode());
@@ -74,6 +78,12 @@ class SidecarClient {
         } catch (IOException e) {
             throw new IllegalStateException("the sidecar's answer is not an enrichment: " + e.getMessage(), e);
         }
+    }
+
+    /** {@code ip:port}, with IPv6 addresses in brackets. */
+    static String hostAndPort(SocketAddress address) {
+        String ip = address.hostAddress();
+        return (ip.contains(":") ? "[" + ip + "]" : ip) + ":" + address.port();
     }
 
     @PreDestroy

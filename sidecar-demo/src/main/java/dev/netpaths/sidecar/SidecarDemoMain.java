@@ -1,5 +1,6 @@
 package dev.netpaths.sidecar;
 
+import dev.netpaths.wire.Roundtrip.ContainerView;
 import java.util.Locale;
 import java.util.Objects;
 

@@ -15,7 +15,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 
-import dev.netpaths.identity.LocalHost;
+import dev.netpaths.wire.LocalHost;
 
 /** Role app (the default) against a real loopback server in the sidecar's place ({@link LocalSidecarServer}). */
 @QuarkusTest

@@ -1,5 +1,6 @@
 package dev.netpaths.sidecar;
 
+import dev.netpaths.wire.Roundtrip.ContainerView;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;

@@ -1,5 +1,6 @@
 package dev.netpaths.sidecar;
 
+import dev.netpaths.wire.Roundtrip.ContainerView;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.emptyIterable;
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.Test;
 
 import io.restassured.specification.RequestSpecification;
 
-import dev.netpaths.identity.LocalHost;
+import dev.netpaths.wire.LocalHost;
 
 /** The sidecar role's server, bound to loopback as in the pod, over real sockets. */
 class LoopbackSidecarTest {
@@ -56,7 +57,7 @@ class LoopbackSidecarTest {
                 .body("stamp", is("enriched-by demo-host/42"))
                 .extract().path("stamp");
 
-        sidecar().when().get("/enrich").then().header(SidecarRoutes.STAMP_HEADER, stamp);
+        sidecar().when().get("/enrich").then().header(LoopbackSidecar.STAMP_HEADER, stamp);
     }
 
     @Test

@@ -6,7 +6,7 @@ import static dev.netpaths.conformance.catalogue.Target.NodeRelation.ANY_NODE;
 import static dev.netpaths.conformance.catalogue.Target.NodeRelation.OTHER_NODE;
 import static dev.netpaths.conformance.catalogue.Target.NodeRelation.SAME_NODE;
 
-import dev.netpaths.conformance.probe.ErrorKind;
+import dev.netpaths.wire.ErrorKind;
 import java.nio.file.FileSystems;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;

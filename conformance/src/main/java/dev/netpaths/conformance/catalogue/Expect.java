@@ -1,6 +1,6 @@
 package dev.netpaths.conformance.catalogue;
 
-import dev.netpaths.conformance.probe.ErrorKind;
+import dev.netpaths.wire.ErrorKind;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;

@@ -2,7 +2,7 @@ package dev.netpaths.conformance.catalogue;
 
 import dev.netpaths.conformance.discovery.Topology;
 import dev.netpaths.conformance.probe.CallRequest;
-import dev.netpaths.conformance.probe.ErrorKind;
+import dev.netpaths.wire.ErrorKind;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

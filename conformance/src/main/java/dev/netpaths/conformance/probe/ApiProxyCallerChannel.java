@@ -1,5 +1,6 @@
 package dev.netpaths.conformance.probe;
 
+import dev.netpaths.wire.ErrorKind;
 import dev.netpaths.conformance.discovery.Topology;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.http.HttpClient;

@@ -1,5 +1,6 @@
 package dev.netpaths.conformance.probe;
 
+import dev.netpaths.wire.ErrorKind;
 /**
  * One try on a new connection, from the caller's {@code /call} JSON or from the harness host.
  *

@@ -1,5 +1,9 @@
 package dev.netpaths.conformance.probe;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.netpaths.wire.EchoReply;
+import dev.netpaths.wire.Identity;
+import dev.netpaths.wire.Wire;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -7,6 +11,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -21,14 +26,13 @@ import java.util.Map;
 public final class ClientWarmUp {
     /** As many tries per probe as PathRunner's measuring probe of a path expected to answer. */
     static final int TRIES_PER_PROBE = 30;
-    private static final byte[] RESPONSE = response("{\"service\":\"echo-service\",\"version\":\"v1\","
-            + "\"pod\":\"warm-up\",\"namespace\":\"netpaths\",\"node\":\"localhost\",\"podIp\":\"127.0.0.1\","
-            + "\"hostIp\":\"127.0.0.1\",\"cluster\":\"warm-up\",\"request\":{\"method\":\"GET\",\"path\":\"/echo\","
-            + "\"query\":\"\",\"host\":\"warm-up.netpaths.test\",\"headers\":{\"accept\":[\"application/json\"],"
-            + "\"connection\":[\"close\"],\"host\":[\"warm-up.netpaths.test\"],"
-            + "\"user-agent\":[\"netpaths-conformance\"]},\"body\":\"\",\"bodyBytes\":0,\"bodyTruncated\":false,"
-            + "\"clientIp\":\"127.0.0.1\",\"clientPort\":40000,\"xForwardedFor\":null,\"forwarded\":null,"
-            + "\"xRealIp\":null}}");
+    /** An echo reply in echo-service's shape (wire's {@link EchoReply}), written as echo-service writes it. */
+    private static final byte[] RESPONSE = response(EchoReply.of(
+            new Identity("echo-service", "v1", "warm-up", "netpaths", "localhost", "127.0.0.1", "127.0.0.1", "warm-up"),
+            new EchoReply.Request("GET", "/echo", "", "warm-up.netpaths.test", Map.of(
+                    "host", List.of("warm-up.netpaths.test"), "user-agent", List.of("netpaths-conformance"),
+                    "accept", List.of("application/json"), "connection", List.of("close")),
+                    "", 0, false, "127.0.0.1", 40000, null, null, null)));
 
     private ClientWarmUp() {}
 
@@ -66,8 +70,13 @@ public final class ClientWarmUp {
         }
     }
 
-    private static byte[] response(String body) {
-        byte[] json = body.getBytes(StandardCharsets.UTF_8);
+    private static byte[] response(EchoReply reply) {
+        byte[] json;
+        try {
+            json = Wire.MAPPER.writeValueAsBytes(reply);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write an echo reply", e);
+        }
         byte[] head = ("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nconnection: close\r\ncontent-length: "
                 + json.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
         byte[] all = new byte[head.length + json.length];

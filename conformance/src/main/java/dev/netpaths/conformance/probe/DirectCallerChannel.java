@@ -1,5 +1,8 @@
 package dev.netpaths.conformance.probe;
 
+import dev.netpaths.wire.ErrorKind;
+import dev.netpaths.wire.OneShotHttp;
+import java.net.InetSocketAddress;
 import dev.netpaths.conformance.discovery.Topology;
 import java.time.Duration;
 import java.util.Map;
@@ -15,11 +18,15 @@ public final class DirectCallerChannel implements CallerChannel {
 
     @Override
     public String get(Topology.Pod caller, String pathAndQuery, Duration timeout) throws ProbeException {
-        HttpOnce.Response response = HttpOnce.get(caller.ip(), port, pathAndQuery, null, Map.of(), timeout);
+        OneShotHttp.Result response = OneShotHttp.exchange(new InetSocketAddress(caller.ip(), port),
+                HostProbe.request(caller.ip(), port, pathAndQuery, null, Map.of()), null, timeout, HostProbe.MAX_BODY);
+        if (response.error() != null) {
+            throw new ProbeException(response.error().kind(), response.error().message());
+        }
         if (response.status() >= 400) {
             throw new ProbeException(ErrorKind.HTTP_STATUS, "caller " + caller.name() + " at " + caller.ip() + ":"
-                    + port + " answered " + response.status() + ": " + EchoJson.cap(response.body()));
+                    + port + " answered " + response.status() + ": " + EchoJson.cap(response.bodyText()));
         }
-        return response.body();
+        return response.bodyText();
     }
 }

@@ -1,41 +1,29 @@
 package dev.netpaths.conformance.probe;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.netpaths.wire.EchoReply;
+import dev.netpaths.wire.ErrorKind;
+import dev.netpaths.wire.Identity;
 import java.util.Optional;
 
-/** Reads echo-service's identity JSON (HTTP and UDP) as docs/architecture.md defines it. */
+/** Turns echo-service's replies (wire's {@link EchoReply}, HTTP or UDP) into the harness's attempts. */
 public final class EchoJson {
 
     private EchoJson() {}
 
-    public static Optional<Served> served(JsonNode json) {
-        if (json == null || !json.hasNonNull("pod")) {
-            return Optional.empty();
-        }
-        return Optional.of(new Served(Json.text(json, "service"), Json.text(json, "version"),
-                Json.text(json, "pod"), Json.text(json, "namespace"), Json.text(json, "node"),
-                Json.text(json, "podIp"), Json.text(json, "cluster")));
-    }
-
-    /** The client address echo saw: {@code request.clientIp} (HTTP) or top-level {@code clientIp} (UDP). */
-    public static String clientIp(JsonNode json) {
-        return json.has("request") ? Json.text(json.get("request"), "clientIp") : Json.text(json, "clientIp");
-    }
-
-    public static String forwardedFor(JsonNode json) {
-        return json.has("request") ? Json.text(json.get("request"), "xForwardedFor") : null;
+    /** Who answered, as the harness reports it; null for null. */
+    public static Served served(Identity who) {
+        return who == null ? null : new Served(who.service(), who.version(), who.pod(), who.namespace(), who.node(),
+                who.podIp(), who.cluster());
     }
 
     /** An attempt built from a response body seen by the harness itself. */
     public static Attempt attempt(int status, double latencyMs, String sourceIp, String body) {
-        Optional<JsonNode> json = Json.object(body);
-        Optional<Served> served = json.flatMap(EchoJson::served);
+        Optional<EchoReply.Seen> seen = EchoReply.Seen.read(body);
         boolean ok = status < 400;
-        return new Attempt(ok, status, latencyMs, served.orElse(null), sourceIp,
-                served.isPresent() ? clientIp(json.get()) : null,
-                served.isPresent() ? forwardedFor(json.get()) : null,
+        return new Attempt(ok, status, latencyMs, seen.map(s -> served(s.served())).orElse(null), sourceIp,
+                seen.map(EchoReply.Seen::clientIp).orElse(null), seen.map(EchoReply.Seen::forwardedFor).orElse(null),
                 ok ? null : ErrorKind.HTTP_STATUS, ok ? null : "HTTP " + status,
-                served.isPresent() ? null : cap(body));
+                seen.isPresent() ? null : cap(body));
     }
 
     static String cap(String body) {

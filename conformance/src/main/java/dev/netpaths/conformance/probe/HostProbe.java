@@ -1,6 +1,8 @@
 package dev.netpaths.conformance.probe;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.netpaths.wire.EchoReply;
+import dev.netpaths.wire.ErrorKind;
+import dev.netpaths.wire.OneShotHttp;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -15,6 +17,9 @@ import java.util.Optional;
 
 /** Probes from the harness's own host (external paths): each try a new TCP connection or a new UDP socket. */
 public final class HostProbe {
+
+    /** The most of a body a try keeps. */
+    static final int MAX_BODY = 1 << 20;
 
     private HostProbe() {}
 
@@ -48,23 +53,32 @@ public final class HostProbe {
     public static Observation http(String ip, int port, String path, String hostHeader, Map<String, String> headers,
                                    int tries, Duration fullTimeout, Budget budget) {
         List<Attempt> attempts = new ArrayList<>();
-        byte[] request = HttpOnce.request(ip, port, path, hostHeader, headers);
+        OneShotHttp.Request request = request(ip, port, path, hostHeader, headers);
+        InetSocketAddress to = new InetSocketAddress(ip, port);
         for (int i = 0; i < tries && !budget.stops(attempts); i++) {
             Duration timeout = budget.cut(fullTimeout);
             if (timeout.toMillis() <= 0) {
                 break;
             }
-            long start = System.nanoTime();
-            try {
-                HttpOnce.Response r = HttpOnce.send(ip, port, request, timeout);
-                // The latency is HttpOnce's clock (connect to last byte, as curl's time_total); the answer is
-                // read after it stopped.
-                attempts.add(EchoJson.attempt(r.status(), r.latencyMs(), r.localIp(), r.body()));
-            } catch (ProbeException e) {
-                attempts.add(Attempt.failed(e.kind(), e.getMessage(), millisSince(start), null));
-            }
+            OneShotHttp.Result r = OneShotHttp.exchange(to, request, null, timeout, MAX_BODY);
+            // The latency is the client's clock (connect to last byte, as curl's time_total); the answer is read
+            // after it stopped.
+            double latencyMs = OneShotHttp.Result.millis(r.totalNanos());
+            attempts.add(r.error() == null ? EchoJson.attempt(r.status(), latencyMs, r.localIp(), r.bodyText())
+                    : Attempt.failed(r.error().kind(), r.error().message(), latencyMs, null));
         }
         return Observation.of(attempts);
+    }
+
+    /** The request bytes of a GET, the same for every try of a probe; Host is the target when none is given. */
+    static OneShotHttp.Request request(String ip, int port, String path, String hostHeader,
+                                       Map<String, String> headers) {
+        List<Map.Entry<String, String>> head = new ArrayList<>();
+        head.add(Map.entry("Host", hostHeader != null ? hostHeader : ip + ":" + port));
+        head.add(Map.entry("User-Agent", "netpaths-conformance"));
+        head.add(Map.entry("Accept", "application/json"));
+        head.addAll(headers.entrySet());
+        return OneShotHttp.Request.of("GET", path, head, null);
     }
 
     /** UDP: one datagram per try from a fresh socket (a new source port, so a new conntrack flow). */
@@ -88,18 +102,19 @@ public final class HostProbe {
                 DatagramPacket reply = new DatagramPacket(new byte[4096], 4096);
                 socket.receive(reply);
                 String text = new String(reply.getData(), 0, reply.getLength(), StandardCharsets.UTF_8);
-                Optional<JsonNode> json = Json.object(text);
-                Optional<Served> served = json.flatMap(EchoJson::served);
-                attempts.add(new Attempt(true, null, millisSince(start), served.orElse(null),
+                Optional<EchoReply.Seen> seen = EchoReply.Seen.read(text);
+                attempts.add(new Attempt(true, null, millisSince(start),
+                        seen.map(s -> EchoJson.served(s.served())).orElse(null),
                         socket.getLocalAddress().isAnyLocalAddress() ? null
                                 : socket.getLocalAddress().getHostAddress(),
-                        served.isPresent() ? EchoJson.clientIp(json.get()) : null, null, null, null,
-                        served.isPresent() ? null : EchoJson.cap(text)));
+                        seen.map(EchoReply.Seen::clientIp).orElse(null), null, null, null,
+                        seen.isPresent() ? null : EchoJson.cap(text)));
             } catch (SocketTimeoutException e) {
                 attempts.add(Attempt.failed(ErrorKind.READ_TIMEOUT, "no UDP reply within " + timeout.toMillis()
                         + " ms", millisSince(start), null));
             } catch (IOException e) {
-                attempts.add(Attempt.failed(ErrorKind.of(e, true), e.getMessage(), millisSince(start), null));
+                attempts.add(Attempt.failed(ErrorKind.classify(ErrorKind.Phase.EXCHANGE, e), e.getMessage(),
+                        millisSince(start), null));
             }
         }
         return Observation.of(attempts);

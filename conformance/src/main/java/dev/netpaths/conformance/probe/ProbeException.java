@@ -1,5 +1,6 @@
 package dev.netpaths.conformance.probe;
 
+import dev.netpaths.wire.ErrorKind;
 /** A try that got no usable answer, already classified. */
 public final class ProbeException extends Exception {
 

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.netpaths.conformance.discovery.Topology;
-import dev.netpaths.conformance.probe.ErrorKind;
+import dev.netpaths.wire.ErrorKind;
 import dev.netpaths.conformance.support.Fixture;
 import java.util.HashSet;
 import java.util.List;

@@ -9,7 +9,7 @@ import dev.netpaths.conformance.discovery.Discovery;
 import dev.netpaths.conformance.discovery.Topology;
 import dev.netpaths.conformance.probe.Attempt;
 import dev.netpaths.conformance.probe.CallerJson;
-import dev.netpaths.conformance.probe.ErrorKind;
+import dev.netpaths.wire.ErrorKind;
 import dev.netpaths.conformance.probe.Observation;
 import dev.netpaths.conformance.probe.ProbeException;
 import dev.netpaths.conformance.probe.Served;

@@ -1,5 +1,6 @@
 package dev.netpaths.conformance.probe;
 
+import dev.netpaths.wire.ErrorKind;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,5 +1,7 @@
 package dev.netpaths.conformance.probe;
 
+import dev.netpaths.wire.ErrorKind;
+import dev.netpaths.wire.OneShotHttp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -55,11 +57,13 @@ class ProbeAgainstLocalProcessesTest {
         });
         server.start();
         try {
-            HttpOnce.Response r = HttpOnce.get("127.0.0.1", server.getAddress().getPort(), "/nope", "x.test",
-                    Map.of(), TIMEOUT);
+            int port = server.getAddress().getPort();
+            OneShotHttp.Result r = OneShotHttp.exchange(new InetSocketAddress(InetAddress.getLoopbackAddress(), port),
+                    HostProbe.request("127.0.0.1", port, "/nope", "x.test", Map.of()), null, TIMEOUT,
+                    HostProbe.MAX_BODY);
             assertEquals(404, r.status());
-            assertEquals("chunked", r.headers().get("transfer-encoding"));
-            assertEquals("default backend - 404", r.body());
+            assertEquals("chunked", r.header("transfer-encoding"));
+            assertEquals("default backend - 404", r.bodyText());
         } finally {
             server.stop(0);
         }

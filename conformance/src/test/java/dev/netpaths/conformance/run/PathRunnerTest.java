@@ -16,7 +16,7 @@ import dev.netpaths.conformance.discovery.Topology;
 import dev.netpaths.conformance.probe.Attempt;
 import dev.netpaths.conformance.probe.CallRequest;
 import dev.netpaths.conformance.probe.CallerChannel;
-import dev.netpaths.conformance.probe.ErrorKind;
+import dev.netpaths.wire.ErrorKind;
 import dev.netpaths.conformance.probe.Observation;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
