@@ -28,6 +28,9 @@ s/\[[0-9]+:[0-9]+\]/[<n>:<n>]/g
 # timings: "12.34 ms", "3.4 s", time=0.05, latency columns of the harness table
 s/(^|[^0-9.])[0-9]+(\.[0-9]+)? ?(ms|s)\b/\1<t>\3/g
 s/time=[0-9.]+/time=<t>/g
+s/[0-9]+ milliseconds/<t> milliseconds/g
+# how a harness case's failed tries split over failure kinds depends on timing (ARP, SYN retries): keep the kinds
+s/\b([A-Z_]+)=[0-9]+([,}])/\1=<n>\2/g
 s/(^|[^0-9.])[0-9]+\.[0-9]{2}([^0-9.]|$)/\1<t>\2/g
 s/(^|[^0-9.])[0-9]+\.[0-9]{2}([^0-9.]|$)/\1<t>\2/g
 s/("[a-zA-Z]*(Ms|Millis|Nanos|Seconds)": ?)[0-9.]+/\1<t>/g
