@@ -17,8 +17,6 @@ s/\bveth[0-9a-f]{8}\b/veth<id>/g
 s/@if[0-9]+\b/@if<n>/g
 s/\bfe80::[0-9a-f:]+/fe80::<ll>/g
 s/^[0-9]+: /<n>: /
-# a neighbour entry's state depends on how long ago it was confirmed
-s/ (REACHABLE|STALE|DELAY|PROBE)$/ <nud>/
 # ephemeral ports (32768-60999, Linux's default ip_local_port_range), after an address or as a JSON number
 s/:(3276[89]|327[7-9][0-9]|32[89][0-9]{2}|3[3-9][0-9]{3}|[4-5][0-9]{4}|60[0-9]{3})\b/:<port>/g
 s/("[a-zA-Z]*[pP]ort": ?)[0-9]+/\1<n>/g
@@ -40,3 +38,5 @@ s/fd=[0-9]+/fd=<n>/g
 # column widths change with name lengths: compare words, not spaces
 s/[ \t]+/ /g
 s/ $//
+# a neighbour entry's state depends on how long ago it was confirmed
+s/ (REACHABLE|STALE|DELAY|PROBE)$/ <nud>/
