@@ -17,8 +17,6 @@ s/\bveth[0-9a-f]{8}\b/veth<id>/g
 s/@if[0-9]+\b/@if<n>/g
 s/\bfe80::[0-9a-f:]+/fe80::<ll>/g
 s/^[0-9]+: /<n>: /
-# a neighbour entry's state depends on how long ago it was confirmed
-s/ (REACHABLE|STALE|DELAY|PROBE)$/ <nud>/
 # ephemeral ports (32768-60999, Linux's default ip_local_port_range), after an address or as a JSON number
 s/:(3276[89]|327[7-9][0-9]|32[89][0-9]{2}|3[3-9][0-9]{3}|[4-5][0-9]{4}|60[0-9]{3})\b/:<port>/g
 s/("[a-zA-Z]*[pP]ort": ?)[0-9]+/\1<n>/g
@@ -28,6 +26,9 @@ s/\[[0-9]+:[0-9]+\]/[<n>:<n>]/g
 # timings: "12.34 ms", "3.4 s", time=0.05, latency columns of the harness table
 s/(^|[^0-9.])[0-9]+(\.[0-9]+)? ?(ms|s)\b/\1<t>\3/g
 s/time=[0-9.]+/time=<t>/g
+s/[0-9]+ milliseconds/<t> milliseconds/g
+# how a harness case's failed tries split over failure kinds depends on timing (ARP, SYN retries): keep the kinds
+s/\b([A-Z_]+)=[0-9]+([,}])/\1=<n>\2/g
 s/(^|[^0-9.])[0-9]+\.[0-9]{2}([^0-9.]|$)/\1<t>\2/g
 s/(^|[^0-9.])[0-9]+\.[0-9]{2}([^0-9.]|$)/\1<t>\2/g
 s/("[a-zA-Z]*(Ms|Millis|Nanos|Seconds)": ?)[0-9.]+/\1<t>/g
@@ -37,3 +38,5 @@ s/fd=[0-9]+/fd=<n>/g
 # column widths change with name lengths: compare words, not spaces
 s/[ \t]+/ /g
 s/ $//
+# a neighbour entry's state depends on how long ago it was confirmed
+s/ (REACHABLE|STALE|DELAY|PROBE)$/ <nud>/
