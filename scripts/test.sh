@@ -9,11 +9,13 @@
 #      number of clusters; two clusters add the cross-cluster cases; `:rootless` runs it without root, in
 #      user namespaces of its own, as NETPATHS_TEST_ROOTLESS_USER when this script runs as root), the full
 #      conformance catalogue against it and the browser check of the report it wrote
-#   5. in the first flannel:1 iptables lab of step 4, while it is up (up, catalogue, disruption, breaks, down):
-#      the disruption case (echo rolled under load on five paths; any lost request fails the run; the other CNIs'
-#      counts are in docs/lab/live.md, `LAB_DISRUPTION=1 make lab` repeats them) and the break-it suite
-#      (scripts/test/breaks.sh): each break must make its cases FAIL with their likely cause, and they must pass
-#      once restored; without such a run the suite brings up a lab of its own
+#   5. in the first flannel:1 iptables lab of step 4, while it is up (up, catalogue, workshop, breaks, disruption,
+#      down): the workshop chapters' drift test (scripts/test/workshop.sh: every command on the pages, output as
+#      shown); the break-it suite (scripts/test/breaks.sh): each break must make its cases FAIL with their likely
+#      cause, and they must pass once restored; the disruption case (echo rolled under load on five paths; any
+#      lost request fails the run; the other CNIs' counts are in docs/lab/live.md, `LAB_DISRUPTION=1 make lab`
+#      repeats them). With NETPATHS_TEST_BREAKS=0 that lab runs the catalogue only; without such a run the
+#      break-it suite brings up a lab of its own
 # It ends with one line counting every test and case: "netpaths: N passed, N failed, N skipped".
 #
 # Settings:
@@ -69,7 +71,7 @@ count_junit_xml_all() {
   done
   count_junit_xml "${REPORTS}"
   local tap
-  for tap in "${REPORTS}/bats.tap" "${REPORTS}/breaks/breaks.tap"; do
+  for tap in "${REPORTS}/bats.tap" "${REPORTS}/breaks/breaks.tap" "${REPORTS}/workshop.tap"; do
     if [[ -f "${tap}" ]]; then
       passed=$((passed + $(grep -c '^ok ' "${tap}" || true)))
       failed=$((failed + $(grep -c '^not ok ' "${tap}" || true)))
@@ -140,17 +142,35 @@ run_rootless_lab() {
 
 # The flannel:1 lab with the break-it suite in it: up, the whole catalogue (as `lab.sh run`: reports/lab-flannel,
 # its exit code), the breaks while the same lab is up (NETPATHS_LAB_RUNNING=1), then down whatever happened.
+# workshop_pages: the chapters' drift test (scripts/test/workshop.sh) in the running lab, as one TAP line; its
+# own harness runs (the break-it steps fail cases on purpose) write their reports outside REPORTS, uncounted
+workshop_pages() {
+  local scratch rc=0
+  scratch="$(mktemp -d /tmp/netpaths-test-workshop.XXXXXX)"
+  LAB_REPORTS="${scratch}" NETPATHS_LAB_RUNNING=1 scripts/test/workshop.sh || rc=$?
+  rm -rf "${scratch}"
+  if [[ ${rc} -eq 0 ]]; then
+    echo "ok 1 the workshop chapters match the lab" >"${REPORTS}/workshop.tap"
+  else
+    echo "not ok 1 the workshop chapters match the lab" >"${REPORTS}/workshop.tap"
+  fi
+  return "${rc}"
+}
+
 run_lab_with_breaks() {
   local state rc=0
   state="$(mktemp -d /tmp/netpaths-test-lab.XXXXXX)"
   export LAB_CNI=flannel LAB_CLUSTERS=1 LAB_STATE_DIR="${state}/lab"
-  step "Lab (flannel, 1 cluster): bring up, run the conformance catalogue, the disruption case, the break-it suite, tear down"
+  step "Lab (flannel, 1 cluster): bring up, run the conformance catalogue, the workshop pages, the break-it suite, the disruption case, tear down"
   if scripts/lab/lab.sh up; then
     LAB_REPORTS="${REPORTS}/lab-flannel" scripts/lab/lab.sh case '*' || rc=$?
-    step "Disruption case in the same lab: echo rolled under load on five paths; any lost request fails"
-    LAB_REPORTS="${REPORTS}/lab-flannel" scripts/lab/lab.sh disruption || rc=$?
+    step "Workshop chapters against the same lab: every command on the pages, its output as the page shows it"
+    workshop_pages || rc=$?
     step "Break-it suite in the same lab: each break must make its cases fail, and they must pass once restored"
     NETPATHS_LAB_RUNNING=1 LAB_REPORTS="${REPORTS}/breaks" scripts/test/breaks.sh || rc=$?
+    # last: the rollout renames echo's pods, which the workshop pages and the breaks read as the lab made them
+    step "Disruption case in the same lab: echo rolled under load on five paths; any lost request fails"
+    LAB_REPORTS="${REPORTS}/lab-flannel" scripts/lab/lab.sh disruption || rc=$?
   else
     rc=1
   fi

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.netpaths.conformance.discovery.Discovery;
 import dev.netpaths.conformance.discovery.Topology;
-import dev.netpaths.conformance.probe.ErrorKind;
+import dev.netpaths.wire.ErrorKind;
 import dev.netpaths.conformance.support.Fixture;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.client.utils.Serialization;
