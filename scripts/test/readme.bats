@@ -176,31 +176,45 @@ check_links() {
 
 
 @test "every make target a doc names exists, and make -n accepts it" {
-  check_make_targets $(doc_pages)
+  local -a pages
+  mapfile -t pages < <(doc_pages)
+  check_make_targets "${pages[@]}"
 }
 
 @test "every scripts/lab/lab.sh verb a doc names is one lab.sh takes" {
-  check_lab_verbs $(doc_pages)
+  local -a pages
+  mapfile -t pages < <(doc_pages)
+  check_lab_verbs "${pages[@]}"
 }
 
 @test "every option a doc gives the lab, the harness or a script is one it takes" {
-  check_options $(doc_pages)
+  local -a pages
+  mapfile -t pages < <(doc_pages)
+  check_options "${pages[@]}"
 }
 
 @test "every repository path a doc's code names exists (generated ones excepted)" {
-  check_paths $(doc_pages)
+  local -a pages
+  mapfile -t pages < <(doc_pages)
+  check_paths "${pages[@]}"
 }
 
 @test "every mvn -pl in the docs names modules that exist, with -am (their siblings are not installed)" {
-  check_mvn $(doc_pages)
+  local -a pages
+  mapfile -t pages < <(doc_pages)
+  check_mvn "${pages[@]}"
 }
 
 @test "every --compare in the docs compares directories that a run writes" {
-  check_compare $(doc_pages)
+  local -a pages
+  mapfile -t pages < <(doc_pages)
+  check_compare "${pages[@]}"
 }
 
 @test "every relative link in README.md and docs/ resolves, anchors included" {
-  check_links $(doc_pages)
+  local -a pages
+  mapfile -t pages < <(doc_pages)
+  check_links "${pages[@]}"
 }
 
 @test "each check above fails on a page that names a missing target, verb, option, path, module flag, report or link" {
