@@ -27,6 +27,20 @@ public sealed interface Target {
                 .map(p -> p.name() + "@" + p.ip()).toList());
     }
 
+    /**
+     * Why a NetworkPolicy table (ingress or egress) cannot run here: no caller to probe from (unavailable), or a
+     * CNI whose declared policy enforcement disagrees with the harness's per-CNI table (broken); null when it can run.
+     */
+    private static List<PathInstance> policyTableCannotRun(PathCase c, Environment env, Topology t) {
+        if (env.callers(t).isEmpty()) {
+            return List.of(env.unavailable(c, NS, CALLER_APP));
+        }
+        if (t.cni().conflict() != null) {
+            return List.of(PathInstance.broken(c, "", t.cni().conflict()));
+        }
+        return null;
+    }
+
     /** Where the source caller must run relative to the target pod. */
     enum NodeRelation {
         SAME_NODE("on the same node as"), OTHER_NODE("on another node than"), ANY_NODE("next to");
@@ -429,11 +443,9 @@ public sealed interface Target {
     record TruthTable(List<String> targets) implements Target {
         public List<PathInstance> expand(PathCase c, Environment env) {
             Topology t = env.cluster();
-            if (env.callers(t).isEmpty()) {
-                return List.of(env.unavailable(c, NS, CALLER_APP));
-            }
-            if (t.cni().conflict() != null) {
-                return List.of(PathInstance.broken(c, "", t.cni().conflict()));
+            List<PathInstance> cannotRun = policyTableCannotRun(c, env, t);
+            if (cannotRun != null) {
+                return cannotRun;
             }
             List<String> missing = REFERENCE_POLICIES.stream().filter(ref -> t.networkPolicies().stream()
                     .noneMatch(p -> ref.equals(p.namespace() + "/" + p.name()))).toList();
@@ -561,11 +573,9 @@ public sealed interface Target {
 
         public List<PathInstance> expand(PathCase c, Environment env) {
             Topology t = env.cluster();
-            if (env.callers(t).isEmpty()) {
-                return List.of(env.unavailable(c, NS, CALLER_APP));
-            }
-            if (t.cni().conflict() != null) {
-                return List.of(PathInstance.broken(c, "", t.cni().conflict()));
+            List<PathInstance> cannotRun = policyTableCannotRun(c, env, t);
+            if (cannotRun != null) {
+                return cannotRun;
             }
             if (t.networkPolicies().stream().noneMatch(p -> REFERENCE_POLICY.equals(p.namespace() + "/" + p.name()))) {
                 return List.of(PathInstance.broken(c, "", "the reference egress policy " + REFERENCE_POLICY + " is absent. "
