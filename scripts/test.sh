@@ -163,7 +163,7 @@ run_lab_with_breaks() {
   local state rc=0
   state="$(mktemp -d /tmp/netpaths-test-lab.XXXXXX)"
   export LAB_CNI=flannel LAB_CLUSTERS=1 LAB_STATE_DIR="${state}/lab"
-  step "Lab (flannel, 1 cluster): bring up, run the conformance catalogue, the workshop pages, the break-it suite, the disruption case, tear down"
+  step "Lab (flannel, 1 cluster): bring up, run the conformance catalogue, the break-it suite, the disruption case, tear down"
   if scripts/lab/lab.sh up; then
     LAB_REPORTS="${REPORTS}/lab-flannel" scripts/lab/lab.sh case '*' || rc=$?
     if [[ "${NETPATHS_TEST_WORKSHOP:-0}" == 1 ]]; then

@@ -38,6 +38,13 @@ doc_pages() {
   (cd "${REPO_ROOT}" && ls README.md docs/*.md docs/*/*.md 2>/dev/null)
 }
 
+# on_doc_pages CHECK: runs CHECK with every doc page as its arguments
+on_doc_pages() {
+  local -a pages
+  mapfile -t pages < <(doc_pages)
+  "$1" "${pages[@]}"
+}
+
 # doc_code FILE...: "FILE<TAB>code" for every line of a fenced block and every inline code span.
 doc_code() {
   local page
@@ -176,45 +183,31 @@ check_links() {
 
 
 @test "every make target a doc names exists, and make -n accepts it" {
-  local -a pages
-  mapfile -t pages < <(doc_pages)
-  check_make_targets "${pages[@]}"
+  on_doc_pages check_make_targets
 }
 
 @test "every scripts/lab/lab.sh verb a doc names is one lab.sh takes" {
-  local -a pages
-  mapfile -t pages < <(doc_pages)
-  check_lab_verbs "${pages[@]}"
+  on_doc_pages check_lab_verbs
 }
 
 @test "every option a doc gives the lab, the harness or a script is one it takes" {
-  local -a pages
-  mapfile -t pages < <(doc_pages)
-  check_options "${pages[@]}"
+  on_doc_pages check_options
 }
 
 @test "every repository path a doc's code names exists (generated ones excepted)" {
-  local -a pages
-  mapfile -t pages < <(doc_pages)
-  check_paths "${pages[@]}"
+  on_doc_pages check_paths
 }
 
 @test "every mvn -pl in the docs names modules that exist, with -am (their siblings are not installed)" {
-  local -a pages
-  mapfile -t pages < <(doc_pages)
-  check_mvn "${pages[@]}"
+  on_doc_pages check_mvn
 }
 
 @test "every --compare in the docs compares directories that a run writes" {
-  local -a pages
-  mapfile -t pages < <(doc_pages)
-  check_compare "${pages[@]}"
+  on_doc_pages check_compare
 }
 
 @test "every relative link in README.md and docs/ resolves, anchors included" {
-  local -a pages
-  mapfile -t pages < <(doc_pages)
-  check_links "${pages[@]}"
+  on_doc_pages check_links
 }
 
 @test "each check above fails on a page that names a missing target, verb, option, path, module flag, report or link" {
