@@ -1,28 +1,28 @@
 package dev.netpaths.lab;
 
-import dev.netpaths.lab.control.CalicoNat;
-import dev.netpaths.lab.control.ClusterAddons;
-import dev.netpaths.lab.control.ClusterAddons.Addon;
-import dev.netpaths.lab.control.ClusterDns;
-import dev.netpaths.lab.control.EndpointsController;
-import dev.netpaths.lab.control.GatewayNginx;
-import dev.netpaths.lab.control.IngressNginx;
-import dev.netpaths.lab.control.IstioNginx;
-import dev.netpaths.lab.control.KubeProxy;
-import dev.netpaths.lab.control.KubeProxyNft;
-import dev.netpaths.lab.control.Manifests;
-import dev.netpaths.lab.control.MetalLb;
-import dev.netpaths.lab.control.NetworkPolicies;
-import dev.netpaths.lab.control.NginxPaths;
-import dev.netpaths.lab.control.ProxyMode;
-import dev.netpaths.lab.control.ServiceAllocator;
-import dev.netpaths.lab.control.Workloads;
+import dev.netpaths.lab.addons.ClusterAddons;
+import dev.netpaths.lab.addons.ClusterAddons.Addon;
+import dev.netpaths.lab.addons.ClusterDns;
+import dev.netpaths.lab.addons.GatewayNginx;
+import dev.netpaths.lab.addons.IngressNginx;
+import dev.netpaths.lab.addons.IstioNginx;
+import dev.netpaths.lab.addons.MetalLb;
+import dev.netpaths.lab.addons.NginxPaths;
+import dev.netpaths.lab.api.EndpointsController;
+import dev.netpaths.lab.api.Manifests;
+import dev.netpaths.lab.api.ServiceAllocator;
+import dev.netpaths.lab.api.Workloads;
+import dev.netpaths.lab.cni.Calico;
+import dev.netpaths.lab.cni.CalicoNat;
+import dev.netpaths.lab.cni.CniKind;
+import dev.netpaths.lab.dataplane.KubeProxy;
+import dev.netpaths.lab.dataplane.KubeProxyNft;
+import dev.netpaths.lab.dataplane.NetworkPolicies;
+import dev.netpaths.lab.dataplane.ProxyMode;
 import dev.netpaths.lab.live.TerminatingEndpoints;
 import dev.netpaths.lab.net.AddressPlan;
 import dev.netpaths.lab.net.AddressPlan.ClusterPlan;
 import dev.netpaths.lab.net.AddressPlan.NodePlan;
-import dev.netpaths.lab.net.Calico;
-import dev.netpaths.lab.net.CniKind;
 import dev.netpaths.lab.net.Netns;
 import dev.netpaths.lab.pod.DnsmasqPod;
 import dev.netpaths.lab.pod.PodRunner;
@@ -66,6 +66,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import java.util.function.Function;
+
+import dev.netpaths.lab.api.Scheduler;
 
 /**
  * One cluster of the lab, run as its controllers would: the API objects (with the status the lab keeps), the pods
@@ -277,7 +279,7 @@ public final class ClusterRuntime {
     public RunningPod startPod(String prefix, Pod pod) {
         List<Pod> all = new ArrayList<>(pods);
         all.add(pod);
-        Pod placed = dev.netpaths.lab.control.Scheduler.schedule(all, nodes).get(all.size() - 1);
+        Pod placed = dev.netpaths.lab.api.Scheduler.schedule(all, nodes).get(all.size() - 1);
         if (placed.getStatus() == null) {
             placed.setStatus(new io.fabric8.kubernetes.api.model.PodStatus());
         }

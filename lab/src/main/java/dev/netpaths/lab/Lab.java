@@ -1,15 +1,15 @@
 package dev.netpaths.lab;
 
-import dev.netpaths.lab.control.ProxyMode;
+import dev.netpaths.lab.cni.Calico;
+import dev.netpaths.lab.cni.CniRunner;
+import dev.netpaths.lab.cni.Flannel;
+import dev.netpaths.lab.cni.PodNetwork;
+import dev.netpaths.lab.cni.Weave;
+import dev.netpaths.lab.dataplane.ProxyMode;
 import dev.netpaths.lab.net.AddressPlan;
 import dev.netpaths.lab.net.AddressPlan.ClusterPlan;
-import dev.netpaths.lab.net.Calico;
-import dev.netpaths.lab.net.CniRunner;
-import dev.netpaths.lab.net.Flannel;
 import dev.netpaths.lab.net.Netns;
 import dev.netpaths.lab.net.NodeNetwork;
-import dev.netpaths.lab.net.PodNetwork;
-import dev.netpaths.lab.net.Weave;
 import dev.netpaths.lab.pod.EnvResolver;
 import dev.netpaths.lab.pod.ImageStore;
 import dev.netpaths.lab.pod.PodRunner;
@@ -33,6 +33,8 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.stream.Collectors;
+
+import dev.netpaths.lab.cni.CniKind;
 
 /** The lab's lifecycle: {@link #up}, {@link #down}; {@link LabStatus} reads what up wrote. */
 public final class Lab {
@@ -218,7 +220,7 @@ public final class Lab {
                 missing.add(t);
             }
         }
-        if (cfg.cni() == dev.netpaths.lab.net.CniKind.CALICO && Calico.Mode.fromEnvironment() == Calico.Mode.BGP
+        if (cfg.cni() == dev.netpaths.lab.cni.CniKind.CALICO && Calico.Mode.fromEnvironment() == Calico.Mode.BGP
                 && !Sh.tryRun(Duration.ofSeconds(5), "sh", "-c", "command -v bird").ok()) {
             missing.add("bird");
         }

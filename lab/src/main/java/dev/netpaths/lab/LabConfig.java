@@ -1,6 +1,6 @@
 package dev.netpaths.lab;
 
-import dev.netpaths.lab.net.CniKind;
+import dev.netpaths.lab.cni.CniKind;
 
 import java.io.IOException;
 import java.io.StringReader;

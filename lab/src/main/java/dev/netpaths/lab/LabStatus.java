@@ -1,10 +1,10 @@
 package dev.netpaths.lab;
 
-import dev.netpaths.lab.control.ClusterAddons;
+import dev.netpaths.lab.addons.ClusterAddons;
 import dev.netpaths.lab.net.AddressPlan;
+import dev.netpaths.lab.proc.Procs;
 import dev.netpaths.lab.state.Entry;
 import dev.netpaths.lab.state.Journal;
-import dev.netpaths.lab.proc.Procs;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesList;
 import io.fabric8.kubernetes.api.model.Node;
@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.utils.Serialization;
+
 import dev.netpaths.lab.pod.PodRunner;
 import dev.netpaths.lab.pod.PodStatus;
 

@@ -1,8 +1,8 @@
 package dev.netpaths.lab;
 
+import dev.netpaths.lab.cni.CniKind;
 import dev.netpaths.lab.net.AddressPlan;
 import dev.netpaths.lab.net.AddressPlan.ClusterPlan;
-import dev.netpaths.lab.net.CniKind;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;

@@ -1,7 +1,7 @@
 package dev.netpaths.lab;
 
+import dev.netpaths.lab.cni.CniKind;
 import dev.netpaths.lab.net.AddressPlan;
-import dev.netpaths.lab.net.CniKind;
 import dev.netpaths.lab.pod.PodRunner;
 import dev.netpaths.lab.proc.Procs;
 import dev.netpaths.lab.proc.Sh;

@@ -1,6 +1,6 @@
 package dev.netpaths.lab;
 
-import dev.netpaths.lab.net.CniKind;
+import dev.netpaths.lab.cni.CniKind;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,7 @@
 package dev.netpaths.lab.live;
 
 import dev.netpaths.lab.LabException;
-import dev.netpaths.lab.control.ClusterAddons.Addon;
+import dev.netpaths.lab.addons.ClusterAddons.Addon;
 import dev.netpaths.lab.net.AddressPlan;
 import dev.netpaths.lab.pod.RunningPod;
 import dev.netpaths.lab.proc.Sh;

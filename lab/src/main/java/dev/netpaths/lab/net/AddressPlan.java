@@ -3,6 +3,8 @@ package dev.netpaths.lab.net;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.netpaths.lab.cni.CniKind;
+
 /**
  * Who gets which address, decided before anything is created: node names as kind names them, node IPs on the
  * kind network 172.18.0.0/16 (the host namespace is .1, nodes count up from .2 across clusters), and each node's

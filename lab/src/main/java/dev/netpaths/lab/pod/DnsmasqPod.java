@@ -1,7 +1,7 @@
 package dev.netpaths.lab.pod;
 
 import dev.netpaths.lab.LabException;
-import dev.netpaths.lab.control.ClusterDns;
+import dev.netpaths.lab.addons.ClusterDns;
 import dev.netpaths.lab.proc.Launcher;
 import dev.netpaths.lab.proc.Launcher.Started;
 import dev.netpaths.lab.proc.Procs;

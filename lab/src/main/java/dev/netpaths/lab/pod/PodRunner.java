@@ -1,14 +1,14 @@
 package dev.netpaths.lab.pod;
 
 import dev.netpaths.lab.LabException;
-import dev.netpaths.lab.control.ClusterAddons;
-import dev.netpaths.lab.control.ClusterDns;
+import dev.netpaths.lab.addons.ClusterAddons;
+import dev.netpaths.lab.addons.ClusterDns;
+import dev.netpaths.lab.cni.CniRunner;
+import dev.netpaths.lab.cni.PodNetwork;
 import dev.netpaths.lab.net.AddressPlan;
 import dev.netpaths.lab.net.AddressPlan.ClusterPlan;
 import dev.netpaths.lab.net.AddressPlan.NodePlan;
-import dev.netpaths.lab.net.CniRunner;
 import dev.netpaths.lab.net.Netns;
-import dev.netpaths.lab.net.PodNetwork;
 import dev.netpaths.lab.proc.Launcher;
 import dev.netpaths.lab.proc.Launcher.Started;
 import dev.netpaths.lab.proc.Procs;

@@ -1,6 +1,6 @@
 package dev.netpaths.lab.pod;
 
-import dev.netpaths.lab.control.ClusterAddons.Addon;
+import dev.netpaths.lab.addons.ClusterAddons.Addon;
 import dev.netpaths.lab.net.AddressPlan.NodePlan;
 import dev.netpaths.lab.proc.Launcher.Started;
 import io.fabric8.kubernetes.api.model.Pod;

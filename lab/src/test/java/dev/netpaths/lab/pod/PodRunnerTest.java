@@ -10,6 +10,8 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 import java.util.Optional;
 
+import dev.netpaths.lab.api.Manifests;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -50,7 +52,7 @@ class PodRunnerTest {
     @Test
     void startupProbeGatesReadinessThenOnlyReadinessRuns() {
         // echo's own container: a startup probe and a readiness probe on different paths
-        Container c = dev.netpaths.lab.control.Manifests.ofType(dev.netpaths.lab.control.Manifests.parse(
+        Container c = dev.netpaths.lab.api.Manifests.ofType(dev.netpaths.lab.api.Manifests.parse(
                         readString(java.nio.file.Path.of("../k8s/base/workloads/echo-service/deployment.yaml"))),
                 io.fabric8.kubernetes.api.model.apps.Deployment.class).get(0).getSpec().getTemplate().getSpec().getContainers().get(0);
         String startup = c.getStartupProbe().getHttpGet().getPath();

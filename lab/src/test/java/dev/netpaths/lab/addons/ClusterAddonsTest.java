@@ -1,0 +1,83 @@
+package dev.netpaths.lab.addons;
+
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import dev.netpaths.lab.api.Fixtures;
+import dev.netpaths.lab.api.Kube;
+import dev.netpaths.lab.api.Manifests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ClusterAddonsTest {
+    @Test
+    void kubeDnsSitsOnTheDnsIpWithUdpAndTcp53() {
+        Service dns = Manifests.ofType(ClusterAddons.addons("10.96.0.10"), Service.class).stream()
+                .filter(s -> s.getMetadata().getName().equals("kube-dns")).findFirst().orElseThrow();
+        assertEquals("kube-system", dns.getMetadata().getNamespace());
+        assertEquals("10.96.0.10", dns.getSpec().getClusterIP());
+        assertEquals(Map.of("k8s-app", "kube-dns"), dns.getSpec().getSelector());
+        assertEquals(List.of("dns 53/UDP", "dns-tcp 53/TCP"), dns.getSpec().getPorts().stream()
+                .map(p -> p.getName() + " " + p.getPort() + "/" + p.getProtocol()).toList());
+    }
+
+    @Test
+    void theEntryPointControllersAreLoadBalancers() {
+        List<String> services = Manifests.ofType(ClusterAddons.addons("10.96.0.10"), Service.class).stream()
+                .filter(s -> "LoadBalancer".equals(s.getSpec().getType()))
+                .map(s -> Kube.key(s) + " " + s.getSpec().getSelector() + " " + s.getSpec().getPorts().get(0).getPort())
+                .toList();
+        assertEquals(List.of(
+                "nginx-ingress/nginx-ingress-controller {app.kubernetes.io/name=nginx-ingress} 80",
+                "envoy-gateway-system/envoy-netpaths-gateway {app.kubernetes.io/name=envoy-netpaths-gateway} 80",
+                "istio-system/istio-ingressgateway {istio=ingressgateway} 80"), services);
+    }
+
+    @Test
+    void everyUsedNamespaceGetsTheMetadataNameLabelAndDeclaredLabelsStay() {
+        List<Namespace> namespaces = ClusterAddons.namespaces(Fixtures.objects());
+        assertEquals(List.of("default", "envoy-gateway-system", "istio-system", "kube-system",
+                "metallb-system", "netpaths", "netpaths-other", "nginx-ingress"), namespaces.stream().map(n -> n.getMetadata().getName()).toList());
+        namespaces.forEach(n -> assertEquals(n.getMetadata().getName(),
+                n.getMetadata().getLabels().get(ClusterAddons.NAMESPACE_NAME_LABEL)));
+        Namespace other = namespaces.stream().filter(n -> n.getMetadata().getName().equals("netpaths-other")).findFirst().orElseThrow();
+        assertEquals("restricted", other.getMetadata().getLabels().get("netpaths.dev/zone"));
+    }
+
+    @Test
+    void theRuntimeRecognisesAddonPods() {
+        Fixtures.Cluster cluster = Fixtures.cluster();
+        Map<String, Optional<ClusterAddons.Addon>> byPod = new java.util.TreeMap<>();
+        for (Pod pod : cluster.pods()) {
+            byPod.put(Kube.key(pod), ClusterAddons.addonOf(pod));
+        }
+        assertEquals(4, byPod.values().stream().filter(Optional::isPresent).count());
+        assertEquals(Optional.of(ClusterAddons.Addon.DNS), byPod.entrySet().stream()
+                .filter(e -> e.getKey().startsWith("kube-system/coredns-")).findFirst().orElseThrow().getValue());
+        assertEquals(Optional.empty(), byPod.entrySet().stream()
+                .filter(e -> e.getKey().startsWith("netpaths/caller-")).findFirst().orElseThrow().getValue());
+    }
+
+    /** Placement as installed: CoreDNS and the ingress controller may use the control plane, the gateways may not. */
+    @Test
+    void theGatewaysRunOnWorkersAndTheIngressControllerOnTheIngressReadyNode() {
+        Fixtures.Cluster cluster = Fixtures.cluster();
+        java.util.Map<String, String> nodeOf = new java.util.TreeMap<>();
+        cluster.pods().stream().filter(p -> ClusterAddons.addonOf(p).isPresent())
+                .forEach(p -> nodeOf.put(ClusterAddons.addonOf(p).get().name(), p.getSpec().getNodeName()));
+        assertEquals("netpaths-control-plane", nodeOf.get("NGINX_INGRESS"), nodeOf.toString());
+        assertTrue(nodeOf.get("ENVOY_GATEWAY").startsWith("netpaths-worker"), nodeOf.toString());
+        assertTrue(nodeOf.get("ISTIO_GATEWAY").startsWith("netpaths-worker"), nodeOf.toString());
+        List<Service> ingressNginx = Manifests.ofType(ClusterAddons.addons("10.96.0.10", IngressNginx.Controller.INGRESS_NGINX,
+                List.of()), Service.class);
+        assertTrue(ingressNginx.stream().anyMatch(s -> Kube.key(s).equals("ingress-nginx/ingress-nginx-controller")));
+        assertTrue(ingressNginx.stream().noneMatch(s -> Kube.namespace(s).equals("nginx-ingress")));
+    }
+}
