@@ -1,38 +1,26 @@
 package dev.netpaths.lab;
 
+import dev.netpaths.lab.addons.AddOn;
 import dev.netpaths.lab.addons.ClusterAddons;
 import dev.netpaths.lab.addons.ClusterAddons.Addon;
-import dev.netpaths.lab.addons.ClusterDns;
-import dev.netpaths.lab.addons.GatewayNginx;
 import dev.netpaths.lab.addons.IngressNginx;
-import dev.netpaths.lab.addons.IstioNginx;
-import dev.netpaths.lab.addons.MetalLb;
-import dev.netpaths.lab.addons.NginxPaths;
 import dev.netpaths.lab.api.EndpointsController;
 import dev.netpaths.lab.api.Manifests;
 import dev.netpaths.lab.api.ServiceAllocator;
 import dev.netpaths.lab.api.Workloads;
 import dev.netpaths.lab.cni.Calico;
-import dev.netpaths.lab.cni.CalicoNat;
 import dev.netpaths.lab.cni.CniKind;
-import dev.netpaths.lab.dataplane.KubeProxy;
-import dev.netpaths.lab.dataplane.KubeProxyNft;
-import dev.netpaths.lab.dataplane.NetworkPolicies;
 import dev.netpaths.lab.dataplane.ProxyMode;
 import dev.netpaths.lab.live.TerminatingEndpoints;
 import dev.netpaths.lab.net.AddressPlan;
 import dev.netpaths.lab.net.AddressPlan.ClusterPlan;
 import dev.netpaths.lab.net.AddressPlan.NodePlan;
-import dev.netpaths.lab.net.Netns;
-import dev.netpaths.lab.pod.DnsmasqPod;
 import dev.netpaths.lab.pod.PodRunner;
 import dev.netpaths.lab.pod.PodStatus;
 import dev.netpaths.lab.pod.RunningPod;
 import dev.netpaths.lab.proc.Launcher;
 import dev.netpaths.lab.proc.Launcher.Started;
 import dev.netpaths.lab.proc.Procs;
-import dev.netpaths.lab.proc.Sh;
-import dev.netpaths.lab.rootless.UserNamespaces;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -43,12 +31,6 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
-import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
-import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
-import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
-import io.fabric8.kubernetes.api.model.gatewayapi.v1beta1.ReferenceGrant;
-import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
-import io.fabric8.kubernetes.api.model.networking.v1.IngressClass;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.client.utils.Serialization;
 
@@ -56,10 +38,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
@@ -67,12 +47,10 @@ import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
-import dev.netpaths.lab.api.Scheduler;
-
 /**
- * One cluster of the lab, run as its controllers would: the API objects (with the status the lab keeps), the pods
- * wired and started, and {@link #sync()}, which is what kube-proxy, the EndpointSlice controller, CoreDNS, MetalLB's
- * speaker and the entry-point controllers do on every change.
+ * One cluster of the lab and its state: the API objects as admitted (with the status the lab keeps), the pods wired,
+ * started and probed, and {@link #sync()}, which publishes the EndpointSlices and hands the cluster as it is to the
+ * nodes' rules ({@link NodeDataplane}) and the add-ons ({@link AddOnRuntime}), then writes cluster.yaml.
  */
 public final class ClusterRuntime {
     private final ClusterPlan plan;
@@ -90,11 +68,10 @@ public final class ClusterRuntime {
     private final Calico.Mode calicoMode;
     private final List<RunningPod> running = new ArrayList<>();
     private List<EndpointSlice> slices = List.of();
-    private final Map<String, String> appliedConfig = new HashMap<>();
-    private final Map<String, String> announcedBy = new HashMap<>();
     private final ProxyMode proxyMode;
-    /** nftables mode: per node, the kube-proxy table last applied (the next sync deletes what it no longer has). */
-    private final Map<String, KubeProxyNft.Ruleset> appliedNft = new HashMap<>();
+    private final List<AddOn> addOns;
+    private final AddOnRuntime addOnRuntime;
+    private final NodeDataplane dataplane;
 
     /**
      * Admits the objects as the API server and controllers would: add-ons, Namespaces, pods (scheduled), Service
@@ -116,6 +93,9 @@ public final class ClusterRuntime {
         }
         // LAB_CALICO as scripts/cluster reads CALICO_ENCAP: vxlan (default) or bgp (CALICO_ENCAP=none)
         this.calicoMode = plan.cni() == CniKind.CALICO ? Calico.Mode.fromEnvironment() : null;
+        this.dataplane = new NodeDataplane(plan, proxyMode, calicoMode);
+        this.addOns = ClusterAddons.of(ingress);
+        this.addOnRuntime = new AddOnRuntime(addOns, dir, launcher, this::node);
         parsed.addAll(ClusterAddons.addons(AddressPlan.DNS_IP, ingress, parsed));
         ClusterIdentity.apply(parsed, plan);
         this.nodes = LabObjects.nodes(plan);
@@ -123,7 +103,7 @@ public final class ClusterRuntime {
         this.services = Manifests.ofType(parsed, Service.class);
         ServiceAllocator.admit(services, AddressPlan.SERVICE_CIDR, AddressPlan.DNS_IP);
         this.metallb = ClusterIdentity.metallb(Manifests.ofType(parsed, GenericKubernetesResource.class), plan);
-        MetalLb.assign(services, metallb);
+        addOns.forEach(a -> a.admit(services, metallb));
         this.pods = new ArrayList<>(Workloads.expand(parsed, nodes));
         this.objects = parsed;
         this.runner = runnerFor.apply(parsed);
@@ -147,28 +127,11 @@ public final class ClusterRuntime {
             return runner.wire(p, node(p.getSpec().getNodeName()), PodRunner.podNetns(prefix, plan, p));
         }).toList();
         running.addAll(all(pool, wiring));
-        for (NodePlan n : plan.nodes()) {
-            // kube-proxy and the CNI agent link their chains into the built-in ones once, at start
-            if (proxyMode == ProxyMode.IPTABLES) {
-                restore(n, KubeProxy.hookRules());
-            }
-            restore(n, podNat(n));
-            if (plan.cni().enforcesPolicy()) {
-                restore(n, NetworkPolicies.hookRules());
-            }
-        }
+        dataplane.start();
         all(pool, running.stream().filter(p -> p.addon().isEmpty()).<Callable<RunningPod>>map(p -> () -> {
             runner.startContainers(p);
             return p;
         }).toList());
-    }
-
-    /** The CNI agent's NAT on a node: Calico's natOutgoing (felix), or Flannel's/Weave's pod masquerade. */
-    private String podNat(NodePlan n) {
-        if (plan.cni() == CniKind.CALICO) {
-            return CalicoNat.render(plan.clusterCidr(), calicoMode == Calico.Mode.VXLAN ? Calico.VXLAN_DEVICE : null);
-        }
-        return KubeProxy.renderPodMasquerade(n.podRange(), plan.clusterCidr());
     }
 
     /**
@@ -179,7 +142,7 @@ public final class ClusterRuntime {
         List<Callable<Boolean>> checks = running.stream().filter(p -> !p.ready() && p.failure() == null && !p.processes().isEmpty())
                 .<Callable<Boolean>>map(p -> () -> {
                     try {
-                        boolean ready = p.addon().isPresent() ? addonReady(p) : runner.probe(p);
+                        boolean ready = p.addon().isPresent() ? addOnRuntime.ready(p) : runner.probe(p);
                         if (ready) {
                             p.ready(true);
                             PodStatus.running(p.pod(), true);
@@ -213,27 +176,8 @@ public final class ClusterRuntime {
      */
     public void sync() {
         publish();
-        List<NetworkPolicy> policies = Manifests.ofType(objects, NetworkPolicy.class);
-        for (int i = 0; i < plan.nodes().size(); i++) {
-            NodePlan n = plan.nodes().get(i);
-            if (proxyMode == ProxyMode.NFTABLES) {
-                KubeProxyNft.Ruleset table = KubeProxyNft.render(nodes.get(i), services, slices, plan.clusterCidr(), AddressPlan.SERVICE_CIDR);
-                applyIfChanged("kube-proxy " + n.name(), String.join("\n", table.lines()), t -> {
-                    // one nft transaction, as kube-proxy's sync; counters are the lab's addition for `rules`
-                    nft(n, KubeProxyNft.transaction(appliedNft.computeIfAbsent(n.name(), k -> listedTable(n)), table, true));
-                    appliedNft.put(n.name(), table);
-                });
-            } else {
-                applyIfChanged("kube-proxy " + n.name(), KubeProxy.render(nodes.get(i), services, slices, plan.clusterCidr()), t -> restore(n, t));
-            }
-            if (plan.cni().enforcesPolicy()) {
-                applyIfChanged("policy " + n.name(), NetworkPolicies.render(nodes.get(i), policies, pods, namespaces), t -> restore(n, t));
-            }
-        }
-        for (RunningPod p : running) {
-            p.addon().ifPresent(a -> syncAddon(p, a));
-        }
-        announce();
+        dataplane.sync(nodes, services, slices, Manifests.ofType(objects, NetworkPolicy.class), pods, namespaces);
+        addOnRuntime.sync(running, view());
         writeClusterYaml();
     }
 
@@ -247,10 +191,6 @@ public final class ClusterRuntime {
     /** The API objects the manifests hold (Deployments, policies...), as admitted. */
     public List<HasMetadata> objects() {
         return objects;
-    }
-
-    public List<Node> nodeObjects() {
-        return nodes;
     }
 
     /**
@@ -308,105 +248,9 @@ public final class ClusterRuntime {
         return runner.probe(p);
     }
 
-    private void syncAddon(RunningPod p, Addon a) {
-        if (a == Addon.DNS) {
-            // --user=root: dnsmasq re-reads its hosts and servers files on SIGHUP after it dropped privileges, and the
-            // state dir need not be readable by nobody
-            List<String> args = new ArrayList<>(List.of("dnsmasq", "--log-facility=-", "--user=root"));
-            if (UserNamespaces.insidePartialMapping()) {
-                // rootless: the default group dip means a setgroups call, which an unprivileged user namespace forbids
-                args.add("--group=");
-            }
-            args.addAll(ClusterDns.dnsmasqArgs(services, slices, pods, PodRunner.CLUSTER_DOMAIN));
-            // a record change is a file write and a SIGHUP, never a restart that would refuse queries meanwhile
-            applyIfChanged("dns", String.join("\n", args), t -> {
-                if (DnsmasqPod.sync(p, args, dir.resolve("dns"), dir.resolve("logs"), launcher) == DnsmasqPod.Change.STARTED
-                        && p.failure() == null) {
-                    PodStatus.running(p.pod(), p.ready());
-                }
-            });
-            return;
-        }
-        Path prefix = dir.resolve("nginx").resolve(a.name().toLowerCase());
-        NginxPaths paths = new NginxPaths(prefix.toString(), containerPorts(p));
-        String conf = switch (a) {
-            case NGINX_INGRESS, INGRESS_NGINX -> IngressNginx.render(ingress, Manifests.ofType(objects, IngressClass.class),
-                    Manifests.ofType(objects, Ingress.class), services, slices, paths);
-            case ENVOY_GATEWAY -> GatewayNginx.render(Manifests.ofType(objects, GatewayClass.class), Manifests.ofType(objects, Gateway.class),
-                    Manifests.ofType(objects, HTTPRoute.class), Manifests.ofType(objects, ReferenceGrant.class), namespaces,
-                    services, slices, paths);
-            case ISTIO_GATEWAY -> IstioNginx.render(generic("Gateway", "networking.istio.io"), generic("VirtualService", "networking.istio.io"),
-                    services, slices, paths);
-            case DNS -> throw new IllegalStateException();
-        };
-        applyIfChanged("nginx " + a, conf, t -> {
-            write(prefix.resolve("nginx.conf"), t);
-            Started s = p.processes().get("nginx");
-            if (s != null && Procs.alive(s.pid(), s.startTime())) {
-                ProcessHandle.of(s.pid()).ifPresent(h -> Sh.run("kill", "-HUP", Long.toString(h.pid())));
-            } else {
-                p.processes().put("nginx", launcher.start(p.netns(), List.of(), List.of("nginx", "-p", prefix + "/",
-                        "-c", prefix.resolve("nginx.conf").toString(), "-e", prefix.resolve("error.log").toString()),
-                        dir.resolve("logs/" + a.name().toLowerCase() + ".log"), p.key() + " nginx"));
-                if (p.failure() == null) {
-                    PodStatus.running(p.pod(), p.ready());
-                }
-            }
-        });
-    }
-
-    /** The ports the add-on's container declares (nginx listens on each). */
-    private static List<Integer> containerPorts(RunningPod p) {
-        return p.pod().getSpec().getContainers().get(0).getPorts().stream().map(c -> c.getContainerPort()).toList();
-    }
-
-    /** The stand-ins are ready when their process runs and (nginx) answers HTTP on its first port. */
-    private boolean addonReady(RunningPod p) {
-        p.processes().forEach((name, s) -> {
-            if (!Procs.alive(s.pid(), s.startTime())) {
-                Path logFile = dir.resolve("logs/" + (p.addon().get() == Addon.DNS ? "dnsmasq" : p.addon().get().name().toLowerCase()) + ".log");
-                throw new LabException(name + " exited; last lines of " + logFile + ":\n" + PodRunner.tail(logFile));
-            }
-        });
-        return p.addon().get() == Addon.DNS
-                || PodRunner.httpStatus(p.node().netns(), "http://" + p.ip() + ":" + containerPorts(p).get(0) + "/") > 0;
-    }
-
-    /** MetalLB L2: the elected node answers ARP for the VIP (proxy neighbour + a route to lo so it accepts it). */
-    private void announce() {
-        for (Service s : services) {
-            if (!"LoadBalancer".equals(s.getSpec().getType()) || s.getStatus() == null || s.getStatus().getLoadBalancer() == null
-                    || s.getStatus().getLoadBalancer().getIngress() == null || s.getStatus().getLoadBalancer().getIngress().isEmpty()) {
-                continue;
-            }
-            String vip = s.getStatus().getLoadBalancer().getIngress().get(0).getIp();
-            String node = MetalLb.announcingNode(s, slices, nodes, metallb);
-            String was = announcedBy.get(vip);
-            if (Objects.equals(node, was)) {
-                continue;
-            }
-            if (was != null) {
-                NodePlan old = node(was);
-                Sh.tryRun(java.time.Duration.ofSeconds(5), "ip", "-n", old.netns(), "neigh", "del", "proxy", vip, "dev", "eth0");
-                Sh.tryRun(java.time.Duration.ofSeconds(5), "ip", "-n", old.netns(), "route", "del", vip + "/32", "dev", "lo");
-                announcedBy.remove(vip);
-            }
-            if (node != null) {
-                NodePlan n = node(node);
-                Netns.ip(n.netns(), "neigh", "replace", "proxy", vip, "dev", "eth0");
-                Netns.ip(n.netns(), "route", "replace", vip + "/32", "dev", "lo");
-                announcedBy.put(vip, node);
-            }
-        }
-    }
-
     /** Writes {@code <state-dir>/<cluster>/cluster.yaml}: every object as the API server would hold it, for the harness. */
     public void writeClusterYaml() {
-        lbAddress(Addon.ingress(ingress)).ifPresent(ip -> IngressNginx.writeStatus(ingress, Manifests.ofType(objects, IngressClass.class),
-                Manifests.ofType(objects, Ingress.class), ip));
-        lbAddress(Addon.ENVOY_GATEWAY).ifPresent(ip -> GatewayNginx.writeStatus(Manifests.ofType(objects, GatewayClass.class),
-                Manifests.ofType(objects, Gateway.class), Manifests.ofType(objects, HTTPRoute.class),
-                Manifests.ofType(objects, ReferenceGrant.class), namespaces, services, ip));
+        addOnRuntime.writeStatus(view());
         List<HasMetadata> all = new ArrayList<>();
         all.addAll(nodes);
         all.addAll(namespaces);
@@ -426,9 +270,12 @@ public final class ClusterRuntime {
     }
 
     public Optional<String> lbAddress(Addon a) {
-        return services.stream().filter(s -> a.namespace().equals(s.getMetadata().getNamespace()) && a.serviceName().equals(s.getMetadata().getName()))
-                .flatMap(s -> Optional.ofNullable(s.getStatus()).map(st -> st.getLoadBalancer()).map(lb -> lb.getIngress()).orElse(List.of()).stream())
-                .map(i -> i.getIp()).findFirst();
+        return AddOnRuntime.lbAddress(services, a);
+    }
+
+    /** The cluster as the add-ons read it now. */
+    private AddOn.Cluster view() {
+        return new AddOn.Cluster(objects, namespaces, nodes, services, slices, pods, metallb, PodRunner.CLUSTER_DOMAIN);
     }
 
     public List<Service> services() {
@@ -437,40 +284,6 @@ public final class ClusterRuntime {
 
     public List<EndpointSlice> slices() {
         return slices;
-    }
-
-    private List<GenericKubernetesResource> generic(String kind, String group) {
-        return Manifests.ofType(objects, GenericKubernetesResource.class).stream()
-                .filter(g -> kind.equals(g.getKind()) && g.getApiVersion() != null && g.getApiVersion().startsWith(group + "/")).toList();
-    }
-
-    private void applyIfChanged(String what, String text, Consumer<String> apply) {
-        if (!text.equals(appliedConfig.get(what))) {
-            apply.accept(text);
-            appliedConfig.put(what, text);
-        }
-    }
-
-    private static void restore(NodePlan n, String rules) {
-        try {
-            Sh.runWith(rules, List.of(), Sh.inNs(n.netns(), "iptables-restore", "--noflush"));
-        } catch (LabException e) {
-            throw new LabException("iptables-restore on " + n.name() + " failed: " + e.getMessage(), e);
-        }
-    }
-
-    private static void nft(NodePlan n, String transaction) {
-        try {
-            Sh.runWith(transaction, List.of(), Sh.inNs(n.netns(), "nft", "-f", "-"));
-        } catch (LabException e) {
-            throw new LabException("nft -f on " + n.name() + " failed: " + e.getMessage(), e);
-        }
-    }
-
-    /** The node's kube-proxy table as it is (a new process, a live verb, starts from it), or null before the first sync. */
-    private static KubeProxyNft.Ruleset listedTable(NodePlan n) {
-        Sh.Result r = Sh.tryRun(java.time.Duration.ofSeconds(20), Sh.inNs(n.netns(), "nft", "list", "table", "ip", "kube-proxy"));
-        return r.ok() ? KubeProxyNft.Ruleset.listed(r.out()) : null;
     }
 
     public ProxyMode proxyMode() {

@@ -34,8 +34,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.stream.Collectors;
 
-import dev.netpaths.lab.cni.CniKind;
-
 /** The lab's lifecycle: {@link #up}, {@link #down}; {@link LabStatus} reads what up wrote. */
 public final class Lab {
     /** From nothing to every pod ready; JVM start on 2 cores is most of it. */

@@ -13,7 +13,6 @@ import io.fabric8.kubernetes.api.model.ServicePortBuilder;
 import io.fabric8.kubernetes.api.model.TolerationBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
-import io.fabric8.kubernetes.api.model.networking.v1.IngressClassBuilder;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,7 +22,6 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 import dev.netpaths.lab.api.Kube;
-import dev.netpaths.lab.api.Manifests;
 import dev.netpaths.lab.api.ServiceAllocator;
 import dev.netpaths.lab.api.Workloads;
 
@@ -137,6 +135,11 @@ public final class ClusterAddons {
         return addons(dnsIp, IngressNginx.Controller.NGINX_INC, List.of());
     }
 
+    /** The add-ons of a cluster whose ingress controller is {@code ingress}: DNS, ingress, Envoy Gateway, Istio, MetalLB. */
+    public static List<AddOn> of(IngressNginx.Controller ingress) {
+        return List.of(new DnsAddOn(), new IngressAddOn(ingress), new GatewayAddOn(), new IstioAddOn(), new MetalLbAddOn());
+    }
+
     /**
      * The add-on Deployments and Services, each Deployment followed by its Service (and the ingress controller's
      * IngressClass): kube-dns with {@code clusterIP: dnsIp}; the controller Services of type LoadBalancer without
@@ -146,41 +149,32 @@ public final class ClusterAddons {
      */
     public static List<HasMetadata> addons(String dnsIp, IngressNginx.Controller ingress, List<HasMetadata> objects) {
         List<HasMetadata> result = new ArrayList<>();
-        List<Integer> listenerPorts = GatewayNginx.listenerPorts(
-                Manifests.ofType(objects, io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass.class),
-                Manifests.ofType(objects, io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway.class));
-        for (Addon addon : List.of(Addon.DNS, Addon.ingress(ingress), Addon.ENVOY_GATEWAY, Addon.ISTIO_GATEWAY)) {
-            List<ServicePort> ports = switch (addon) {
-                case DNS -> List.of(port("dns", 53, "UDP"), port("dns-tcp", 53, "TCP"));
-                case ENVOY_GATEWAY -> (listenerPorts.isEmpty() ? List.of(80) : listenerPorts).stream()
-                        .map(p -> port(p == 80 ? "http" : "http-" + p, p, "TCP")).toList();
-                case ISTIO_GATEWAY -> List.of(port("http2", 80, "TCP"));
-                default -> List.of(port("http", 80, "TCP"));
-            };
-            boolean dns = addon == Addon.DNS;
-            result.add(deployment(addon, ports));
-            result.add(new ServiceBuilder()
-                    .withNewMetadata().withName(addon.serviceName()).withNamespace(addon.namespace())
-                    .withLabels(labels(addon)).endMetadata()
-                    .withNewSpec().withType(dns ? "ClusterIP" : "LoadBalancer").withClusterIP(dns ? dnsIp : null)
-                    .withExternalTrafficPolicy(addon == Addon.ENVOY_GATEWAY ? "Local" : null)
-                    .withSelector(Map.of(addon.labelKey(), addon.labelValue())).withPorts(ports).endSpec()
-                    .build());
-            if (addon.isIngress()) {
-                result.add(new IngressClassBuilder().withNewMetadata().withName(IngressNginx.INGRESS_CLASS)
-                        .withLabels(labels(addon)).endMetadata()
-                        .withNewSpec().withController(ingress.controllerName()).endSpec().build());
-            }
+        for (AddOn addOn : of(ingress)) {
+            result.addAll(addOn.objects(dnsIp, objects));
         }
         return result;
     }
 
-    private static ServicePort port(String name, int port, String protocol) {
+    /**
+     * An add-on's Deployment and its Service on {@code ports}: ClusterIP {@code clusterIp} when given, else a
+     * LoadBalancer Service, with {@code externalTrafficPolicy} when given.
+     */
+    static List<HasMetadata> install(Addon addon, List<ServicePort> ports, String clusterIp, String externalTrafficPolicy) {
+        return List.of(deployment(addon, ports), new ServiceBuilder()
+                .withNewMetadata().withName(addon.serviceName()).withNamespace(addon.namespace())
+                .withLabels(labels(addon)).endMetadata()
+                .withNewSpec().withType(clusterIp != null ? "ClusterIP" : "LoadBalancer").withClusterIP(clusterIp)
+                .withExternalTrafficPolicy(externalTrafficPolicy)
+                .withSelector(Map.of(addon.labelKey(), addon.labelValue())).withPorts(ports).endSpec()
+                .build());
+    }
+
+    static ServicePort port(String name, int port, String protocol) {
         return new ServicePortBuilder().withName(name).withPort(port).withProtocol(protocol)
                 .withTargetPort(new IntOrString(name)).build();
     }
 
-    private static Map<String, String> labels(Addon addon) {
+    static Map<String, String> labels(Addon addon) {
         Map<String, String> labels = new LinkedHashMap<>();
         labels.put(addon.labelKey(), addon.labelValue());
         labels.put("app.kubernetes.io/part-of", "netpaths-lab");

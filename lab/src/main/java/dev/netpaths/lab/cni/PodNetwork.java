@@ -1,6 +1,5 @@
 package dev.netpaths.lab.cni;
 
-import dev.netpaths.lab.net.AddressPlan;
 import dev.netpaths.lab.net.AddressPlan.ClusterPlan;
 import dev.netpaths.lab.net.AddressPlan.NodePlan;
 

@@ -399,11 +399,6 @@ public final class KubeProxyNft {
         return b.toString();
     }
 
-    /** Removes the table: what {@code kube-proxy --cleanup} does ({@code CleanupLeftovers}). */
-    public static String deleteTable() {
-        return "add table " + TABLE + "\ndelete table " + TABLE + "\n";
-    }
-
     static String quote(String text) {
         if (text.contains("\"")) {
             throw new IllegalArgumentException("nft comment with a double quote: " + text);

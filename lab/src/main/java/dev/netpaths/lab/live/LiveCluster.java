@@ -41,8 +41,6 @@ import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
-import dev.netpaths.lab.cni.Cni;
-
 /**
  * A running lab changed in place: its cluster re-read from the state dir (cluster.yaml for the pods, the journal for
  * their processes), the {@link Reconciler} told what happened, and its actions carried out on the real pods,

@@ -11,8 +11,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 
-import dev.netpaths.lab.cni.Cni;
-
 /**
  * Append-only record of everything the lab creates, one entry per line, written and synced BEFORE the thing
  * exists. {@code down} works from this file alone, so a lab whose CLI or JVMs died with {@code kill -9} is still

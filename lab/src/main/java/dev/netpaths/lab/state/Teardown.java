@@ -17,8 +17,6 @@ import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
-import dev.netpaths.lab.cni.Cni;
-
 /**
  * Removes a lab from its journal alone: processes, CNI attachments, namespaces, files, then the state dir. The
  * SIGTERM grace is short on purpose: the whole cluster goes (like {@code kind delete}), nobody waits for a

@@ -14,9 +14,30 @@ import dev.netpaths.lab.api.Kube;
 import dev.netpaths.lab.api.Manifests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ClusterAddonsTest {
+    @Test
+    void everyAddOnPodHasExactlyOneAddOnAndMetalLbRunsWithoutOne() {
+        for (IngressNginx.Controller controller : IngressNginx.Controller.values()) {
+            List<Optional<ClusterAddons.Addon>> pods = ClusterAddons.of(controller).stream().map(AddOn::pod).toList();
+            assertEquals(List.of(Optional.of(ClusterAddons.Addon.DNS), Optional.of(ClusterAddons.Addon.ingress(controller)),
+                    Optional.of(ClusterAddons.Addon.ENVOY_GATEWAY), Optional.of(ClusterAddons.Addon.ISTIO_GATEWAY), Optional.empty()), pods);
+        }
+    }
+
+    @Test
+    void eachPodAddOnNamesItsStandInAndMetalLbHasNone() {
+        for (AddOn a : ClusterAddons.of(IngressNginx.Controller.NGINX_INC)) {
+            if (a.pod().isEmpty()) {
+                assertThrows(UnsupportedOperationException.class, a::standIn);
+            } else {
+                assertEquals(a.pod().get() == ClusterAddons.Addon.DNS ? AddOn.StandIn.DNSMASQ : AddOn.StandIn.NGINX, a.standIn());
+            }
+        }
+    }
+
     @Test
     void kubeDnsSitsOnTheDnsIpWithUdpAndTcp53() {
         Service dns = Manifests.ofType(ClusterAddons.addons("10.96.0.10"), Service.class).stream()
