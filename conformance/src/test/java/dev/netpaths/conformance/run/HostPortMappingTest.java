@@ -13,7 +13,6 @@ import dev.netpaths.conformance.catalogue.PathCase;
 import dev.netpaths.conformance.catalogue.PathInstance;
 import dev.netpaths.conformance.catalogue.Request;
 import dev.netpaths.conformance.discovery.DataPlane;
-import dev.netpaths.conformance.discovery.LabCluster;
 import dev.netpaths.conformance.discovery.Topology;
 import dev.netpaths.conformance.probe.DirectCallerChannel;
 import dev.netpaths.conformance.report.PathRecord;
@@ -48,9 +47,8 @@ class HostPortMappingTest {
     static final String INGRESS_IP = "172.18.255.201";
 
     static DataPlane recorded() {
-        try (LabCluster cluster = LabCluster.load(Path.of("src/test/resources/data-plane/kind.yaml"))) {
-            return DataPlane.discover(cluster.client());
-        }
+        return DataPlane.discover(dev.netpaths.conformance.support.Fixture.snapshot(
+                Path.of("src/test/resources/data-plane/kind.yaml")));
     }
 
     /** The recorded answer with other ports (a test's own listener stands in for the mapping). */
