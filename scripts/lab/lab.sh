@@ -150,7 +150,7 @@ harness() {
   local reports="$1" state
   shift
   state="$(lab_cli state-dir)" || return 2
-  echo "lab: harness: java -jar ${HARNESS_JAR} --lab-state ${state} --reports ${reports} $*"
+  echo "lab: harness (in the lab's host namespace): java -jar ${HARNESS_JAR} --lab-state ${state} --reports ${reports}${*:+ $*}"
   lab_cli exec host -- java -jar "${HARNESS_JAR}" --lab-state "${state}" --reports "${reports}" "$@"
 }
 
