@@ -9,8 +9,9 @@
 # Usage: scripts/lab/lab.sh run|up|down|status|matrix [extra lab CLI options]
 #        scripts/lab/lab.sh exec POD|NODE|host -- CMD [ARGS...] | rules NODE [NS/SERVICE] | case GLOB... | trace CASE
 #        scripts/lab/lab.sh get|delete|scale|rollout|disruption ... (below)
-#   run      build what is missing, bring the lab up, run the conformance harness in it, tear it down
-#            (LAB_KEEP=1 keeps it); exits with the harness's code
+#   run      build what is missing, then `up`, the conformance harness in the lab's host namespace, `down`
+#            (LAB_KEEP=1 keeps the lab); exits with the harness's code (1 also when pods failed at up, or
+#            the lab could not be built); reports in LAB_REPORTS
 #   up       build what is missing, bring the lab up and wait until every pod is ready
 #   down     remove everything the lab created (also after a crash or kill -9)
 #   status   nodes, pods (with each one's network namespace), Services with endpoints, entry points
@@ -18,7 +19,8 @@
 #   exec     run CMD in a pod (namespace/name, name or a unique start of one), a node or the host namespace
 #            of the running lab; exits with CMD's code (2: no such pod or node, or no lab up)
 #   rules    kube-proxy's rules on NODE with [packets:bytes] counters; with NS/SERVICE that Service's chains
-#   case     the harness against the running lab for the cases or groups matching GLOB (reports in LAB_REPORTS)
+#   case     the harness against the running lab for the cases or groups matching GLOB (reports in LAB_REPORTS;
+#            also [--reports DIR] [--converge-seconds S]); exits with the harness's code
 #   trace    CASE with tcpdump on each hop's interface, one row per connection start and interface (outer and
 #            inner addresses, NAT since first seen); scripts/lab/trace.sh
 # Change the running lab, in kubectl's words (docs/lab/live.md):
@@ -45,15 +47,19 @@
 #   LAB_DISRUPTION=${LAB_DISRUPTION:-0}    1: `run` also runs `disruption` after the harness and fails on a lost request
 #   LAB_SKIP_DEPS=${LAB_SKIP_DEPS:-0}      1: do not check the Debian packages
 #   MVN=${MVN:-<repo>/mvnw -B -ntp -q}      the Maven command that builds a missing jar (the wrapper by default)
+#   HARNESS_JAR=${HARNESS_JAR:-<repo>/conformance/target/netpaths-conformance.jar}  the harness `run` and `case` run
 set -o errexit -o nounset -o pipefail
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 MVN="${MVN:-${REPO_ROOT}/mvnw -B -ntp -q}"
 LAB_JAR="${REPO_ROOT}/lab/target/netpaths-lab.jar"
+HARNESS_JAR="${HARNESS_JAR:-${REPO_ROOT}/conformance/target/netpaths-conformance.jar}"
+# `up`'s exit code when the lab is up but pods failed (lab/.../cli/LabCli.java PODS_FAILED): `run` still probes it.
+PODS_FAILED=3
 CNIS=(flannel calico weave)
 SHAPE=()
 # Every setting this script and the lab CLI read: sudo's env_reset drops them unless they are named.
-SUDO_KEEP=LAB_CNI,LAB_CALICO,LAB_PROXY_MODE,LAB_NODES,LAB_CLUSTERS,LAB_PREFIX,LAB_STATE_DIR,LAB_ROOTLESS,LAB_REPORTS,LAB_KEEP,LAB_DISRUPTION,LAB_SKIP_DEPS,INGRESS
+SUDO_KEEP=LAB_CNI,LAB_CALICO,LAB_PROXY_MODE,LAB_NODES,LAB_CLUSTERS,LAB_PREFIX,LAB_STATE_DIR,LAB_ROOTLESS,LAB_REPORTS,LAB_KEEP,LAB_DISRUPTION,LAB_SKIP_DEPS,INGRESS,HARNESS_JAR
 
 usage() { sed -n '/^set -o/q;2,$p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 
@@ -107,7 +113,7 @@ ensure_jars() {
       [[ -f "${REPO_ROOT}/${module}/target/quarkus-app/quarkus-run.jar" ]] || missing+=("${module}")
     done
   fi
-  if [[ "$1" == run || "$1" == matrix || "$1" == case ]] && [[ ! -f "${REPO_ROOT}/conformance/target/netpaths-conformance.jar" ]]; then
+  if [[ "$1" == run || "$1" == matrix || "$1" == case ]] && [[ ! -f "${HARNESS_JAR}" ]]; then
     missing+=(conformance)
   fi
   if [[ ${#missing[@]} -gt 0 ]]; then
@@ -129,13 +135,84 @@ shape_args() {
   SHAPE=(--cni "${LAB_CNI:-flannel}" --nodes "${LAB_NODES:-3}" --clusters "${LAB_CLUSTERS:-1}" --repo "${REPO_ROOT}")
 }
 
+# Fails before anything is built when the harness could not write its reports (the nearest existing parent decides).
+require_writable() {
+  local dir="$1"
+  while [[ ! -e "${dir}" && "${dir}" != / ]]; do dir="$(dirname "${dir}")"; done
+  [[ -w "${dir}" ]] && return 0
+  echo "lab: the harness could not write its reports to $1 (${dir} is not writable by this user): set LAB_REPORTS to a directory you can write" >&2
+  exit 1
+}
+
+# The harness in the lab's host namespace (kind's Docker host), on the lab's state: harness REPORTS [OPTION...].
+# Its exit code is the caller's; 2 when no lab is up.
+harness() {
+  local reports="$1" state
+  shift
+  state="$(lab_cli state-dir)" || return 2
+  echo "lab: harness (in the lab's host namespace): java -jar ${HARNESS_JAR} --lab-state ${state} --reports ${reports}${*:+ $*}"
+  lab_cli exec host -- java -jar "${HARNESS_JAR}" --lab-state "${state}" --reports "${reports}" "$@"
+}
+
+# Where `run` writes its reports: LAB_REPORTS, else reports/lab-<cni>.
+run_reports() { realpath -m "${LAB_REPORTS:-${REPO_ROOT}/reports/lab-${LAB_CNI:-flannel}}"; }
+
+# run: up, the harness, down. The lab comes down whatever happened (unless LAB_KEEP=1), also on Ctrl-C.
+run_lab() {
+  local reports rc=0 up_rc=0 d_rc=0
+  reports="$(run_reports)"
+  [[ "${LAB_KEEP:-0}" == 1 ]] || trap 'lab_cli down; exit 130' INT TERM
+  lab_cli up "${SHAPE[@]}" "$@" || up_rc=$?
+  if [[ ${up_rc} -eq 0 || ${up_rc} -eq ${PODS_FAILED} ]]; then
+    # pods that failed stay failed, as on a cluster (cluster.yaml carries their status): the harness still runs
+    # and reports the paths they break, and the run fails whatever the harness says
+    harness "${reports}" || rc=$?
+    if [[ "${LAB_DISRUPTION:-0}" == 1 ]]; then
+      lab_cli disruption || d_rc=$?
+      [[ ${d_rc} -le ${rc} ]] || rc=${d_rc}
+    fi
+    if [[ ${up_rc} -ne 0 ]]; then
+      echo "lab: run FAILED: pods failed at up (see \`lab: pods failed\` above)"
+      [[ ${rc} -ne 0 ]] || rc=1
+    fi
+  else
+    rc=1
+  fi
+  if [[ "${LAB_KEEP:-0}" != 1 ]]; then
+    trap - INT TERM
+    lab_cli down || echo "lab: down failed: run LAB_PREFIX=${LAB_PREFIX:-np} ${BASH_SOURCE[0]} down" >&2
+  fi
+  return "${rc}"
+}
+
+# case [--reports DIR] [--converge-seconds S] GLOB...: the harness's --case per GLOB, against the running lab.
+case_lab() {
+  local reports="${LAB_REPORTS:-${REPO_ROOT}/reports/lab-case}" args=() globs=0
+  while [[ $# -gt 0 ]]; do
+    case "$1" in
+      --reports) [[ $# -ge 2 ]] || { echo "lab: case: --reports needs a directory" >&2; return 2; }
+        reports="$2"; shift 2 ;;
+      --reports=*) reports="${1#*=}"; shift ;;
+      --converge-seconds) [[ $# -ge 2 ]] || { echo "lab: case: --converge-seconds needs a number" >&2; return 2; }
+        args+=(--converge-seconds "$2"); shift 2 ;;
+      --converge-seconds=*) args+=("$1"); shift ;;
+      -*) echo "lab: case: unknown option '$1' (case [--reports DIR] [--converge-seconds S] GLOB...)" >&2; return 2 ;;
+      *) args+=(--case "$1"); globs=$((globs + 1)); shift ;;
+    esac
+  done
+  [[ ${globs} -gt 0 ]] || { echo "lab: case: name a case or group (see: java -jar ${HARNESS_JAR} --list)" >&2; return 2; }
+  reports="$(realpath -m "${reports}")"
+  ensure_jars case
+  harness "${reports}" "${args[@]}"
+}
+
 matrix() {
   local cni rc results=() failed=0
   for cni in "${CNIS[@]}"; do
     echo "==> lab run with ${cni}"
     rc=0
     LAB_CNI="${cni}" shape_args
-    lab_cli run "${SHAPE[@]}" "$@" || rc=$?
+    (export LAB_CNI="${cni}"; unset LAB_REPORTS; require_writable "$(run_reports)"; run_lab "$@") || rc=$?
     results+=("${cni}: exit ${rc} (reports/lab-${cni})")
     [[ ${rc} -eq 0 ]] || failed=1
   done
@@ -156,9 +233,11 @@ main() {
   check_settings
   require_root "${cmd}" "$@"
   case "${cmd}" in
-    down|status|exec|rules|case|get|delete|scale|rollout|disruption)
+    down|status|exec|rules|get|delete|scale|rollout|disruption)
       ensure_jars "${cmd}"
       lab_cli "${cmd}" "$@" ;;
+    case)
+      case_lab "$@" ;;
     trace)
       ensure_jars case
       "${REPO_ROOT}/scripts/lab/trace.sh" "$@" ;;
@@ -166,10 +245,9 @@ main() {
       ensure_deps; ensure_jars up; shape_args
       lab_cli up "${SHAPE[@]}" "$@" ;;
     run)
+      require_writable "$(run_reports)"
       ensure_deps; ensure_jars run; shape_args
-      [[ "${LAB_KEEP:-0}" == 1 ]] && SHAPE+=(--keep)
-      [[ "${LAB_DISRUPTION:-0}" == 1 ]] && SHAPE+=(--disruption)
-      lab_cli run "${SHAPE[@]}" "$@" ;;
+      run_lab "$@" ;;
     matrix)
       ensure_deps; ensure_jars matrix
       matrix "$@" ;;

@@ -78,7 +78,7 @@ as_user() {
   run as_user env LAB_ROOTLESS=no LAB_PREFIX=rlb "${LAB_SH}" up
   assert_status 1
   assert_has "LAB_ROOTLESS=no: the lab uses the machine's namespaces and needs root"
-  assert_has "lab: run: sudo --preserve-env=LAB_CNI,LAB_CALICO,LAB_PROXY_MODE,LAB_NODES,LAB_CLUSTERS,LAB_PREFIX,LAB_STATE_DIR,LAB_ROOTLESS,LAB_REPORTS,LAB_KEEP,LAB_DISRUPTION,LAB_SKIP_DEPS,INGRESS ${LAB_SH} up"
+  assert_has "lab: run: sudo --preserve-env=LAB_CNI,LAB_CALICO,LAB_PROXY_MODE,LAB_NODES,LAB_CLUSTERS,LAB_PREFIX,LAB_STATE_DIR,LAB_ROOTLESS,LAB_REPORTS,LAB_KEEP,LAB_DISRUPTION,LAB_SKIP_DEPS,INGRESS,HARNESS_JAR ${LAB_SH} up"
   assert_has "lab: or run it rootless: LAB_ROOTLESS=auto ${LAB_SH} up"
 }
 
@@ -136,4 +136,115 @@ as_user() {
     PATH="/usr/bin:/bin:$(dirname "$(command -v java)")" "${LAB_SH}" exec host
   assert_status 2
   assert_has "Missing required parameter"
+}
+
+# fake_tree: a copy of the scripts whose jars are empty files and whose `java` is a stub that logs each call to
+# $STUB_CALLS and answers as the lab CLI would: up exits FAKE_UP, state-dir prints a dir, exec (the harness)
+# exits FAKE_HARNESS, disruption FAKE_DISRUPTION. What `run` and `case` do is then read from the log.
+fake_tree() {
+  FAKE="${USER_DIR}/tree"
+  mkdir -p "${FAKE}/lab/target" "${FAKE}/conformance/target"
+  cp -a "${REPO_ROOT}/scripts" "${FAKE}/"
+  touch "${FAKE}/lab/target/netpaths-lab.jar" "${FAKE}/conformance/target/netpaths-conformance.jar"
+  local module
+  for module in echo-service caller-service sidecar-demo; do
+    mkdir -p "${FAKE}/${module}/target/quarkus-app"
+    touch "${FAKE}/${module}/target/quarkus-app/quarkus-run.jar"
+  done
+  export STUB_CALLS="${USER_DIR}/calls"
+  : >"${STUB_CALLS}"
+  chmod 666 "${STUB_CALLS}"
+  cat >"${USER_DIR}/bin/java" <<'STUB'
+#!/usr/bin/env bash
+echo "java $*" >>"${STUB_CALLS}"
+case "$3" in
+  up) exit "${FAKE_UP:-0}" ;;
+  state-dir) echo /fake/state ;;
+  exec) exit "${FAKE_HARNESS:-0}" ;;
+  disruption) exit "${FAKE_DISRUPTION:-0}" ;;
+esac
+STUB
+  chmod 755 "${USER_DIR}/bin/java"
+  export PATH="${USER_DIR}/bin:${PATH}" LAB_SKIP_DEPS=1 LAB_PREFIX=fk MVN=false
+  unset HARNESS_JAR LAB_KEEP LAB_DISRUPTION
+}
+
+# assert_lines LINE...: $output is exactly these lines.
+assert_lines() {
+  local expected
+  expected="$(printf '%s\n' "$@")"
+  if [[ "${output}" != "${expected}" ]]; then
+    printf 'expected exactly:\n%s\n---- got ----\n%s\n' "${expected}" "${output}" >&2
+    return 1
+  fi
+}
+
+# the lab CLI verbs in the order they ran (the harness as "harness ARGS")
+verbs() {
+  sed -E 's|^java -jar [^ ]*/lab/target/netpaths-lab.jar ([a-z-]+) --prefix fk( --state-dir [^ ]*)?|\1|;
+          s|^exec host -- java -jar [^ ]*/conformance/target/netpaths-conformance.jar|harness|' "${STUB_CALLS}"
+}
+
+@test "run is up, the harness in the host namespace on the lab's state, down; it exits with the harness's code" {
+  fake_tree
+  local reports="${BATS_TEST_TMPDIR}/r"
+  local code
+  for code in 0 1; do
+    : >"${STUB_CALLS}"
+    FAKE_HARNESS=${code} LAB_REPORTS="${reports}" run "${FAKE}/scripts/lab/lab.sh" run
+    assert_status "${code}"
+    run verbs
+    assert_lines "up --cni flannel --nodes 3 --clusters 1 --repo ${FAKE}" "state-dir" \
+      "harness --lab-state /fake/state --reports ${reports}" "down"
+  done
+}
+
+@test "run: pods failed at up: the harness still runs, then down, exit 1; a lab that could not be built: down, exit 1" {
+  fake_tree
+  FAKE_UP=3 run "${FAKE}/scripts/lab/lab.sh" run
+  assert_status 1
+  assert_has "lab: run FAILED: pods failed at up"
+  run verbs
+  assert_lines "up --cni flannel --nodes 3 --clusters 1 --repo ${FAKE}" "state-dir" \
+    "harness --lab-state /fake/state --reports ${FAKE}/reports/lab-flannel" "down"
+  : >"${STUB_CALLS}"
+  FAKE_UP=1 run "${FAKE}/scripts/lab/lab.sh" run
+  assert_status 1
+  run verbs
+  assert_lines "up --cni flannel --nodes 3 --clusters 1 --repo ${FAKE}" "down"
+}
+
+@test "run: LAB_DISRUPTION=1 runs disruption after the harness and its failure fails the run; LAB_KEEP=1 keeps the lab" {
+  fake_tree
+  LAB_CNI=calico LAB_DISRUPTION=1 FAKE_DISRUPTION=1 LAB_KEEP=1 run "${FAKE}/scripts/lab/lab.sh" run
+  assert_status 1
+  run verbs
+  assert_lines "up --cni calico --nodes 3 --clusters 1 --repo ${FAKE}" "state-dir" \
+    "harness --lab-state /fake/state --reports ${FAKE}/reports/lab-calico" "disruption"
+}
+
+@test "run: reports that cannot be written fail before anything is built or started" {
+  fake_tree
+  mkdir -m 555 "${USER_DIR}/ro"
+  run as_user env LAB_REPORTS="${USER_DIR}/ro/r" "${FAKE}/scripts/lab/lab.sh" run
+  assert_status 1
+  assert_has "the harness could not write its reports to ${USER_DIR}/ro/r (${USER_DIR}/ro is not writable by this user)"
+  [[ ! -s "${STUB_CALLS}" ]]
+}
+
+@test "case hands each GLOB to the harness as --case, with --reports and --converge-seconds; bad input exits 2" {
+  fake_tree
+  FAKE_HARNESS=1 run "${FAKE}/scripts/lab/lab.sh" case dns '*NodePort*' --converge-seconds 5 --reports "${BATS_TEST_TMPDIR}/c"
+  assert_status 1
+  run verbs
+  assert_lines "state-dir" \
+    "harness --lab-state /fake/state --reports ${BATS_TEST_TMPDIR}/c --case dns --case *NodePort* --converge-seconds 5"
+  : >"${STUB_CALLS}"
+  run "${FAKE}/scripts/lab/lab.sh" case --no-such-option x
+  assert_status 2
+  assert_has "lab: case: unknown option '--no-such-option'"
+  run "${FAKE}/scripts/lab/lab.sh" case
+  assert_status 2
+  assert_has "lab: case: name a case or group"
+  [[ ! -s "${STUB_CALLS}" ]]
 }

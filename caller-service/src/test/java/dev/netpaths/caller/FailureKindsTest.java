@@ -1,5 +1,6 @@
 package dev.netpaths.caller;
 
+import dev.netpaths.testsupport.TcpFixtures;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
@@ -10,8 +11,8 @@ import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.netpaths.caller.TcpFixtures.FullBacklog;
-import dev.netpaths.caller.TcpFixtures.RawServer;
+import dev.netpaths.testsupport.TcpFixtures.FullBacklog;
+import dev.netpaths.testsupport.TcpFixtures.RawServer;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.ValidatableResponse;

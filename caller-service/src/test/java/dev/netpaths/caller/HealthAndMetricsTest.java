@@ -1,5 +1,6 @@
 package dev.netpaths.caller;
 
+import dev.netpaths.testsupport.TcpFixtures;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;

@@ -1,5 +1,6 @@
 package dev.netpaths.caller;
 
+import dev.netpaths.testsupport.TcpFixtures;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.equalTo;
@@ -11,8 +12,8 @@ import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import dev.netpaths.caller.TcpFixtures.Balancer;
-import dev.netpaths.caller.TcpFixtures.RawServer;
+import dev.netpaths.testsupport.TcpFixtures.Balancer;
+import dev.netpaths.testsupport.TcpFixtures.RawServer;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;

@@ -1,11 +1,12 @@
 package dev.netpaths.caller;
 
+import dev.netpaths.testsupport.TcpFixtures;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.netpaths.caller.TcpFixtures.RawServer;
+import dev.netpaths.testsupport.TcpFixtures.RawServer;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;

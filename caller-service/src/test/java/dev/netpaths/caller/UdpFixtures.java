@@ -1,5 +1,6 @@
 package dev.netpaths.caller;
 
+import dev.netpaths.testsupport.TcpFixtures;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;

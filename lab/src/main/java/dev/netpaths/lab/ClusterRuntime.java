@@ -295,10 +295,23 @@ public final class ClusterRuntime {
                 .orElseThrow(() -> new LabException("no node " + name + " in cluster " + plan.name()));
     }
 
+    /**
+     * Writes the file whole or not at all (a temporary file renamed over it): the harness and the live verbs read
+     * cluster.yaml while a live change rewrites it, and must never see it cut short.
+     */
     static void write(Path file, String text) {
         try {
             Files.createDirectories(file.getParent());
-            Files.writeString(file, text);
+            Path tmp = Files.createTempFile(file.getParent(), "." + file.getFileName(), ".tmp",
+                    java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                            java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--")));
+            try {
+                Files.writeString(tmp, text);
+                Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
         } catch (IOException e) {
             throw new LabException("cannot write " + file + ": " + e.getMessage(), e);
         }

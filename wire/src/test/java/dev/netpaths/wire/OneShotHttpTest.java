@@ -7,26 +7,26 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
+import static dev.netpaths.testsupport.TcpFixtures.RESETS;
+import static dev.netpaths.testsupport.TcpFixtures.answers;
+import static dev.netpaths.testsupport.TcpFixtures.closedPort;
+import static dev.netpaths.testsupport.TcpFixtures.speaksFirst;
+
+import dev.netpaths.testsupport.TcpFixtures.FullBacklog;
+import dev.netpaths.testsupport.TcpFixtures.RawServer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import javax.net.ssl.SSLSocketFactory;
 import org.junit.jupiter.api.Test;
 
 /**
- * The one-shot client against raw loopback servers that write exactly the bytes each case needs: framing
+ * The one-shot client against raw loopback servers (test-support's TcpFixtures, shared with caller-service) that
+ * write exactly the bytes each case needs: framing
  * (Content-Length, chunked, close-delimited), the phase clocks, the body cap, and every error kind produced by a
  * real failure (refused, connect timeout, read timeout, reset, TLS, protocol).
  */
@@ -51,8 +51,8 @@ class OneShotHttpTest {
 
     @Test
     void sendsOneRequestWithTheHeadersInOrderAndConnectionClose() throws Exception {
-        try (RawServer server = RawServer.answering(out -> out.write(ascii(
-                "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}")))) {
+        try (RawServer server = new RawServer(answers(out -> out.write(ascii(
+                "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}"))))) {
             OneShotHttp.Result r = OneShotHttp.exchange(new InetSocketAddress(LOOPBACK, server.port()),
                     OneShotHttp.Request.of("GET", "/v1/echo?x=1", List.of(Map.entry("Host", "ingress.netpaths.test"),
                             Map.entry("X-A", "1"), Map.entry("X-A", "2")), null), null, TIMEOUT, 1024);
@@ -67,7 +67,7 @@ class OneShotHttpTest {
 
     @Test
     void aBodySendsItsLength() throws Exception {
-        try (RawServer server = RawServer.answering(out -> out.write(ascii("HTTP/1.1 204 No Content\r\n\r\n")))) {
+        try (RawServer server = new RawServer(answers(out -> out.write(ascii("HTTP/1.1 204 No Content\r\n\r\n"))))) {
             OneShotHttp.Result r = OneShotHttp.exchange(new InetSocketAddress(LOOPBACK, server.port()),
                     OneShotHttp.Request.of("POST", "/", List.of(Map.entry("Host", "h")), ascii("hello")),
                     null, TIMEOUT, 1024);
@@ -79,14 +79,14 @@ class OneShotHttpTest {
 
     @Test
     void aContentLengthBodyEndsAtItsLastByteNotAtTheClose() throws Exception {
-        try (RawServer server = RawServer.answering(out -> {
+        try (RawServer server = new RawServer(answers(out -> {
             out.write(ascii("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 11\r\n\r\n"));
             out.flush();
             pause(100);
             out.write(ascii("{\"pod\":\"a\"}"));
             out.flush();
             pause(HOLD_MILLIS);
-        })) {
+        }))) {
             long start = System.nanoTime();
             OneShotHttp.Result r = get(server.port());
             long wall = System.nanoTime() - start;
@@ -99,13 +99,13 @@ class OneShotHttpTest {
 
     @Test
     void thePhaseClocksAreConnectThenFirstByteThenTotal() throws Exception {
-        try (RawServer server = RawServer.answering(out -> {
+        try (RawServer server = new RawServer(answers(out -> {
             pause(150);
             out.write(ascii("HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nab"));
             out.flush();
             pause(150);
             out.write(ascii("cd"));
-        })) {
+        }))) {
             OneShotHttp.Result r = get(server.port());
             assertEquals("abcd", r.bodyText());
             assertTrue(r.connectNanos() >= 0, r.toString());
@@ -120,14 +120,14 @@ class OneShotHttpTest {
 
     @Test
     void aChunkedBodyIsDecodedAndEndsAtTheLastChunk() throws Exception {
-        try (RawServer server = RawServer.answering(out -> {
+        try (RawServer server = new RawServer(answers(out -> {
             out.write(ascii("HTTP/1.1 404 Not Found\r\nTransfer-Encoding: chunked\r\n\r\n8;ext=1\r\ndefault \r\n"));
             out.flush();
             pause(50);
             out.write(ascii("D\r\nbackend - 404\r\n0\r\nx-trailer: 1\r\n\r\n"));
             out.flush();
             pause(HOLD_MILLIS);
-        })) {
+        }))) {
             long start = System.nanoTime();
             OneShotHttp.Result r = get(server.port());
             assertNull(r.error(), "an HTTP error status is an answer, not a failure");
@@ -140,20 +140,20 @@ class OneShotHttpTest {
 
     @Test
     void aBodyWithoutLengthOrChunksEndsWhenTheServerCloses() throws Exception {
-        try (RawServer server = RawServer.answering(out -> {
+        try (RawServer server = new RawServer(answers(out -> {
             out.write(ascii("HTTP/1.0 200 OK\r\n\r\nfirst "));
             out.flush();
             pause(50);
             out.write(ascii("second"));
-        })) {
+        }))) {
             assertEquals("first second", get(server.port()).bodyText());
         }
     }
 
     @Test
     void anInterimResponseIsSkipped() throws Exception {
-        try (RawServer server = RawServer.answering(out -> out.write(ascii(
-                "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")))) {
+        try (RawServer server = new RawServer(answers(out -> out.write(ascii(
+                "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"))))) {
             OneShotHttp.Result r = get(server.port());
             assertEquals(200, r.status());
             assertEquals("ok", r.bodyText());
@@ -164,10 +164,10 @@ class OneShotHttpTest {
     void aBodyIsCappedAndMarkedTruncated() throws Exception {
         byte[] big = new byte[64 * 1024];
         java.util.Arrays.fill(big, (byte) 'x');
-        try (RawServer server = RawServer.answering(out -> {
+        try (RawServer server = new RawServer(answers(out -> {
             out.write(ascii("HTTP/1.1 200 OK\r\nContent-Length: " + big.length + "\r\n\r\n"));
             out.write(big);
-        })) {
+        }))) {
             OneShotHttp.Result r = OneShotHttp.exchange(new InetSocketAddress(LOOPBACK, server.port()),
                     OneShotHttp.Request.of("GET", "/", List.of(Map.entry("Host", "h")), null), null, TIMEOUT, 1000);
             assertNull(r.error());
@@ -197,7 +197,7 @@ class OneShotHttpTest {
 
     @Test
     void aServerThatNeverAnswersIsAReadTimeoutBoundedByTheTimeout() throws Exception {
-        try (RawServer server = RawServer.answering(out -> pause(3000))) {
+        try (RawServer server = new RawServer(answers(out -> pause(3000)))) {
             long start = System.nanoTime();
             OneShotHttp.Result r = get(server.port(), "/", List.of(), Duration.ofMillis(300));
             long tookMs = (System.nanoTime() - start) / 1_000_000;
@@ -210,14 +210,14 @@ class OneShotHttpTest {
 
     @Test
     void aBodyThatStallsIsAReadTimeoutAtTheDeadlineNotPerRead() throws Exception {
-        try (RawServer server = RawServer.answering(out -> {
+        try (RawServer server = new RawServer(answers(out -> {
             out.write(ascii("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n"));
             for (int i = 0; i < 20; i++) { // one byte every 100 ms: each read alone would be in time
                 out.write('x');
                 out.flush();
                 pause(100);
             }
-        })) {
+        }))) {
             long start = System.nanoTime();
             OneShotHttp.Result r = get(server.port(), "/", List.of(), Duration.ofMillis(600));
             long tookMs = (System.nanoTime() - start) / 1_000_000;
@@ -229,7 +229,7 @@ class OneShotHttpTest {
 
     @Test
     void aResetConnectionIsAReset() throws Exception {
-        try (RawServer server = RawServer.resetting()) {
+        try (RawServer server = new RawServer(RESETS)) {
             OneShotHttp.Result r = get(server.port());
             assertEquals(ErrorKind.RESET, r.error().kind(), r.error().message());
         }
@@ -237,7 +237,7 @@ class OneShotHttpTest {
 
     @Test
     void aPlainServerAnsweringATlsClientIsTls() throws Exception {
-        try (RawServer server = RawServer.speakingFirst("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")) {
+        try (RawServer server = new RawServer(speaksFirst("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n"))) {
             OneShotHttp.Result r = OneShotHttp.exchange(new InetSocketAddress(LOOPBACK, server.port()),
                     OneShotHttp.Request.of("GET", "/", List.of(Map.entry("Host", "h")), null),
                     new OneShotHttp.Tls((SSLSocketFactory) SSLSocketFactory.getDefault(), "localhost", true),
@@ -250,7 +250,7 @@ class OneShotHttpTest {
 
     @Test
     void aCloseBeforeAnyAnswerIsAProtocolError() throws Exception {
-        try (RawServer server = RawServer.answering(out -> { })) {
+        try (RawServer server = new RawServer(answers(out -> { }))) {
             OneShotHttp.Result r = get(server.port());
             assertEquals(ErrorKind.PROTOCOL, r.error().kind());
             assertEquals("connection closed before a response", r.error().message());
@@ -259,11 +259,11 @@ class OneShotHttpTest {
 
     @Test
     void somethingOtherThanHttpIsAProtocolErrorAsSoonAsItsFirstLineIsIn() throws Exception {
-        try (RawServer server = RawServer.answering(out -> {
+        try (RawServer server = new RawServer(answers(out -> {
             out.write(ascii("SSH-2.0-OpenSSH_9.2\r\n"));
             out.flush();
             pause(HOLD_MILLIS);
-        })) {
+        }))) {
             long start = System.nanoTime();
             OneShotHttp.Result r = get(server.port());
             assertEquals(ErrorKind.PROTOCOL, r.error().kind());
@@ -274,8 +274,8 @@ class OneShotHttpTest {
 
     @Test
     void aChunkedBodyCutShortIsAProtocolError() throws Exception {
-        try (RawServer server = RawServer.answering(out -> out.write(ascii(
-                "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n10\r\nonly-part")))) {
+        try (RawServer server = new RawServer(answers(out -> out.write(ascii(
+                "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n10\r\nonly-part"))))) {
             OneShotHttp.Result r = get(server.port());
             assertEquals(ErrorKind.PROTOCOL, r.error().kind(), r.error().message());
         }
@@ -283,8 +283,8 @@ class OneShotHttpTest {
 
     @Test
     void aContentLengthBodyCutShortIsAProtocolError() throws Exception {
-        try (RawServer server = RawServer.answering(out -> out.write(ascii(
-                "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nshort")))) {
+        try (RawServer server = new RawServer(answers(out -> out.write(ascii(
+                "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nshort"))))) {
             OneShotHttp.Result r = get(server.port());
             assertEquals(ErrorKind.PROTOCOL, r.error().kind());
             assertEquals("connection closed 5 bytes before the end of the body", r.error().message());
@@ -293,8 +293,8 @@ class OneShotHttpTest {
 
     @Test
     void aBadChunkSizeIsAProtocolError() throws Exception {
-        try (RawServer server = RawServer.answering(out -> out.write(ascii(
-                "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nx\r\n0\r\n\r\n")))) {
+        try (RawServer server = new RawServer(answers(out -> out.write(ascii(
+                "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nx\r\n0\r\n\r\n"))))) {
             OneShotHttp.Result r = get(server.port());
             assertEquals(ErrorKind.PROTOCOL, r.error().kind());
             assertEquals("bad chunk size: zz", r.error().message());
@@ -310,141 +310,6 @@ class OneShotHttpTest {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    static int closedPort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, LOOPBACK)) {
-            return socket.getLocalPort();
-        }
-    }
-
-    /** What a raw server writes on a connection once it has read the request head. */
-    interface Answer {
-        void write(OutputStream out) throws IOException;
-    }
-
-    /** A loopback server that answers every connection on its own thread, and keeps the request heads. */
-    static final class RawServer implements AutoCloseable {
-        private enum Mode { ANSWER, RESET, SPEAK_FIRST }
-
-        private final ServerSocket server;
-        private final List<String> requests = Collections.synchronizedList(new ArrayList<>());
-
-        private RawServer(Answer answer, Mode mode) throws IOException {
-            server = new ServerSocket(0, 50, LOOPBACK);
-            Thread accepting = new Thread(() -> {
-                while (!server.isClosed()) {
-                    try {
-                        Socket socket = server.accept();
-                        Thread connection = new Thread(() -> serve(socket, answer, mode));
-                        connection.setDaemon(true);
-                        connection.start();
-                    } catch (IOException closed) {
-                        return;
-                    }
-                }
-            });
-            accepting.setDaemon(true);
-            accepting.start();
-        }
-
-        static RawServer answering(Answer answer) throws IOException {
-            return new RawServer(answer, Mode.ANSWER);
-        }
-
-        /** Reads the request, then resets the connection (SO_LINGER 0 makes close() send a RST). */
-        static RawServer resetting() throws IOException {
-            return new RawServer(out -> { }, Mode.RESET);
-        }
-
-        /** Writes {@code text} as soon as the connection opens (a plain server, as a TLS client sees it). */
-        static RawServer speakingFirst(String text) throws IOException {
-            return new RawServer(out -> out.write(ascii(text)), Mode.SPEAK_FIRST);
-        }
-
-        private void serve(Socket socket, Answer answer, Mode mode) {
-            try (socket) {
-                OutputStream out = socket.getOutputStream();
-                if (mode == Mode.SPEAK_FIRST) {
-                    answer.write(out);
-                    out.flush();
-                    socket.getInputStream().transferTo(OutputStream.nullOutputStream()); // no RST on close
-                    return;
-                }
-                requests.add(readHead(socket.getInputStream()));
-                if (mode == Mode.RESET) {
-                    socket.setSoLinger(true, 0);
-                    return;
-                }
-                answer.write(out);
-                out.flush();
-            } catch (IOException clientGone) {
-                // the client gave up (a timeout test) or closed after the bytes it needed
-            }
-        }
-
-        private static String readHead(InputStream in) throws IOException {
-            ByteArrayOutputStream head = new ByteArrayOutputStream();
-            int matched = 0;
-            byte[] end = {'\r', '\n', '\r', '\n'};
-            for (int b = in.read(); b != -1; b = in.read()) {
-                head.write(b);
-                matched = b == end[matched] ? matched + 1 : (b == '\r' ? 1 : 0);
-                if (matched == end.length) {
-                    break;
-                }
-            }
-            return head.toString(StandardCharsets.US_ASCII);
-        }
-
-        int port() {
-            return server.getLocalPort();
-        }
-
-        List<String> requests() {
-            return requests;
-        }
-
-        @Override
-        public void close() throws IOException {
-            server.close();
-        }
-    }
-
-    /**
-     * A listening port whose accept queue is full (it never accepts): further SYNs are dropped, so a connect
-     * times out, deterministically and without sending anything off this machine.
-     */
-    static final class FullBacklog implements AutoCloseable {
-        private final ServerSocket socket;
-        private final List<Socket> fillers = new ArrayList<>();
-
-        FullBacklog() throws IOException {
-            socket = new ServerSocket(0, 1, LOOPBACK);
-            for (int i = 0; i < 16; i++) {
-                Socket filler = new Socket();
-                try {
-                    filler.connect(new InetSocketAddress(LOOPBACK, port()), 500);
-                    fillers.add(filler);
-                } catch (SocketTimeoutException full) {
-                    filler.close();
-                    return;
-                }
-            }
-            throw new IllegalStateException("the accept queue never filled up");
-        }
-
-        int port() {
-            return socket.getLocalPort();
-        }
-
-        @Override
-        public void close() throws IOException {
-            for (Socket filler : fillers) {
-                filler.close();
-            }
-            socket.close();
         }
     }
 }

@@ -6,7 +6,8 @@ import dev.netpaths.conformance.catalogue.Groups;
 import dev.netpaths.conformance.catalogue.PathCase;
 import dev.netpaths.conformance.discovery.DataPlane;
 import dev.netpaths.conformance.discovery.Discovery;
-import dev.netpaths.conformance.discovery.LabCluster;
+import dev.netpaths.conformance.discovery.ClusterSnapshot;
+import dev.netpaths.conformance.discovery.LabState;
 import dev.netpaths.conformance.discovery.Topology;
 import dev.netpaths.conformance.probe.ApiProxyCallerChannel;
 import dev.netpaths.conformance.probe.CallerChannel;
@@ -198,33 +199,34 @@ public final class Main implements Callable<Integer> {
     }
 
     private RunReport runLab(List<PathCase> cases, Environment.Settings settings, Path reportsDir) throws Exception {
-        List<Path> files = LabCluster.clusterFiles(labState);
+        List<Path> files = LabState.clusterFiles(labState);
         if (files.isEmpty()) {
-            throw new ParameterException(spec.commandLine(), "no <cluster>/" + LabCluster.STATE_FILE + " under "
+            throw new ParameterException(spec.commandLine(), "no <cluster>/" + LabState.STATE_FILE + " under "
                     + labState);
         }
-        try (LabCluster a = LabCluster.load(files.get(0));
-             LabCluster b = files.size() > 1 ? LabCluster.load(files.get(1)) : null) {
-            Topology ta = new Discovery(a.client()).discover(a.directoryName());
-            Optional<Topology> tb = Optional.ofNullable(b)
-                    .map(l -> new Discovery(l.client()).discover(l.directoryName()));
-            tb.ifPresent(peer -> refuseSelfPeer(ta, peer));
-            DataPlane dataPlane = DataPlane.discover(a.client());
-            Environment env = new Environment(ta, tb, hostNetwork(dataPlane, ta), settings);
-            return Conformance.run(cases, env, new DirectCallerChannel(CALLER_PORT), "lab", reportsDir,
-                    spec.commandLine().getOut(), required(env, cases), dataPlane);
-        }
+        ClusterSnapshot a = LabState.read(files.get(0));
+        Topology ta = new Discovery(a).discover(LabState.clusterName(files.get(0)));
+        Optional<Topology> tb = files.size() < 2 ? Optional.empty()
+                : Optional.of(new Discovery(LabState.read(files.get(1))).discover(LabState.clusterName(files.get(1))));
+        tb.ifPresent(peer -> refuseSelfPeer(ta, peer));
+        DataPlane dataPlane = DataPlane.discover(a);
+        Environment env = new Environment(ta, tb, hostNetwork(dataPlane, ta), settings);
+        return Conformance.run(cases, env, new DirectCallerChannel(CALLER_PORT), "lab", reportsDir,
+                spec.commandLine().getOut(), required(env, cases), dataPlane);
     }
 
     private RunReport runCluster(List<PathCase> cases, Environment.Settings settings, Path reportsDir)
             throws Exception {
         try (KubernetesClient a = client(kubeContext);
              KubernetesClient b = peerContext == null ? null : client(peerContext)) {
-            Topology ta = discoverConverged(a, settings);
-            Optional<Topology> tb = Optional.ofNullable(b).map(c -> discoverConverged(c, settings));
+            ClusterSnapshot snapshot = ClusterSnapshot.read(a);
+            Topology ta = discoverConverged(a, snapshot, settings);
+            Optional<Topology> tb = Optional.ofNullable(b)
+                    .map(c -> discoverConverged(c, ClusterSnapshot.read(c), settings));
             tb.ifPresent(peer -> refuseSelfPeer(ta, peer));
+            // the callers are reached through the API server's pod proxy: the channel keeps the live client
             CallerChannel channel = new ApiProxyCallerChannel(a);
-            DataPlane dataPlane = DataPlane.discover(a);
+            DataPlane dataPlane = DataPlane.discover(snapshot);
             Environment env = new Environment(ta, tb, hostNetwork(dataPlane, ta), settings);
             return Conformance.run(cases, env, channel, "kube context " + contextName(a), reportsDir,
                     spec.commandLine().getOut(), required(env, cases), dataPlane);
@@ -241,9 +243,9 @@ public final class Main implements Callable<Integer> {
      * Discovery, repeated (bounded by the convergence window) while an entry point that exists has no address
      * yet: an Ingress, Gateway or LoadBalancer Service still without one after the window FAILS its paths.
      */
-    private Topology discoverConverged(KubernetesClient client, Environment.Settings settings) {
+    private Topology discoverConverged(KubernetesClient client, ClusterSnapshot first, Environment.Settings settings) {
         long deadline = System.nanoTime() + settings.convergeSeconds() * 1_000_000_000L;
-        Topology t = new Discovery(client).discover(contextName(client));
+        Topology t = new Discovery(first).discover(contextName(client));
         while (!Discovery.pendingAddresses(t).isEmpty() && System.nanoTime() < deadline) {
             spec.commandLine().getOut().println("waiting for addresses: " + Discovery.pendingAddresses(t));
             spec.commandLine().getOut().flush();
@@ -253,7 +255,7 @@ public final class Main implements Callable<Integer> {
                 Thread.currentThread().interrupt();
                 break;
             }
-            t = new Discovery(client).discover(contextName(client));
+            t = new Discovery(ClusterSnapshot.read(client)).discover(contextName(client));
         }
         return t;
     }

@@ -1,7 +1,5 @@
 package dev.netpaths.conformance.discovery;
 
-import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,9 +35,10 @@ public record DataPlane(Map<String, String> values, String source) {
         return new DataPlane(Map.of(), why);
     }
 
-    /** Reads the choices through the same client discovery uses (a real API server, or the lab's mock server). */
-    public static DataPlane discover(KubernetesClient client) {
-        return fromConfigMaps(data(client, CONFIG_MAP), data(client, Discovery.LAB_CONFIG_NAME));
+    /** Reads the choices from the snapshot discovery reads (from a kube context or the lab's state file). */
+    public static DataPlane discover(ClusterSnapshot snapshot) {
+        return fromConfigMaps(snapshot.configMapData(NAMESPACE, CONFIG_MAP),
+                snapshot.configMapData(NAMESPACE, Discovery.LAB_CONFIG_NAME));
     }
 
     /** From the recorded ConfigMaps' data (each empty when absent): make up's first, then the lab's. */
@@ -76,11 +75,6 @@ public record DataPlane(Map<String, String> values, String source) {
     public List<String> list(String key) {
         return get(key).map(v -> Arrays.stream(v.trim().split("\\s+")).map(String::toUpperCase).toList())
                 .orElse(List.of());
-    }
-
-    private static Optional<Map<String, String>> data(KubernetesClient client, String name) {
-        ConfigMap cm = client.configMaps().inNamespace(NAMESPACE).withName(name).get();
-        return Optional.ofNullable(cm).map(c -> c.getData() == null ? Map.of() : c.getData());
     }
 
     private static Map<String, String> ordered(Map<String, String> values) {

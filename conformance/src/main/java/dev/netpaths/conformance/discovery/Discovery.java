@@ -15,9 +15,6 @@ import io.fabric8.kubernetes.api.model.NodeAddress;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -27,7 +24,10 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Stream;
 
-/** Reads a cluster through a fabric8 client: the same code for a real API server and the lab's mock server. */
+/**
+ * Interprets one {@link ClusterSnapshot} as a {@link Topology}: the same code for a kube context and the lab's state
+ * file. It reads nothing itself.
+ */
 public final class Discovery {
 
     static final String LAB_CONFIG_NAMESPACE = "kube-system";
@@ -39,37 +39,18 @@ public final class Discovery {
     /** Whether each known CNI enforces NetworkPolicy. */
     static final Map<String, Boolean> ENFORCES_POLICY = Map.of("flannel", false, "calico", true, "weave", true);
 
-    static final ResourceDefinitionContext GATEWAYS = crd("gateway.networking.k8s.io", "v1", "Gateway", "gateways");
-    static final ResourceDefinitionContext GATEWAY_CLASSES = new ResourceDefinitionContext.Builder()
-            .withGroup("gateway.networking.k8s.io").withVersion("v1").withKind("GatewayClass")
-            .withPlural("gatewayclasses").withNamespaced(false).build();
-    static final ResourceDefinitionContext HTTP_ROUTES =
-            crd("gateway.networking.k8s.io", "v1", "HTTPRoute", "httproutes");
-    /** ReferenceGrant went GA as v1 (Gateway API 1.5+); v1beta1 is still served and is what older manifests use. */
-    static final List<ResourceDefinitionContext> REFERENCE_GRANTS = List.of(
-            crd("gateway.networking.k8s.io", "v1", "ReferenceGrant", "referencegrants"),
-            crd("gateway.networking.k8s.io", "v1beta1", "ReferenceGrant", "referencegrants"));
-    static final ResourceDefinitionContext VIRTUAL_SERVICES =
-            crd("networking.istio.io", "v1", "VirtualService", "virtualservices");
     static final String ISTIO_NAMESPACE = "istio-system";
     static final String ISTIO_GATEWAY_SERVICE = "istio-ingressgateway";
 
-    private final KubernetesClient client;
+    private final ClusterSnapshot snapshot;
 
-    public Discovery(KubernetesClient client) {
-        this.client = client;
-    }
-
-    public static List<ResourceDefinitionContext> customResources() {
-        return Stream.concat(Stream.of(GATEWAYS, GATEWAY_CLASSES, HTTP_ROUTES, VIRTUAL_SERVICES),
-                REFERENCE_GRANTS.stream()).toList();
+    public Discovery(ClusterSnapshot snapshot) {
+        this.snapshot = snapshot;
     }
 
     /** @param fallbackClusterName used when neither the lab ConfigMap nor an echo pod names the cluster */
     public Topology discover(String fallbackClusterName) {
-        Optional<Map<String, String>> lab = Optional.ofNullable(
-                client.configMaps().inNamespace(LAB_CONFIG_NAMESPACE).withName(LAB_CONFIG_NAME).get())
-                .map(cm -> cm.getData() == null ? Map.<String, String>of() : cm.getData());
+        Optional<Map<String, String>> lab = snapshot.configMapData(LAB_CONFIG_NAMESPACE, LAB_CONFIG_NAME);
         List<Topology.Pod> pods = pods();
         List<Topology.Service> services = services();
         return new Topology(
@@ -77,7 +58,7 @@ public final class Discovery {
                 lab.map(data -> data.getOrDefault("platform", "lab")).orElse("kubernetes"),
                 lab.map(Discovery::cniFromLab).orElseGet(this::cniFromDaemonSets),
                 nodes(), namespaces(), pods, services, endpointSlices(), networkPolicies(), ingresses(),
-                gatewayApi(), istio(services), workloads(pods), client.getConfiguration().getMasterUrl());
+                gatewayApi(), istio(services), workloads(pods), snapshot.apiServer());
     }
 
     /** Calico's node annotations naming the tunnel devices' addresses (a masqueraded source may be one). */
@@ -88,13 +69,13 @@ public final class Discovery {
     private List<Topology.Workload> workloads(List<Topology.Pod> pods) {
         List<Topology.Workload> all = new ArrayList<>();
         for (String ns : Topology.NETPATHS_NAMESPACES) {
-            client.apps().deployments().inNamespace(ns).list().getItems().forEach(d -> all.add(new Topology.Workload(
+            snapshot.deployments().stream().filter(d -> ns.equals(d.getMetadata().getNamespace())).forEach(d -> all.add(new Topology.Workload(
                     ns, d.getMetadata().getName(), "Deployment", labels(d.getSpec().getSelector() == null ? null
                     : d.getSpec().getSelector().getMatchLabels()),
                     labels(d.getSpec().getTemplate().getMetadata() == null ? null
                             : d.getSpec().getTemplate().getMetadata().getLabels()),
                     d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas())));
-            client.apps().daemonSets().inNamespace(ns).list().getItems().forEach(d -> {
+            snapshot.daemonSets().stream().filter(d -> ns.equals(d.getMetadata().getNamespace())).forEach(d -> {
                 Map<String, String> selector = labels(d.getSpec().getSelector() == null ? null
                         : d.getSpec().getSelector().getMatchLabels());
                 Integer scheduled = d.getStatus() == null ? null : d.getStatus().getDesiredNumberScheduled();
@@ -144,7 +125,7 @@ public final class Discovery {
     }
 
     private Cni cniFromDaemonSets() {
-        return client.apps().daemonSets().inAnyNamespace().list().getItems().stream()
+        return snapshot.daemonSets().stream()
                 .filter(ds -> CNI_NAMESPACES.contains(ds.getMetadata().getNamespace()))
                 .filter(ds -> CNI_DAEMONSETS.containsKey(ds.getMetadata().getName()))
                 .findFirst()
@@ -157,8 +138,9 @@ public final class Discovery {
     }
 
     private Optional<String> clusterFromEchoEnv() {
-        return client.pods().inNamespace("netpaths").withLabel(Topology.APP, "echo-service").list().getItems()
-                .stream()
+        return snapshot.pods().stream()
+                .filter(p -> "netpaths".equals(p.getMetadata().getNamespace())
+                        && "echo-service".equals(labels(p.getMetadata().getLabels()).get(Topology.APP)))
                 .flatMap(p -> p.getSpec().getContainers().stream())
                 .flatMap(c -> c.getEnv() == null ? Stream.empty() : c.getEnv().stream())
                 .filter(e -> "CLUSTER_NAME".equals(e.getName()) && e.getValue() != null)
@@ -167,7 +149,7 @@ public final class Discovery {
     }
 
     private List<Topology.Node> nodes() {
-        return client.nodes().list().getItems().stream()
+        return snapshot.nodes().stream()
                 .sorted(Comparator.comparing(n -> n.getMetadata().getName())).map(n -> new Topology.Node(
                 n.getMetadata().getName(),
                 n.getStatus() == null ? null : n.getStatus().getAddresses().stream()
@@ -182,13 +164,13 @@ public final class Discovery {
     }
 
     private List<Topology.Namespace> namespaces() {
-        return client.namespaces().list().getItems().stream()
+        return snapshot.namespaces().stream()
                 .map(ns -> new Topology.Namespace(ns.getMetadata().getName(), labels(ns.getMetadata().getLabels())))
                 .toList();
     }
 
     private List<Topology.Pod> pods() {
-        return client.pods().inAnyNamespace().list().getItems().stream().map(p -> new Topology.Pod(
+        return snapshot.pods().stream().map(p -> new Topology.Pod(
                 p.getMetadata().getNamespace(), p.getMetadata().getName(), p.getSpec().getNodeName(),
                 p.getStatus() == null ? null : p.getStatus().getPodIP(),
                 p.getStatus() == null ? null : p.getStatus().getHostIP(),
@@ -199,7 +181,7 @@ public final class Discovery {
     }
 
     private List<Topology.Service> services() {
-        return client.services().inAnyNamespace().list().getItems().stream().map(s -> new Topology.Service(
+        return snapshot.services().stream().map(s -> new Topology.Service(
                 s.getMetadata().getNamespace(), s.getMetadata().getName(), s.getSpec().getType(),
                 s.getSpec().getClusterIP(),
                 s.getSpec().getPorts().stream().map(p -> new Port(p.getName(),
@@ -213,7 +195,7 @@ public final class Discovery {
     }
 
     private List<Topology.EndpointSlice> endpointSlices() {
-        return client.discovery().v1().endpointSlices().inAnyNamespace().list().getItems().stream()
+        return snapshot.endpointSlices().stream()
                 .map(s -> new Topology.EndpointSlice(s.getMetadata().getNamespace(),
                         labels(s.getMetadata().getLabels()).getOrDefault("kubernetes.io/service-name", ""),
                         s.getEndpoints().stream().flatMap(e -> e.getAddresses().stream().map(ip -> new Endpoint(ip,
@@ -224,7 +206,7 @@ public final class Discovery {
     }
 
     private List<Policy> networkPolicies() {
-        return client.network().v1().networkPolicies().inAnyNamespace().list().getItems().stream()
+        return snapshot.networkPolicies().stream()
                 .map(Discovery::policy).toList();
     }
 
@@ -254,7 +236,7 @@ public final class Discovery {
     }
 
     private List<Topology.Ingress> ingresses() {
-        return client.network().v1().ingresses().inAnyNamespace().list().getItems().stream()
+        return snapshot.ingresses().stream()
                 .map(i -> new Topology.Ingress(i.getMetadata().getNamespace(), i.getMetadata().getName(),
                         i.getSpec().getIngressClassName(),
                         i.getSpec().getRules().stream().map(r -> r.getHost()).filter(Objects::nonNull).toList(),
@@ -266,19 +248,17 @@ public final class Discovery {
     }
 
     private GatewayApi gatewayApi() {
-        Optional<List<GenericKubernetesResource>> gateways = listIfServed(GATEWAYS);
-        boolean crd = crdExists("gateways.gateway.networking.k8s.io");
-        List<Gateway> found = gateways.orElse(List.of()).stream().map(g -> new Gateway(
+        boolean crd = snapshot.customResourceDefinitions().contains(ClusterSnapshot.GATEWAY_CRD);
+        List<Gateway> found = snapshot.gateways().stream().map(g -> new Gateway(
                 g.getMetadata().getNamespace(), g.getMetadata().getName(), statusAddresses(g), listeners(g),
                 g.getAdditionalProperties().get("spec") instanceof Map<?, ?> spec && spec.get("gatewayClassName") != null
                         ? String.valueOf(spec.get("gatewayClassName")) : null,
                 conditions(g.getAdditionalProperties().get("status")))).toList();
-        boolean grants = REFERENCE_GRANTS.stream()
-                .anyMatch(version -> listIfServed(version).map(l -> !l.isEmpty()).orElse(false));
-        List<Topology.GatewayClass> classes = listIfServed(GATEWAY_CLASSES).orElse(List.of()).stream()
+        boolean grants = !snapshot.referenceGrants().isEmpty();
+        List<Topology.GatewayClass> classes = snapshot.gatewayClasses().stream()
                 .map(c -> new Topology.GatewayClass(c.getMetadata().getName(),
                         conditions(c.getAdditionalProperties().get("status")))).toList();
-        List<Topology.HttpRoute> routes = listIfServed(HTTP_ROUTES).orElse(List.of()).stream()
+        List<Topology.HttpRoute> routes = snapshot.httpRoutes().stream()
                 .map(Discovery::httpRoute).toList();
         return new GatewayApi(crd || !found.isEmpty(), found, grants, classes, routes);
     }
@@ -327,8 +307,9 @@ public final class Discovery {
         Optional<Topology.Service> gateway = services.stream()
                 .filter(s -> s.namespace().equals(ISTIO_NAMESPACE) && s.name().equals(ISTIO_GATEWAY_SERVICE))
                 .findFirst();
-        boolean virtualServices = listIfServed(VIRTUAL_SERVICES).map(l -> !l.isEmpty()).orElse(false);
-        return new Istio(gateway.isPresent() || crdExists("virtualservices.networking.istio.io"),
+        boolean virtualServices = !snapshot.virtualServices().isEmpty();
+        return new Istio(gateway.isPresent()
+                || snapshot.customResourceDefinitions().contains(ClusterSnapshot.VIRTUAL_SERVICE_CRD),
                 gateway.map(Topology.Service::loadBalancerIps).orElse(List.of()), virtualServices);
     }
 
@@ -363,26 +344,6 @@ public final class Discovery {
         return values;
     }
 
-    /** Lists a custom resource everywhere; empty when the API server does not serve it (CRD absent). */
-    private Optional<List<GenericKubernetesResource>> listIfServed(ResourceDefinitionContext context) {
-        try {
-            return Optional.of(client.genericKubernetesResources(context).inAnyNamespace().list().getItems());
-        } catch (KubernetesClientException e) {
-            if (e.getCode() == 404) {
-                return Optional.empty();
-            }
-            throw e;
-        }
-    }
-
-    private boolean crdExists(String name) {
-        try {
-            return client.apiextensions().v1().customResourceDefinitions().withName(name).get() != null;
-        } catch (KubernetesClientException e) {
-            return false; // no permission to read CRDs: presence is then judged from the objects alone
-        }
-    }
-
     private static Topology.Selector selector(LabelSelector selector) {
         return selector == null ? null : new Topology.Selector(labels(selector.getMatchLabels()),
                 selector.getMatchExpressions() == null ? List.of() : selector.getMatchExpressions().stream()
@@ -392,10 +353,5 @@ public final class Discovery {
 
     private static Map<String, String> labels(Map<String, String> labels) {
         return labels == null ? Map.of() : new LinkedHashMap<>(labels);
-    }
-
-    private static ResourceDefinitionContext crd(String group, String version, String kind, String plural) {
-        return new ResourceDefinitionContext.Builder().withGroup(group).withVersion(version).withKind(kind)
-                .withPlural(plural).withNamespaced(true).build();
     }
 }

@@ -8,7 +8,7 @@ import java.util.Optional;
 
 /**
  * What discovery saw in one cluster: the facts the catalogue resolves its targets and expectations against.
- * Built by {@link Discovery} from a real API server or from the lab's cluster.yaml loaded into the mock server.
+ * Built by {@link Discovery} from a {@link ClusterSnapshot}: a kube context's objects or the lab's cluster.yaml.
  */
 public record Topology(
         String cluster,

@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The data-plane choices are read through the discovery seam (a fabric8 client against an API server: here the mock
- * server holding recorded objects): make up's ConfigMap, the lab's ConfigMap, or neither.
+ * The data-plane choices are read from the snapshot discovery reads (here built from recorded objects, no server):
+ * make up's ConfigMap, the lab's ConfigMap, or neither.
  */
 class DataPlaneTest {
 
@@ -23,9 +23,7 @@ class DataPlaneTest {
     static final Path RECORDED = Path.of("src/test/resources/data-plane/kind.yaml");
 
     static DataPlane discover(Path yaml) {
-        try (LabCluster cluster = LabCluster.load(yaml)) {
-            return DataPlane.discover(cluster.client());
-        }
+        return DataPlane.discover(Fixture.snapshot(yaml));
     }
 
     @Test
@@ -47,7 +45,7 @@ class DataPlaneTest {
 
     @Test
     void theLabReportsItsCniAndProxyModeFromItsState() {
-        DataPlane dp = discover(LabCluster.clusterFiles(Fixture.LAB_STATE).get(0));
+        DataPlane dp = discover(LabState.clusterFiles(Fixture.LAB_STATE).get(0));
         assertEquals(Map.of("CLUSTER", "lab", "CNI", "flannel", "PROXY_MODE", "iptables"), dp.values());
         assertTrue(dp.source().contains("kube-system/netpaths-lab"), dp.source());
         // a lab that names its mode is believed

@@ -6,14 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.netpaths.conformance.catalogue.Catalogue;
 import dev.netpaths.conformance.catalogue.Environment;
 import dev.netpaths.conformance.catalogue.PathCase;
 import dev.netpaths.conformance.catalogue.PathInstance;
 import dev.netpaths.conformance.catalogue.Request;
 import dev.netpaths.conformance.discovery.DataPlane;
-import dev.netpaths.conformance.discovery.LabCluster;
 import dev.netpaths.conformance.discovery.Topology;
 import dev.netpaths.conformance.probe.DirectCallerChannel;
 import dev.netpaths.conformance.report.PathRecord;
@@ -22,9 +20,6 @@ import dev.netpaths.conformance.report.RunReport;
 import dev.netpaths.conformance.support.FakeServers;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -48,9 +43,8 @@ class HostPortMappingTest {
     static final String INGRESS_IP = "172.18.255.201";
 
     static DataPlane recorded() {
-        try (LabCluster cluster = LabCluster.load(Path.of("src/test/resources/data-plane/kind.yaml"))) {
-            return DataPlane.discover(cluster.client());
-        }
+        return DataPlane.discover(dev.netpaths.conformance.support.Fixture.snapshot(
+                Path.of("src/test/resources/data-plane/kind.yaml")));
     }
 
     /** The recorded answer with other ports (a test's own listener stands in for the mapping). */
@@ -158,21 +152,12 @@ class HostPortMappingTest {
     }
 
     /** An echo-shaped answer as kube-proxy's masquerade leaves it: the client is the entry node's address. */
-    static HttpServer echoBehindKubeProxy() throws Exception {
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
-        server.createContext("/", exchange -> {
-            byte[] body = ("{\"service\":\"echo-service\",\"version\":\"v1\",\"pod\":\"echo-1\",\"namespace\":"
-                    + "\"netpaths\",\"node\":\"" + WORKER + "\",\"podIp\":\"10.244.1.5\",\"hostIp\":\"172.18.0.3\","
-                    + "\"cluster\":\"netpaths\",\"request\":{\"method\":\"GET\",\"path\":\"/echo\",\"host\":\"x\","
-                    + "\"clientIp\":\"172.18.0.2\",\"clientPort\":40000,\"xForwardedFor\":null}}")
-                    .getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().add("Content-Type", "application/json");
-            exchange.sendResponseHeaders(200, body.length);
-            exchange.getResponseBody().write(body);
-            exchange.close();
-        });
-        server.start();
-        return server;
+    static FakeServers.Server echoBehindKubeProxy() {
+        return FakeServers.answering("{\"service\":\"echo-service\",\"version\":\"v1\",\"pod\":\"echo-1\","
+                + "\"namespace\":\"netpaths\",\"node\":\"" + WORKER + "\",\"podIp\":\"10.244.1.5\","
+                + "\"hostIp\":\"172.18.0.3\",\"cluster\":\"netpaths\",\"request\":{\"method\":\"GET\","
+                + "\"path\":\"/echo\",\"host\":\"x\",\"clientIp\":\"172.18.0.2\",\"clientPort\":40000,"
+                + "\"xForwardedFor\":null}}");
     }
 
     static RunReport run(int nodePort, Path reports, StringWriter progress) throws Exception {
@@ -187,15 +172,14 @@ class HostPortMappingTest {
 
     @Test
     void throughTheMappingARealProbePassesAndEveryReportSaysHow(@TempDir Path reports) throws Exception {
-        HttpServer mapping = echoBehindKubeProxy();
         StringWriter progress = new StringWriter();
-        try {
-            RunReport report = run(mapping.getAddress().getPort(), reports, progress);
+        try (FakeServers.Server mapping = echoBehindKubeProxy()) {
+            RunReport report = run(mapping.port(), reports, progress);
             Map<String, PathRecord> byName = new HashMap<>();
             report.cases().forEach(c -> byName.put(c.name(), c));
             PathRecord cp = byName.get("nodePortClusterPolicyRewritesClientIpOnEveryNode [" + CONTROL_PLANE + "]");
             assertEquals(PathRecord.PASSED, cp.result(), cp.reason());
-            assertEquals("http://127.0.0.1:" + mapping.getAddress().getPort() + "/echo", cp.target());
+            assertEquals("http://127.0.0.1:" + mapping.port() + "/echo", cp.target());
             assertTrue(cp.note().startsWith(HostPortMapping.LABEL), cp.note());
             assertEquals(List.of("172.18.0.2"), cp.clientIpsSeen());
             assertEquals(PathRecord.SKIPPED, byName.get("nodePortClusterPolicyRewritesClientIpOnEveryNode [" + WORKER
@@ -214,8 +198,6 @@ class HostPortMappingTest {
             assertTrue(matrix.startsWith("data plane: CLUSTER=kind CNI=flannel PROXY_MODE=iptables"), matrix);
             assertTrue(matrix.contains(HostPortMapping.LABEL), matrix);
             assertTrue(progress.toString().startsWith("data plane: CLUSTER=kind"), progress.toString());
-        } finally {
-            mapping.stop(0);
         }
     }
 

@@ -53,6 +53,11 @@ public final class FakeServers {
         return new Server(server, List.of());
     }
 
+    /** A server that answers every request with {@code json} (a fixed answer, e.g. echo's behind a NAT). */
+    public static Server answering(String json) {
+        return new Server(start(exchange -> json), List.of());
+    }
+
     /** The documented attempt JSON of a caller-service /call answer served by {@code pod}. */
     public static String servedAttempt(String pod, String namespace, String version, String clientIpSeen) {
         return "{\"attempt\":0,\"ok\":true,\"status\":200,\"latencyMs\":2.31,\"dnsMs\":0.41,\"connectMs\":0.35,"

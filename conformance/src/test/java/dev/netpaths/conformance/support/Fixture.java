@@ -2,12 +2,13 @@ package dev.netpaths.conformance.support;
 
 import dev.netpaths.conformance.catalogue.Environment;
 import dev.netpaths.conformance.discovery.Discovery;
-import dev.netpaths.conformance.discovery.LabCluster;
+import dev.netpaths.conformance.discovery.ClusterSnapshot;
+import dev.netpaths.conformance.discovery.LabState;
 import dev.netpaths.conformance.discovery.Topology;
 import java.nio.file.Path;
 import java.util.Optional;
 
-/** The lab-shaped fixture (src/test/resources/lab-state) discovered once through the mock API server. */
+/** The lab-shaped fixture (src/test/resources/lab-state) discovered once from its state file. */
 public final class Fixture {
 
     public static final Path LAB_STATE = Path.of("src/test/resources/lab-state");
@@ -17,11 +18,19 @@ public final class Fixture {
 
     public static synchronized Topology topology() {
         if (topology == null) {
-            try (LabCluster lab = LabCluster.load(LabCluster.clusterFiles(LAB_STATE).get(0))) {
-                topology = new Discovery(lab.client()).discover(lab.directoryName());
-            }
+            Path file = LabState.clusterFiles(LAB_STATE).get(0);
+            topology = new Discovery(LabState.read(file)).discover(LabState.clusterName(file));
         }
         return topology;
+    }
+
+    /** A snapshot of the objects in a YAML file (a v1 List or one object), as a cluster would hold them. */
+    public static ClusterSnapshot snapshot(Path yaml) {
+        try {
+            return ClusterSnapshot.parse(null, java.nio.file.Files.readString(yaml));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     public static Topology withCni(Topology t, Topology.Cni cni) {

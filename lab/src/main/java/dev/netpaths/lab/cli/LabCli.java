@@ -21,24 +21,32 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-/** {@code netpaths-lab up|down|status|run}: one Kubernetes cluster's data plane in network namespaces (docs/lab/README.md). */
+/**
+ * {@code netpaths-lab up|down|status|...}: one Kubernetes cluster's data plane in network namespaces (docs/lab/README.md).
+ * It knows nothing of the conformance harness: scripts/lab/lab.sh runs it in the lab's host namespace ({@code exec host})
+ * with the state directory this CLI prints ({@code state-dir}).
+ */
 @Command(name = "netpaths-lab", mixinStandardHelpOptions = true, version = "netpaths-lab 0.1.0",
         description = "One Kubernetes cluster's data plane from network namespaces, with the real CNI plugins, "
                 + "kube-proxy-shaped iptables and the real services. As root it uses the machine's namespaces; "
                 + "otherwise (or with --rootless=yes) it lives in user, mount and network namespaces of its own.",
-        subcommands = {LabCli.Up.class, LabCli.Down.class, LabCli.Status.class, LabCli.Run.class, LabCli.Exec.class,
-                LabCli.Rules.class, LabCli.Case.class, LiveVerbs.Get.class, LiveVerbs.Delete.class, LiveVerbs.Scale.class,
+        subcommands = {LabCli.Up.class, LabCli.Down.class, LabCli.Status.class, LabCli.StateDir.class, LabCli.Exec.class,
+                LabCli.Rules.class, LiveVerbs.Get.class, LiveVerbs.Delete.class, LiveVerbs.Scale.class,
                 LiveVerbs.Rollout.class, LiveVerbs.Disruption.class})
 public final class LabCli {
     /** Exit code for a failed lab step (2 is picocli's for bad usage). */
     static final int FAILED = 1;
+    /**
+     * {@code up}'s exit code when the lab is up but pods failed: kept for inspection and still worth probing (the harness
+     * reports the paths they break); scripts/lab/lab.sh's {@code run} goes on to the harness, then fails.
+     */
+    static final int PODS_FAILED = 3;
 
     /** Options every subcommand shares. */
     static final class Common {
@@ -110,7 +118,9 @@ public final class LabCli {
         }
     }
 
-    @Command(name = "up", description = "Build the nodes, wire the CNI, deploy the manifests, wait until every pod is ready.")
+    @Command(name = "up", description = "Build the nodes, wire the CNI, deploy the manifests, wait until every pod is ready.",
+            exitCodeListHeading = "Exit status:%n", exitCodeList = {"0:every pod ready", "1:the lab could not be built",
+                    "3:the lab is up, but pods failed (kept for inspection; see `lab: pods failed`)"})
     static final class Up implements Callable<Integer> {
         @Mixin Common common;
         @Mixin Shape shape;
@@ -118,7 +128,7 @@ public final class LabCli {
         @Override
         public Integer call() {
             LabConfig cfg = shape.config(common);
-            return guarded(common, lab -> lab.upOrRun(ARGS), () -> up(cfg) ? 0 : FAILED);
+            return guarded(common, lab -> lab.up(ARGS), () -> up(cfg) ? 0 : PODS_FAILED);
         }
     }
 
@@ -150,50 +160,25 @@ public final class LabCli {
         }
     }
 
-    @Command(name = "run", description = "up, then the conformance harness in the host namespace, then down (unless --keep).")
-    static final class Run implements Callable<Integer> {
+    @Command(name = "state-dir", description = "Print the running lab's state directory (each cluster's cluster.yaml is "
+            + "under it): what scripts/lab/lab.sh hands the conformance harness as --lab-state. Exit 2 when no lab is recorded there.")
+    static final class StateDir implements Callable<Integer> {
         @Mixin Common common;
-        @Mixin Shape shape;
-
-        @Option(names = "--keep", description = "Keep the lab after the harness (default: tear it down).")
-        boolean keep;
-
-        @Option(names = "--reports", description = "Where the harness writes its reports (default: <repo>/reports/lab-<cni>).")
-        Path reports;
-
-        @Option(names = "--disruption", description = "After the harness, the disruption case (`disruption`: echo rolled under "
-                + "load on five paths); the run fails when a request was lost.")
-        boolean disruption;
 
         @Override
         public Integer call() {
-            LabConfig cfg = shape.config(common);
-            Path reportDir = (reports != null ? reports : cfg.repo().resolve("reports/lab-" + cfg.cni().id())).toAbsolutePath().normalize();
-            requireWritable(reportDir);
-            return guarded(common, lab -> lab.upOrRun(ARGS), () -> {
-                int rc;
-                try {
-                    // pods that failed stay failed, as on a cluster (cluster.yaml carries their status: Ready False,
-                    // the exited container terminated with the lab's message); the harness still runs and reports
-                    // the paths they break, and the run fails whatever the harness says
-                    boolean allReady = up(cfg);
-                    rc = harness(cfg, reportDir);
-                    if (disruption) {
-                        rc = Math.max(rc, LiveVerbs.verdict(dev.netpaths.lab.live.Disruption.run(
-                                dev.netpaths.lab.live.LiveCluster.open(cfg.stateDir(), "netpaths", java.time.Duration.ofSeconds(1), System.out),
-                                cfg.prefix(), false, java.time.Duration.ofSeconds(180), System.out), false));
-                    }
-                    if (!allReady) {
-                        System.out.println("lab: run FAILED: pods failed at up (see `lab: pods failed` above)");
-                        rc = Math.max(rc, FAILED);
-                    }
-                } finally {
-                    if (!keep) {
-                        System.out.printf("lab: down in %.1f s%n", new Lab(System.out).down(cfg.stateDir(), cfg.prefix()));
-                    }
-                }
-                return rc;
-            });
+            Path dir = common.stateDir();
+            CommandLine cli = common.spec.commandLine();
+            try {
+                LabTargets.of(dir);
+            } catch (LabException e) {
+                cli.getErr().println("netpaths-lab: " + e.getMessage());
+                cli.getErr().flush();
+                return BAD_INPUT;
+            }
+            cli.getOut().println(dir);
+            cli.getOut().flush();
+            return 0;
         }
     }
 
@@ -322,37 +307,6 @@ public final class LabCli {
         }
     }
 
-    @Command(name = "case", description = "Run the conformance harness against the running lab for the cases (or groups) matching "
-            + "GLOB, as the harness's --case does (see `java -jar conformance/target/netpaths-conformance.jar --list`).")
-    static final class Case implements Callable<Integer> {
-        @Mixin Common common;
-
-        @Parameters(index = "0..*", arity = "1..*", paramLabel = "GLOB", description = "case name or group globs, e.g. 'dns' or '*NodePort*'")
-        List<String> globs = new ArrayList<>();
-
-        @Option(names = "--reports", description = "Where the harness writes its reports (default: <repo>/reports/lab-case).")
-        Path reports;
-
-        @Option(names = "--converge-seconds", paramLabel = "S", description = "The harness's bounded wait for external paths (its default: 30).")
-        Integer convergeSeconds;
-
-        @Override
-        public Integer call() {
-            return inRunningLab(common, () -> LabTargets.of(common.stateDir()).resolve("host"), () -> {
-                LabTargets.of(common.stateDir()).resolve("host");
-                LabConfig cfg = LabConfig.read(common.stateDir()).orElseThrow();
-                Path dir = (reports != null ? reports : cfg.repo().resolve("reports/lab-case")).toAbsolutePath().normalize();
-                requireWritable(dir);
-                List<String> extra = new ArrayList<>();
-                globs.forEach(g -> extra.addAll(List.of("--case", g)));
-                if (convergeSeconds != null) {
-                    extra.addAll(List.of("--converge-seconds", convergeSeconds.toString()));
-                }
-                return harness(cfg, dir, extra, true);
-            });
-        }
-    }
-
     /** A name or argument this command cannot act on: said in one line, exit 2, nothing run. */
     static final class BadInput extends LabException {
         BadInput(String message) {
@@ -396,18 +350,6 @@ public final class LabCli {
         }
     }
 
-    /** Fails before anything is built when the harness could not write its reports (the nearest existing parent decides). */
-    static void requireWritable(Path reportDir) {
-        Path existing = reportDir;
-        while (existing != null && !java.nio.file.Files.exists(existing)) {
-            existing = existing.getParent();
-        }
-        if (existing == null || !java.nio.file.Files.isWritable(existing)) {
-            throw new LabException("the harness could not write its reports to " + reportDir + " (" + existing
-                    + " is not writable by this user): set LAB_REPORTS (or --reports) to a directory you can write");
-        }
-    }
-
     /** Brings the lab up and prints status and figures; false when a pod failed (the lab is kept for inspection). */
     static boolean up(LabConfig cfg) {
         Lab.UpFigures f = new Lab(System.out).up(cfg);
@@ -420,33 +362,6 @@ public final class LabCli {
             System.out.println("lab: pods failed (the lab stays up; see the messages above): " + String.join(", ", f.failed()));
         }
         return f.failed().isEmpty();
-    }
-
-    /** The harness, inside the host namespace (kind's Docker host): its exit code is run's. */
-    static int harness(LabConfig cfg, Path reports) {
-        return harness(cfg, reports, List.of(), false);
-    }
-
-    /** The harness with extra options (e.g. --case); required: a missing jar is an error rather than a skipped run. */
-    static int harness(LabConfig cfg, Path reports, List<String> extra, boolean required) {
-        Path jar = cfg.repo().resolve("conformance/target/netpaths-conformance.jar");
-        if (!Files.isRegularFile(jar)) {
-            String build = "build it with `mvn -B -ntp -q -pl conformance -am package -DskipTests`";
-            if (required) {
-                throw new LabException("no harness at " + jar + ": " + build);
-            }
-            System.out.println("lab: no harness at " + jar + " (" + build + "); skipping it");
-            return 0;
-        }
-        List<String> cmd = new ArrayList<>(List.of(Sh.inNs(AddressPlan.hostNs(cfg.prefix()), "java", "-jar", jar.toString(),
-                "--lab-state", cfg.stateDir().toString(), "--reports", reports.toString())));
-        cmd.addAll(extra);
-        System.out.println("lab: " + String.join(" ", cmd));
-        try {
-            return new ProcessBuilder(cmd).inheritIO().start().waitFor();
-        } catch (Exception e) {
-            throw new LabException("cannot run the harness: " + e.getMessage(), e);
-        }
     }
 
     /**
@@ -514,7 +429,7 @@ public final class LabCli {
         ARGS = List.of(args);
         System.exit(new CommandLine(new LabCli()).setDefaultValueProvider(new EnvDefaults(System::getenv))
                 .setExecutionExceptionHandler((e, cmd, parsed) -> {
-                    // refused before anything was created (e.g. an unwritable report dir): the reason, no stack trace
+                    // refused before anything was created: the reason, no stack trace
                     if (e instanceof LabException) {
                         System.err.println("netpaths-lab: " + e.getMessage());
                         return FAILED;
@@ -532,7 +447,7 @@ public final class LabCli {
     static final class EnvDefaults implements CommandLine.IDefaultValueProvider {
         private static final java.util.Map<String, String> VARIABLE_BY_OPTION = java.util.Map.of(
                 "--prefix", "LAB_PREFIX", "--cni", "LAB_CNI", "--nodes", "LAB_NODES", "--clusters", "LAB_CLUSTERS",
-                "--state-dir", "LAB_STATE_DIR", "--rootless", "LAB_ROOTLESS", "--reports", "LAB_REPORTS");
+                "--state-dir", "LAB_STATE_DIR", "--rootless", "LAB_ROOTLESS");
         private final java.util.function.UnaryOperator<String> env;
 
         EnvDefaults(java.util.function.UnaryOperator<String> env) {

@@ -54,8 +54,8 @@ public final class RootlessLab {
         }
     }
 
-    /** {@code up} and {@code run}: removes a recorded lab, starts a fresh holder, runs argv (the whole command line) inside it. */
-    public int upOrRun(List<String> argv) {
+    /** {@code up}: removes a recorded lab, starts a fresh holder, runs argv (the whole command line) inside it. */
+    public int up(List<String> argv) {
         requirePossible();
         if (new Journal(stateDir).exists()) {
             out.println("lab: a lab is recorded in " + stateDir + "; removing it first");
@@ -70,13 +70,7 @@ public final class RootlessLab {
         Entry.Holder h = Holder.start(stateDir.resolve("holder.log"));
         new Journal(stateDir).append(h);
         out.println("lab: rootless: user, mount and network namespaces held by PID " + h.pid() + " (" + h.userNs() + "), state " + stateDir);
-        int rc = enter(h, argv);
-        // `run` takes its lab down inside; if it never got that far (killed, or failed to enter), do it here
-        if (!argv.isEmpty() && argv.get(0).equals("run") && !argv.contains("--keep") && new Journal(stateDir).exists()) {
-            out.println("lab: run ended without taking its lab down; taking it down now");
-            down(List.of("down", "--prefix", LabConfig.read(stateDir).map(LabConfig::prefix).orElse(prefix)));
-        }
-        return rc;
+        return enter(h, argv);
     }
 
     /** {@code down}: inside the holder when it runs (down ends it last), else from outside. */

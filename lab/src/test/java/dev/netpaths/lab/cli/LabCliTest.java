@@ -51,13 +51,25 @@ class LabCliTest {
     }
 
     @Test
-    void rootlessModeAndReportsComeFromTheEnvironment() {
-        java.util.Map<String, String> env = java.util.Map.of("LAB_ROOTLESS", "yes", "LAB_REPORTS", "/tmp/r", "LAB_STATE_DIR", "/tmp/s");
+    void rootlessModeAndStateDirComeFromTheEnvironment() {
+        java.util.Map<String, String> env = java.util.Map.of("LAB_ROOTLESS", "yes", "LAB_STATE_DIR", "/tmp/s");
         CommandLine cli = new CommandLine(new LabCli()).setDefaultValueProvider(new LabCli.EnvDefaults(env::get));
-        CommandLine.Model.CommandSpec run = cli.parseArgs("run").subcommand().commandSpec();
-        assertEquals("yes", run.findOption("--rootless").getValue());
-        assertEquals("/tmp/r", run.findOption("--reports").getValue().toString());
-        assertEquals("/tmp/s", run.findOption("--state-dir").getValue().toString());
+        CommandLine.Model.CommandSpec up = cli.parseArgs("up").subcommand().commandSpec();
+        assertEquals("yes", up.findOption("--rootless").getValue());
+        assertEquals("/tmp/s", up.findOption("--state-dir").getValue().toString());
+    }
+
+    @Test
+    void theLabKnowsNoHarness() {
+        CommandLine cli = new CommandLine(new LabCli());
+        assertTrue(!cli.getSubcommands().containsKey("run") && !cli.getSubcommands().containsKey("case"),
+                "run and case are scripts/lab/lab.sh's: up, the harness, down");
+    }
+
+    @Test
+    void stateDirWithoutALabExitsWith2NamingTheDirectory(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        assertEquals(2, run("state-dir", "--state-dir", dir.toString()));
+        assertTrue(err.toString().contains("no lab in " + dir), err.toString());
     }
 
     @Test

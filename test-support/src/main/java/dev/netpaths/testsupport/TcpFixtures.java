@@ -1,4 +1,4 @@
-package dev.netpaths.caller;
+package dev.netpaths.testsupport;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -12,57 +12,98 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Loopback TCP servers that misbehave in exactly one way each, and a round-robin balancer. */
-final class TcpFixtures {
+/**
+ * Loopback TCP servers that misbehave in exactly one way each (for the HTTP clients of caller-service and wire), a
+ * round-robin balancer, a port whose connects time out and a closed port.
+ */
+public final class TcpFixtures {
     private TcpFixtures() {
     }
 
     /** What a {@link RawServer} does with each accepted connection. */
-    interface Behaviour {
-        void handle(Socket connection) throws IOException;
+    public interface Behaviour {
+        void handle(Connection connection) throws IOException;
+    }
+
+    /** What a server writes once it has read the request head. */
+    public interface Answer {
+        void write(OutputStream out) throws IOException;
+    }
+
+    /** One accepted connection; the request heads it reads are kept by its server ({@link RawServer#requests()}). */
+    public static final class Connection {
+        private final Socket socket;
+        private final List<String> heads;
+
+        Connection(Socket socket, List<String> heads) {
+            this.socket = socket;
+            this.heads = heads;
+        }
+
+        public Socket socket() {
+            return socket;
+        }
+
+        /** Consumes the request line and headers (up to the blank line), and records them. */
+        public String readRequestHead() throws IOException {
+            String head = TcpFixtures.readRequestHead(socket.getInputStream());
+            heads.add(head);
+            return head;
+        }
+    }
+
+    /** Reads the request head, then writes what {@code answer} writes and closes. */
+    public static Behaviour answers(Answer answer) {
+        return connection -> {
+            connection.readRequestHead();
+            OutputStream out = connection.socket().getOutputStream();
+            answer.write(out);
+            out.flush();
+        };
     }
 
     /** Reads the request head, then writes {@code response} and closes. */
-    static Behaviour replies(String response) {
-        return connection -> {
-            readRequestHead(connection.getInputStream());
-            connection.getOutputStream().write(response.getBytes(StandardCharsets.ISO_8859_1));
-        };
+    public static Behaviour replies(String response) {
+        return answers(out -> out.write(response.getBytes(StandardCharsets.ISO_8859_1)));
     }
 
     /**
      * Writes {@code greeting} as soon as the connection opens, before reading anything (as SSH does, or as a
      * plain HTTP server seems to a TLS client), then drains the input so closing sends no RST.
      */
-    static Behaviour speaksFirst(String greeting) {
+    public static Behaviour speaksFirst(String greeting) {
         return connection -> {
-            connection.getOutputStream().write(greeting.getBytes(StandardCharsets.ISO_8859_1));
-            connection.getInputStream().transferTo(OutputStream.nullOutputStream());
+            OutputStream out = connection.socket().getOutputStream();
+            out.write(greeting.getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            connection.socket().getInputStream().transferTo(OutputStream.nullOutputStream());
         };
     }
 
     /** Reads the request head, then never answers (until the test closes the server). */
-    static final Behaviour SILENT = connection -> {
-        readRequestHead(connection.getInputStream());
-        connection.getInputStream().read();
+    public static final Behaviour SILENT = connection -> {
+        connection.readRequestHead();
+        connection.socket().getInputStream().read();
     };
 
     /** Reads the request head, then aborts the connection: SO_LINGER 0 makes close() send a RST. */
-    static final Behaviour RESETS = connection -> {
-        readRequestHead(connection.getInputStream());
-        connection.setSoLinger(true, 0);
+    public static final Behaviour RESETS = connection -> {
+        connection.readRequestHead();
+        connection.socket().setSoLinger(true, 0);
     };
 
-    /** A server on a loopback address that counts the connections it accepts. */
-    static final class RawServer implements AutoCloseable {
-        final AtomicInteger accepted = new AtomicInteger();
+    /** A server on a loopback address that counts the connections it accepts and keeps the request heads read. */
+    public static final class RawServer implements AutoCloseable {
+        public final AtomicInteger accepted = new AtomicInteger();
         private final ServerSocket socket;
         private final List<Socket> open = new ArrayList<>();
+        private final List<String> requests = Collections.synchronizedList(new ArrayList<>());
 
-        RawServer(String address, Behaviour behaviour) {
+        public RawServer(String address, Behaviour behaviour) {
             try {
                 socket = new ServerSocket(0, 50, InetAddress.getByName(address));
             } catch (IOException e) {
@@ -77,19 +118,24 @@ final class TcpFixtures {
                     }
                     daemon(() -> {
                         try (connection) {
-                            behaviour.handle(connection);
+                            behaviour.handle(new Connection(connection, requests));
                         }
                     });
                 }
             });
         }
 
-        RawServer(Behaviour behaviour) {
+        public RawServer(Behaviour behaviour) {
             this("127.0.0.1", behaviour);
         }
 
-        int port() {
+        public int port() {
             return socket.getLocalPort();
+        }
+
+        /** The request heads read so far, in the order they were read. */
+        public List<String> requests() {
+            return requests;
         }
 
         @Override
@@ -104,11 +150,11 @@ final class TcpFixtures {
     }
 
     /** Forwards each new connection to the next backend in turn, as a Service's per-connection balancing does. */
-    static final class Balancer implements AutoCloseable {
-        final AtomicInteger accepted = new AtomicInteger();
+    public static final class Balancer implements AutoCloseable {
+        public final AtomicInteger accepted = new AtomicInteger();
         private final ServerSocket socket;
 
-        Balancer(List<Integer> backendPorts) throws IOException {
+        public Balancer(List<Integer> backendPorts) throws IOException {
             socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
             daemon(() -> {
                 while (!socket.isClosed()) {
@@ -121,7 +167,7 @@ final class TcpFixtures {
             });
         }
 
-        int port() {
+        public int port() {
             return socket.getLocalPort();
         }
 
@@ -141,11 +187,11 @@ final class TcpFixtures {
      * A listening port whose accept queue is full (it never accepts): further SYNs are dropped, so a connect
      * times out, deterministically and without sending anything off this machine.
      */
-    static final class FullBacklog implements AutoCloseable {
+    public static final class FullBacklog implements AutoCloseable {
         private final ServerSocket socket;
         private final List<Socket> fillers = new ArrayList<>();
 
-        FullBacklog() throws IOException {
+        public FullBacklog() throws IOException {
             socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
             for (int i = 0; i < 16; i++) {
                 Socket filler = new Socket();
@@ -160,7 +206,7 @@ final class TcpFixtures {
             throw new IllegalStateException("the accept queue never filled up");
         }
 
-        int port() {
+        public int port() {
             return socket.getLocalPort();
         }
 
@@ -174,14 +220,14 @@ final class TcpFixtures {
     }
 
     /** A loopback port with nothing listening. */
-    static int closedPort() throws IOException {
+    public static int closedPort() throws IOException {
         try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return probe.getLocalPort();
         }
     }
 
     /** Consumes the request line and headers (up to the blank line). */
-    static String readRequestHead(InputStream in) throws IOException {
+    public static String readRequestHead(InputStream in) throws IOException {
         ByteArrayOutputStream head = new ByteArrayOutputStream();
         int matched = 0;
         byte[] end = {'\r', '\n', '\r', '\n'};
@@ -195,11 +241,11 @@ final class TcpFixtures {
         return head.toString(StandardCharsets.ISO_8859_1);
     }
 
-    interface IoRunnable {
+    public interface IoRunnable {
         void run() throws IOException;
     }
 
-    static void daemon(IoRunnable body) {
+    public static void daemon(IoRunnable body) {
         Thread thread = new Thread(() -> {
             try {
                 body.run();

@@ -8,29 +8,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The lab's cluster.yaml goes through the mock API server and the same discovery code as a real cluster. */
-class LabClusterDiscoveryTest {
+/** The lab's cluster.yaml, parsed with no server, goes through the same discovery code as a kube context's objects. */
+class LabStateDiscoveryTest {
 
     static final Path STATE = Path.of("src/test/resources/lab-state");
-    static LabCluster lab;
     static Topology topology;
 
     @BeforeAll
     static void load() {
-        List<Path> files = LabCluster.clusterFiles(STATE);
+        List<Path> files = LabState.clusterFiles(STATE);
         assertEquals(1, files.size(), "one cluster directory in the fixture");
-        lab = LabCluster.load(files.get(0));
-        topology = new Discovery(lab.client()).discover(lab.directoryName());
-    }
-
-    @AfterAll
-    static void close() {
-        lab.close();
+        topology = new Discovery(LabState.read(files.get(0))).discover(LabState.clusterName(files.get(0)));
     }
 
     @Test
@@ -41,7 +33,7 @@ class LabClusterDiscoveryTest {
         Files.writeString(state.resolve("netpaths-b/cluster.yaml"), "apiVersion: v1\nkind: List\nitems: []\n");
         Files.writeString(state.resolve("netpaths/cluster.yaml"), "apiVersion: v1\nkind: List\nitems: []\n");
         assertEquals(List.of(state.resolve("netpaths/cluster.yaml"), state.resolve("netpaths-b/cluster.yaml")),
-                LabCluster.clusterFiles(state));
+                LabState.clusterFiles(state));
     }
 
     @Test
