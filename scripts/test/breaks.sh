@@ -252,6 +252,19 @@ restore_policy-blocks-allowed() {
   done
 }
 
+# The trusted prober's connections to echo-restricted dropped (SYNs unanswered), as a CNI that drops a source its
+# policy admits: the truth table's positive control for echo-restricted must fail on any CNI.
+control_rule() {
+  local p="$1" op="$2"
+  x "${p}" -- iptables "${op}" OUTPUT -p tcp -d "$(cluster_ip netpaths-other/echo-restricted)" --dport 8080 -j DROP
+}
+break_policy-control() {
+  local p
+  [[ -n "$(pods netpaths-other/caller-trusted-)" ]] || { log "no trusted prober in the lab"; return 1; }
+  for p in $(pods netpaths-other/caller-trusted-); do control_rule "${p}" -I; done
+}
+restore_policy-control() { local p; for p in $(pods netpaths-other/caller-trusted-); do control_rule "${p}" -D; done; }
+
 # MetalLB L2: the elected node stops answering ARP for echo-lb's VIP, and the host forgets the MAC it learnt.
 break_metallb-announce() {
   local n vip
