@@ -33,6 +33,7 @@ import dev.netpaths.lab.proc.Launcher.Started;
 import dev.netpaths.lab.proc.Procs;
 import dev.netpaths.lab.proc.Sh;
 import dev.netpaths.lab.rootless.UserNamespaces;
+import dev.netpaths.lab.state.StateFiles;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -52,8 +53,6 @@ import io.fabric8.kubernetes.api.model.networking.v1.IngressClass;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.client.utils.Serialization;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -480,13 +479,9 @@ public final class ClusterRuntime {
                 .orElseThrow(() -> new LabException("no node " + name + " in cluster " + plan.name()));
     }
 
+    /** Atomically ({@link StateFiles}): the harness, {@code status} and nginx read these files while the lab runs. */
     static void write(Path file, String text) {
-        try {
-            Files.createDirectories(file.getParent());
-            Files.writeString(file, text);
-        } catch (IOException e) {
-            throw new LabException("cannot write " + file + ": " + e.getMessage(), e);
-        }
+        StateFiles.write(file, text);
     }
 
     /** Runs the tasks on the pool and returns their results; the first failure is rethrown as it is. */

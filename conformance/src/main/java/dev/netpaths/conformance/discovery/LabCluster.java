@@ -2,6 +2,8 @@ package dev.netpaths.conformance.discovery;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
@@ -17,11 +19,13 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeoutException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
@@ -61,19 +65,40 @@ public final class LabCluster implements AutoCloseable {
         }
     }
 
+    /**
+     * How long one request to the in-process API server may take. fabric8's default, 10 s, was outlived by the first
+     * request of a load on a machine starved of CPU (load average ~50): the client then completes the request with a
+     * TimeoutException that has no message (kubernetes-client-api 7.5.2, utils/AsyncUtils.withTimeout), and the
+     * harness stopped with "cannot load v1 Node ...: null". A local request that takes this long means a stalled
+     * machine, not a slow one.
+     */
+    static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(120);
+
     public static LabCluster load(Path clusterYaml) {
+        return load(clusterYaml, REQUEST_TIMEOUT, new KubernetesCrudDispatcher());
+    }
+
+    static LabCluster load(Path clusterYaml, Duration requestTimeout, KubernetesCrudDispatcher dispatcher) {
         KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new KubernetesCrudDispatcher(), false);
+                dispatcher, false) {
+            @Override
+            protected Config initConfig() {
+                return new ConfigBuilder(super.initConfig()).withRequestTimeout((int) requestTimeout.toMillis()).build();
+            }
+        };
         server.init(InetAddress.getLoopbackAddress(), 0);
         Discovery.customResources().forEach(rdc -> server.expectCustomResource(crdContext(rdc)));
         KubernetesClient client = server.createClient();
         try (InputStream in = Files.newInputStream(clusterYaml)) {
             for (HasMetadata item : client.load(in).items()) {
-                create(client, item);
+                create(client, item, requestTimeout);
             }
         } catch (IOException e) {
             server.destroy();
             throw new UncheckedIOException("cannot read " + clusterYaml, e);
+        } catch (RuntimeException e) {
+            server.destroy();
+            throw e;
         }
         return new LabCluster(server, client, clusterYaml.getParent().getFileName().toString());
     }
@@ -83,7 +108,7 @@ public final class LabCluster implements AutoCloseable {
      * again. Custom resources the harness does not read (MetalLB pools, Istio's own Gateway, ...) are stored too,
      * under a context derived from the object, so the List loads whole.
      */
-    private static void create(KubernetesClient client, HasMetadata item) {
+    private static void create(KubernetesClient client, HasMetadata item, Duration requestTimeout) {
         boolean hasStatus = client.getKubernetesSerialization().convertValue(item, Map.class).get("status")
                 instanceof Map<?, ?> status && !status.isEmpty();
         var op = item instanceof GenericKubernetesResource generic
@@ -98,8 +123,12 @@ public final class LabCluster implements AutoCloseable {
                 op.updateStatus();
             }
         } catch (KubernetesClientException e) {
+            String why = e.getCause() instanceof TimeoutException
+                    ? "the in-process API server gave no answer within " + requestTimeout.toSeconds() + " s (is the "
+                            + "machine starved of CPU?)"
+                    : e.getMessage();
             throw new IllegalStateException("cannot load " + item.getApiVersion() + " " + item.getKind() + " "
-                    + item.getMetadata().getNamespace() + "/" + item.getMetadata().getName() + ": " + e.getMessage(), e);
+                    + item.getMetadata().getNamespace() + "/" + item.getMetadata().getName() + ": " + why, e);
         }
     }
 
