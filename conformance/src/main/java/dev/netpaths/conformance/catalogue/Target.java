@@ -548,8 +548,8 @@ public sealed interface Target {
             Expect e = allowed || Boolean.FALSE.equals(enforced) ? answered : Expect.fails(ErrorKind.CONNECT_TIMEOUT);
             String note = allowed ? "policy: . (allowed)" : Boolean.FALSE.equals(enforced)
                     ? "policy: X (blocked), but " + cni + " does not enforce NetworkPolicy: reachable, as expected"
-                    : "policy: X (blocked): the connect must time out; control: the target pod is Ready (its kubelet "
-                            + "probe answers) and this caller's allowed cells answer";
+                    : "policy: X (blocked): the connect must time out; controls: a source the policies admit gets an "
+                            + "answer from the target (its positive control cell), and this caller's allowed cells answer";
             String skip = !allowed && enforced == null ? "CNI " + cni + " (" + env.cluster().cni().detectedFrom()
                     + ") is unknown: cannot say whether NetworkPolicy is enforced" : null;
             int timeout = env.settings().timeoutFor(e);
