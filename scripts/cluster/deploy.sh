@@ -31,6 +31,7 @@ ROLLOUTS=(
   "netpaths daemonset/caller"
   "netpaths-other deployment/echo"
   "netpaths-other deployment/echo-restricted"
+  "netpaths-other deployment/caller-trusted"
 )
 
 # render_overlay: the overlay with this cluster's name and the loaded images' content tags.

@@ -188,10 +188,10 @@ k3d_args_for_cni() {
   rendered="$("${kubectl}" kustomize "${REPO_ROOT}/k8s/overlays/kind")"
   output="${rendered}"
   assert_lacks "imagePullPolicy: IfNotPresent"
-  assert_count 7 "imagePullPolicy: Never"
+  assert_count 8 "imagePullPolicy: Never"
   run bash -c 'source "$1/lib.sh"; rename_overlay netpaths-b netpaths/echo-service:0.1.0-a netpaths/caller-service:0.1.0-b netpaths/sidecar-demo:0.1.0-c <<<"$2"' _ "${CLUSTER_DIR}" "${rendered}"
   assert_status 0
-  assert_count 7 "value: netpaths-b"
+  assert_count 8 "value: netpaths-b"
   [ "$(grep -cE '^[[:space:]]*value: netpaths$' <<<"${output}")" -eq 0 ]
   [ "$(grep -cE 'image: netpaths/[a-z-]+:0\.1\.0$' <<<"${output}")" -eq 0 ]
   assert_has "image: netpaths/sidecar-demo:0.1.0-c"

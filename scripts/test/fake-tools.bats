@@ -71,6 +71,7 @@ assert_full_run() {
     "kubectl kustomize k8s/overlays/kind" "kubectl --context ${ctx} apply -f -" \
     "get ingressclass nginx" "apply -f gateway-config/ingress" "get crd gateways.gateway.networking.k8s.io" \
     "-n netpaths rollout status deployment/echo " "-n netpaths-other rollout status deployment/echo-restricted" \
+    "-n netpaths-other rollout status deployment/caller-trusted" \
     "-n netpaths wait --for=condition=Programmed gateway/netpaths-gateway" \
     "-n kube-system get configmap netpaths-data-plane" "java -jar ${HARNESS_JAR} --kube-context ${ctx}"
   # the CRD chart is piped into a server-side apply (the two ends of one pipe: no order between them)

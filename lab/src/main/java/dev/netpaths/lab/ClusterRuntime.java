@@ -21,6 +21,7 @@ import dev.netpaths.lab.pod.RunningPod;
 import dev.netpaths.lab.proc.Launcher;
 import dev.netpaths.lab.proc.Launcher.Started;
 import dev.netpaths.lab.proc.Procs;
+import dev.netpaths.lab.state.StateFiles;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -34,8 +35,6 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.client.utils.Serialization;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -295,26 +294,9 @@ public final class ClusterRuntime {
                 .orElseThrow(() -> new LabException("no node " + name + " in cluster " + plan.name()));
     }
 
-    /**
-     * Writes the file whole or not at all (a temporary file renamed over it): the harness and the live verbs read
-     * cluster.yaml while a live change rewrites it, and must never see it cut short.
-     */
+    /** Atomically ({@link StateFiles}): the harness, {@code status} and nginx read these files while the lab runs. */
     static void write(Path file, String text) {
-        try {
-            Files.createDirectories(file.getParent());
-            Path tmp = Files.createTempFile(file.getParent(), "." + file.getFileName(), ".tmp",
-                    java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                            java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--")));
-            try {
-                Files.writeString(tmp, text);
-                Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
-        } catch (IOException e) {
-            throw new LabException("cannot write " + file + ": " + e.getMessage(), e);
-        }
+        StateFiles.write(file, text);
     }
 
     /** Runs the tasks on the pool and returns their results; the first failure is rethrown as it is. */

@@ -108,16 +108,31 @@ class RepoManifestsTest {
         }
     }
 
+    /** echo-restricted admits one pod, the trusted prober (its positive control); the prober takes commands on 8080 from anywhere. */
     @Test
-    void theRestrictedEchoIsIsolated() {
-        Pod restricted = cluster.pods().stream().filter(p -> p.getMetadata().getName().startsWith("echo-restricted-"))
-                .findFirst().orElseThrow();
-        String policy = NetworkPolicies.render(cluster.node(restricted.getSpec().getNodeName()),
-                Manifests.ofType(objects, NetworkPolicy.class), cluster.pods(), ClusterAddons.namespaces(objects));
+    void theRestrictedEchoIsIsolatedButForTheTrustedProber() {
+        Pod restricted = pod("echo-restricted-");
+        Pod prober = pod("caller-trusted-");
+        List<NetworkPolicy> policies = Manifests.ofType(objects, NetworkPolicy.class);
+        String policy = NetworkPolicies.render(cluster.node(restricted.getSpec().getNodeName()), policies, cluster.pods(),
+                ClusterAddons.namespaces(objects));
         String chain = "NETPATHS-NP-" + KubeProxy.chainHash(Kube.key(restricted));
         assertTrue(policy.contains("-A " + chain + " -m comment --comment \"" + Kube.key(restricted) + " isolated for ingress\" -j DROP"), policy);
-        assertTrue(policy.lines().filter(l -> l.startsWith("-A " + chain + " ") && l.contains("-s 10.244.")).findAny().isEmpty(),
-                "no pod may reach echo-restricted: " + policy);
+        assertEquals(List.of("-s " + Kube.podIp(prober) + "/32"), policy.lines()
+                        .filter(l -> l.startsWith("-A " + chain + " ") && l.contains("-s 10.244."))
+                        .map(l -> l.replaceAll(".*(-s \\S+).*", "$1")).toList(),
+                "only the trusted prober may reach echo-restricted: " + policy);
+        String proberRules = NetworkPolicies.render(cluster.node(prober.getSpec().getNodeName()), policies, cluster.pods(),
+                ClusterAddons.namespaces(objects));
+        String proberChain = "NETPATHS-NP-" + KubeProxy.chainHash(Kube.key(prober));
+        assertEquals(List.of("-A " + proberChain + " -p tcp -m tcp --dport 8080 -m comment --comment \"netpaths-other/caller-trusted "
+                        + "ingress[0]\" -j ACCEPT"), proberRules.lines().filter(l -> l.startsWith("-A " + proberChain + " ")
+                        && l.contains("caller-trusted ingress")).toList(),
+                "the harness commands the prober on 8080 from any source: " + proberRules);
+    }
+
+    private Pod pod(String prefix) {
+        return cluster.pods().stream().filter(p -> p.getMetadata().getName().startsWith(prefix)).findFirst().orElseThrow();
     }
 
     /**

@@ -25,12 +25,13 @@ public final class ArchitectureCheck {
             "Service netpaths/echo-headless", "Service netpaths/echo-nodeport", "Service netpaths/echo-local",
             "Service netpaths/echo-sticky", "Service netpaths/echo-lb", "Service netpaths/echo-other", "Service netpaths/sidecar-demo",
             "Deployment netpaths-other/echo", "Service netpaths-other/echo", "Deployment netpaths-other/echo-restricted",
-            "Service netpaths-other/echo-restricted", "NetworkPolicy netpaths-other/deny-all",
-            "NetworkPolicy netpaths-other/echo", "NetworkPolicy netpaths-other/echo-restricted");
+            "Service netpaths-other/echo-restricted", "Deployment netpaths-other/caller-trusted",
+            "NetworkPolicy netpaths-other/deny-all", "NetworkPolicy netpaths-other/echo",
+            "NetworkPolicy netpaths-other/echo-restricted", "NetworkPolicy netpaths-other/caller-trusted");
 
     static final Map<String, Integer> REPLICAS = Map.of("Deployment netpaths/echo", 2, "Deployment netpaths/echo-v2", 1,
             "Deployment netpaths/sidecar-demo", 1, "Deployment netpaths-other/echo", 2,
-            "Deployment netpaths-other/echo-restricted", 1);
+            "Deployment netpaths-other/echo-restricted", 1, "Deployment netpaths-other/caller-trusted", 1);
 
     /** Service → "type policy port/protocol→target(:nodePort) ..." as docs/architecture.md describes it. */
     static final Map<String, String> SERVICES = Map.ofEntries(
@@ -93,6 +94,7 @@ public final class ArchitectureCheck {
                 }
             });
             caller(byId.get("DaemonSet netpaths/caller"), findings);
+            trusted(manifests, byId.get("DaemonSet netpaths/caller"), byId.get(TRUSTED_PROBER), findings);
             sidecar(byId.get("Deployment netpaths/sidecar-demo"), findings);
             for (String id : List.of("Deployment netpaths/echo", "Deployment netpaths-other/echo")) {
                 Manifest m = byId.get(id);
@@ -184,6 +186,38 @@ public final class ArchitectureCheck {
         }
         if (!tolerates) {
             findings.add(m.finding("spec.template.spec.tolerations", "must tolerate node-role.kubernetes.io/control-plane"));
+        }
+    }
+
+    /** The one workload echo-restricted's policy admits: the positive control of the harness's truth table. */
+    static final String TRUSTED_PROBER = "Deployment netpaths-other/caller-trusted";
+    static final String TRUSTED_LABEL = "netpaths.dev/trusted";
+
+    /**
+     * The trusted prober is a caller (its pod spec's containers and security context are the caller DaemonSet's:
+     * the harness commands it as a caller) and carries the trusted label; no other pod template carries it, or
+     * echo-restricted would admit that workload too.
+     */
+    private static void trusted(List<Manifest> manifests, Manifest caller, Manifest prober, List<String> findings) {
+        for (PodTemplate t : PodTemplate.all(manifests)) {
+            boolean labelled = "true".equals(t.labels().get(TRUSTED_LABEL));
+            boolean isProber = t.owner().id().equals(TRUSTED_PROBER);
+            if (labelled != isProber) {
+                findings.add(t.owner().finding((t.path().isEmpty() ? "" : t.path() + ".") + "metadata.labels",
+                        isProber ? "must carry " + TRUSTED_LABEL + ": \"true\" (the one source echo-restricted admits)"
+                                : "carries " + TRUSTED_LABEL + ": only " + TRUSTED_PROBER + " may (echo-restricted admits it)"));
+            }
+        }
+        if (caller == null || prober == null) {
+            return;
+        }
+        JsonNode callerSpec = caller.spec().path("template").path("spec");
+        JsonNode proberSpec = prober.spec().path("template").path("spec");
+        for (String field : List.of("containers", "securityContext", "volumes")) {
+            if (!callerSpec.path(field).equals(proberSpec.path(field))) {
+                findings.add(prober.finding("spec.template.spec." + field, "differs from " + caller.id()
+                        + "'s: the trusted prober is a caller, commanded as one (change both together)"));
+            }
         }
     }
 

@@ -89,4 +89,28 @@ class ArchitectureCheckTest {
                 ing -> at(ing, "/spec/rules/0/http/paths/1/backend/service").put("name", "echo"));
         assertFinding(entryPoints.check(manifests), "Ingress netpaths/echo: routes: missing route 'nginx ingress.netpaths.test Prefix /v2 → netpaths/echo-v2:http'");
     }
+
+    @Test
+    void theTrustedProberWithoutItsLabelFails() {
+        List<Manifest> manifests = broken(Fixtures.overlay("kind"), "Deployment netpaths-other/caller-trusted",
+                d -> at(d, "/spec/template/metadata/labels").remove("netpaths.dev/trusted"));
+        assertOnlyFinding(cluster.check(manifests), "Deployment netpaths-other/caller-trusted: spec.template.metadata.labels: "
+                + "must carry netpaths.dev/trusted");
+    }
+
+    @Test
+    void anotherWorkloadWithTheTrustedLabelFails() {
+        List<Manifest> manifests = broken(Fixtures.overlay("kind"), "Deployment netpaths-other/echo",
+                d -> at(d, "/spec/template/metadata/labels").put("netpaths.dev/trusted", "true"));
+        assertOnlyFinding(cluster.check(manifests), "Deployment netpaths-other/echo: spec.template.metadata.labels: "
+                + "carries netpaths.dev/trusted: only Deployment netpaths-other/caller-trusted may");
+    }
+
+    @Test
+    void aTrustedProberThatIsNotTheCallerFails() {
+        List<Manifest> manifests = broken(Fixtures.overlay("kind"), "Deployment netpaths-other/caller-trusted",
+                d -> at(d, "/spec/template/spec/containers/0").put("image", "netpaths/echo-service:0.1.0"));
+        assertOnlyFinding(cluster.check(manifests), "Deployment netpaths-other/caller-trusted: spec.template.spec.containers: "
+                + "differs from DaemonSet netpaths/caller's");
+    }
 }

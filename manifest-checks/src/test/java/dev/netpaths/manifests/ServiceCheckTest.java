@@ -25,7 +25,7 @@ class ServiceCheckTest {
     @Test
     void aSelectorOnlyMatchingPodsInAnotherNamespaceFails() {
         List<Manifest> manifests = broken(Fixtures.overlay("kind"), "Service netpaths-other/echo-restricted",
-                svc -> at(svc, "/spec/selector").put("app.kubernetes.io/name", "caller-service"));
+                svc -> at(svc, "/spec/selector").put("app.kubernetes.io/name", "sidecar-demo"));
         assertOnlyFinding(check.check(manifests), "Service netpaths-other/echo-restricted: spec.selector:",
                 "matches no pod template in namespace netpaths-other");
     }

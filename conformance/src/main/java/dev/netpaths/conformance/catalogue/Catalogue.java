@@ -120,7 +120,9 @@ public final class Catalogue {
                     new Target.LoadBalancer("echo-lb", false, Expect.answeredBy(ECHO_V1))),
             new PathCase("networkPolicyTruthTable", "networkpolicy",
                     "callers on every node × echo, other/echo, other/echo-restricted: reachability as the policies "
-                            + "say (. or X); on a CNI that does not enforce policy the X pairs are reachable",
+                            + "say (. or X); on a CNI that does not enforce policy the X pairs are reachable. Positive "
+                            + "control: the trusted prober (netpaths-other/caller-trusted), the one source "
+                            + "echo-restricted admits, is answered by it on every CNI",
                     "unknown CNI (for the X pairs)",
                     new Target.TruthTable(List.of("netpaths/echo", "netpaths-other/echo",
                             "netpaths-other/echo-restricted"))),

@@ -472,6 +472,9 @@ public sealed interface Target {
                     paths.add(cell(c, env, caller, ref, label, allowed));
                 }
             }
+            for (String ref : targets) {
+                positiveControl(c, env, ref).ifPresent(paths::add);
+            }
             boolean anyBlocked = paths.stream().anyMatch(p -> p.expect() != null
                     && p.expect().outcome() == Expect.Outcome.FAILS);
             if (Boolean.TRUE.equals(t.cni().enforcesNetworkPolicy()) && !anyBlocked) {
@@ -480,6 +483,54 @@ public sealed interface Target {
                         + "the reference policies were changed"));
             }
             return paths;
+        }
+
+        /** The trusted prober of the reference manifests: the one source echo-restricted's policy admits. */
+        static final String TRUSTED_PROBER = "Deployment netpaths-other/caller-trusted (label netpaths.dev/trusted=true)";
+
+        /**
+         * A target the policies keep from every caller needs a positive control, or its blocked cells would pass on a
+         * dead pod too: a cell from a commandable pod (app caller-service, in a netpaths namespace other than the
+         * callers') that the policies admit, expected to be answered by the target's own pods on every CNI. Empty
+         * when some caller is admitted (that caller's own cell is the control) or the target has no ready pod.
+         */
+        private static Optional<PathInstance> positiveControl(PathCase c, Environment env, String ref) {
+            Topology t = env.cluster();
+            String[] parts = ref.split("/");
+            List<Topology.Pod> targetPods = t.service(parts[0], parts[1]).map(s -> t.pods().stream()
+                    .filter(p -> p.ready() && p.namespace().equals(parts[0]) && !s.selector().isEmpty()
+                            && Reachability.matches(s.selector(), p.labels())).toList()).orElse(List.of());
+            if (targetPods.isEmpty() || env.callers(t).stream().anyMatch(caller -> targetPods.stream()
+                    .allMatch(p -> Reachability.allowed(t, caller, p, 8080, "http")))) {
+                return Optional.empty();
+            }
+            String label = "control → " + ref + " .";
+            List<Topology.Pod> probers = t.pods().stream().filter(p -> CALLER_APP.equals(p.app())
+                    && Topology.NETPATHS_NAMESPACES.contains(p.namespace()) && !p.namespace().equals(NS)).toList();
+            List<Topology.Pod> admitted = probers.stream().filter(p -> p.ready() && targetPods.stream()
+                    .allMatch(target -> Reachability.allowed(t, p, target, 8080, "http"))).toList();
+            if (admitted.isEmpty()) {
+                String seen = probers.isEmpty() ? "there is no caller-service pod outside namespace " + NS
+                        : "the caller-service pods outside " + NS + " (" + probers.stream().map(p -> p.namespace() + "/"
+                                + p.name() + (p.ready() ? "" : " not Ready")).toList() + ") are not admitted or not Ready";
+                return Optional.of(PathInstance.broken(c, label, "no positive control for " + ref + ": the policies keep "
+                        + "every caller from it and " + seen + ", so its blocked cells would pass on a dead pod too. "
+                        + "Likely cause: the trusted prober " + TRUSTED_PROBER + " is not deployed, not Ready, or lost "
+                        + "its label"));
+            }
+            Topology.Pod prober = admitted.get(0);
+            Expect e = Expect.answeredBy(new Backend(null, parts[0], null, null, null, null)
+                    .podsIn(targetPods.stream().map(p -> p.name() + "@" + p.ip()).toList()));
+            return Optional.of(new PathInstance(c, prober.namespace() + "@" + prober.node() + " → " + ref + " .",
+                    "node:" + prober.node(), "service:" + parts[1] + "." + parts[0], new Request.CallerHttp(prober,
+                            new CallRequest("http://" + parts[1] + "." + parts[0] + ":8080/echo", 2,
+                                    env.settings().timeoutFor(e), Map.of())), e,
+                    "positive control: " + prober.namespace() + "/" + prober.name() + ", a source the policies of " + ref
+                            + " admit, got no answer from its pods, so the timeouts of its blocked cells prove nothing: "
+                            + "is the pod alive, and does the CNI honour the allow rule (podSelector "
+                            + "netpaths.dev/trusted=true)?",
+                    "positive control: admitted by the policies (" + prober.namespace() + ", trusted), so answered on "
+                            + "every CNI", null));
         }
 
         /** The policies k8s/components/network-policies defines; the table means nothing without them. */
@@ -497,8 +548,8 @@ public sealed interface Target {
             Expect e = allowed || Boolean.FALSE.equals(enforced) ? answered : Expect.fails(ErrorKind.CONNECT_TIMEOUT);
             String note = allowed ? "policy: . (allowed)" : Boolean.FALSE.equals(enforced)
                     ? "policy: X (blocked), but " + cni + " does not enforce NetworkPolicy: reachable, as expected"
-                    : "policy: X (blocked): the connect must time out; control: the target pod is Ready (its kubelet "
-                            + "probe answers) and this caller's allowed cells answer";
+                    : "policy: X (blocked): the connect must time out; controls: a source the policies admit gets an "
+                            + "answer from the target (its positive control cell), and this caller's allowed cells answer";
             String skip = !allowed && enforced == null ? "CNI " + cni + " (" + env.cluster().cni().detectedFrom()
                     + ") is unknown: cannot say whether NetworkPolicy is enforced" : null;
             int timeout = env.settings().timeoutFor(e);

@@ -157,7 +157,7 @@ class CatalogueTest {
     @Test
     void truthTableOnFlannelExpectsTheBlockedPairReachableAndSaysWhy() {
         Map<String, PathInstance> cells = truthTable(new Topology.Cni("flannel", false, "test"));
-        assertEquals(9, cells.size(), "3 callers × 3 targets");
+        assertEquals(10, cells.size(), "3 callers × 3 targets + the positive control for echo-restricted");
         PathInstance blocked = cell(cells, "netpaths-other/echo-restricted");
         assertTrue(blocked.label().endsWith(" X"));
         assertEquals(Expect.Outcome.ANSWERED, blocked.expect().outcome());

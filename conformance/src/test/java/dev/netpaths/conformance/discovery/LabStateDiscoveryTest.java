@@ -78,7 +78,7 @@ class LabStateDiscoveryTest {
 
     @Test
     void policiesIngressAndGatewayStatusAreRead() {
-        assertEquals(4, topology.networkPolicies().size(), "the three of netpaths-other and the callers' egress");
+        assertEquals(5, topology.networkPolicies().size(), "the four of netpaths-other and the callers' egress");
         assertEquals(List.of("Egress"), topology.networkPolicies().stream()
                 .filter(p -> p.name().equals("caller-egress")).findFirst().orElseThrow().policyTypes());
         assertEquals(List.of("172.18.255.201"), topology.ingresses().get(0).addresses());

@@ -6,11 +6,11 @@ import dev.netpaths.lab.proc.Launcher;
 import dev.netpaths.lab.proc.Launcher.Started;
 import dev.netpaths.lab.proc.Procs;
 import dev.netpaths.lab.proc.Sh;
+import dev.netpaths.lab.state.StateFiles;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Optional;
 
@@ -81,15 +81,8 @@ public final class DnsmasqPod {
         if (read(file).filter(text::equals).isPresent()) {
             return false;
         }
-        try {
-            Files.createDirectories(file.getParent());
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            Files.writeString(tmp, text);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            return true;
-        } catch (IOException e) {
-            throw new LabException("cannot write " + file + ": " + e.getMessage(), e);
-        }
+        StateFiles.write(file, text);
+        return true;
     }
 
     private static Optional<String> read(Path file) {
