@@ -44,6 +44,8 @@
 #   LAB_KEEP=${LAB_KEEP:-0}                1: `run` keeps the lab after the harness
 #   LAB_DISRUPTION=${LAB_DISRUPTION:-0}    1: `run` also runs `disruption` after the harness and fails on a lost request
 #   LAB_SKIP_DEPS=${LAB_SKIP_DEPS:-0}      1: do not check the Debian packages
+#   LAB_READY_TIMEOUT=${LAB_READY_TIMEOUT:-180}  seconds (1-1800) `up`/`run` wait from the start until every pod is ready;
+#                                          raise it on a loaded machine (the error names it)
 #   MVN=${MVN:-<repo>/mvnw -B -ntp -q}      the Maven command that builds a missing jar (the wrapper by default)
 set -o errexit -o nounset -o pipefail
 
@@ -53,7 +55,7 @@ LAB_JAR="${REPO_ROOT}/lab/target/netpaths-lab.jar"
 CNIS=(flannel calico weave)
 SHAPE=()
 # Every setting this script and the lab CLI read: sudo's env_reset drops them unless they are named.
-SUDO_KEEP=LAB_CNI,LAB_CALICO,LAB_PROXY_MODE,LAB_NODES,LAB_CLUSTERS,LAB_PREFIX,LAB_STATE_DIR,LAB_ROOTLESS,LAB_REPORTS,LAB_KEEP,LAB_DISRUPTION,LAB_SKIP_DEPS,INGRESS
+SUDO_KEEP=LAB_CNI,LAB_CALICO,LAB_PROXY_MODE,LAB_NODES,LAB_CLUSTERS,LAB_PREFIX,LAB_STATE_DIR,LAB_ROOTLESS,LAB_REPORTS,LAB_KEEP,LAB_DISRUPTION,LAB_SKIP_DEPS,LAB_READY_TIMEOUT,INGRESS
 
 usage() { sed -n '/^set -o/q;2,$p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 

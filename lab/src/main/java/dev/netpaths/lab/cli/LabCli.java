@@ -5,6 +5,7 @@ import dev.netpaths.lab.LabConfig;
 import dev.netpaths.lab.LabException;
 import dev.netpaths.lab.LabStatus;
 import dev.netpaths.lab.LabTargets;
+import dev.netpaths.lab.Phases;
 import dev.netpaths.lab.control.KubeProxyNftRules;
 import dev.netpaths.lab.control.KubeProxyRules;
 import dev.netpaths.lab.control.ProxyMode;
@@ -118,7 +119,11 @@ public final class LabCli {
         @Override
         public Integer call() {
             LabConfig cfg = shape.config(common);
-            return guarded(common, lab -> lab.upOrRun(ARGS), () -> up(cfg) ? 0 : FAILED);
+            return guarded(common, lab -> lab.upOrRun(ARGS), () -> {
+                Lab.UpFigures f = up(cfg);
+                printPhases("up", f.phases());
+                return f.failed().isEmpty() ? 0 : FAILED;
+            });
         }
     }
 
@@ -172,16 +177,21 @@ public final class LabCli {
             requireWritable(reportDir);
             return guarded(common, lab -> lab.upOrRun(ARGS), () -> {
                 int rc;
+                Phases phases = null;
                 try {
                     // pods that failed stay failed, as on a cluster (cluster.yaml carries their status: Ready False,
                     // the exited container terminated with the lab's message); the harness still runs and reports
                     // the paths they break, and the run fails whatever the harness says
-                    boolean allReady = up(cfg);
+                    Lab.UpFigures f = up(cfg);
+                    phases = f.phases();
+                    boolean allReady = f.failed().isEmpty();
                     rc = harness(cfg, reportDir);
+                    phases.end("harness (JVM start to exit)");
                     if (disruption) {
                         rc = Math.max(rc, LiveVerbs.verdict(dev.netpaths.lab.live.Disruption.run(
                                 dev.netpaths.lab.live.LiveCluster.open(cfg.stateDir(), "netpaths", java.time.Duration.ofSeconds(1), System.out),
                                 cfg.prefix(), false, java.time.Duration.ofSeconds(180), System.out), false));
+                        phases.end("disruption");
                     }
                     if (!allReady) {
                         System.out.println("lab: run FAILED: pods failed at up (see `lab: pods failed` above)");
@@ -190,6 +200,12 @@ public final class LabCli {
                 } finally {
                     if (!keep) {
                         System.out.printf("lab: down in %.1f s%n", new Lab(System.out).down(cfg.stateDir(), cfg.prefix()));
+                        if (phases != null) {
+                            phases.end("down");
+                        }
+                    }
+                    if (phases != null) {
+                        printPhases("run", phases);
                     }
                 }
                 return rc;
@@ -408,8 +424,8 @@ public final class LabCli {
         }
     }
 
-    /** Brings the lab up and prints status and figures; false when a pod failed (the lab is kept for inspection). */
-    static boolean up(LabConfig cfg) {
+    /** Brings the lab up and prints status and figures (failed pods named; the lab is kept for inspection). */
+    static Lab.UpFigures up(LabConfig cfg) {
         Lab.UpFigures f = new Lab(System.out).up(cfg);
         LabStatus.print(cfg.stateDir(), System.out);
         System.out.printf("%nFIGURES (benchmark, not asserted)%n  %s %.1f s after start%n  RSS per pod (resident pages of its processes, a page they share counted once):%n",
@@ -419,7 +435,13 @@ public final class LabCli {
         if (!f.failed().isEmpty()) {
             System.out.println("lab: pods failed (the lab stays up; see the messages above): " + String.join(", ", f.failed()));
         }
-        return f.failed().isEmpty();
+        return f;
+    }
+
+    /** The per-phase timing table of {@code up} or {@code run}: where the time went. */
+    static void printPhases(String command, Phases phases) {
+        System.out.printf("%nTIMING of %s (from the start of the new lab; a previous lab's removal not counted)%n", command);
+        phases.table().forEach(System.out::println);
     }
 
     /** The harness, inside the host namespace (kind's Docker host): its exit code is run's. */
