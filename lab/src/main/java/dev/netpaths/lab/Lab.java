@@ -88,6 +88,7 @@ public final class Lab {
         long t0 = System.nanoTime();
         Phases phases = new Phases(t0);
         String manifests = ManifestSource.render(cfg.repo(), cfg.manifests());
+        phases.end("manifests rendered (kubectl kustomize)");
         List<ClusterPlan> plans = AddressPlan.plan(cfg.prefix(), cfg.cni(), cfg.nodes(), cfg.clusters());
 
         Journal journal = new Journal(cfg.stateDir());
@@ -105,7 +106,7 @@ public final class Lab {
             networks.add(network);
             clusters.add(runtime(cfg, plan, manifests, network, journal, images));
         }
-        phases.end("manifests rendered and admitted");
+        phases.end("objects parsed and admitted");
 
         int nodes = plans.stream().mapToInt(p -> p.nodes().size()).sum();
         step("node network " + AddressPlan.NODE_NETWORK + ": " + nodes + (nodes == 1 ? " node" : " nodes"));
