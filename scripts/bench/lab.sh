@@ -4,8 +4,8 @@
 #   1. `scripts/lab/lab.sh run` with LAB_KEEP=1 (wall clock): the whole run, with the lab's own per-phase table
 #      and its "all pods ready N s after start" line.
 #   2. On that lab (warm pods): one harness run over every case (`lab.sh case '*'`), then the same after
-#      `lab.sh scale deployment/echo --replicas=0` breaks every path that ends at echo; the share of rows that
-#      FAILED is printed beside the ratio.
+#      `lab.sh scale deployment/echo --replicas=0` in netpaths and netpaths-other breaks every path that ends at
+#      echo; the share of rows that FAILED is printed beside the ratio.
 #   3. The lab's JVMs (every java process in its namespaces: command line, environment, working directory) are
 #      recorded, the lab taken down, and the same JVMs started bare and all at once: the processes of one pod in
 #      one network namespace of their own with only loopback (so they keep their ports), nothing else. The figure
@@ -14,7 +14,7 @@
 # Ratios (targets from issue #16 item 1):
 #   pods ready / bare parallel JVM start                              <= 1.3
 #   whole run / (bare parallel JVM start + one harness run, warm)     <= 2.0   (what a run cannot go below)
-#   harness with echo scaled to 0 / healthy harness run               <= 1.5
+#   harness with echo scaled to 0 / healthy harness run               <= 1.5   (issue: a third of the paths broken)
 # Needs root (the lab's namespaces, ip netns exec). Every wait is bounded; the lab is taken down on exit and
 # the bare namespaces deleted; only processes this script started are stopped.
 #
@@ -107,9 +107,13 @@ summary() {
     || echo "? ? ?"
 }
 
-# Records every java process in the lab's namespaces: per process a directory with cmdline, environ, cwd, ns.
+# Records every java process in the lab's namespaces: per process a directory with cmdline, environ, cwd, ns,
+# each with the path of the lab's images replaced by a copy in the work dir (`down` removes the state dir, and
+# with it the images the JVMs run). Sets JVMS to their count.
+JVMS=0
 record_jvms() {
-  local ns pid n=0 dir
+  local ns pid n=0 dir f
+  cp -a "${STATE_DIR}/images" "${WORK_DIR}/images"
   for ns in $(ip netns list | awk '{ print $1 }' | grep -- "^${BENCH_LAB_PREFIX}-"); do
     for pid in $(ip netns pids "${ns}" 2>/dev/null); do
       [[ "$(readlink "/proc/${pid}/exe" 2>/dev/null)" == */java ]] || continue
@@ -120,10 +124,13 @@ record_jvms() {
       cp "/proc/${pid}/environ" "${dir}/environ"
       readlink "/proc/${pid}/cwd" >"${dir}/cwd"
       echo "${ns}" >"${dir}/ns"
+      for f in cmdline environ cwd; do
+        sed -i "s#${STATE_DIR}/images/#${WORK_DIR}/images/#g" "${dir}/${f}"
+      done
       n=$(( n + 1 ))
     done
   done
-  echo "${n}"
+  JVMS="${n}"
 }
 
 # the value of NAME in an environ file (NUL-separated), or DEFAULT
@@ -133,10 +140,11 @@ env_of() {
   echo "${value:-$3}"
 }
 
-# Starts every recorded JVM at once, each pod's in a loopback-only namespace of its own; prints the seconds
-# until the last one is ready.
+# Starts every recorded JVM at once, each pod's in a loopback-only namespace of its own; sets BARE_SECONDS to
+# the seconds until the last one is ready. Runs in the main shell, so cleanup knows what it started.
+BARE_SECONDS=""
 bare_start() {
-  local dir ns bare start i=0 pending port listen deadline
+  local dir ns bare start i=0 pending port listen deadline cwd
   declare -A nsmap=()
   local -a dirs=() urls=()
   for dir in "${WORK_DIR}"/jvm/*; do
@@ -157,7 +165,9 @@ bare_start() {
     mapfile -d '' envs <"${dir}/environ"
     mapfile -d '' cmd <"${dir}/cmdline"
     # the recorded environment alone (env -i), then the recorded command line, in the recorded directory
-    (cd "$(cat "${dir}/cwd")" && exec ip netns exec "${bare}" env -i "${envs[@]}" "${cmd[@]}") >"${dir}/log" 2>&1 &
+    cwd="$(cat "${dir}/cwd")"
+    [[ -d "${cwd}" ]] || cwd="${WORK_DIR}"
+    (cd "${cwd}" && exec ip netns exec "${bare}" env -i "${envs[@]}" "${cmd[@]}") >"${dir}/log" 2>&1 &
     BARE_PIDS+=("$!")
     if [[ "$(env_of "${dir}/environ" NETPATHS_SIDECAR_ROLE '')" == sidecar ]]; then
       listen="$(env_of "${dir}/environ" NETPATHS_SIDECAR_LISTEN 127.0.0.1:9000)"
@@ -173,6 +183,7 @@ bare_start() {
     local still=()
     for i in "${pending[@]}"; do
       read -r bare kind target <<<"${urls[${i}]}"
+      kill -0 "${BARE_PIDS[${i}]}" 2>/dev/null || die "bare JVM ${dirs[${i}]} exited; its log ends: $(tail -3 "${dirs[${i}]}/log")"
       if [[ "${kind}" == tcp ]]; then
         ip netns exec "${bare}" timeout 1 bash -c "exec 3<>/dev/tcp/${target%:*}/${target##*:}" 2>/dev/null || still+=("${i}")
       else
@@ -184,7 +195,7 @@ bare_start() {
     (( $(now_ms) < deadline )) || die "bare JVMs not ready after ${BENCH_READY_TIMEOUT} s (BENCH_READY_TIMEOUT): ${pending[*]}; logs: ${dirs[${pending[0]}]}/log"
     sleep 0.05
   done
-  awk -v ms=$(( $(now_ms) - start )) 'BEGIN { printf "%.1f", ms / 1000 }'
+  BARE_SECONDS="$(awk -v ms=$(( $(now_ms) - start )) 'BEGIN { printf "%.1f", ms / 1000 }')"
 }
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
@@ -202,16 +213,18 @@ main() {
 
   log "1/4 lab.sh run (LAB_KEEP=1, ${LAB_CNI}, ${LAB_NODES} nodes, prefix ${BENCH_LAB_PREFIX})"
   LAB_STARTED=1
-  local run_s run_rc ready_s jvms healthy_s broken_s bare_s healthy_sum broken_sum
+  local run_s run_rc ready_s healthy_s broken_s bare_s healthy_sum broken_sum
   run_s="$(timed "${WORK_DIR}/run.log" "${LAB_ENV[@]}" LAB_KEEP=1 LAB_REPORTS="${WORK_DIR}/run" "${LAB_SH}" run)"
   run_rc="${LAST_RC}"
   ready_s="$(sed -n 's/^  all pods ready \([0-9.]*\) s after start$/\1/p' "${WORK_DIR}/run.log" | tail -1)"
   [[ -n "${ready_s}" ]] || die "lab.sh run printed no 'all pods ready' line (exit ${run_rc}); its output ends:"$'\n'"$(tail -20 "${WORK_DIR}/run.log")"
   sed -n '/^TIMING of run/,/^  total/p' "${WORK_DIR}/run.log"
+  log "lab.sh run: ${run_s} s wall clock (exit ${run_rc}), all pods ready ${ready_s} s after start"
 
   log "2/4 the harness on the warm lab, healthy, then with echo scaled to 0"
   healthy_s="$(timed "${WORK_DIR}/healthy.log" "${LAB_ENV[@]}" LAB_REPORTS="${WORK_DIR}/healthy" "${LAB_SH}" case '*')"
   healthy_sum="$(summary "${WORK_DIR}/healthy")"
+  log "harness, healthy: ${healthy_s} s (${healthy_sum})"
   local baseline_s="" after2_s=""
   if [[ -n "${BENCH_BASELINE_JAR}" ]]; then
     # as the lab starts its harness (LabCli.harness): in the lab's host namespace, against its state dir
@@ -219,27 +232,33 @@ main() {
       --lab-state "${STATE_DIR}" --reports "${WORK_DIR}/baseline")"
     after2_s="$(timed "${WORK_DIR}/healthy2.log" "${LAB_ENV[@]}" LAB_REPORTS="${WORK_DIR}/healthy2" "${LAB_SH}" case '*')"
   fi
-  "${LAB_ENV[@]}" "${LAB_SH}" scale deployment/echo --replicas=0 -n netpaths >"${WORK_DIR}/scale.log" 2>&1 \
-    || die "lab.sh scale failed: $(tail -5 "${WORK_DIR}/scale.log")"
+  # the JVMs as the healthy lab runs them, before echo is scaled away
+  record_jvms
+  [[ "${JVMS}" -gt 0 ]] || die "no java process found in the lab's namespaces"
+  local ns
+  for ns in netpaths netpaths-other; do
+    "${LAB_ENV[@]}" "${LAB_SH}" scale deployment/echo --replicas=0 -n "${ns}" >"${WORK_DIR}/scale.log" 2>&1 \
+      || die "lab.sh scale failed: $(tail -5 "${WORK_DIR}/scale.log")"
+  done
   broken_s="$(timed "${WORK_DIR}/broken.log" "${LAB_ENV[@]}" LAB_REPORTS="${WORK_DIR}/broken" "${LAB_SH}" case '*')"
   broken_sum="$(summary "${WORK_DIR}/broken")"
+  log "harness, echo at 0: ${broken_s} s (${broken_sum})"
 
-  log "3/4 recording the lab's JVMs, taking the lab down"
-  jvms="$(record_jvms)"
-  [[ "${jvms}" -gt 0 ]] || die "no java process found in the lab's namespaces"
+  log "3/4 taking the lab down"
   timeout --kill-after=10 "${BENCH_DOWN_TIMEOUT}" env LAB_PREFIX="${BENCH_LAB_PREFIX}" LAB_STATE_DIR="${STATE_DIR}" \
     "${LAB_SH}" down >"${WORK_DIR}/down.log" 2>&1 || die "lab down failed: $(tail -5 "${WORK_DIR}/down.log")"
   LAB_STARTED=0
 
-  log "4/4 the same ${jvms} JVMs started bare, all at once"
-  bare_s="$(bare_start)"
+  log "4/4 the same ${JVMS} JVMs started bare, all at once"
+  bare_start
+  bare_s="${BARE_SECONDS}"
 
   local total_p total_f
   read -r _ total_f _ <<<"${broken_sum}"
   total_p="$(jq '.summary.passed + .summary.failed + .summary.skipped' "${WORK_DIR}/broken/report.json" 2>/dev/null || echo '?')"
   echo
   printf '%-58s %8s %8s %8s\n' "figure" "seconds" "ratio" "target"
-  printf '%-58s %8s\n' "${jvms} JVMs started bare in parallel, until the last is ready" "${bare_s}"
+  printf '%-58s %8s\n' "${JVMS} JVMs started bare in parallel, until the last is ready" "${bare_s}"
   printf '%-58s %8s %8s %8s\n' "lab: all pods ready after start / bare" "${ready_s}" "$(ratio "${ready_s}" "${bare_s}")" "<= 1.3"
   printf '%-58s %8s\n' "harness, warm lab, healthy (passed failed skipped: ${healthy_sum// /\/})" "${healthy_s}"
   printf '%-58s %8s %8s %8s\n' "whole lab.sh run (exit ${run_rc}) / (bare + healthy harness)" "${run_s}" \
