@@ -169,6 +169,7 @@ bare_start() {
     [[ -d "${cwd}" ]] || cwd="${WORK_DIR}"
     (cd "${cwd}" && exec ip netns exec "${bare}" env -i "${envs[@]}" "${cmd[@]}") >"${dir}/log" 2>&1 &
     BARE_PIDS+=("$!")
+    disown "$!"   # cleanup's kill -9 is expected: no "Killed" job report
     if [[ "$(env_of "${dir}/environ" NETPATHS_SIDECAR_ROLE '')" == sidecar ]]; then
       listen="$(env_of "${dir}/environ" NETPATHS_SIDECAR_LISTEN 127.0.0.1:9000)"
       urls+=("${bare} tcp ${listen}")
