@@ -14,7 +14,7 @@ help: ## Show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_-]+:.*## / {printf "  \033[36m%-16s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 ##@ Build and test
-.PHONY: deps build test test-breaks bench bench-harness workshop-check
+.PHONY: deps build test test-breaks bench bench-harness bench-lab workshop-check
 deps: ## Install the Debian packages the lab and tests need (root)
 	@scripts/install-deps.sh
 build: ## Build every module (no tests)
@@ -27,6 +27,8 @@ bench: ## Benchmark echo-service against nginx and print the figures
 	@scripts/bench/echo.sh
 bench-harness: ## Time the harness against the lab and compare its latency with curl
 	@scripts/bench/harness.sh
+bench-lab: ## Time the lab (pods ready, a whole run, a run with broken paths) against its JVMs started bare (root)
+	@scripts/bench/lab.sh
 workshop-check: ## Run every docs/workshop chapter's commands in a lab and diff with the pages (NETPATHS_LAB_RUNNING=1: the lab up)
 	@scripts/test/workshop.sh
 

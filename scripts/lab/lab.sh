@@ -46,6 +46,8 @@
 #   LAB_KEEP=${LAB_KEEP:-0}                1: `run` keeps the lab after the harness
 #   LAB_DISRUPTION=${LAB_DISRUPTION:-0}    1: `run` also runs `disruption` after the harness and fails on a lost request
 #   LAB_SKIP_DEPS=${LAB_SKIP_DEPS:-0}      1: do not check the Debian packages
+#   LAB_READY_TIMEOUT=${LAB_READY_TIMEOUT:-180}  seconds (1-1800) `up`/`run` wait from the start until every pod is ready;
+#                                          raise it on a loaded machine (the error names it)
 #   MVN=${MVN:-<repo>/mvnw -B -ntp -q}      the Maven command that builds a missing jar (the wrapper by default)
 #   HARNESS_JAR=${HARNESS_JAR:-<repo>/conformance/target/netpaths-conformance.jar}  the harness `run` and `case` run
 set -o errexit -o nounset -o pipefail
@@ -59,7 +61,7 @@ PODS_FAILED=3
 CNIS=(flannel calico weave)
 SHAPE=()
 # Every setting this script and the lab CLI read: sudo's env_reset drops them unless they are named.
-SUDO_KEEP=LAB_CNI,LAB_CALICO,LAB_PROXY_MODE,LAB_NODES,LAB_CLUSTERS,LAB_PREFIX,LAB_STATE_DIR,LAB_ROOTLESS,LAB_REPORTS,LAB_KEEP,LAB_DISRUPTION,LAB_SKIP_DEPS,INGRESS,HARNESS_JAR
+SUDO_KEEP=LAB_CNI,LAB_CALICO,LAB_PROXY_MODE,LAB_NODES,LAB_CLUSTERS,LAB_PREFIX,LAB_STATE_DIR,LAB_ROOTLESS,LAB_REPORTS,LAB_KEEP,LAB_DISRUPTION,LAB_SKIP_DEPS,LAB_READY_TIMEOUT,INGRESS,HARNESS_JAR
 
 usage() { sed -n '/^set -o/q;2,$p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 
@@ -161,15 +163,20 @@ run_reports() { realpath -m "${LAB_REPORTS:-${REPO_ROOT}/reports/lab-${LAB_CNI:-
 run_lab() {
   local reports rc=0 up_rc=0 d_rc=0
   reports="$(run_reports)"
+  RUN_STEPS=()
+  step_mark
   [[ "${LAB_KEEP:-0}" == 1 ]] || trap 'lab_cli down; exit 130' INT TERM
   lab_cli up "${SHAPE[@]}" "$@" || up_rc=$?
+  step_done "up (its phases in the table above)"
   if [[ ${up_rc} -eq 0 || ${up_rc} -eq ${PODS_FAILED} ]]; then
     # pods that failed stay failed, as on a cluster (cluster.yaml carries their status): the harness still runs
     # and reports the paths they break, and the run fails whatever the harness says
     harness "${reports}" || rc=$?
+    step_done "harness (JVM start to exit)"
     if [[ "${LAB_DISRUPTION:-0}" == 1 ]]; then
       lab_cli disruption || d_rc=$?
       [[ ${d_rc} -le ${rc} ]] || rc=${d_rc}
+      step_done "disruption"
     fi
     if [[ ${up_rc} -ne 0 ]]; then
       echo "lab: run FAILED: pods failed at up (see \`lab: pods failed\` above)"
@@ -181,8 +188,30 @@ run_lab() {
   if [[ "${LAB_KEEP:-0}" != 1 ]]; then
     trap - INT TERM
     lab_cli down || echo "lab: down failed: run LAB_PREFIX=${LAB_PREFIX:-np} ${BASH_SOURCE[0]} down" >&2
+    step_done "down"
   fi
+  print_steps
   return "${rc}"
+}
+
+# Where a run's time went, step by step (wall clock; benchmarks read this table, nothing asserts it).
+now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+step_mark() { STEP_START="$(now_ms)"; RUN_START="${STEP_START}"; }
+step_done() {
+  local now
+  now="$(now_ms)"
+  RUN_STEPS+=("$1|$(( now - STEP_START ))")
+  STEP_START="${now}"
+}
+print_steps() {
+  local step
+  echo
+  echo "TIMING of run (wall clock of each step)"
+  printf '  %-40s %8s\n' phase seconds
+  for step in "${RUN_STEPS[@]}"; do
+    printf '  %-40s %8.1f\n' "${step%|*}" "$(awk -v ms="${step##*|}" 'BEGIN { print ms / 1000 }')"
+  done
+  printf '  %-40s %8.1f\n' total "$(awk -v ms="$(( $(now_ms) - RUN_START ))" 'BEGIN { print ms / 1000 }')"
 }
 
 # case [--reports DIR] [--converge-seconds S] GLOB...: the harness's --case per GLOB, against the running lab.

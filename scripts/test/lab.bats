@@ -78,7 +78,7 @@ as_user() {
   run as_user env LAB_ROOTLESS=no LAB_PREFIX=rlb "${LAB_SH}" up
   assert_status 1
   assert_has "LAB_ROOTLESS=no: the lab uses the machine's namespaces and needs root"
-  assert_has "lab: run: sudo --preserve-env=LAB_CNI,LAB_CALICO,LAB_PROXY_MODE,LAB_NODES,LAB_CLUSTERS,LAB_PREFIX,LAB_STATE_DIR,LAB_ROOTLESS,LAB_REPORTS,LAB_KEEP,LAB_DISRUPTION,LAB_SKIP_DEPS,INGRESS,HARNESS_JAR ${LAB_SH} up"
+  assert_has "lab: run: sudo --preserve-env=LAB_CNI,LAB_CALICO,LAB_PROXY_MODE,LAB_NODES,LAB_CLUSTERS,LAB_PREFIX,LAB_STATE_DIR,LAB_ROOTLESS,LAB_REPORTS,LAB_KEEP,LAB_DISRUPTION,LAB_SKIP_DEPS,LAB_READY_TIMEOUT,INGRESS,HARNESS_JAR ${LAB_SH} up"
   assert_has "lab: or run it rootless: LAB_ROOTLESS=auto ${LAB_SH} up"
 }
 

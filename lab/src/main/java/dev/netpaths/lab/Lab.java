@@ -36,8 +36,10 @@ import java.util.stream.Collectors;
 
 /** The lab's lifecycle: {@link #up}, {@link #down}; {@link LabStatus} reads what up wrote. */
 public final class Lab {
-    /** From nothing to every pod ready; JVM start on 2 cores is most of it. */
+    /** The setting that bounds the wait from nothing to every pod ready (JVM start on 2 cores is most of it). */
+    public static final String READY_TIMEOUT_SETTING = "LAB_READY_TIMEOUT";
     static final Duration READY_TIMEOUT = Duration.ofSeconds(180);
+    static final int READY_TIMEOUT_MAX = 1800;
     static final List<String> TOOLS = List.of("ip", "iptables-restore", "curl", "java", "kubectl", "setsid", "dnsmasq", "nginx");
 
     private final PrintStream out;
@@ -47,12 +49,31 @@ public final class Lab {
     }
 
     /** Figures of one {@code up}: seconds until every pod was ready (or failed), RSS per pod, the pods that failed. */
-    public record UpFigures(double readySeconds, List<String> rssLines, long maxRssKb, List<String> failed) {
+    public record UpFigures(double readySeconds, List<String> rssLines, long maxRssKb, List<String> failed, Phases phases) {
+    }
+
+    /**
+     * The pods-ready bound from {@value #READY_TIMEOUT_SETTING} (whole seconds, 1 to {@value #READY_TIMEOUT_MAX}; unset or
+     * empty: 180 s); anything else is refused with the reason before anything is built.
+     */
+    public static Duration readyTimeout(String value) {
+        if (value == null || value.isBlank()) {
+            return READY_TIMEOUT;
+        }
+        if (value.strip().matches("[0-9]{1,5}")) {
+            int s = Integer.parseInt(value.strip());
+            if (s >= 1 && s <= READY_TIMEOUT_MAX) {
+                return Duration.ofSeconds(s);
+            }
+        }
+        throw new LabException(READY_TIMEOUT_SETTING + " must be whole seconds from 1 to " + READY_TIMEOUT_MAX
+                + " (the bound on the wait until every pod is ready; default " + READY_TIMEOUT.toSeconds() + "), got '" + value + "'");
     }
 
     public UpFigures up(LabConfig cfg) {
         // LAB_PROXY_MODE is checked before anything is built (ipvs and typos refused with the reason)
         ProxyMode proxyMode = ProxyMode.fromSetting(System.getenv(ProxyMode.SETTING));
+        Duration readyTimeout = readyTimeout(System.getenv(READY_TIMEOUT_SETTING));
         requireTools(cfg);
         if (proxyMode == ProxyMode.NFTABLES && !Sh.tryRun(Duration.ofSeconds(5), "sh", "-c", "command -v nft").ok()) {
             throw new LabException("missing: nft, for " + ProxyMode.SETTING + "=nftables (install it: sudo scripts/install-deps.sh)");
@@ -65,7 +86,9 @@ public final class Lab {
         sweepUnrecorded(cfg.prefix());
         // the ready figure counts from nothing: after any previous lab is gone
         long t0 = System.nanoTime();
+        Phases phases = new Phases(t0);
         String manifests = ManifestSource.render(cfg.repo(), cfg.manifests());
+        phases.end("manifests rendered (kubectl kustomize)");
         List<ClusterPlan> plans = AddressPlan.plan(cfg.prefix(), cfg.cni(), cfg.nodes(), cfg.clusters());
 
         Journal journal = new Journal(cfg.stateDir());
@@ -83,10 +106,12 @@ public final class Lab {
             networks.add(network);
             clusters.add(runtime(cfg, plan, manifests, network, journal, images));
         }
+        phases.end("objects parsed and admitted");
 
         int nodes = plans.stream().mapToInt(p -> p.nodes().size()).sum();
         step("node network " + AddressPlan.NODE_NETWORK + ": " + nodes + (nodes == 1 ? " node" : " nodes"));
         new NodeNetwork(netns, cfg.prefix()).build(plans);
+        phases.end("node network");
         for (int i = 0; i < plans.size(); i++) {
             step(plans.get(i).name() + ": " + cfg.cni().id() + " between the nodes");
             networks.get(i).wireNodes(plans.get(i));
@@ -94,6 +119,7 @@ public final class Lab {
         for (int i = 0; i < plans.size(); i++) {
             networks.get(i).awaitConverged(plans.get(i));
         }
+        phases.end(cfg.cni().id() + " between the nodes, converged");
 
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
@@ -102,21 +128,25 @@ public final class Lab {
                 c.startPods(cfg.prefix(), pool);
                 c.sync();
             }
-            awaitReady(clusters, pool, t0);
+            phases.end("pods wired and started, Services synced");
+            awaitReady(clusters, pool, t0, readyTimeout);
+            phases.end("until every pod is ready");
         } finally {
             pool.shutdownNow();
         }
         double ready = (System.nanoTime() - t0) / 1e9;
         clusters.forEach(ClusterRuntime::writeClusterYaml);
-        return figures(clusters, ready);
+        phases.end("cluster.yaml written");
+        return figures(clusters, ready, phases);
     }
 
-    private void awaitReady(List<ClusterRuntime> clusters, ExecutorService pool, long t0) {
-        long deadline = t0 + READY_TIMEOUT.toNanos();
+    private void awaitReady(List<ClusterRuntime> clusters, ExecutorService pool, long t0, Duration timeout) {
+        long deadline = t0 + timeout.toNanos();
         while (!clusters.stream().allMatch(ClusterRuntime::settled)) {
             if (System.nanoTime() > deadline) {
-                throw new LabException("pods not ready after " + READY_TIMEOUT.toSeconds() + " s: "
-                        + clusters.stream().flatMap(c -> c.notReady().stream()).collect(Collectors.joining(", "))
+                throw new LabException("pods not ready after " + timeout.toSeconds() + " s (" + READY_TIMEOUT_SETTING
+                        + "; on a loaded machine raise it, e.g. " + READY_TIMEOUT_SETTING + "=" + Math.min(READY_TIMEOUT_MAX, timeout.toSeconds() * 2)
+                        + "): " + clusters.stream().flatMap(c -> c.notReady().stream()).collect(Collectors.joining(", "))
                         + " (logs under the state dir, <cluster>/logs)");
             }
             for (ClusterRuntime c : clusters) {
@@ -155,7 +185,7 @@ public final class Lab {
                 .map(plan -> runtime(cfg, plan, manifests, network(cfg, plan, launcher), journal, images)).toList();
     }
 
-    private UpFigures figures(List<ClusterRuntime> clusters, double ready) {
+    private UpFigures figures(List<ClusterRuntime> clusters, double ready, Phases phases) {
         List<String> lines = new ArrayList<>();
         long max = 0;
         for (ClusterRuntime c : clusters) {
@@ -169,7 +199,7 @@ public final class Lab {
             }
         }
         List<String> failed = clusters.stream().flatMap(c -> c.pods().stream()).filter(p -> p.failure() != null).map(RunningPod::key).toList();
-        return new UpFigures(ready, lines, max, failed);
+        return new UpFigures(ready, lines, max, failed, phases);
     }
 
     /** Removes the lab recorded in stateDir; returns the seconds it took. Succeeds when there is nothing to do. */

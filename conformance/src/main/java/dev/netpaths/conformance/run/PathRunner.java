@@ -13,6 +13,7 @@ import dev.netpaths.conformance.probe.ProbeException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongConsumer;
 
 /** Probes one path and judges it; paths through entry points get a bounded wait to converge. */
 public final class PathRunner {
@@ -20,9 +21,17 @@ public final class PathRunner {
     private final CallerChannel channel;
     private final Environment.Settings settings;
 
+    private final LongConsumer pause;
+
     public PathRunner(CallerChannel channel, Environment.Settings settings) {
+        this(channel, settings, PathRunner::sleep);
+    }
+
+    /** @param pause how a pause of so many milliseconds is waited out (tests record them) */
+    PathRunner(CallerChannel channel, Environment.Settings settings, LongConsumer pause) {
         this.channel = channel;
         this.settings = settings;
+        this.pause = pause;
     }
 
     /** The last observation and its problems (empty = passed); {@code runs} probes were made. */
@@ -39,7 +48,9 @@ public final class PathRunner {
         }
         // A bounded wait in this thread (nothing is interrupted): each poll stops at its first failed try and is
         // cut to the time left, so a dropped path costs one timeout per poll and the wait never outlives the
-        // window; only a converged path gets the full measuring probe after it.
+        // window. As Gateway API conformance's AwaitConvergence (kubernetes-sigs/gateway-api
+        // conformance/utils/http/http.go): only a failed poll is followed by a pause, a passing one by the next
+        // poll at once, so a healthy path costs its streak's probes and nothing more.
         long window = settings.convergeSeconds() * 1_000_000_000L;
         long deadline = System.nanoTime() + window;
         Result last = null;
@@ -57,17 +68,26 @@ public final class PathRunner {
                 error = null;
                 streak = last.passed() ? streak + 1 : 0;
                 if (streak >= settings.convergeStreak()) {
-                    // Converged: now measure. The streak's probes sit half a second apart, and a request after an
-                    // idle gap is slower on every hop; one probe straight after, its tries back to back, is what
-                    // the path costs. It is judged like any probe, so a path that fails here still fails.
+                    // Converged. The streak's last probe came straight after the others, its tries back to back:
+                    // it is the measurement when it made all its tries. Only one the window's end cut short gets
+                    // a full measuring probe after it, judged like any probe (a path that fails here still fails).
+                    if (o.attempts().size() >= tries(path.request())) {
+                        return last;
+                    }
                     Observation measured = observe(path.request(), HostProbe.Budget.NONE);
                     return new Result(measured, Evaluator.problems(path.expect(), measured,
                             tries(path.request())), runs + 1);
                 }
+                if (last.passed()) {
+                    continue; // the next poll of the streak at once
+                }
             } catch (ProbeException e) {
                 error = e;
             }
-            pause(Math.min(POLL_INTERVAL_MS, (deadline - System.nanoTime()) / 1_000_000));
+            long millis = Math.min(POLL_INTERVAL_MS, (deadline - System.nanoTime()) / 1_000_000);
+            if (millis > 0) {
+                pause.accept(millis);
+            }
         }
         if (last == null) {
             if (error != null) {
@@ -81,12 +101,10 @@ public final class PathRunner {
         return new Result(last.observation(), problems, runs);
     }
 
+    /** The pause after a failed poll. */
     static final long POLL_INTERVAL_MS = 500;
 
-    private static void pause(long millis) {
-        if (millis <= 0) {
-            return;
-        }
+    private static void sleep(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {

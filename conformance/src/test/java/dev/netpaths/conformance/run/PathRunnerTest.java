@@ -34,18 +34,60 @@ class PathRunnerTest {
     static final Environment.Settings SETTINGS = new Environment.Settings(4, 2, 6, 50, 1000, 500, 5, 3);
     static final PathCase CASE = new PathCase("loadBalancerIpIsServedByEchoV1", "loadbalancer", "", "", null);
 
+    /**
+     * A healthy external path costs its streak's probes and nothing more: three back to back, no pause between
+     * them (a pause follows only a failed poll), and the last, with all its tries, is the measurement.
+     */
     @Test
-    void aConvergedExternalPathIsMeasuredByOneProbeAfterItsStreak() throws Exception {
+    void aHealthyExternalPathCostsItsStreaksProbesAndTheLastIsTheMeasurement() throws Exception {
         try (FakeServers.Server echo = FakeServers.echo("echo-a", "netpaths", "v1", "node-a")) {
             Expect expect = Expect.answeredBy(Backend.echo("netpaths", "v1"));
             PathInstance path = new PathInstance(CASE, "", "host", "entry:loadbalancer",
                     new Request.HostHttp("127.0.0.1", echo.port(), "/echo", null, Map.of(),
                             SETTINGS.triesFor(expect), 1000), expect, "", null, null);
-            PathRunner.Result result = new PathRunner(null, SETTINGS).run(path);
+            List<Long> pauses = new ArrayList<>();
+            PathRunner.Result result = new PathRunner(null, SETTINGS, pauses::add).run(path);
             assertTrue(result.passed(), result.problems().toString());
-            assertEquals(4, result.runs(), "a streak of 3 passing probes, then the measuring probe");
-            assertEquals(4, result.observation().attempts().size(), "the measuring probe's 4 tries are reported");
-            assertEquals(16, new HashSet<>(echo.peerPorts()).size(), "each try of each probe was its own connection");
+            assertEquals(3, result.runs(), "a streak of 3 passing probes, no extra measuring probe");
+            assertEquals(4, result.observation().attempts().size(), "the last probe's 4 tries are reported");
+            assertEquals(12, new HashSet<>(echo.peerPorts()).size(), "each try of each probe was its own connection");
+            assertEquals(List.of(), pauses, "no pause between passing polls (before: two of " + PathRunner.POLL_INTERVAL_MS + " ms)");
+        }
+    }
+
+    /** A failed poll is followed by the pause, and the streak starts over: fail, pass, fail, pass x3. */
+    @Test
+    void aFailedPollIsFollowedByAPauseAndTheStreakStartsOver() throws Exception {
+        try (FakeServers.Server echo = FakeServers.echo("echo-a", "netpaths", "v1", "node-a")) {
+            List<String> polls = new ArrayList<>();
+            List<String> events = new ArrayList<>();
+            List<Boolean> answers = List.of(false, true, false, true, true, true);
+            CallerChannel channel = new CallerChannel() {
+                @Override
+                public String get(Topology.Pod caller, String pathAndQuery, Duration timeout) {
+                    throw new UnsupportedOperationException();
+                }
+
+                @Override
+                public Observation call(Topology.Pod caller, CallRequest request) {
+                    boolean answered = answers.get(polls.size());
+                    polls.add(answered ? "pass" : "fail");
+                    events.add(answered ? "pass" : "fail");
+                    return answered
+                            ? dev.netpaths.conformance.probe.HostProbe.http("127.0.0.1", echo.port(), "/echo", null, Map.of(),
+                                    request.tries(), Duration.ofSeconds(1))
+                            : Observation.of(List.of(Attempt.failed(ErrorKind.REFUSED, "refused", 1, "10.0.0.1")));
+                }
+            };
+            Environment.Settings settings = new Environment.Settings(2, 1, 6, 50, 1000, 500, 30, 3);
+            Topology.Pod caller = new Topology.Pod("netpaths", "caller-a", "node-a", "10.0.0.1", "172.18.0.2",
+                    Map.of(), true);
+            PathInstance peer = new PathInstance(CASE, "", "node:node-a", "peer", new Request.CallerHttp(caller,
+                    new CallRequest("http://172.18.255.201:80/echo", 2, 1000, Map.of())), V1, "", null, null);
+            PathRunner.Result result = new PathRunner(channel, settings, ms -> events.add("pause " + ms)).run(peer);
+            assertTrue(result.passed(), result.problems().toString());
+            assertEquals(6, result.runs());
+            assertEquals(List.of("fail", "pause 500", "pass", "fail", "pause 500", "pass", "pass", "pass"), events);
         }
     }
 

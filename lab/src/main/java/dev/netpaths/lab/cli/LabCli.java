@@ -5,6 +5,7 @@ import dev.netpaths.lab.LabConfig;
 import dev.netpaths.lab.LabException;
 import dev.netpaths.lab.LabStatus;
 import dev.netpaths.lab.LabTargets;
+import dev.netpaths.lab.Phases;
 import dev.netpaths.lab.cni.CniKind;
 import dev.netpaths.lab.dataplane.KubeProxyNftRules;
 import dev.netpaths.lab.dataplane.KubeProxyRules;
@@ -128,7 +129,11 @@ public final class LabCli {
         @Override
         public Integer call() {
             LabConfig cfg = shape.config(common);
-            return guarded(common, lab -> lab.up(ARGS), () -> up(cfg) ? 0 : PODS_FAILED);
+            return guarded(common, lab -> lab.up(ARGS), () -> {
+                Lab.UpFigures f = up(cfg);
+                printPhases("up", f.phases());
+                return f.failed().isEmpty() ? 0 : PODS_FAILED;
+            });
         }
     }
 
@@ -350,8 +355,8 @@ public final class LabCli {
         }
     }
 
-    /** Brings the lab up and prints status and figures; false when a pod failed (the lab is kept for inspection). */
-    static boolean up(LabConfig cfg) {
+    /** Brings the lab up and prints status and figures (failed pods named; the lab is kept for inspection). */
+    static Lab.UpFigures up(LabConfig cfg) {
         Lab.UpFigures f = new Lab(System.out).up(cfg);
         LabStatus.print(cfg.stateDir(), System.out);
         System.out.printf("%nFIGURES (benchmark, not asserted)%n  %s %.1f s after start%n  RSS per pod (resident pages of its processes, a page they share counted once):%n",
@@ -361,7 +366,13 @@ public final class LabCli {
         if (!f.failed().isEmpty()) {
             System.out.println("lab: pods failed (the lab stays up; see the messages above): " + String.join(", ", f.failed()));
         }
-        return f.failed().isEmpty();
+        return f;
+    }
+
+    /** The per-phase timing table of {@code up} or {@code run}: where the time went. */
+    static void printPhases(String command, Phases phases) {
+        System.out.printf("%nTIMING of %s (from the start of the new lab; a previous lab's removal not counted)%n", command);
+        phases.table().forEach(System.out::println);
     }
 
     /**
