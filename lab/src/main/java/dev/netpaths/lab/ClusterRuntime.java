@@ -6,6 +6,7 @@ import dev.netpaths.lab.control.ClusterAddons.Addon;
 import dev.netpaths.lab.control.ClusterDns;
 import dev.netpaths.lab.control.EndpointsController;
 import dev.netpaths.lab.control.GatewayNginx;
+import dev.netpaths.lab.control.GatewayPolicies;
 import dev.netpaths.lab.control.IngressNginx;
 import dev.netpaths.lab.control.IstioNginx;
 import dev.netpaths.lab.control.KubeProxy;
@@ -41,6 +42,7 @@ import io.fabric8.kubernetes.api.model.KubernetesListBuilder;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
@@ -124,6 +126,13 @@ public final class ClusterRuntime {
         MetalLb.assign(services, metallb);
         this.pods = new ArrayList<>(Workloads.expand(parsed, nodes));
         this.objects = parsed;
+        // the API server keeps stringData only as data (base64): the harness reads Secrets as a cluster serves them
+        Manifests.ofType(parsed, Secret.class).forEach(GatewayPolicies::storeStringData);
+        try {
+            GatewayPolicies.read(parsed, Manifests.ofType(parsed, Secret.class)); // refuse what the lab does not model now
+        } catch (IllegalArgumentException e) {
+            throw new LabException(e.getMessage(), e);
+        }
         this.runner = runnerFor.apply(parsed);
     }
 
@@ -332,7 +341,7 @@ public final class ClusterRuntime {
                     Manifests.ofType(objects, Ingress.class), services, slices, paths);
             case ENVOY_GATEWAY -> GatewayNginx.render(Manifests.ofType(objects, GatewayClass.class), Manifests.ofType(objects, Gateway.class),
                     Manifests.ofType(objects, HTTPRoute.class), Manifests.ofType(objects, ReferenceGrant.class), namespaces,
-                    services, slices, paths);
+                    services, slices, paths, GatewayPolicies.read(objects, Manifests.ofType(objects, Secret.class)));
             case ISTIO_GATEWAY -> IstioNginx.render(generic("Gateway", "networking.istio.io"), generic("VirtualService", "networking.istio.io"),
                     services, slices, paths);
             case DNS -> throw new IllegalStateException();
