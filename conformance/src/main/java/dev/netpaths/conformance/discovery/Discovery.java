@@ -49,6 +49,11 @@ public final class Discovery {
     static final List<ResourceDefinitionContext> REFERENCE_GRANTS = List.of(
             crd("gateway.networking.k8s.io", "v1", "ReferenceGrant", "referencegrants"),
             crd("gateway.networking.k8s.io", "v1beta1", "ReferenceGrant", "referencegrants"));
+    /** Envoy Gateway's policies (envoyproxy/gateway v1.9.0 api/v1alpha1/securitypolicy_types.go, backendtrafficpolicy_types.go). */
+    static final ResourceDefinitionContext SECURITY_POLICIES =
+            crd("gateway.envoyproxy.io", "v1alpha1", "SecurityPolicy", "securitypolicies");
+    static final ResourceDefinitionContext BACKEND_TRAFFIC_POLICIES =
+            crd("gateway.envoyproxy.io", "v1alpha1", "BackendTrafficPolicy", "backendtrafficpolicies");
     static final ResourceDefinitionContext VIRTUAL_SERVICES =
             crd("networking.istio.io", "v1", "VirtualService", "virtualservices");
     static final String ISTIO_NAMESPACE = "istio-system";
@@ -61,7 +66,8 @@ public final class Discovery {
     }
 
     public static List<ResourceDefinitionContext> customResources() {
-        return Stream.concat(Stream.of(GATEWAYS, GATEWAY_CLASSES, HTTP_ROUTES, VIRTUAL_SERVICES),
+        return Stream.concat(Stream.of(GATEWAYS, GATEWAY_CLASSES, HTTP_ROUTES, VIRTUAL_SERVICES, SECURITY_POLICIES,
+                        BACKEND_TRAFFIC_POLICIES),
                 REFERENCE_GRANTS.stream()).toList();
     }
 
@@ -278,9 +284,87 @@ public final class Discovery {
         List<Topology.GatewayClass> classes = listIfServed(GATEWAY_CLASSES).orElse(List.of()).stream()
                 .map(c -> new Topology.GatewayClass(c.getMetadata().getName(),
                         conditions(c.getAdditionalProperties().get("status")))).toList();
-        List<Topology.HttpRoute> routes = listIfServed(HTTP_ROUTES).orElse(List.of()).stream()
-                .map(Discovery::httpRoute).toList();
-        return new GatewayApi(crd || !found.isEmpty(), found, grants, classes, routes);
+        List<GenericKubernetesResource> routeObjects = listIfServed(HTTP_ROUTES).orElse(List.of());
+        List<Topology.HttpRoute> routes = routeObjects.stream().map(Discovery::httpRoute).toList();
+        List<Topology.ApiKeyPolicy> apiKeys = new ArrayList<>();
+        for (GenericKubernetesResource p : listIfServed(SECURITY_POLICIES).orElse(List.of())) {
+            Map<?, ?> auth = map(map(p.getAdditionalProperties().get("spec")).get("apiKeyAuth"));
+            if (auth.isEmpty()) {
+                continue;
+            }
+            String header = list(auth.get("extractFrom")).stream().flatMap(e -> list(map(e).get("headers")).stream())
+                    .map(String::valueOf).findFirst().orElse(null);
+            List<String> keys = list(auth.get("credentialRefs")).stream()
+                    .flatMap(ref -> secretValues(p.getMetadata().getNamespace(), String.valueOf(map(ref).get("name"))).stream())
+                    .toList();
+            policyTargets(p, routeObjects).forEach((route, paths) -> apiKeys.add(new Topology.ApiKeyPolicy(
+                    p.getMetadata().getNamespace(), p.getMetadata().getName(), route, paths, header, keys)));
+        }
+        List<Topology.RateLimitPolicy> rateLimits = new ArrayList<>();
+        for (GenericKubernetesResource p : listIfServed(BACKEND_TRAFFIC_POLICIES).orElse(List.of())) {
+            // the route's bucket: the first local rule without clientSelectors (internal/gatewayapi/backendtrafficpolicy.go)
+            Map<?, ?> limit = list(map(map(map(p.getAdditionalProperties().get("spec")).get("rateLimit")).get("local"))
+                    .get("rules")).stream().map(Discovery::map).filter(r -> list(r.get("clientSelectors")).isEmpty())
+                    .map(r -> map(r.get("limit"))).findFirst().orElse(Map.of());
+            if (limit.get("requests") instanceof Number requests && limit.get("unit") != null) {
+                policyTargets(p, routeObjects).forEach((route, paths) -> rateLimits.add(new Topology.RateLimitPolicy(
+                        p.getMetadata().getNamespace(), p.getMetadata().getName(), route, paths, requests.longValue(),
+                        String.valueOf(limit.get("unit")))));
+            }
+        }
+        return new GatewayApi(crd || !found.isEmpty(), found, grants, classes, routes, apiKeys, rateLimits);
+    }
+
+    /**
+     * An Envoy Gateway policy's HTTPRoute targets ("namespace/name") → the path values of the rules it covers: the
+     * rule its targetRef's sectionName names, else every rule of the route.
+     */
+    static Map<String, List<String>> policyTargets(GenericKubernetesResource policy, List<GenericKubernetesResource> routes) {
+        String ns = policy.getMetadata().getNamespace();
+        Map<?, ?> spec = map(policy.getAdditionalProperties().get("spec"));
+        List<Object> refs = new ArrayList<>(list(spec.get("targetRefs")));
+        if (spec.get("targetRef") != null) {
+            refs.add(spec.get("targetRef"));
+        }
+        Map<String, List<String>> targets = new LinkedHashMap<>();
+        for (Object o : refs) {
+            Map<?, ?> ref = map(o);
+            if (!"HTTPRoute".equals(ref.get("kind"))) {
+                continue;
+            }
+            Object section = ref.get("sectionName");
+            List<String> paths = routes.stream().filter(r -> ns.equals(r.getMetadata().getNamespace())
+                            && r.getMetadata().getName().equals(ref.get("name")))
+                    .flatMap(r -> list(map(r.getAdditionalProperties().get("spec")).get("rules")).stream())
+                    .map(Discovery::map).filter(rule -> section == null || section.equals(rule.get("name")))
+                    .flatMap(rule -> list(rule.get("matches")).stream())
+                    .map(m -> map(map(m).get("path")).get("value")).filter(Objects::nonNull).map(String::valueOf).toList();
+            targets.computeIfAbsent(ns + "/" + ref.get("name"), k -> new ArrayList<>()).addAll(paths);
+        }
+        return targets;
+    }
+
+    /** A Secret's values, decoded; empty when it is missing or the harness may not read Secrets there. */
+    private List<String> secretValues(String namespace, String name) {
+        try {
+            var secret = client.secrets().inNamespace(namespace).withName(name).get();
+            if (secret == null || secret.getData() == null) {
+                return List.of();
+            }
+            return secret.getData().values().stream()
+                    .map(v -> new String(java.util.Base64.getDecoder().decode(v), java.nio.charset.StandardCharsets.UTF_8))
+                    .toList();
+        } catch (KubernetesClientException e) {
+            return List.of();
+        }
+    }
+
+    private static Map<?, ?> map(Object o) {
+        return o instanceof Map<?, ?> m ? m : Map.of();
+    }
+
+    private static List<?> list(Object o) {
+        return o instanceof List<?> l ? l : List.of();
     }
 
     /** Status conditions as type → "status/reason". */
