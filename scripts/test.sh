@@ -20,7 +20,8 @@
 #
 # Settings:
 #   LAB_TEST_RUNS="flannel:1 calico:2 weave:1:rootless:nftables"   lab runs as CNI:clusters[:OPTION...] (empty: no lab run);
-#                                          options: rootless, nftables (kube-proxy's mode, LAB_PROXY_MODE; default iptables)
+#                                          options: rootless, nftables (kube-proxy's mode, LAB_PROXY_MODE; default iptables),
+#                                          bgp (Calico's mode, LAB_CALICO; default vxlan)
 #   NETPATHS_TEST_ROOTLESS_USER=nobody     who runs the rootless lab when this script runs as root (with a
 #                                          temporary HOME; it must be able to read the clone and the JDK)
 #   NETPATHS_TEST_SKIP_DEPS=1              do not check or install Debian packages
@@ -131,7 +132,7 @@ run_rootless_lab() {
   # from inside the tree: the lab keeps its working directory inside its namespaces, so that user must reach it
   (cd "${tree}" && setpriv --reuid="${ROOTLESS_USER}" --regid="$(id -g "${ROOTLESS_USER}")" --clear-groups --reset-env \
     env HOME="${home}" PATH="${PATH}" JAVA_HOME="${JAVA_HOME:-}" LAB_ROOTLESS=yes LAB_SKIP_DEPS=1 LAB_CNI="${cni}" \
-    LAB_PROXY_MODE="${LAB_PROXY_MODE:-iptables}" \
+    LAB_PROXY_MODE="${LAB_PROXY_MODE:-iptables}" LAB_CALICO="${LAB_CALICO:-vxlan}" \
     LAB_CLUSTERS="${clusters}" LAB_PREFIX="${LAB_PREFIX:-np}" LAB_REPORTS="${home}/lab-${cni}" \
     "${tree}/scripts/lab/lab.sh" run) || rc=$?
   rm -rf "${REPORTS}/lab-${cni}"
@@ -191,14 +192,16 @@ run_lab() {
     IFS=: read -r cni clusters opts <<<"${run}"
     rootless=0
     LAB_PROXY_MODE=iptables
+    LAB_CALICO=vxlan
     for opt in ${opts//:/ }; do
       case "${opt}" in
         rootless) rootless=1 ;;
         iptables|nftables) LAB_PROXY_MODE="${opt}" ;;
-        *) echo "test: LAB_TEST_RUNS entry '${run}': unknown option '${opt}' (rootless, iptables, nftables)" >&2; return 2 ;;
+        vxlan|bgp) LAB_CALICO="${opt}" ;;
+        *) echo "test: LAB_TEST_RUNS entry '${run}': unknown option '${opt}' (rootless, iptables, nftables, vxlan, bgp)" >&2; return 2 ;;
       esac
     done
-    export LAB_PROXY_MODE
+    export LAB_PROXY_MODE LAB_CALICO
     if [[ ${rootless} == 1 ]]; then
       step "Lab (${cni}, ${clusters} cluster(s), kube-proxy ${LAB_PROXY_MODE}, rootless as ${ROOTLESS_USER}): bring up, run the conformance catalogue, tear down"
       run_rootless_lab "${cni}" "${clusters}"

@@ -573,6 +573,11 @@ controller:
       effect: NoSchedule
   service:
     type: LoadBalancer
+    # The chart's default is Local (nginx/kubernetes-ingress v5.5.4 charts/nginx-ingress/values.yaml,
+    # controller.service.externalTrafficPolicy). Local announces the address only from a node with a ready
+    # controller pod, and the controller runs on the control plane (ingress-ready), which MetalLB never
+    # elects (node.kubernetes.io/exclude-from-external-load-balancers): the Ingress address would go dark.
+    externalTrafficPolicy: Cluster
   # One replica holding hostPorts 80/443 on the only ingress-ready node: a RollingUpdate surge pod could
   # never be scheduled, so an upgrade would never finish (chart default strategy: {} = RollingUpdate,
   # nginx/kubernetes-ingress charts/nginx-ingress/values.yaml).

@@ -3,6 +3,7 @@ package dev.netpaths.lab;
 import dev.netpaths.lab.addons.AddOn;
 import dev.netpaths.lab.addons.ClusterAddons;
 import dev.netpaths.lab.addons.ClusterAddons.Addon;
+import dev.netpaths.lab.addons.GatewayPolicies;
 import dev.netpaths.lab.addons.IngressNginx;
 import dev.netpaths.lab.api.EndpointsController;
 import dev.netpaths.lab.api.Manifests;
@@ -30,6 +31,7 @@ import io.fabric8.kubernetes.api.model.KubernetesListBuilder;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
@@ -105,6 +107,13 @@ public final class ClusterRuntime {
         addOns.forEach(a -> a.admit(services, metallb));
         this.pods = new ArrayList<>(Workloads.expand(parsed, nodes));
         this.objects = parsed;
+        // the API server keeps stringData only as data (base64): the harness reads Secrets as a cluster serves them
+        Manifests.ofType(parsed, Secret.class).forEach(GatewayPolicies::storeStringData);
+        try {
+            GatewayPolicies.read(parsed, Manifests.ofType(parsed, Secret.class)); // refuse what the lab does not model now
+        } catch (IllegalArgumentException e) {
+            throw new LabException(e.getMessage(), e);
+        }
         this.runner = runnerFor.apply(parsed);
     }
 

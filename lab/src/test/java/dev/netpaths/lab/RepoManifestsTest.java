@@ -28,6 +28,7 @@ import java.util.stream.Stream;
 import dev.netpaths.lab.addons.ClusterAddons;
 import dev.netpaths.lab.addons.ClusterDns;
 import dev.netpaths.lab.addons.GatewayNginx;
+import dev.netpaths.lab.addons.GatewayPolicies;
 import dev.netpaths.lab.addons.IngressNginx;
 import dev.netpaths.lab.addons.IstioNginx;
 import dev.netpaths.lab.addons.MetalLb;
@@ -180,11 +181,16 @@ class RepoManifestsTest {
                 IngressNginx.render(IngressNginx.Controller.NGINX_INC, Manifests.ofType(objects, IngressClass.class),
                         Manifests.ofType(objects, Ingress.class), cluster.services(), cluster.slices(), paths),
                 GatewayNginx.render(Manifests.ofType(objects, GatewayClass.class), gateways, routes, grants,
-                        ClusterAddons.namespaces(objects), cluster.services(), cluster.slices(), paths),
+                        ClusterAddons.namespaces(objects), cluster.services(), cluster.slices(), paths,
+                        GatewayPolicies.read(objects, Manifests.ofType(objects, io.fabric8.kubernetes.api.model.Secret.class))),
                 IstioNginx.render(Manifests.ofKind(objects, "networking.istio.io", "Gateway"),
                         Manifests.ofKind(objects, "networking.istio.io", "VirtualService"), cluster.services(), cluster.slices(), paths));
         assertTrue(configs.get(0).contains("server_name ingress.netpaths.test;"));
         assertTrue(configs.get(1).contains("server_name gateway.netpaths.test;"));
+        // gateway-config/gateway-api/'s SecurityPolicy echo-keyed and BackendTrafficPolicy echo-limited, on their rules
+        assertTrue(configs.get(1).contains("rules[6] PathPrefix /keyed, API key (netpaths/echo-keyed)\n")
+                && configs.get(1).contains("rules[7] PathPrefix /limited, rate limit 10/m (netpaths/echo-limited)\n")
+                && configs.get(1).contains("limit_req_zone $np_limit_0 zone=np_limit_0:1m rate=10r/m;"), configs.get(1));
         assertTrue(configs.get(2).contains("server_name istio.netpaths.test;"));
         if (Fixtures.hasNginx()) {
             for (String conf : configs) {

@@ -58,7 +58,9 @@ public final class ArchitectureCheck {
                     "gateway.netpaths.test header x-netpaths-version=v2 → netpaths/echo-v2:8080",
                     "gateway.netpaths.test PathPrefix /split → netpaths/echo:8080*80 netpaths/echo-v2:8080*20",
                     "gateway.netpaths.test PathPrefix /other → netpaths-other/echo:8080",
-                    "gateway.netpaths.test PathPrefix /other-denied → netpaths-other/echo-restricted:8080"),
+                    "gateway.netpaths.test PathPrefix /other-denied → netpaths-other/echo-restricted:8080",
+                    "gateway.netpaths.test PathPrefix /keyed → netpaths/echo:8080",
+                    "gateway.netpaths.test PathPrefix /limited → netpaths/echo:8080"),
             "VirtualService netpaths/echo", Set.of(
                     "istio.netpaths.test uri exact /v1 | uri prefix /v1/ → netpaths/echo:8080",
                     "istio.netpaths.test uri exact /v2 | uri prefix /v2/ → netpaths/echo-v2:8080",

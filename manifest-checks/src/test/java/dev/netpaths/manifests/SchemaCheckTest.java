@@ -22,6 +22,17 @@ class SchemaCheckTest {
     }
 
     @Test
+    void envoyGatewayPoliciesAreHeldToTheirCrdSchemas() {
+        List<Manifest> manifests = broken(Fixtures.gatewayConfig(), "SecurityPolicy netpaths/echo-keyed",
+                sp -> at(sp, "/spec/apiKeyAuth").set("extractFrom", at(sp, "/spec/apiKeyAuth").get("extractFrom").get(0)));
+        assertFinding(check.check(manifests), "gateway-config/gateway-api/securitypolicy-keyed.yaml: SecurityPolicy netpaths/echo-keyed:",
+                "extractFrom", "schemas/gateway.envoyproxy.io/v1alpha1/SecurityPolicy.json");
+        manifests = broken(Fixtures.gatewayConfig(), "BackendTrafficPolicy netpaths/echo-limited",
+                btp -> at(btp, "/spec/rateLimit/local/rules/0/limit").put("unit", "Fortnight"));
+        assertFinding(check.check(manifests), "BackendTrafficPolicy netpaths/echo-limited:", "unit");
+    }
+
+    @Test
     void aStringMatchWithTwoKindsFails() {
         List<Manifest> manifests = broken(Fixtures.gatewayConfig(), "VirtualService netpaths/echo",
                 vs -> at(vs, "/spec/http/0/match/0/uri").put("prefix", "/v1"));

@@ -11,7 +11,19 @@ import java.util.Set;
  * @param hostOverride a Host header other than the API's hostname (the unknown-host row)
  */
 public record EntryRoute(String behaviour, String proves, String path, Map<String, String> headers,
-                         String hostOverride, Expect expect, Set<EntryApi> apis) {
+                         String hostOverride, Expect expect, Set<EntryApi> apis, Policy policy) {
+
+    /**
+     * What the row takes from an Envoy Gateway policy covering its path (read from the cluster, never a copy):
+     * {@code API_KEY} sends a key of the SecurityPolicy's Secret in its header; {@code RATE_LIMIT} sends twice the
+     * BackendTrafficPolicy's limit and one more, so at least one try is past it even if the bucket refills once.
+     */
+    public enum Policy { NONE, API_KEY, RATE_LIMIT }
+
+    public EntryRoute(String behaviour, String proves, String path, Map<String, String> headers, String hostOverride,
+                      Expect expect, Set<EntryApi> apis) {
+        this(behaviour, proves, path, headers, hostOverride, expect, apis, Policy.NONE);
+    }
 
     static final Set<EntryApi> ALL = Set.of(EntryApi.INGRESS, EntryApi.GATEWAY, EntryApi.ISTIO);
     static final Set<EntryApi> GATEWAY_AND_ISTIO = Set.of(EntryApi.GATEWAY, EntryApi.ISTIO);
@@ -33,6 +45,17 @@ public record EntryRoute(String behaviour, String proves, String path, Map<Strin
             new EntryRoute("RefusesOtherDeniedWithoutReferenceGrant",
                     "/other-denied to netpaths-other/echo-restricted has no ReferenceGrant: the gateway answers 500",
                     "/other-denied", Map.of(), null, Expect.statusNotFromEcho(500), Set.of(EntryApi.GATEWAY)),
+            new EntryRoute("RefusesKeyedPathWithoutApiKey",
+                    "/keyed without an API key: the gateway answers 401 (SecurityPolicy echo-keyed, apiKeyAuth)",
+                    "/keyed", Map.of(), null, Expect.statusNotFromEcho(401), Set.of(EntryApi.GATEWAY)),
+            new EntryRoute("AnswersKeyedPathWithApiKey",
+                    "/keyed with a key from the SecurityPolicy's Secret, in its header: served by netpaths/echo",
+                    "/keyed", Map.of(), null, Expect.answeredBy(Backend.echo("netpaths", "v1")),
+                    Set.of(EntryApi.GATEWAY), Policy.API_KEY),
+            new EntryRoute("RateLimitsLimitedPath",
+                    "/limited past its BackendTrafficPolicy's local rate limit (2 x limit + 1 tries): 429 from the "
+                            + "gateway, every other answer from echo",
+                    "/limited", Map.of(), null, Expect.rateLimited(), Set.of(EntryApi.GATEWAY), Policy.RATE_LIMIT),
             new EntryRoute("AnswersUnmatchedPathWithNotFound", "an unmatched path gets 404 from the proxy, not echo",
                     "/no-such-route", Map.of(), null, Expect.statusNotFromEcho(404), ALL),
             new EntryRoute("AnswersUnknownHostWithNotFound", "an unknown Host gets 404 from the proxy, not echo",

@@ -121,6 +121,19 @@ public final class Evaluator {
                             + "spread, not kept on one endpoint (is sessionAffinity ClientIP honoured by kube-proxy?)");
                 }
             }
+            case RATE_LIMITED -> {
+                o.attempts().stream().filter(a -> !(a.ok() && a.served() != null)
+                                && !(Objects.equals(a.status(), e.status()) && a.served() == null)).findFirst()
+                        .ifPresent(a -> problems.add(a.served() != null ? "answered by echo pod "
+                                + Backend.describe(a.served()) + " with " + a.status() + ", expected echo's 200 or the "
+                                + "entry point's own " + e.status()
+                                : "got " + (a.status() != null ? "status " + a.status() + " not from echo" : a.error()
+                                        + " (" + a.errorMessage() + ")") + ", expected echo's answer or " + e.status()));
+                if (o.attempts().stream().noneMatch(a -> Objects.equals(a.status(), e.status()) && a.served() == null)) {
+                    problems.add("no " + e.status() + " in " + o.attempts().size() + " tries: every one was let through "
+                            + "(is the rate limit policy applied to this route?)");
+                }
+            }
             case REACHABLE -> allAnswered(o, problems);
             case ANSWERED -> {
                 allAnswered(o, problems);

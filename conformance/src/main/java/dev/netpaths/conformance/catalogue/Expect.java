@@ -56,7 +56,12 @@ public record Expect(Outcome outcome, Backend backend, ClientIp clientIp, int mi
          * every try answered by the expected backend, and all of them by one pod: new connections from one client
          * stick to the endpoint it first reached (sessionAffinity ClientIP)
          */
-        STICKY
+        STICKY,
+        /**
+         * every try answered, by echo or with {@code status} (429) by the entry point itself, and at least one with
+         * the 429: the tries went past a rate limit
+         */
+        RATE_LIMITED
     }
 
     public enum ClientIp {
@@ -94,6 +99,10 @@ public record Expect(Outcome outcome, Backend backend, ClientIp clientIp, int mi
     public static Expect statusNotFromEcho(int status) {
         return new Expect(Outcome.STATUS_NOT_FROM_ECHO, null, ClientIp.ANY, 0, Map.of(), 0, false, status, Set.of(),
                 List.of());
+    }
+
+    public static Expect rateLimited() {
+        return new Expect(Outcome.RATE_LIMITED, null, ClientIp.ANY, 0, Map.of(), 0, false, 429, Set.of(), List.of());
     }
 
     public static Expect split(Map<String, Integer> percentByVersion, int tolerancePoints) {
@@ -171,6 +180,7 @@ public record Expect(Outcome outcome, Backend backend, ClientIp clientIp, int mi
             case LOCALHOST_ROUNDTRIP -> "app and sidecar in one pod, sidecar sees 127.0.0.1";
             case HAIRPIN -> "served by " + backend + " itself at least once";
             case STICKY -> "answered by " + (backend == null ? "echo" : backend) + ", every try by one pod";
+            case RATE_LIMITED -> "at least one " + status + " from the entry point, every other answer from echo";
         });
         if (clientIp == ClientIp.REWRITTEN_TO_NODE) {
             text.append(", client IP rewritten to the entry node ").append(rewrittenTo);

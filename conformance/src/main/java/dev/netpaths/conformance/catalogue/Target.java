@@ -278,6 +278,15 @@ public sealed interface Target {
     /** The harness host reaches an entry point by hostname; one route-table row for one API. */
     record Entry(EntryApi api, EntryRoute route) implements Target {
         static final String DENIED_BACKEND = "netpaths-other/echo-restricted";
+        /** The HTTPRoute of the entry-point table (gateway-config/gateway-api/httproute-echo.yaml). */
+        static final String GATEWAY_ROUTE = "echo";
+        /** A rate-limit case never sends more than this (a limit above 100 would need more tries than a case should). */
+        static final int MAX_RATE_LIMIT_TRIES = 201;
+
+        /** Whether a policy on these path values (PathPrefix or Exact) covers requests to {@code path}. */
+        static boolean covers(List<String> paths, String path) {
+            return paths.stream().anyMatch(p -> path.equals(p) || path.startsWith(p.endsWith("/") ? p : p + "/"));
+        }
 
         public List<PathInstance> expand(PathCase c, Environment env) {
             EntryApi.Address address = api.address(env.cluster());
@@ -305,9 +314,36 @@ public sealed interface Target {
             Expect e = route.expect().outcome() == Expect.Outcome.ANSWERED
                     ? route.expect().forwardedFor(api.addsForwardedFor) : route.expect();
             int tries = e.outcome() == Expect.Outcome.SPLIT ? env.settings().splitTries() : env.settings().triesFor(e);
+            Map<String, String> headers = route.headers();
+            String routeKey = NS + "/" + GATEWAY_ROUTE;
+            switch (route.policy()) {
+                case NONE -> { }
+                case API_KEY -> {
+                    Optional<Topology.ApiKeyPolicy> policy = env.cluster().gatewayApi().apiKeyPolicies().stream()
+                            .filter(p -> p.route().equals(routeKey) && covers(p.paths(), route.path())).findFirst();
+                    if (policy.isEmpty() || policy.get().header() == null || policy.get().keys().isEmpty()) {
+                        return List.of(PathInstance.broken(c, "", policy.map(p -> "SecurityPolicy " + p.namespace() + "/"
+                                + p.name() + " has " + (p.header() == null ? "no header to send a key in" : "no key the "
+                                + "harness can read (its Secret is missing, empty or not readable)"))
+                                .orElse("no SecurityPolicy with apiKeyAuth covers " + route.path() + " of HTTPRoute "
+                                        + routeKey + " (kubectl apply -f gateway-config/gateway-api/)")));
+                    }
+                    headers = Map.of(policy.get().header(), policy.get().keys().get(0));
+                }
+                case RATE_LIMIT -> {
+                    Optional<Topology.RateLimitPolicy> policy = env.cluster().gatewayApi().rateLimitPolicies().stream()
+                            .filter(p -> p.route().equals(routeKey) && covers(p.paths(), route.path())).findFirst();
+                    if (policy.isEmpty()) {
+                        return List.of(PathInstance.broken(c, "", "no BackendTrafficPolicy with a local rate limit covers "
+                                + route.path() + " of HTTPRoute " + routeKey + " (kubectl apply -f gateway-config/gateway-api/)"));
+                    }
+                    // a token bucket refills at most once while the tries run: 2 x limit + 1 always go past it
+                    tries = (int) Math.min(2 * policy.get().requests() + 1, MAX_RATE_LIMIT_TRIES);
+                }
+            }
             String host = route.hostOverride() != null ? route.hostOverride() : api.host;
             return List.of(new PathInstance(c, host + route.path(), "host", "entry:" + api.prefix,
-                    new Request.HostHttp(address.ip(), address.port(), route.path(), host, route.headers(), tries,
+                    new Request.HostHttp(address.ip(), address.port(), route.path(), host, headers, tries,
                             env.settings().timeoutMs()), e,
                     api.prefix + " entry point " + address.ip() + ":" + address.port() + " (Host " + host
                             + "): is the controller running and the route accepted?",

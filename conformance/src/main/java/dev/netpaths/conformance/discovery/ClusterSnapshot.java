@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
@@ -38,6 +39,8 @@ import java.util.stream.Stream;
  * @param apiServer the API server's URL; null for the lab, which has none
  * @param configMaps the ConfigMaps that record how the cluster was made ({@link #CONFIG_MAPS}; from a file: all)
  * @param deployments those in {@link Topology#NETPATHS_NAMESPACES} (from a file: all)
+ * @param secrets the Secrets the SecurityPolicies' API keys name (from a file: all); one the harness may not read
+ *        is left out
  */
 public record ClusterSnapshot(
         String apiServer,
@@ -56,10 +59,14 @@ public record ClusterSnapshot(
         List<GenericKubernetesResource> httpRoutes,
         List<GenericKubernetesResource> referenceGrants,
         List<GenericKubernetesResource> virtualServices,
+        List<GenericKubernetesResource> securityPolicies,
+        List<GenericKubernetesResource> backendTrafficPolicies,
+        List<Secret> secrets,
         List<String> customResourceDefinitions) {
 
     static final String GATEWAY_GROUP = "gateway.networking.k8s.io";
     static final String ISTIO_GROUP = "networking.istio.io";
+    static final String ENVOY_GATEWAY_GROUP = "gateway.envoyproxy.io";
 
     static final ResourceDefinitionContext GATEWAYS = custom(GATEWAY_GROUP, "v1", "Gateway", "gateways", true);
     static final ResourceDefinitionContext GATEWAY_CLASSES =
@@ -71,6 +78,11 @@ public record ClusterSnapshot(
             custom(GATEWAY_GROUP, "v1beta1", "ReferenceGrant", "referencegrants", true));
     static final ResourceDefinitionContext VIRTUAL_SERVICES =
             custom(ISTIO_GROUP, "v1", "VirtualService", "virtualservices", true);
+    /** Envoy Gateway's policies (envoyproxy/gateway v1.9.0 api/v1alpha1/securitypolicy_types.go, backendtrafficpolicy_types.go). */
+    static final ResourceDefinitionContext SECURITY_POLICIES =
+            custom(ENVOY_GATEWAY_GROUP, "v1alpha1", "SecurityPolicy", "securitypolicies", true);
+    static final ResourceDefinitionContext BACKEND_TRAFFIC_POLICIES =
+            custom(ENVOY_GATEWAY_GROUP, "v1alpha1", "BackendTrafficPolicy", "backendtrafficpolicies", true);
 
     /** The CRDs whose presence says an API is installed even when it has no objects yet. */
     public static final String GATEWAY_CRD = "gateways." + GATEWAY_GROUP;
@@ -97,6 +109,9 @@ public record ClusterSnapshot(
         httpRoutes = List.copyOf(httpRoutes);
         referenceGrants = List.copyOf(referenceGrants);
         virtualServices = List.copyOf(virtualServices);
+        securityPolicies = List.copyOf(securityPolicies);
+        backendTrafficPolicies = List.copyOf(backendTrafficPolicies);
+        secrets = List.copyOf(secrets);
         customResourceDefinitions = List.copyOf(customResourceDefinitions);
     }
 
@@ -112,6 +127,7 @@ public record ClusterSnapshot(
         List<ConfigMap> configMaps = CONFIG_MAPS.stream()
                 .map(name -> client.configMaps().inNamespace(CONFIG_NAMESPACE).withName(name).get())
                 .filter(Objects::nonNull).toList();
+        List<GenericKubernetesResource> securityPolicies = listIfServed(client, SECURITY_POLICIES);
         List<Deployment> deployments = Topology.NETPATHS_NAMESPACES.stream()
                 .flatMap(ns -> client.apps().deployments().inNamespace(ns).list().getItems().stream()).toList();
         return new ClusterSnapshot(client.getConfiguration().getMasterUrl(),
@@ -125,8 +141,35 @@ public record ClusterSnapshot(
                 listIfServed(client, GATEWAYS), listIfServed(client, GATEWAY_CLASSES),
                 listIfServed(client, HTTP_ROUTES),
                 REFERENCE_GRANTS.stream().flatMap(v -> listIfServed(client, v).stream()).toList(),
-                listIfServed(client, VIRTUAL_SERVICES),
+                listIfServed(client, VIRTUAL_SERVICES), securityPolicies, listIfServed(client, BACKEND_TRAFFIC_POLICIES),
+                apiKeySecrets(client, securityPolicies),
                 CRDS.stream().filter(name -> crdExists(client, name)).toList());
+    }
+
+    /** The Secrets the SecurityPolicies' apiKeyAuth names, each read by name (the harness need not list Secrets). */
+    private static List<Secret> apiKeySecrets(KubernetesClient client, List<GenericKubernetesResource> policies) {
+        List<Secret> out = new ArrayList<>();
+        for (GenericKubernetesResource p : policies) {
+            if (!(p.getAdditionalProperties().get("spec") instanceof Map<?, ?> spec)
+                    || !(spec.get("apiKeyAuth") instanceof Map<?, ?> auth)
+                    || !(auth.get("credentialRefs") instanceof List<?> refs)) {
+                continue;
+            }
+            for (Object ref : refs) {
+                if (ref instanceof Map<?, ?> r && r.get("name") != null) {
+                    try {
+                        Secret secret = client.secrets().inNamespace(p.getMetadata().getNamespace())
+                                .withName(String.valueOf(r.get("name"))).get();
+                        if (secret != null) {
+                            out.add(secret);
+                        }
+                    } catch (KubernetesClientException e) {
+                        // no permission to read it: the keyed case then has no key to send and says so
+                    }
+                }
+            }
+        }
+        return out;
     }
 
     /**
@@ -149,7 +192,8 @@ public record ClusterSnapshot(
                 typed(json, objects, "apps/v1", "DaemonSet", DaemonSet.class),
                 generic(objects, GATEWAYS), generic(objects, GATEWAY_CLASSES), generic(objects, HTTP_ROUTES),
                 REFERENCE_GRANTS.stream().flatMap(v -> generic(objects, v).stream()).toList(),
-                generic(objects, VIRTUAL_SERVICES),
+                generic(objects, VIRTUAL_SERVICES), generic(objects, SECURITY_POLICIES),
+                generic(objects, BACKEND_TRAFFIC_POLICIES), typed(json, objects, "v1", "Secret", Secret.class),
                 typed(json, objects, "apiextensions.k8s.io/v1", "CustomResourceDefinition",
                         CustomResourceDefinition.class).stream().map(c -> c.getMetadata().getName())
                         .filter(CRDS::contains).collect(java.util.stream.Collectors.toCollection(TreeSet::new))
@@ -232,7 +276,8 @@ public record ClusterSnapshot(
     }
 
     static List<ResourceDefinitionContext> customResources() {
-        return Stream.concat(Stream.of(GATEWAYS, GATEWAY_CLASSES, HTTP_ROUTES, VIRTUAL_SERVICES),
+        return Stream.concat(Stream.of(GATEWAYS, GATEWAY_CLASSES, HTTP_ROUTES, VIRTUAL_SERVICES, SECURITY_POLICIES,
+                        BACKEND_TRAFFIC_POLICIES),
                 REFERENCE_GRANTS.stream()).toList();
     }
 

@@ -258,9 +258,81 @@ public final class Discovery {
         List<Topology.GatewayClass> classes = snapshot.gatewayClasses().stream()
                 .map(c -> new Topology.GatewayClass(c.getMetadata().getName(),
                         conditions(c.getAdditionalProperties().get("status")))).toList();
-        List<Topology.HttpRoute> routes = snapshot.httpRoutes().stream()
-                .map(Discovery::httpRoute).toList();
-        return new GatewayApi(crd || !found.isEmpty(), found, grants, classes, routes);
+        List<GenericKubernetesResource> routeObjects = snapshot.httpRoutes();
+        List<Topology.HttpRoute> routes = routeObjects.stream().map(Discovery::httpRoute).toList();
+        List<Topology.ApiKeyPolicy> apiKeys = new ArrayList<>();
+        for (GenericKubernetesResource p : snapshot.securityPolicies()) {
+            Map<?, ?> auth = map(map(p.getAdditionalProperties().get("spec")).get("apiKeyAuth"));
+            if (auth.isEmpty()) {
+                continue;
+            }
+            String header = list(auth.get("extractFrom")).stream().flatMap(e -> list(map(e).get("headers")).stream())
+                    .map(String::valueOf).findFirst().orElse(null);
+            List<String> keys = list(auth.get("credentialRefs")).stream()
+                    .flatMap(ref -> secretValues(p.getMetadata().getNamespace(), String.valueOf(map(ref).get("name"))).stream())
+                    .toList();
+            policyTargets(p, routeObjects).forEach((route, paths) -> apiKeys.add(new Topology.ApiKeyPolicy(
+                    p.getMetadata().getNamespace(), p.getMetadata().getName(), route, paths, header, keys)));
+        }
+        List<Topology.RateLimitPolicy> rateLimits = new ArrayList<>();
+        for (GenericKubernetesResource p : snapshot.backendTrafficPolicies()) {
+            // the route's bucket: the first local rule without clientSelectors (internal/gatewayapi/backendtrafficpolicy.go)
+            Map<?, ?> limit = list(map(map(map(p.getAdditionalProperties().get("spec")).get("rateLimit")).get("local"))
+                    .get("rules")).stream().map(Discovery::map).filter(r -> list(r.get("clientSelectors")).isEmpty())
+                    .map(r -> map(r.get("limit"))).findFirst().orElse(Map.of());
+            if (limit.get("requests") instanceof Number requests && limit.get("unit") != null) {
+                policyTargets(p, routeObjects).forEach((route, paths) -> rateLimits.add(new Topology.RateLimitPolicy(
+                        p.getMetadata().getNamespace(), p.getMetadata().getName(), route, paths, requests.longValue(),
+                        String.valueOf(limit.get("unit")))));
+            }
+        }
+        return new GatewayApi(crd || !found.isEmpty(), found, grants, classes, routes, apiKeys, rateLimits);
+    }
+
+    /**
+     * An Envoy Gateway policy's HTTPRoute targets ("namespace/name") → the path values of the rules it covers: the
+     * rule its targetRef's sectionName names, else every rule of the route.
+     */
+    static Map<String, List<String>> policyTargets(GenericKubernetesResource policy, List<GenericKubernetesResource> routes) {
+        String ns = policy.getMetadata().getNamespace();
+        Map<?, ?> spec = map(policy.getAdditionalProperties().get("spec"));
+        List<Object> refs = new ArrayList<>(list(spec.get("targetRefs")));
+        if (spec.get("targetRef") != null) {
+            refs.add(spec.get("targetRef"));
+        }
+        Map<String, List<String>> targets = new LinkedHashMap<>();
+        for (Object o : refs) {
+            Map<?, ?> ref = map(o);
+            if (!"HTTPRoute".equals(ref.get("kind"))) {
+                continue;
+            }
+            Object section = ref.get("sectionName");
+            List<String> paths = routes.stream().filter(r -> ns.equals(r.getMetadata().getNamespace())
+                            && r.getMetadata().getName().equals(ref.get("name")))
+                    .flatMap(r -> list(map(r.getAdditionalProperties().get("spec")).get("rules")).stream())
+                    .map(Discovery::map).filter(rule -> section == null || section.equals(rule.get("name")))
+                    .flatMap(rule -> list(rule.get("matches")).stream())
+                    .map(m -> map(map(m).get("path")).get("value")).filter(Objects::nonNull).map(String::valueOf).toList();
+            targets.computeIfAbsent(ns + "/" + ref.get("name"), k -> new ArrayList<>()).addAll(paths);
+        }
+        return targets;
+    }
+
+    /** A Secret's values, decoded; empty when the snapshot does not hold it (missing, or not readable). */
+    private List<String> secretValues(String namespace, String name) {
+        return snapshot.secrets().stream().filter(s -> namespace.equals(s.getMetadata().getNamespace())
+                        && name.equals(s.getMetadata().getName()) && s.getData() != null)
+                .flatMap(s -> s.getData().values().stream())
+                .map(v -> new String(java.util.Base64.getDecoder().decode(v), java.nio.charset.StandardCharsets.UTF_8))
+                .toList();
+    }
+
+    private static Map<?, ?> map(Object o) {
+        return o instanceof Map<?, ?> m ? m : Map.of();
+    }
+
+    private static List<?> list(Object o) {
+        return o instanceof List<?> l ? l : List.of();
     }
 
     /** Status conditions as type → "status/reason". */

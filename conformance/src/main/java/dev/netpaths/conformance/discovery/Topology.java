@@ -207,10 +207,31 @@ public record Topology(
      */
     public record HttpRoute(String namespace, String name, List<String> backends, List<String> resolvedRefs) {}
 
+    /**
+     * An Envoy Gateway SecurityPolicy with apiKeyAuth, resolved: the HTTPRoute it targets, the path values of the rules
+     * it covers (the rule its sectionName names, else every rule), the header the key travels in (the first of its
+     * extractFrom headers; null when it reads none) and the keys of its credential Secrets.
+     */
+    public record ApiKeyPolicy(String namespace, String name, String route, List<String> paths, String header,
+                               List<String> keys) {}
+
+    /**
+     * An Envoy Gateway BackendTrafficPolicy with a local rate limit, resolved as {@link ApiKeyPolicy}: the route's
+     * bucket (its rule without clientSelectors) of {@code requests} per {@code unit} (Second, Minute, ...).
+     */
+    public record RateLimitPolicy(String namespace, String name, String route, List<String> paths, long requests,
+                                  String unit) {}
+
     public record GatewayApi(boolean installed, List<Gateway> gateways, boolean referenceGrantPresent,
-                             List<GatewayClass> classes, List<HttpRoute> routes) {
+                             List<GatewayClass> classes, List<HttpRoute> routes, List<ApiKeyPolicy> apiKeyPolicies,
+                             List<RateLimitPolicy> rateLimitPolicies) {
         public GatewayApi(boolean installed, List<Gateway> gateways, boolean referenceGrantPresent) {
             this(installed, gateways, referenceGrantPresent, List.of(), List.of());
+        }
+
+        public GatewayApi(boolean installed, List<Gateway> gateways, boolean referenceGrantPresent,
+                          List<GatewayClass> classes, List<HttpRoute> routes) {
+            this(installed, gateways, referenceGrantPresent, classes, routes, List.of(), List.of());
         }
     }
 

@@ -44,8 +44,10 @@ class CatalogueTest {
     @Test
     void entryCasesFollowTheRouteTablePerApi() {
         Set<String> gateway = Catalogue.select(List.of("gateway")).stream().map(PathCase::name).collect(Collectors.toSet());
-        assertEquals(8, gateway.size());
+        assertEquals(11, gateway.size());
         assertTrue(gateway.contains("gatewayRefusesOtherDeniedWithoutReferenceGrant"));
+        assertTrue(gateway.containsAll(Set.of("gatewayRefusesKeyedPathWithoutApiKey", "gatewayAnswersKeyedPathWithApiKey",
+                "gatewayRateLimitsLimitedPath")), "Envoy Gateway's policies are Gateway-only: " + gateway);
         assertEquals(4, Catalogue.select(List.of("ingress*")).size(), "Ingress cannot express header, split, other");
         assertEquals(7, Catalogue.select(List.of("istio")).size());
     }

@@ -44,8 +44,8 @@ import dev.netpaths.lab.api.Workloads;
  *
  * <p>Simplified: one replica each (kind runs two CoreDNS replicas); no RBAC, ConfigMaps, probes or webhooks;
  * the Envoy Service is named {@code envoy-netpaths-gateway}, not Envoy Gateway's
- * {@code envoy-<namespace>-<gateway>-<hash>}; the F5 controller's Service keeps {@code externalTrafficPolicy:
- * Cluster} although its chart defaults to {@code Local} (see docs/lab/fidelity.md).
+ * {@code envoy-<namespace>-<gateway>-<hash>}. The F5 controller's Service has {@code externalTrafficPolicy: Cluster}
+ * as scripts/cluster/lib.sh installs it (overriding the chart's {@code Local}: see docs/lab/fidelity.md).
  */
 public final class ClusterAddons {
     /** The label the API server puts on every Namespace. */

@@ -1,6 +1,7 @@
 package dev.netpaths.lab.addons;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
@@ -15,7 +16,8 @@ import dev.netpaths.lab.api.Manifests;
 /**
  * Envoy Gateway's proxy for the served Gateways: one Service port per listener port ({@code externalTrafficPolicy:
  * Local}, Envoy Gateway's default, {@code envoyproxy/gateway api/v1alpha1/kubernetes_helpers.go
- * DefaultKubernetesServiceExternalTrafficPolicy}); nginx configured by {@link GatewayNginx}.
+ * DefaultKubernetesServiceExternalTrafficPolicy}); nginx configured by {@link GatewayNginx}, with the Envoy
+ * Gateway policies ({@link GatewayPolicies}) attached to the routes they target.
  */
 final class GatewayAddOn implements AddOn {
     @Override
@@ -39,7 +41,8 @@ final class GatewayAddOn implements AddOn {
     @Override
     public String render(Cluster cluster, NginxPaths paths) {
         return GatewayNginx.render(cluster.ofType(GatewayClass.class), cluster.ofType(Gateway.class), cluster.ofType(HTTPRoute.class),
-                cluster.ofType(ReferenceGrant.class), cluster.namespaces(), cluster.services(), cluster.slices(), paths);
+                cluster.ofType(ReferenceGrant.class), cluster.namespaces(), cluster.services(), cluster.slices(), paths,
+                GatewayPolicies.read(cluster.objects(), cluster.ofType(Secret.class)));
     }
 
     @Override

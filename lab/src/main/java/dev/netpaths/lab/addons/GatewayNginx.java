@@ -80,6 +80,16 @@ public final class GatewayNginx {
     public static String render(List<GatewayClass> classes, List<Gateway> gateways, List<HTTPRoute> routes,
                                 List<ReferenceGrant> grants, List<Namespace> namespaces, List<Service> services,
                                 List<EndpointSlice> slices, NginxPaths paths) {
+        return render(classes, gateways, routes, grants, namespaces, services, slices, paths, GatewayPolicies.NONE);
+    }
+
+    /**
+     * As {@link #render(List, List, List, List, List, List, List, NginxPaths)}, with the Envoy Gateway policies
+     * ({@link GatewayPolicies}) attached to the routes and their rules.
+     */
+    public static String render(List<GatewayClass> classes, List<Gateway> gateways, List<HTTPRoute> routes,
+                                List<ReferenceGrant> grants, List<Namespace> namespaces, List<Service> services,
+                                List<EndpointSlice> slices, NginxPaths paths, GatewayPolicies policies) {
         gateways = ours(classes, gateways);
         NginxConfig.Upstreams upstreams = new NginxConfig.Upstreams(slices);
         record Entry(NginxConfig.Route route, boolean exact, int pathLength, int headers, int routeOrder, int rule,
@@ -106,7 +116,8 @@ public final class GatewayNginx {
                 List<HTTPRouteMatch> matches = rule.getMatches() == null || rule.getMatches().isEmpty()
                         ? List.of(new HTTPRouteMatch()) : rule.getMatches();
                 for (int m = 0; m < matches.size(); m++) {
-                    NginxConfig.Route nginxRoute = route(route, r, matches.get(m), backends);
+                    NginxConfig.Route nginxRoute = route(route, r, matches.get(m), backends,
+                            policies.forRule(Kube.key(route), rule.getName()));
                     Entry entry = new Entry(nginxRoute, nginxRoute.kind() == NginxConfig.PathKind.EXACT,
                             nginxRoute.path().length(), nginxRoute.headers().size(), order, r, m);
                     for (String host : hostnames) {
@@ -130,7 +141,7 @@ public final class GatewayNginx {
     }
 
     private static NginxConfig.Route route(HTTPRoute route, int rule, HTTPRouteMatch match,
-                                           List<NginxConfig.Backend> backends) {
+                                           List<NginxConfig.Backend> backends, GatewayPolicies.RulePolicies policies) {
         String where = "HTTPRoute " + Kube.key(route) + " rules[" + rule + "]";
         if (match.getMethod() != null || match.getQueryParams() != null && !match.getQueryParams().isEmpty()) {
             throw new IllegalArgumentException(where + ": method and query parameter matches are not supported by the lab");
@@ -151,7 +162,11 @@ public final class GatewayNginx {
             headers.add(new NginxConfig.Header(header.getName(), header.getValue()));
         }
         return new NginxConfig.Route(kind, value, headers, backends, where + " " + type + " " + value
-                + (headers.isEmpty() ? "" : " " + headers));
+                + (headers.isEmpty() ? "" : " " + headers)
+                + (policies.apiKeys() == null ? "" : ", API key (" + policies.apiKeys().policy() + ")")
+                + (policies.rateLimit() == null ? "" : ", rate limit " + policies.rateLimit().requests() + "/"
+                + policies.rateLimit().unit() + " (" + policies.rateLimit().policy() + ")"),
+                policies.apiKeys(), policies.rateLimit());
     }
 
     /** The Gateways whose GatewayClass names Envoy Gateway's controller. */

@@ -21,7 +21,9 @@ record IngressAddOn(IngressNginx.Controller controller) implements AddOn {
     @Override
     public List<HasMetadata> objects(String dnsIp, List<HasMetadata> applied) {
         Addon addon = Addon.ingress(controller);
-        List<HasMetadata> objects = new ArrayList<>(ClusterAddons.install(addon, List.of(ClusterAddons.port("http", 80, "TCP")), null, null));
+        // F5's chart defaults to Local; scripts/cluster/lib.sh installs it with Cluster, and so does the lab
+        List<HasMetadata> objects = new ArrayList<>(ClusterAddons.install(addon, List.of(ClusterAddons.port("http", 80, "TCP")), null,
+                addon == Addon.NGINX_INGRESS ? "Cluster" : null));
         objects.add(new IngressClassBuilder().withNewMetadata().withName(IngressNginx.INGRESS_CLASS)
                 .withLabels(ClusterAddons.labels(addon)).endMetadata()
                 .withNewSpec().withController(controller.controllerName()).endSpec().build());

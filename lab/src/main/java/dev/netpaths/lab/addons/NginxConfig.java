@@ -58,7 +58,16 @@ final class NginxConfig {
     record Backend(String target, int weight) {
     }
 
-    record Route(PathKind kind, String path, List<Header> headers, List<Backend> backends, String comment) {
+    /**
+     * @param apiKeys   Envoy Gateway apiKeyAuth on this route (null: none): without a known key the answer is 401
+     * @param rateLimit Envoy Gateway local rate limit on this route (null: none): past it the answer is 429
+     */
+    record Route(PathKind kind, String path, List<Header> headers, List<Backend> backends, String comment,
+                 GatewayPolicies.ApiKeys apiKeys, GatewayPolicies.RateLimit rateLimit) {
+        Route(PathKind kind, String path, List<Header> headers, List<Backend> backends, String comment) {
+            this(kind, path, headers, backends, comment, null, null);
+        }
+
         Route {
             if (kind == PathKind.PREFIX) {
                 path = path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
@@ -197,12 +206,14 @@ final class NginxConfig {
             out.append("    }\n");
         }
         Map<List<Backend>, String> splits = new LinkedHashMap<>();
+        Policies policies = new Policies(servers);
+        policies.render(out);
         StringBuilder serverText = new StringBuilder();
         List<Route> catchAll = servers.getOrDefault("", List.of());
         serverText.append("    server {\n");
         paths.listenPorts().forEach(port -> serverText.append("        listen ").append(port).append(" default_server;\n"));
         serverText.append("        server_name _;\n");
-        locations(serverText, catchAll, splits);
+        locations(serverText, catchAll, splits, policies);
         serverText.append("    }\n");
         for (Map.Entry<String, List<Route>> server : servers.entrySet()) {
             if (server.getKey().isEmpty()) {
@@ -212,7 +223,7 @@ final class NginxConfig {
             paths.listenPorts().forEach(port -> serverText.append("        listen ").append(port).append(";\n"));
             serverText.append("        server_name ").append(server.getKey()).append(";\n");
             // only the host's own routes: nginx and Envoy pick the virtual host first, with no fallback to "*"
-            locations(serverText, server.getValue(), splits);
+            locations(serverText, server.getValue(), splits, policies);
             serverText.append("    }\n");
         }
         for (Map.Entry<List<Backend>, String> split : splits.entrySet()) {
@@ -231,7 +242,62 @@ final class NginxConfig {
         return out.toString();
     }
 
-    private static void locations(StringBuilder out, List<Route> routes, Map<List<Backend>, String> splits) {
+    /**
+     * The http-level part of the routes' Envoy Gateway policies. API keys: a {@code map} from the key header to 1 for
+     * every accepted key, as is and after {@code "Bearer "} (Envoy's api_key_auth strips that prefix from a header),
+     * else 0; a route that needs a key and gets 0 answers 401 (rewrite phase, before anything is forwarded). Rate
+     * limits: a {@code limit_req_zone} per policy keyed by a {@code map} of {@code $np_limit}, which the winning route
+     * sets to its zone's name (nginx does not count a request whose key is empty, so only that route's requests count);
+     * {@code limit_req ... burst=N-1 nodelay} admits N at once, then one per unit/N, and answers 429 past that.
+     */
+    private static final class Policies {
+        private final Map<GatewayPolicies.ApiKeys, String> keyVariables = new LinkedHashMap<>();
+        private final Map<GatewayPolicies.RateLimit, String> zones = new LinkedHashMap<>();
+
+        Policies(Map<String, List<Route>> servers) {
+            servers.values().stream().flatMap(List::stream).forEach(r -> {
+                if (r.apiKeys() != null) {
+                    keyVariables.computeIfAbsent(r.apiKeys(), k -> "np_key_" + keyVariables.size());
+                }
+                if (r.rateLimit() != null) {
+                    zones.computeIfAbsent(r.rateLimit(), l -> "np_limit_" + zones.size());
+                }
+            });
+        }
+
+        void render(StringBuilder out) {
+            keyVariables.forEach((keys, variable) -> {
+                out.append("    # API keys of ").append(keys.policy()).append(" (apiKeyAuth, header ").append(keys.header())
+                        .append(")\n    map $http_").append(safe(keys.header().toLowerCase(Locale.ROOT))).append(" $")
+                        .append(variable).append(" {\n");
+                keys.keys().values().stream().distinct().forEach(key -> {
+                    out.append("        ").append(mapKey(key)).append(" 1;\n");
+                    out.append("        ").append(mapKey("Bearer " + key)).append(" 1;\n");
+                });
+                out.append("        default 0;\n    }\n");
+            });
+            if (!zones.isEmpty()) {
+                out.append("    limit_req_status 429;\n");
+            }
+            zones.forEach((limit, zone) -> out.append("    # local rate limit of ").append(limit.policy()).append("\n")
+                    .append("    map $np_limit $").append(zone).append(" {\n        ").append(zone)
+                    .append(" $server_name;\n        default \"\";\n    }\n")
+                    .append("    limit_req_zone $").append(zone).append(" zone=").append(zone).append(":1m rate=")
+                    .append(limit.requests()).append("r/").append(limit.unit()).append(";\n"));
+        }
+
+        /** A map source string: quoted, with a leading "~" or "\\" escaped (they would start a regex). */
+        private static String mapKey(String key) {
+            return quote(key.startsWith("~") || key.startsWith("\\") ? "\\" + key : key);
+        }
+
+        String zone(Route route) {
+            return route.rateLimit() == null ? "" : zones.get(route.rateLimit());
+        }
+    }
+
+    private static void locations(StringBuilder out, List<Route> routes, Map<List<Backend>, String> splits,
+                                  Policies policies) {
         TreeMap<String, Location> locations = new TreeMap<>();
         for (Route route : routes) {
             route.locations().forEach(l -> locations.putIfAbsent((l.exact() ? "=" : "~") + l.path(), l));
@@ -249,6 +315,10 @@ final class NginxConfig {
                 }
             }
             out.append("            set $np_target \"@404\";\n");
+            List<String> limits = candidates.stream().map(policies::zone).filter(z -> !z.isEmpty()).distinct().toList();
+            if (!limits.isEmpty()) {
+                out.append("            set $np_limit \"\";\n");
+            }
             TreeSet<String> statuses = new TreeSet<>(List.of("@404"));
             for (int i = Math.min(start, candidates.size() - 1); i >= 0; i--) {
                 Route route = candidates.get(i);
@@ -257,9 +327,21 @@ final class NginxConfig {
                     statuses.add("@500");
                 }
                 String target = target(route.backends(), splits);
+                String limit = limits.isEmpty() ? "" : "set $np_limit " + quote(policies.zone(route)) + ";";
                 out.append("            # ").append(route.comment()).append("\n");
+                String keyVariable = route.apiKeys() == null ? null : policies.keyVariables.get(route.apiKeys());
+                if (keyVariable != null) {
+                    statuses.add("@401");
+                }
                 if (route.headers().isEmpty()) {
                     out.append("            set $np_target ").append(target).append(";\n");
+                    if (!limit.isEmpty()) {
+                        out.append("            ").append(limit).append("\n");
+                    }
+                    if (keyVariable != null) {
+                        out.append("            if ($").append(keyVariable).append(" = 0) {\n")
+                                .append("                set $np_target \"@401\";\n            }\n");
+                    }
                     continue;
                 }
                 out.append("            set $np_match 1;\n");
@@ -269,11 +351,27 @@ final class NginxConfig {
                             .append("                set $np_match 0;\n            }\n");
                 }
                 out.append("            if ($np_match) {\n                set $np_target ").append(target)
-                        .append(";\n            }\n");
+                        .append(";\n").append(limit.isEmpty() ? "" : "                " + limit + "\n")
+                        .append("            }\n");
+                if (keyVariable != null) {
+                    // no nested if in nginx: the match and the key check meet in one variable
+                    out.append("            set $np_gate \"${np_match}${").append(keyVariable).append("}\";\n")
+                            .append("            if ($np_gate = \"10\") {\n                set $np_target \"@401\";\n")
+                            .append("            }\n");
+                }
+            }
+            for (String zone : limits) {
+                GatewayPolicies.RateLimit rate = policies.zones.entrySet().stream().filter(e -> e.getValue().equals(zone))
+                        .findFirst().orElseThrow().getKey();
+                out.append("            limit_req zone=").append(zone).append(" burst=").append(rate.requests() - 1)
+                        .append(" nodelay;\n");
             }
             for (String status : statuses) {
                 out.append("            if ($np_target = \"").append(status).append("\") {\n                return ")
-                        .append(status.substring(1)).append(";\n            }\n");
+                        .append(status.substring(1))
+                        // Envoy's api_key_auth local reply (envoyproxy/envoy source/extensions/filters/http/api_key_auth)
+                        .append(status.equals("@401") ? " \"Client authentication failed.\"" : "")
+                        .append(";\n            }\n");
             }
             out.append("            proxy_pass http://$np_target;\n");
             out.append("        }\n");

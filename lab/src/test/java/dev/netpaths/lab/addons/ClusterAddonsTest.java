@@ -61,6 +61,19 @@ class ClusterAddonsTest {
                 "istio-system/istio-ingressgateway {istio=ingressgateway} 80"), services);
     }
 
+    /** The F5 controller's Service policy is what scripts/cluster/lib.sh's chart values set (not the chart's Local). */
+    @Test
+    void theF5ServicePolicyIsTheOneTheScriptsInstall() throws java.io.IOException {
+        java.nio.file.Path lib = java.nio.file.Path.of("../scripts/cluster/lib.sh");
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isRegularFile(lib), "needs the repo's scripts");
+        String values = java.nio.file.Files.readString(lib).split("\nnginx_ic_values\\(\\) \\{\n", 2)[1].split("\n}\n", 2)[0];
+        java.util.regex.Matcher policy = java.util.regex.Pattern.compile("(?m)^    externalTrafficPolicy: (\\w+)$").matcher(values);
+        assertTrue(policy.find(), "nginx_ic_values sets controller.service.externalTrafficPolicy:\n" + values);
+        Service f5 = Manifests.ofType(ClusterAddons.addons("10.96.0.10"), Service.class).stream()
+                .filter(s -> Kube.key(s).equals("nginx-ingress/nginx-ingress-controller")).findFirst().orElseThrow();
+        assertEquals(policy.group(1), f5.getSpec().getExternalTrafficPolicy());
+    }
+
     @Test
     void everyUsedNamespaceGetsTheMetadataNameLabelAndDeclaredLabelsStay() {
         List<Namespace> namespaces = ClusterAddons.namespaces(Fixtures.objects());
