@@ -93,6 +93,8 @@ public final class ClusterRuntime {
     private final ProxyMode proxyMode;
     /** nftables mode: per node, the kube-proxy table last applied (the next sync deletes what it no longer has). */
     private final Map<String, KubeProxyNft.Ruleset> appliedNft = new HashMap<>();
+    /** {@link #check()} running: every config rendered, nothing applied. */
+    private boolean dryRun;
 
     /**
      * Admits the objects as the API server and controllers would: add-ons, Namespaces, pods (scheduled), Service
@@ -231,8 +233,27 @@ public final class ClusterRuntime {
         for (RunningPod p : running) {
             p.addon().ifPresent(a -> syncAddon(p, a));
         }
+        if (dryRun) {
+            return;
+        }
         announce();
         writeClusterYaml();
+    }
+
+    /**
+     * Renders everything {@link #sync()} would apply (kube-proxy and policy rules per node, DNS records, entry-point
+     * configs) without applying any of it: a change the renderers refuse (a field the lab does not model) fails here,
+     * before the running lab is touched.
+     *
+     * @throws IllegalArgumentException or LabException with the renderer's reason
+     */
+    public void check() {
+        dryRun = true;
+        try {
+            sync();
+        } finally {
+            dryRun = false;
+        }
     }
 
     /** The EndpointSlice controller alone: slices from the pods as they are now (terminating ones marked), into cluster.yaml. */
@@ -443,7 +464,7 @@ public final class ClusterRuntime {
     }
 
     private void applyIfChanged(String what, String text, Consumer<String> apply) {
-        if (!text.equals(appliedConfig.get(what))) {
+        if (!dryRun && !text.equals(appliedConfig.get(what))) {
             apply.accept(text);
             appliedConfig.put(what, text);
         }
