@@ -131,7 +131,7 @@ apiVersion: v1
 kind: Service
 metadata: {name: echo-live, namespace: netpaths}
 spec:
-  selector: {app.kubernetes.io/name: echo-service, app.kubernetes.io/version: v1}
+  selector: {app.kubernetes.io/name: echo-service, version: v1}
   ports: [{name: http, port: 8080, targetPort: 8080}]
 EOF
   connects http://echo-live.netpaths:8080/echo && { log "echo-live answers before it was applied"; rc=1; }
