@@ -74,7 +74,7 @@ count_junit_xml_all() {
   done
   count_junit_xml "${REPORTS}"
   local tap
-  for tap in "${REPORTS}/bats.tap" "${REPORTS}/breaks/breaks.tap" "${REPORTS}/workshop.tap" "${REPORTS}/live/live.tap"; do
+  for tap in "${REPORTS}/bats.tap" "${REPORTS}/breaks/breaks.tap" "${REPORTS}/workshop.tap" "${REPORTS}/live/live.tap" "${REPORTS}/kill9.tap"; do
     if [[ -f "${tap}" ]]; then
       passed=$((passed + $(grep -c '^ok ' "${tap}" || true)))
       failed=$((failed + $(grep -c '^not ok ' "${tap}" || true)))
@@ -248,6 +248,14 @@ main() {
   scripts/test/run.sh | tee "${REPORTS}/bats.tap"
   if [[ -n "${LAB_TEST_RUNS}" ]]; then
     run_lab
+    if [[ "${NETPATHS_TEST_LIVE:-1}" == 1 && ${EUID} -eq 0 ]]; then
+      step "kill -9 of the lab CLI mid-rollout, then down: nothing of the lab may be left (scripts/test/kill9.sh)"
+      if scripts/test/kill9.sh; then
+        echo "ok 1 down after kill -9 mid-change leaves nothing" >"${REPORTS}/kill9.tap"
+      else
+        echo "not ok 1 down after kill -9 mid-change leaves nothing" >"${REPORTS}/kill9.tap"
+      fi
+    fi
   fi
   if [[ "${NETPATHS_TEST_BREAKS:-1}" == 1 && "${BREAKS_DONE:-0}" == 0 ]]; then
     step "Break-it suite in a lab of its own (no flannel:1 run above): each break must make its cases fail, then pass again"
