@@ -44,9 +44,15 @@ lab-status: ## Nodes, pods, Services with endpoints, entry points
 	@scripts/lab/lab.sh status
 lab-matrix: ## Run the lab with the harness for every LAB_CNI
 	@scripts/lab/lab.sh matrix
-.PHONY: lab-get lab-delete-pod lab-scale lab-rollout-restart lab-disruption
+.PHONY: lab-get lab-apply lab-delete lab-delete-pod lab-scale lab-rollout-restart lab-disruption
 lab-get: ## kubectl-style get of the running lab: KIND=pods|svc|endpointslices (-o wide, all namespaces)
 	@scripts/lab/lab.sh get $(or $(KIND),pods) -A -o wide
+lab-apply: ## kubectl apply into the running lab: make lab-apply FILE=k8s/components/network-policies/deny-all.yaml (or KUSTOMIZE=DIR)
+	@[[ -n "$(FILE)$(KUSTOMIZE)" ]] || { echo "make lab-apply: set FILE (a manifest file or directory) or KUSTOMIZE (a kustomization directory)" >&2; exit 2; }
+	@scripts/lab/lab.sh apply $(if $(FILE),-f "$(FILE)",-k "$(KUSTOMIZE)") -n $(or $(NS),netpaths)
+lab-delete: ## kubectl delete in the running lab: make lab-delete FILE=<manifest> or KIND=netpol NAME=deny-all NS=netpaths-other
+	@[[ -n "$(FILE)" || ( -n "$(KIND)" && -n "$(NAME)" ) ]] || { echo "make lab-delete: set FILE, or KIND and NAME (and NS)" >&2; exit 2; }
+	@scripts/lab/lab.sh delete $(if $(FILE),-f "$(FILE)","$(KIND)" "$(NAME)") -n $(or $(NS),netpaths)
 lab-delete-pod: ## Delete POD=<name> (namespace NS, default netpaths) in the running lab; its ReplicaSet replaces it
 	@scripts/lab/lab.sh delete pod $(POD) -n $(or $(NS),netpaths)
 lab-scale: ## Scale DEPLOYMENT=<name> (default echo) to REPLICAS=<n> in the running lab

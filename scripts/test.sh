@@ -26,6 +26,7 @@
 #                                          temporary HOME; it must be able to read the clone and the JDK)
 #   NETPATHS_TEST_SKIP_DEPS=1              do not check or install Debian packages
 #   NETPATHS_TEST_BREAKS=1                 0: no break-it suite (make test-breaks runs it alone)
+#   NETPATHS_TEST_LIVE=1                   0: the calico run without the live lab's proofs (scripts/test/live.sh)
 #   NETPATHS_TEST_WORKSHOP=0               1: also run the workshop chapters' drift test in the Flannel lab (off until the
 #                                          pages are re-captured: the merge that landed them renumbered pod addresses)
 #   MVN="mvn -B -ntp"                      the Maven command
@@ -74,7 +75,7 @@ count_junit_xml_all() {
   done
   count_junit_xml "${REPORTS}"
   local tap
-  for tap in "${REPORTS}/bats.tap" "${REPORTS}/breaks/breaks.tap" "${REPORTS}/workshop.tap"; do
+  for tap in "${REPORTS}/bats.tap" "${REPORTS}/breaks/breaks.tap" "${REPORTS}/workshop.tap" "${REPORTS}/live/live.tap" "${REPORTS}/kill9.tap"; do
     if [[ -f "${tap}" ]]; then
       passed=$((passed + $(grep -c '^ok ' "${tap}" || true)))
       failed=$((failed + $(grep -c '^not ok ' "${tap}" || true)))
@@ -186,6 +187,19 @@ run_lab_with_breaks() {
   return "${rc}"
 }
 
+# A lab run (calico) kept up after the catalogue for the live lab's dynamic proofs (scripts/test/live.sh: apply and
+# delete refusals, a Service applied, the deny policy flip, scale, delete pod), then down whatever happened.
+run_lab_with_live() {
+  local state rc=0
+  state="$(mktemp -d /tmp/netpaths-test-live.XXXXXX)"
+  step "Lab ($1, $2 cluster(s)): the conformance catalogue, then the live lab's dynamic proofs in the same lab"
+  LAB_KEEP=1 LAB_CNI="$1" LAB_CLUSTERS="$2" LAB_STATE_DIR="${state}/lab" scripts/lab/lab.sh run || rc=$?
+  LAB_PREFIX="${LAB_PREFIX:-np}" LAB_CNI="$1" NETPATHS_LAB_RUNNING=1 LAB_REPORTS="${REPORTS}/live" LAB_STATE_DIR="${state}/lab" scripts/test/live.sh || rc=$?
+  LAB_STATE_DIR="${state}/lab" scripts/lab/lab.sh down || rc=$?
+  rm -rf "${state}"
+  return "${rc}"
+}
+
 run_lab() {
   local run cni clusters opts opt rootless skips
   for run in ${LAB_TEST_RUNS}; do
@@ -208,6 +222,8 @@ run_lab() {
     elif [[ "${cni}:${clusters}:${LAB_PROXY_MODE}" == flannel:1:iptables && "${NETPATHS_TEST_BREAKS:-1}" == 1 \
       && "${BREAKS_DONE:-0}" == 0 ]]; then
       run_lab_with_breaks
+    elif [[ "${cni}" == calico && "${NETPATHS_TEST_LIVE:-1}" == 1 ]]; then
+      run_lab_with_live "${cni}" "${clusters}"
     else
       step "Lab (${cni}, ${clusters} cluster(s), kube-proxy ${LAB_PROXY_MODE}): bring up, run the conformance catalogue, tear down"
       LAB_CNI="${cni}" LAB_CLUSTERS="${clusters}" scripts/lab/lab.sh run
@@ -235,6 +251,14 @@ main() {
   scripts/test/run.sh | tee "${REPORTS}/bats.tap"
   if [[ -n "${LAB_TEST_RUNS}" ]]; then
     run_lab
+    if [[ "${NETPATHS_TEST_LIVE:-1}" == 1 && ${EUID} -eq 0 ]]; then
+      step "kill -9 of the lab CLI mid-rollout, then down: nothing of the lab may be left (scripts/test/kill9.sh)"
+      if scripts/test/kill9.sh; then
+        echo "ok 1 down after kill -9 mid-change leaves nothing" >"${REPORTS}/kill9.tap"
+      else
+        echo "not ok 1 down after kill -9 mid-change leaves nothing" >"${REPORTS}/kill9.tap"
+      fi
+    fi
   fi
   if [[ "${NETPATHS_TEST_BREAKS:-1}" == 1 && "${BREAKS_DONE:-0}" == 0 ]]; then
     step "Break-it suite in a lab of its own (no flannel:1 run above): each break must make its cases fail, then pass again"

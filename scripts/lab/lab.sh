@@ -8,7 +8,7 @@
 #
 # Usage: scripts/lab/lab.sh run|up|down|status|matrix [extra lab CLI options]
 #        scripts/lab/lab.sh exec POD|NODE|host -- CMD [ARGS...] | rules NODE [NS/SERVICE] | case GLOB... | trace CASE
-#        scripts/lab/lab.sh get|delete|scale|rollout|disruption ... (below)
+#        scripts/lab/lab.sh get|apply|delete|scale|rollout|disruption ... (below)
 #   run      build what is missing, then `up`, the conformance harness in the lab's host namespace, `down`
 #            (LAB_KEEP=1 keeps the lab); exits with the harness's code (1 also when pods failed at up, or
 #            the lab could not be built); reports in LAB_REPORTS
@@ -25,6 +25,10 @@
 #            inner addresses, NAT since first seen); scripts/lab/trace.sh
 # Change the running lab, in kubectl's words (docs/lab/live.md):
 #   get pods|svc|endpointslices [-n NS|-A] [-o wide]
+#   apply -f FILE|DIR [-n NS] | -k DIR   Services, NetworkPolicies, Ingresses, HTTPRoutes, ReferenceGrants, a
+#                                        Deployment's replicas; reconciled (endpoints, kube-proxy on every node,
+#                                        policy, DNS, MetalLB, entry points); anything else refused, nothing changed
+#   delete KIND NAME [-n NS] | -f FILE|DIR   those kinds removed the same way (a name that does not exist: refused)
 #   delete pod NAME [-n NS]              its endpoint terminating, preStop/SIGTERM/grace, replaced
 #   scale deployment/NAME --replicas=N   [-n NS]
 #   rollout restart deployment/NAME      [-n NS] rolled per maxSurge/maxUnavailable, waits until done
@@ -255,14 +259,14 @@ main() {
   [[ $# -gt 0 ]] && shift
   case "${cmd}" in
     -h|--help|help) usage; return 0 ;;
-    run|up|down|status|matrix|exec|rules|case|trace|get|delete|scale|rollout|disruption) ;;
+    run|up|down|status|matrix|exec|rules|case|trace|get|apply|delete|scale|rollout|disruption) ;;
     "") usage >&2; return 2 ;;
     *) echo "lab: unknown command '${cmd}'" >&2; usage >&2; return 2 ;;
   esac
   check_settings
   require_root "${cmd}" "$@"
   case "${cmd}" in
-    down|status|exec|rules|get|delete|scale|rollout|disruption)
+    down|status|exec|rules|get|apply|delete|scale|rollout|disruption)
       ensure_jars "${cmd}"
       lab_cli "${cmd}" "$@" ;;
     case)

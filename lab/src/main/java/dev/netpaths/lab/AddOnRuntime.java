@@ -37,6 +37,7 @@ final class AddOnRuntime {
     private final Path dir;
     private final Launcher launcher;
     private final java.util.function.Function<String, NodePlan> nodes;
+    private boolean dryRun;
     private final Map<String, String> applied = new HashMap<>();
     private final Map<String, String> announcedBy = new HashMap<>();
 
@@ -60,6 +61,9 @@ final class AddOnRuntime {
                 AddOn a = of(id);
                 sync(p, id, a.render(cluster, a.standIn() == AddOn.StandIn.NGINX ? paths(p, id) : null));
             });
+        }
+        if (dryRun) {
+            return;
         }
         for (AddOn a : addOns) {
             announce(a.announcements(cluster));
@@ -164,8 +168,13 @@ final class AddOnRuntime {
         }
     }
 
+    /** While on, {@link #sync} renders every config and applies none ({@link ClusterRuntime#check()}). */
+    void dryRun(boolean on) {
+        dryRun = on;
+    }
+
     private void applyIfChanged(String what, String text, java.util.function.Consumer<String> apply) {
-        if (!text.equals(applied.get(what))) {
+        if (!dryRun && !text.equals(applied.get(what))) {
             apply.accept(text);
             applied.put(what, text);
         }

@@ -183,10 +183,32 @@ public final class ClusterRuntime {
      * (and policy rules for CNIs that enforce them), cluster DNS, the entry-point configs and the L2 announcements.
      */
     public void sync() {
+        syncControllers();
+        writeClusterYaml();
+    }
+
+    private void syncControllers() {
         publish();
         dataplane.sync(nodes, services, slices, Manifests.ofType(objects, NetworkPolicy.class), pods, namespaces);
         addOnRuntime.sync(running, view());
-        writeClusterYaml();
+    }
+
+    /**
+     * Renders everything {@link #sync()} would apply (kube-proxy and policy rules per node, DNS records, entry-point
+     * configs) without applying any of it: a change the renderers refuse (a field the lab does not model) fails here,
+     * before the running lab is touched.
+     *
+     * @throws IllegalArgumentException or LabException with the renderer's reason
+     */
+    public void check() {
+        dataplane.dryRun(true);
+        addOnRuntime.dryRun(true);
+        try {
+            syncControllers();
+        } finally {
+            dataplane.dryRun(false);
+            addOnRuntime.dryRun(false);
+        }
     }
 
     /** The EndpointSlice controller alone: slices from the pods as they are now (terminating ones marked), into cluster.yaml. */

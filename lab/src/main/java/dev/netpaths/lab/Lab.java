@@ -177,12 +177,26 @@ public final class Lab {
 
     /** The runtimes of the lab recorded in cfg's state dir, for changing it while it runs. */
     public static List<ClusterRuntime> runtimes(LabConfig cfg) {
-        String manifests = ManifestSource.render(cfg.repo(), cfg.manifests());
+        return runtimes(cfg, (plan, manifests) -> manifests);
+    }
+
+    /** As {@link #runtimes(LabConfig)}, each cluster's manifests edited first (the live lab's applied changes). */
+    public static List<ClusterRuntime> runtimes(LabConfig cfg, java.util.function.BiFunction<ClusterPlan, String, String> edit) {
+        return runtimes(cfg, ManifestSource.render(cfg.repo(), cfg.manifests()), edit);
+    }
+
+    /** As {@link #runtimes(LabConfig, java.util.function.BiFunction)} from manifests rendered already ({@link #manifests}). */
+    public static List<ClusterRuntime> runtimes(LabConfig cfg, String manifests, java.util.function.BiFunction<ClusterPlan, String, String> edit) {
         Journal journal = new Journal(cfg.stateDir());
         Launcher launcher = new Launcher(journal);
         ImageStore images = new ImageStore(cfg.repo(), cfg.stateDir().resolve("images"));
         return AddressPlan.plan(cfg.prefix(), cfg.cni(), cfg.nodes(), cfg.clusters()).stream()
-                .map(plan -> runtime(cfg, plan, manifests, network(cfg, plan, launcher), journal, images)).toList();
+                .map(plan -> runtime(cfg, plan, edit.apply(plan, manifests), network(cfg, plan, launcher), journal, images)).toList();
+    }
+
+    /** The manifests the lab recorded in cfg deploys, rendered (kubectl kustomize): what every cluster starts from. */
+    public static String manifests(LabConfig cfg) {
+        return ManifestSource.render(cfg.repo(), cfg.manifests());
     }
 
     private UpFigures figures(List<ClusterRuntime> clusters, double ready, Phases phases) {

@@ -33,6 +33,7 @@ final class NodeDataplane {
     private final ClusterPlan plan;
     private final ProxyMode proxyMode;
     private final Calico.Mode calicoMode;
+    private boolean dryRun;
     private final Map<String, String> appliedConfig = new HashMap<>();
     /** nftables mode: per node, the kube-proxy table last applied (the next sync deletes what it no longer has). */
     private final Map<String, KubeProxyNft.Ruleset> appliedNft = new HashMap<>();
@@ -85,8 +86,13 @@ final class NodeDataplane {
         }
     }
 
+    /** While on, {@link #sync} renders every config and applies none ({@link ClusterRuntime#check()}). */
+    void dryRun(boolean on) {
+        dryRun = on;
+    }
+
     private void applyIfChanged(String what, String text, Consumer<String> apply) {
-        if (!text.equals(appliedConfig.get(what))) {
+        if (!dryRun && !text.equals(appliedConfig.get(what))) {
             apply.accept(text);
             appliedConfig.put(what, text);
         }

@@ -38,7 +38,7 @@ import java.util.concurrent.Callable;
                 + "kube-proxy-shaped iptables and the real services. As root it uses the machine's namespaces; "
                 + "otherwise (or with --rootless=yes) it lives in user, mount and network namespaces of its own.",
         subcommands = {LabCli.Up.class, LabCli.Down.class, LabCli.Status.class, LabCli.StateDir.class, LabCli.Exec.class,
-                LabCli.Rules.class, LiveVerbs.Get.class, LiveVerbs.Delete.class, LiveVerbs.Scale.class,
+                LabCli.Rules.class, LiveVerbs.Get.class, LiveVerbs.Apply.class, LiveVerbs.Delete.class, LiveVerbs.Scale.class,
                 LiveVerbs.Rollout.class, LiveVerbs.Disruption.class})
 public final class LabCli {
     /** Exit code for a failed lab step (2 is picocli's for bad usage). */

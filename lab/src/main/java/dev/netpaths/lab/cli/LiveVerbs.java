@@ -1,6 +1,11 @@
 package dev.netpaths.lab.cli;
 
 import dev.netpaths.lab.LabException;
+import dev.netpaths.lab.ManifestSource;
+import dev.netpaths.lab.api.Manifests;
+import dev.netpaths.lab.live.Overlay;
+import dev.netpaths.lab.proc.Sh;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import dev.netpaths.lab.live.LiveCluster;
 import dev.netpaths.lab.live.Refused;
 import picocli.CommandLine.Command;
@@ -8,8 +13,11 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /** The verbs that read or change a running lab, in kubectl's words (docs/lab/live.md). */
@@ -90,24 +98,96 @@ final class LiveVerbs {
         }
     }
 
-    @Command(name = "delete", description = "delete pod NAME: its endpoint turns terminating, kubelet stops it (preStop, SIGTERM, grace), its ReplicaSet replaces it.")
-    static final class Delete implements Callable<Integer> {
+    /** The objects of {@code -f FILE|DIR} (repeatable) and {@code -k DIR}, as kubectl reads them; a missing path is refused. */
+    static List<HasMetadata> objects(List<Path> files, Path kustomization) {
+        List<String> docs = new ArrayList<>();
+        for (Path f : files) {
+            if (!Files.exists(f)) {
+                throw new Refused("the path \"" + f + "\" does not exist");
+            }
+            docs.add(ManifestSource.render(null, List.of(f)));
+        }
+        if (kustomization != null) {
+            if (!Files.isDirectory(kustomization)) {
+                throw new Refused("-k needs a directory with a kustomization.yaml, got \"" + kustomization + "\"");
+            }
+            Sh.Result r = Sh.tryRun(Duration.ofSeconds(60), "kubectl", "kustomize", kustomization.toString());
+            if (!r.ok()) {
+                throw new Refused("kubectl kustomize " + kustomization + " failed: " + r.err().strip());
+            }
+            docs.add(r.out());
+        }
+        try {
+            return Manifests.parse(String.join("\n---\n", docs));
+        } catch (IllegalArgumentException e) {
+            throw new Refused(e.getMessage());
+        }
+    }
+
+    @Command(name = "apply", description = "apply -f FILE|DIR or -k DIR: Services, NetworkPolicies, Ingresses, HTTPRoutes, ReferenceGrants and a Deployment's replicas, "
+            + "reconciled into the running lab (endpoints, kube-proxy on every node, policy, DNS, MetalLB, entry points); anything else refused, nothing changed.")
+    static final class Apply implements Callable<Integer> {
         @Mixin LabCli.Common common;
         @Mixin Change change;
 
-        @Parameters(index = "0", description = "pod")
-        String kind;
+        @Option(names = {"-f", "--filename"}, description = "A manifest file or directory (repeatable).")
+        List<Path> files = new ArrayList<>();
 
-        @Parameters(index = "1", description = "the pod's name")
-        String name;
+        @Option(names = {"-k", "--kustomize"}, description = "A kustomization directory, rendered with kubectl kustomize.")
+        Path kustomization;
 
         @Override
         public Integer call() {
             return LabCli.guarded(common, lab -> lab.enterRunning(LabCli.ARGS), () -> {
-                if (!kind.equals("pod") && !kind.equals("pods") && !kind.equals("po")) {
-                    throw new Refused("the lab deletes pods only, got \"" + kind + "\"");
+                if (files.isEmpty() == (kustomization == null)) {
+                    throw new Refused("apply needs -f FILE|DIR or -k DIR (one of them)");
                 }
-                change.open(common).deletePod(change.namespace, name, Duration.ofSeconds(change.timeoutSeconds));
+                List<HasMetadata> objects = objects(files, kustomization);
+                change.open(common).apply(objects, change.namespace, Duration.ofSeconds(change.timeoutSeconds));
+                return 0;
+            });
+        }
+    }
+
+    @Command(name = "delete", description = "delete pod NAME: its endpoint turns terminating, kubelet stops it (preStop, SIGTERM, grace), its ReplicaSet replaces it. "
+            + "delete KIND NAME or -f FILE|DIR: Services, NetworkPolicies and routes removed from the running lab.")
+    static final class Delete implements Callable<Integer> {
+        @Mixin LabCli.Common common;
+        @Mixin Change change;
+
+        @Parameters(index = "0", arity = "0..1", description = "pod, or a kind (svc, netpol, ingress, httproute, referencegrant), or KIND/NAME")
+        String kind;
+
+        @Parameters(index = "1", arity = "0..1", description = "the name")
+        String name;
+
+        @Option(names = {"-f", "--filename"}, description = "Delete the objects of a manifest file or directory (repeatable).")
+        List<Path> files = new ArrayList<>();
+
+        @Override
+        public Integer call() {
+            return LabCli.guarded(common, lab -> lab.enterRunning(LabCli.ARGS), () -> {
+                if (files.isEmpty() == (kind == null)) {
+                    throw new Refused("delete needs KIND NAME (pod NAME, netpol NAME, ...) or -f FILE|DIR (one of them)");
+                }
+                Duration bound = Duration.ofSeconds(change.timeoutSeconds);
+                if (!files.isEmpty()) {
+                    List<Overlay.Key> keys = objects(files, null).stream().map(o -> new Overlay.Key(Overlay.kindOf(o.getKind()),
+                            o.getMetadata().getNamespace() == null ? change.namespace : o.getMetadata().getNamespace(), o.getMetadata().getName())).toList();
+                    change.open(common).delete(keys, bound);
+                    return 0;
+                }
+                String[] typed = kind.split("/", 2);
+                String what = typed[0];
+                String named = typed.length == 2 ? typed[1] : name;
+                if (named == null || named.isBlank()) {
+                    throw new Refused("a name is required: delete " + what + " NAME");
+                }
+                if (what.equals("pod") || what.equals("pods") || what.equals("po")) {
+                    change.open(common).deletePod(change.namespace, named, bound);
+                } else {
+                    change.open(common).delete(List.of(new Overlay.Key(Overlay.kindOf(what), change.namespace, named)), bound);
+                }
                 return 0;
             });
         }

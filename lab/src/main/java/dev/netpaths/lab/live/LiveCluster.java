@@ -72,6 +72,14 @@ public final class LiveCluster {
     /** When the data plane was last synced (System.nanoTime), for kube-proxy's min-sync-period. */
     private long lastSyncNanos = System.nanoTime();
     private List<Reconciler.Endpoint> lastPublished = List.of();
+    // set by open: where the cluster's changes are kept, and the objects as the user and the manifests wrote them
+    private Path stateDir;
+    private String name;
+    private Duration syncPeriod;
+    private Path clusterDir;
+    private Overlay overlay;
+    private List<HasMetadata> sources;
+    private String baseManifests;
 
     private record Timed(long due, long seq, Event event) implements Comparable<Timed> {
         @Override
@@ -89,14 +97,48 @@ public final class LiveCluster {
         lastPublished = model.published();
     }
 
-    /** The cluster {@code name} of the lab recorded in stateDir, as it runs now. */
+    /** The cluster {@code name} of the lab recorded in stateDir, as it runs now (with what apply and delete changed). */
     public static LiveCluster open(Path stateDir, String name, Duration syncPeriod, PrintStream out) {
+        return open(stateDir, name, syncPeriod, out, null);
+    }
+
+    /**
+     * The cluster as it runs, its objects the manifests with {@code overlay} merged (null: the recorded one). The
+     * objects are admitted again as the API server would, each Service keeping what it was given.
+     *
+     * @throws Refused when admission refuses the merged objects (nothing has changed yet)
+     */
+    private static LiveCluster open(Path stateDir, String name, Duration syncPeriod, PrintStream out, Overlay overlay) {
+        return open(stateDir, name, syncPeriod, out, overlay, null);
+    }
+
+    private static LiveCluster open(Path stateDir, String name, Duration syncPeriod, PrintStream out, Overlay overlay, String rendered) {
         LabConfig cfg = LabConfig.read(stateDir).orElseThrow(() -> new Refused("no lab in " + stateDir
                 + " (start one with `scripts/lab/lab.sh up`)"));
-        ClusterRuntime runtime = Lab.runtimes(cfg).stream().filter(r -> r.plan().name().equals(name)).findFirst()
-                .orElseThrow(() -> new Refused("no cluster " + name + " in the lab in " + stateDir));
+        // kubectl kustomize once per verb: a change is checked on a second open of the same manifests
+        String base = rendered != null ? rendered : Lab.manifests(cfg);
+        Path clusterDir = stateDir.resolve(name);
+        List<HasMetadata> recorded = recorded(clusterDir.resolve("cluster.yaml"));
+        Overlay changes = overlay != null ? overlay : Overlay.read(clusterDir);
+        List<io.fabric8.kubernetes.api.model.Service> admitted = recorded.stream()
+                .filter(io.fabric8.kubernetes.api.model.Service.class::isInstance).map(io.fabric8.kubernetes.api.model.Service.class::cast).toList();
+        List<List<HasMetadata>> sources = new ArrayList<>();
+        ClusterRuntime runtime;
+        try {
+            runtime = Lab.runtimes(cfg, base, (plan, manifests) -> {
+                if (!plan.name().equals(name)) {
+                    return manifests;
+                }
+                List<HasMetadata> merged = changes.merge(dev.netpaths.lab.api.Manifests.parse(manifests), admitted);
+                sources.add(merged);
+                return changes.isEmpty() ? manifests
+                        : Serialization.asYaml(new io.fabric8.kubernetes.api.model.KubernetesListBuilder().withItems(merged).build());
+            }).stream().filter(r -> r.plan().name().equals(name)).findFirst()
+                    .orElseThrow(() -> new Refused("no cluster " + name + " in the lab in " + stateDir));
+        } catch (IllegalArgumentException e) {
+            throw new Refused(e.getMessage());
+        }
         List<Entry.Proc> procs = new Journal(stateDir).read().stream().filter(Entry.Proc.class::isInstance).map(Entry.Proc.class::cast).toList();
-        List<HasMetadata> recorded = recorded(stateDir.resolve(name).resolve("cluster.yaml"));
         runtime.resume(cfg.prefix(), recorded.stream().filter(Pod.class::isInstance).map(Pod.class::cast).toList(), procs);
         // the API's Deployments are the recorded ones (a scale changed spec.replicas), not the manifests'
         for (HasMetadata o : runtime.objects()) {
@@ -105,7 +147,15 @@ public final class LiveCluster {
                         .ifPresent(r -> d.getSpec().setReplicas(r.getSpec().getReplicas()));
             }
         }
-        return new LiveCluster(cfg, runtime, syncPeriod, out);
+        LiveCluster c = new LiveCluster(cfg, runtime, syncPeriod, out);
+        c.clusterDir = clusterDir;
+        c.overlay = changes;
+        c.sources = sources.get(0);
+        c.stateDir = stateDir;
+        c.name = name;
+        c.syncPeriod = syncPeriod;
+        c.baseManifests = base;
+        return c;
     }
 
     static List<HasMetadata> recorded(Path clusterYaml) {
@@ -186,6 +236,71 @@ public final class LiveCluster {
         run(new Event.DeletePod(key), bound);
     }
 
+    /**
+     * {@code kubectl apply -f}: the objects admitted and rendered first (a refusal changes nothing), recorded, then
+     * reconciled in the order a cluster's watchers act ({@link Reconciler.Event.ObjectChanged}); a Deployment's new
+     * replicas as a scale. Prints kubectl's line per object.
+     */
+    public void apply(List<HasMetadata> objects, String defaultNamespace, Duration bound) {
+        if (objects.isEmpty()) {
+            throw new Refused("no objects passed to apply");
+        }
+        List<Overlay.Change> changes = new ArrayList<>();
+        Overlay next = overlay.apply(objects, sources, defaultNamespace, changes);
+        LiveCluster trial = checked(next);
+        List<Event> events = new ArrayList<>();
+        for (Overlay.Change c : changes) {
+            String key = c.key().namespace() + "/" + c.key().name();
+            if (c.object() instanceof Deployment d) {
+                int replicas = Optional.ofNullable(d.getSpec().getReplicas()).orElse(1);
+                if (replicas < 0 || replicas > 10) {
+                    throw new Refused(c.key().display() + ": spec.replicas must be 0..10 in the lab, got " + replicas);
+                }
+                boolean same = trial.deployments.get(key) != null
+                        && Optional.ofNullable(trial.deployments.get(key).getSpec().getReplicas()).orElse(1) == replicas;
+                if (trial.deployments.get(key) == null) {
+                    throw new Refused(c.key().display() + ": its pods are an add-on's stand-ins, which the lab does not scale");
+                }
+                out.println(c.key().display() + (same ? " unchanged" : " configured"));
+                if (!same) {
+                    trial.deployments.get(key).getSpec().setReplicas(replicas);
+                    events.add(new Event.Scale(key, replicas));
+                }
+                continue;
+            }
+            out.println(c.line());
+            if (c.outcome() != Overlay.Outcome.UNCHANGED) {
+                events.add(new Event.ObjectChanged(c.key().kind(), key, false));
+            }
+        }
+        next.write(clusterDir);
+        if (!events.isEmpty()) {
+            trial.run(events, bound);
+        }
+    }
+
+    /** {@code kubectl delete -f FILE} or {@code delete KIND NAME}: refused (nothing changed) for a name the cluster lacks. */
+    public void delete(List<Overlay.Key> keys, Duration bound) {
+        Overlay next = overlay.delete(keys, sources);
+        LiveCluster trial = checked(next);
+        next.write(clusterDir);
+        keys.forEach(k -> out.println(k.display() + " deleted"));
+        trial.run(keys.stream().<Event>map(k -> new Event.ObjectChanged(k.kind(), k.namespace() + "/" + k.name(), true)).toList(), bound);
+    }
+
+    /** The cluster with {@code next} merged, admitted and every config rendered, nothing applied yet. */
+    private LiveCluster checked(Overlay next) {
+        LiveCluster trial = open(stateDir, name, syncPeriod, out, next, baseManifests);
+        try {
+            trial.runtime.check();
+        } catch (IllegalArgumentException e) {
+            throw new Refused(e.getMessage());
+        } catch (LabException e) {
+            throw new Refused(e.getMessage());
+        }
+        return trial;
+    }
+
     /** {@code kubectl scale deployment/NAME --replicas=N}. */
     public void scale(String namespace, String name, int replicas, Duration bound) {
         String key = deploymentKey(namespace, name);
@@ -257,6 +372,10 @@ public final class LiveCluster {
     // ---- the loop ----
 
     private void run(Event first, Duration bound) {
+        run(List.of(first), bound);
+    }
+
+    private void run(List<Event> first, Duration bound) {
         try {
             loop(first, bound);
         } finally {
@@ -266,10 +385,12 @@ public final class LiveCluster {
         }
     }
 
-    private void loop(Event first, Duration bound) {
-        List<Action> actions;
+    private void loop(List<Event> first, Duration bound) {
+        List<Action> actions = new ArrayList<>();
         try {
-            actions = model.on(first);
+            for (Event e : first) {
+                actions.addAll(model.on(e));
+            }
         } catch (IllegalArgumentException e) {
             throw new Refused(e.getMessage());
         }
@@ -396,8 +517,11 @@ public final class LiveCluster {
                 lastPublished = pe.endpoints();
                 log("endpoints " + changed.stream().map(e -> name(e.pod()) + " ready=" + e.ready() + " serving=" + e.serving()
                         + " terminating=" + e.terminating()).toList() + (removed.isEmpty() ? "" : " removed " + removed.stream().map(LiveCluster::name).toList()));
+            } else if (a instanceof Action.PublishSlices ps) {
+                runtime.publish();
+                log("endpointslices of service/" + name(ps.service()) + (ps.deleted() ? " collected" : " written"));
             } else if (a instanceof Action.SyncKubeProxy || a instanceof Action.SyncDns || a instanceof Action.SyncAnnouncements
-                    || a instanceof Action.SyncEntryPoints) {
+                    || a instanceof Action.SyncEntryPoints || a instanceof Action.SyncPolicy) {
                 if (!synced) {
                     // ClusterRuntime.sync: kube-proxy on every node, DNS, the entry points, the L2 announcements
                     runtime.sync();

@@ -144,6 +144,13 @@ public final class Reconciler {
         /** kube-proxy's (and the other watchers') next sync is due. */
         record SyncDue() implements Event {
         }
+
+        /**
+         * {@code kubectl apply} or {@code delete} of an object other than a pod: {@code kind} as the API names it,
+         * {@code key} namespace/name. Who watches that kind acts (a Deployment's replicas come as {@link Scale}).
+         */
+        record ObjectChanged(String kind, String key, boolean deleted) implements Event {
+        }
     }
 
     /** What the cluster does, in the order returned. */
@@ -157,6 +164,14 @@ public final class Reconciler {
         }
 
         record SyncKubeProxy(String node) implements Action {
+        }
+
+        /** EndpointSlice controller: one Service's slices written (a new or changed Service) or collected (deleted). */
+        record PublishSlices(String service, boolean deleted) implements Action {
+        }
+
+        /** The CNI's policy agent on a node (Calico's felix, weave-npc): the NetworkPolicy rules rewritten. */
+        record SyncPolicy(String node) implements Action {
         }
 
         record SyncDns() implements Action {
@@ -194,6 +209,8 @@ public final class Reconciler {
     private List<Endpoint> published = List.of();
     private List<Endpoint> synced = List.of();
     private boolean syncArmed;
+    /** A Service changed since the last sync: the watchers sync even when no pod's endpoint changed. */
+    private boolean servicesChanged;
     private long sequence;
 
     /**
@@ -325,7 +342,8 @@ public final class Reconciler {
             }
         } else if (event instanceof Event.SyncDue) {
             syncArmed = false;
-            if (!published.equals(synced)) {
+            if (!published.equals(synced) || servicesChanged) {
+                servicesChanged = false;
                 nodes.forEach(n -> out.add(new Action.SyncKubeProxy(n)));
                 out.add(new Action.SyncDns());
                 out.add(new Action.SyncAnnouncements());
@@ -333,14 +351,34 @@ public final class Reconciler {
                 synced = published;
             }
             return out;
+        } else if (event instanceof Event.ObjectChanged e) {
+            changed(e, out);
         }
         publish(out);
         rollDeployments(out);
-        if (!published.equals(synced) && !syncArmed) {
+        if ((!published.equals(synced) || servicesChanged) && !syncArmed) {
             syncArmed = true;
             out.add(new Action.ArmTimer(new Event.SyncDue(), syncPeriod));
         }
         return out;
+    }
+
+    /**
+     * An applied or deleted object: a Service's slices are written at once and the data plane follows at kube-proxy's
+     * next sync, as for an endpoint change (kube-proxy, DNS, MetalLB and the entry points all watch Services); a
+     * NetworkPolicy goes to the policy agent on every node at once (it watches policies, not kube-proxy's runner);
+     * a route (Ingress, HTTPRoute, ReferenceGrant) to the entry-point controllers at once.
+     */
+    private void changed(Event.ObjectChanged e, List<Action> out) {
+        switch (e.kind()) {
+            case "Service" -> {
+                out.add(new Action.PublishSlices(e.key(), e.deleted()));
+                servicesChanged = true;
+            }
+            case "NetworkPolicy" -> nodes.forEach(n -> out.add(new Action.SyncPolicy(n)));
+            case "Ingress", "HTTPRoute", "ReferenceGrant" -> out.add(new Action.SyncEntryPoints());
+            default -> throw new IllegalArgumentException("the lab does not reconcile " + e.kind() + " " + e.key());
+        }
     }
 
     private boolean stale(Event event) {

@@ -42,6 +42,12 @@ class ReconcilerTest {
             return "endpoints " + p.endpoints().stream().map(e -> e.pod() + ":"
                     + (e.ready() ? "R" : "-") + (e.serving() ? "S" : "-") + (e.terminating() ? "T" : "-")).collect(Collectors.joining(" "));
         }
+        if (a instanceof Action.PublishSlices p) {
+            return "slices " + p.service() + (p.deleted() ? " collected" : "");
+        }
+        if (a instanceof Action.SyncPolicy p) {
+            return "policy " + p.node();
+        }
         if (a instanceof Action.SyncKubeProxy s) {
             return "kube-proxy " + s.node();
         }
@@ -217,5 +223,42 @@ class ReconcilerTest {
         r.adopt(new Deployment("echo", 1, 1, 0, PLAIN), List.of("a"));
         List<String> actions = play(r, new Event.DeletePod("a"));
         assertEquals("timer 0s SyncDue", actions.get(actions.size() - 1));
+    }
+
+    @Test
+    void anAppliedServiceGetsItsSlicesAtOnceAndTheDataPlaneAtTheNextSync() {
+        Reconciler r = echo(1, 0, PLAIN);
+        Event applied = new Event.ObjectChanged("Service", "netpaths/echo2", false);
+        assertEquals(List.of("slices netpaths/echo2", "timer 1s SyncDue"), play(r, applied));
+        assertFalse(r.settled(), "the cluster has not settled before kube-proxy, DNS, MetalLB and the entry points follow");
+        assertEquals(DATA_PLANE, play(r, new Event.SyncDue()));
+        assertTrue(r.settled());
+        // a deleted Service: its slices collected, then the same watchers drop it
+        assertEquals(List.of("slices netpaths/echo2 collected", "timer 1s SyncDue"),
+                play(r, new Event.ObjectChanged("Service", "netpaths/echo2", true)));
+        assertEquals(DATA_PLANE, play(r, new Event.SyncDue()));
+        assertEquals(List.of(), play(r, new Event.SyncDue()), "nothing changed since: no sync");
+    }
+
+    @Test
+    void aServiceAndAPodChangeInOneSyncPeriodShareOneSync() {
+        Reconciler r = echo(1, 0, PLAIN);
+        List<String> actions = play(r, new Event.ObjectChanged("Service", "netpaths/echo2", false), new Event.DeletePod("echo-a"));
+        assertEquals(1, actions.stream().filter(a -> a.startsWith("timer 1s SyncDue")).count(), actions.toString());
+        assertEquals(DATA_PLANE, play(r, new Event.SyncDue()));
+    }
+
+    @Test
+    void aNetworkPolicyGoesToThePolicyAgentOnEveryNodeAtOnceAndARouteToTheEntryPoints() {
+        Reconciler r = echo(1, 0, PLAIN);
+        assertEquals(List.of("policy cp", "policy w1", "policy w2"),
+                play(r, new Event.ObjectChanged("NetworkPolicy", "netpaths-other/deny-all", false)));
+        assertTrue(r.settled(), "no kube-proxy sync for a policy");
+        assertEquals(List.of("policy cp", "policy w1", "policy w2"),
+                play(r, new Event.ObjectChanged("NetworkPolicy", "netpaths-other/deny-all", true)));
+        assertEquals(List.of("entry-points"), play(r, new Event.ObjectChanged("HTTPRoute", "netpaths/echo", false)));
+        assertEquals(List.of("entry-points"), play(r, new Event.ObjectChanged("Ingress", "netpaths/echo", true)));
+        assertTrue(r.settled());
+        assertThrows(IllegalArgumentException.class, () -> r.on(new Event.ObjectChanged("ConfigMap", "netpaths/x", false)));
     }
 }

@@ -1,0 +1,214 @@
+#!/usr/bin/env bash
+# The live lab's dynamic proofs (issue #14, docs/lab/live.md "Proofs"), against a running lab, each a TAP line:
+#   1. bad input is refused with its reason and changes nothing: an unknown kind, a field the lab does not model,
+#      a name that does not exist (cluster.yaml and the recorded changes byte for byte the same);
+#   2. a Service applied while the lab runs answers by name through kube-proxy and DNS; deleted, its name is gone;
+#   3. (a CNI that enforces NetworkPolicy) with the reference policies on echo-restricted deleted a caller reaches
+#      it; `apply -f deny-all.yaml` makes the same connect time out again, within LIVE_FLIP_SECONDS; the reference
+#      policies are restored;
+#   4. `scale deployment/echo --replicas=1` leaves one distinct backend behind the ClusterIP, back to 2 gives two;
+#   5. `delete pod` of one echo pod: once the verb returns (the endpoint is gone), every request is answered, by
+#      other pods only.
+# Every wait is bounded. It prints how long each proof took.
+#
+# Usage: scripts/test/live.sh
+# Settings:
+#   LAB_PREFIX=${LAB_PREFIX:-liv}          the lab's prefix
+#   LAB_STATE_DIR=${LAB_STATE_DIR:-}       the lab's state dir (default: a fresh one under /tmp when this script brings the lab up)
+#   LAB_REPORTS=${LAB_REPORTS:-reports/live}  where live.tap goes
+#   LAB_CNI=${LAB_CNI:-calico}             when this script brings the lab up
+#   NETPATHS_LAB_RUNNING=0                 1: use the lab already up at LAB_PREFIX/LAB_STATE_DIR; neither up nor down
+#   LIVE_FLIP_SECONDS=10                   the bound on a policy flip after its verb returned
+# Exit status: 0 when every proof passed, 1 otherwise.
+set -o errexit -o nounset -o pipefail
+
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+LAB="${REPO_ROOT}/scripts/lab/lab.sh"
+POLICIES="${REPO_ROOT}/k8s/components/network-policies"
+export LAB_PREFIX="${LAB_PREFIX:-liv}"
+REPORTS="${LAB_REPORTS:-${REPO_ROOT}/reports/live}"
+FLIP_SECONDS="${LIVE_FLIP_SECONDS:-10}"
+WORK="$(mktemp -d /tmp/netpaths-live.XXXXXX)"
+TAP="${REPORTS}/live.tap"
+OWN_LAB=0
+n=0
+failures=0
+
+log() { printf 'live: %s\n' "$*"; }
+
+lab() { "${LAB}" "$@"; }
+
+tap() {
+  local ok="$1"
+  shift
+  n=$((n + 1))
+  if [[ "${ok}" == 0 ]]; then
+    echo "ok ${n} $*" | tee -a "${TAP}"
+  else
+    echo "not ok ${n} $*" | tee -a "${TAP}"
+    failures=$((failures + 1))
+  fi
+}
+
+# in_caller CMD...: CMD in the first cluster's first caller pod (as root straight into its network namespace)
+in_caller() {
+  if [[ ${EUID} -eq 0 ]]; then
+    ip netns exec "${CALLER_NS}" "$@"
+  else
+    lab exec "${CALLER}" -- "$@"
+  fi
+}
+
+# pods_answering N URL: the pod names that answered N fresh connections (one curl each), one per line, sorted
+# unique; an unanswered request prints FAILED
+pods_answering() {
+  local i
+  for ((i = 0; i < $1; i++)); do
+    in_caller curl -sS --connect-timeout 2 -m 3 "$2" 2>/dev/null | grep -o '"pod":"[^"]*"' | cut -d'"' -f4 || echo FAILED
+  done | sort -u
+}
+
+# connects URL: 0 when a connection is made (any answer), 1 when the connect times out or is refused
+connects() { in_caller curl -s -o /dev/null --connect-timeout 1 -m 2 "$1"; }
+
+blocked() { ! connects "$1"; }
+
+# until_within SECONDS CMD...: CMD until it succeeds, at most SECONDS; prints the seconds it took
+until_within() {
+  local bound="$1" t0
+  shift
+  t0=${SECONDS}
+  while ! "$@"; do
+    if ((SECONDS - t0 >= bound)); then
+      return 1
+    fi
+    sleep 0.2
+  done
+  echo "$((SECONDS - t0))"
+}
+
+state_sum() { cat "${LAB_STATE_DIR}/netpaths/cluster.yaml" "${LAB_STATE_DIR}"/netpaths/applied.yaml "${LAB_STATE_DIR}"/netpaths/deleted 2>/dev/null | md5sum; }
+
+cleanup() {
+  local rc=$?
+  if [[ ${OWN_LAB} == 1 ]]; then
+    lab down >/dev/null || rc=1
+    rm -rf "${LAB_STATE_DIR}"
+  fi
+  rm -rf "${WORK}"
+  exit "${rc}"
+}
+
+# 1 --------------------------------------------------------------------------------------------------------------
+proof_bad_input() {
+  local before rc=0 out
+  before="$(state_sum)"
+  printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: live-x, namespace: netpaths}\ndata: {a: b}\n' >"${WORK}/cm.yaml"
+  cat >"${WORK}/v6.yaml" <<'EOF'
+apiVersion: v1
+kind: Service
+metadata: {name: echo-v6, namespace: netpaths}
+spec:
+  ipFamilies: [IPv6]
+  selector: {app.kubernetes.io/name: echo-service}
+  ports: [{port: 8080}]
+EOF
+  out="$(lab apply -f "${WORK}/cm.yaml" 2>&1)" && rc=1
+  grep -q 'does not change "ConfigMap"' <<<"${out}" || { log "unknown kind: ${out}"; rc=1; }
+  out="$(lab apply -f "${WORK}/v6.yaml" 2>&1)" && rc=1
+  grep -q 'does not model spec.ipFamilies' <<<"${out}" || { log "unmodelled field: ${out}"; rc=1; }
+  out="$(lab delete netpol no-such-policy -n netpaths-other 2>&1)" && rc=1
+  grep -q '"no-such-policy" not found' <<<"${out}" || { log "missing name: ${out}"; rc=1; }
+  [[ "$(state_sum)" == "${before}" ]] || { log "a refused verb changed the lab's state"; rc=1; }
+  tap "${rc}" "bad input (unknown kind, unmodelled field, missing name) is refused with its reason and changes nothing"
+}
+
+# 2 --------------------------------------------------------------------------------------------------------------
+proof_service() {
+  local rc=0
+  cat >"${WORK}/svc.yaml" <<'EOF'
+apiVersion: v1
+kind: Service
+metadata: {name: echo-live, namespace: netpaths}
+spec:
+  selector: {app.kubernetes.io/name: echo-service, version: v1}
+  ports: [{name: http, port: 8080, targetPort: 8080}]
+EOF
+  connects http://echo-live.netpaths:8080/echo && { log "echo-live answers before it was applied"; rc=1; }
+  lab apply -f "${WORK}/svc.yaml" || rc=1
+  [[ "$(pods_answering 3 http://echo-live.netpaths:8080/echo)" != *FAILED* ]] || { log "echo-live does not answer after apply"; rc=1; }
+  lab delete svc echo-live -n netpaths || rc=1
+  connects http://echo-live.netpaths:8080/echo && { log "echo-live still answers after delete"; rc=1; }
+  tap "${rc}" "a Service applied to the running lab answers by name (DNS, kube-proxy); deleted, it is gone"
+}
+
+# 3 --------------------------------------------------------------------------------------------------------------
+proof_policy_flip() {
+  local rc=0 url=http://echo-restricted.netpaths-other:8080/echo took
+  if ! grep -q 'networkPolicy: "enforced"\|networkPolicy: enforced' "${LAB_STATE_DIR}/netpaths/cluster.yaml"; then
+    echo "ok $((n + 1)) # SKIP the lab's CNI does not enforce NetworkPolicy" | tee -a "${TAP}"
+    n=$((n + 1))
+    return 0
+  fi
+  connects "${url}" && { log "echo-restricted answers a caller with the reference policies applied"; rc=1; }
+  lab delete -f "${POLICIES}/deny-all.yaml" -f "${POLICIES}/echo-restricted.yaml" || rc=1
+  took="$(until_within "${FLIP_SECONDS}" connects "${url}")" || { log "echo-restricted unreachable ${FLIP_SECONDS} s after its policies went"; rc=1; }
+  log "open ${took:-?} s after delete returned"
+  lab apply -f "${POLICIES}/deny-all.yaml" || rc=1
+  took="$(until_within "${FLIP_SECONDS}" blocked "${url}")" || { log "echo-restricted still reachable ${FLIP_SECONDS} s after deny-all was applied"; rc=1; }
+  log "blocked ${took:-?} s after apply returned"
+  lab apply -f "${POLICIES}/echo-restricted.yaml" || rc=1
+  tap "${rc}" "applying the reference deny policy to the running lab blocks an open pair again within ${FLIP_SECONDS} s"
+}
+
+# 4 --------------------------------------------------------------------------------------------------------------
+proof_scale() {
+  local rc=0 one two
+  lab scale deployment/echo --replicas=1 -n netpaths || rc=1
+  one="$(pods_answering 20 http://echo.netpaths:8080/echo)"
+  lab scale deployment/echo --replicas=2 -n netpaths || rc=1
+  two="$(pods_answering 20 http://echo.netpaths:8080/echo)"
+  log "backends at 1 replica: $(echo "${one}" | tr '\n' ' ')| at 2: $(echo "${two}" | tr '\n' ' ')"
+  [[ "${one}" != *FAILED* && "${two}" != *FAILED* && $(wc -l <<<"${one}") -eq 1 && $(wc -l <<<"${two}") -eq 2 ]] || rc=1
+  tap "${rc}" "scale echo to 1 and back: 1, then 2 distinct backends behind its ClusterIP (20 connections each)"
+}
+
+# 5 --------------------------------------------------------------------------------------------------------------
+proof_delete_pod() {
+  local rc=0 victim after
+  victim="$(pods_answering 1 http://echo.netpaths:8080/echo)"
+  [[ -n "${victim}" && "${victim}" != FAILED ]] || { tap 1 "delete pod: no echo pod answered"; return 0; }
+  lab delete pod "${victim}" -n netpaths || rc=1
+  after="$(pods_answering 20 http://echo.netpaths:8080/echo)"
+  log "deleted ${victim}; answering after: $(echo "${after}" | tr '\n' ' ')"
+  [[ "${after}" != *FAILED* && "${after}" != *"${victim}"* && $(wc -l <<<"${after}") -eq 2 ]] || rc=1
+  tap "${rc}" "delete pod: once its endpoint is gone every request is answered, by the other pod and its replacement"
+}
+
+main() {
+  mkdir -p "${REPORTS}"
+  : >"${TAP}"
+  trap cleanup EXIT
+  if [[ "${NETPATHS_LAB_RUNNING:-0}" != 1 ]]; then
+    export LAB_STATE_DIR="${LAB_STATE_DIR:-$(mktemp -d /tmp/netpaths-live-lab.XXXXXX)}" LAB_CNI="${LAB_CNI:-calico}"
+    OWN_LAB=1
+    lab up
+  fi
+  [[ -n "${LAB_STATE_DIR:-}" ]] || { log "NETPATHS_LAB_RUNNING=1 needs LAB_STATE_DIR"; return 2; }
+  lab status >"${WORK}/status"
+  CALLER="$(awk '$1 ~ /^netpaths\/caller-/ {print $1; exit}' "${WORK}/status")"
+  CALLER_NS="$(awk '$1 ~ /^netpaths\/caller-/ {print $NF; exit}' "${WORK}/status")"
+  [[ -n "${CALLER_NS}" ]] || { log "no caller pod in the lab's status"; return 1; }
+  local t0 t
+  t0=${SECONDS}
+  for proof in proof_bad_input proof_service proof_policy_flip proof_scale proof_delete_pod; do
+    t=${SECONDS}
+    "${proof}"
+    log "${proof#proof_}: $((SECONDS - t)) s"
+  done
+  log "all proofs: $((SECONDS - t0)) s"
+  echo "1..${n}" >>"${TAP}"
+  [[ ${failures} -eq 0 ]]
+}
+
+main "$@"
