@@ -289,12 +289,39 @@ class EchoHttpTest {
                 .body(not(containsString("BREW")));
     }
 
+    @Test
+    void manyDistinctPathsAndMethodsAddNoMetricsSeries() {
+        // Every series these requests can fall in exists before counting: echoed GET and non-standard method.
+        given().when().get("/seed").then().statusCode(200);
+        given().when().request("SEED", "/seed").then().statusCode(200);
+        requestSeries(); // the scrape's own series, in case no earlier test scraped
+        long before = requestSeries();
+
+        for (int i = 0; i < 200; i++) {
+            given().when().get("/scan/" + i + "/x" + i + "?q=" + i).then().statusCode(200);
+            given().when().request("M" + i, "/scan-" + i).then().statusCode(200).body("request.method", is("M" + i));
+        }
+
+        assertEquals(before, requestSeries(), "400 requests on 400 paths with 201 methods added metrics series");
+    }
+
+    /** The number of http_server_requests_seconds series (one _count line each). */
+    private static long requestSeries() {
+        String metrics = given().accept("text/plain").when().get("/q/metrics").then().statusCode(200)
+                .extract().asString();
+        return metrics.lines().filter(line -> line.startsWith("http_server_requests_seconds_count{")).count();
+    }
+
+    /**
+     * Requests not answered yet, this scrape left out: Quarkus's binder counts every request from its start,
+     * the scrape reading the gauge included (the gauge is tagged with the server port).
+     */
     private static double activeRequests() {
         String metrics = given().accept("text/plain").when().get("/q/metrics").then().statusCode(200)
                 .extract().asString();
-        Matcher matcher = Pattern.compile("(?m)^http_server_active_requests (\\S+)").matcher(metrics);
+        Matcher matcher = Pattern.compile("(?m)^http_server_active_requests(?:\\{[^}]*})? (\\S+)").matcher(metrics);
         assertTrue(matcher.find(), metrics);
-        return Double.parseDouble(matcher.group(1));
+        return Double.parseDouble(matcher.group(1)) - 1;
     }
 
     private static ValidatableResponse badRequest(String path) {
