@@ -164,9 +164,10 @@ lab_objects() {
   as_default_lab <"${WORK}/status" | awk '
     /^[A-Z]/ { section = $1; next }
     section == "PODS" && $1 ~ /\// && $3 ~ /^[0-9.]+$/ {
+      # mawk has no {m,n}: the suffixes spelt out (pod-template hash of 8-10, id of 5, apimachinery rand alphabet)
+      c = "[bcdfghjklmnpqrstvwxz2456789]"; id = "-" c c c c c "$"
       split($1, p, "/"); w = p[2]
-      if (!sub(/-[bcdfghjklmnpqrstvwxz2456789]{8,10}-[bcdfghjklmnpqrstvwxz2456789]{5}$/, "", w))
-        sub(/-[bcdfghjklmnpqrstvwxz2456789]{5}$/, "", w)
+      if (!sub("-" c c c c c c c c c "?" c "?" id, "", w)) sub(id, "", w)
       key = p[1] "/" w "@" $2; seen[key]++; if (seen[key] > 1) key = key "#" seen[key]
       print key "\t" p[2] "\t" $3
     }
