@@ -278,7 +278,10 @@ run_page() {
     fi
   done <"${idx}"
   # where a page's time goes: its slowest commands
-  [[ -n "${slow}" ]] && log "${page##*/}: slowest steps: $(sort -rn <<<"${slow}" | head -n3 | sed 's/^/\n    /' | tr -d '\n')"
+  if [[ -n "${slow}" ]]; then
+    log "${page##*/}: slowest steps:"
+    sort -rn <<<"${slow}" | head -n3 | sed 's/^/    /' >&2
+  fi
   if [[ "${UPDATE}" == 1 ]] && compgen -G "${dir}/new.*" >/dev/null; then
     rewrite_page "${page}" "${dir}"
     log "${page}: re-captured $(compgen -G "${dir}/new.*" | wc -l) output(s)"
