@@ -10,8 +10,8 @@
 #      user namespaces of its own, as NETPATHS_TEST_ROOTLESS_USER when this script runs as root), the full
 #      conformance catalogue against it and the browser check of the report it wrote
 #   5. in the first flannel:1 iptables lab of step 4, while it is up (up, catalogue, workshop, breaks, disruption,
-#      down): with NETPATHS_TEST_WORKSHOP=1, the workshop chapters' drift test (scripts/test/workshop.sh: every
-#      command on the pages, output as shown; off until the pages are re-captured on main); the break-it suite (scripts/test/breaks.sh): each break must make its cases FAIL with their likely
+#      down): the workshop chapters' drift test (scripts/test/workshop.sh: every command on the pages, output as
+#      shown; `scripts/test/workshop.sh --update` re-captures them after a change to the lab); the break-it suite (scripts/test/breaks.sh): each break must make its cases FAIL with their likely
 #      cause, and they must pass once restored; the disruption case (echo rolled under load on five paths; any
 #      lost request fails the run; the other CNIs' counts are in docs/lab/live.md, `LAB_DISRUPTION=1 make lab`
 #      repeats them). With NETPATHS_TEST_BREAKS=0 that lab runs the catalogue only; without such a run the
@@ -27,8 +27,7 @@
 #   NETPATHS_TEST_SKIP_DEPS=1              do not check or install Debian packages
 #   NETPATHS_TEST_BREAKS=1                 0: no break-it suite (make test-breaks runs it alone)
 #   NETPATHS_TEST_LIVE=1                   0: the calico run without the live lab's proofs (scripts/test/live.sh)
-#   NETPATHS_TEST_WORKSHOP=0               1: also run the workshop chapters' drift test in the Flannel lab (off until the
-#                                          pages are re-captured: the merge that landed them renumbered pod addresses)
+#   NETPATHS_TEST_WORKSHOP=1               0: no workshop chapters' drift test in the Flannel lab
 #   MVN="mvn -B -ntp"                      the Maven command
 set -o errexit -o nounset -o pipefail
 
@@ -168,7 +167,7 @@ run_lab_with_breaks() {
   step "Lab (flannel, 1 cluster): bring up, run the conformance catalogue, the break-it suite, the disruption case, tear down"
   if scripts/lab/lab.sh up; then
     LAB_REPORTS="${REPORTS}/lab-flannel" scripts/lab/lab.sh case '*' || rc=$?
-    if [[ "${NETPATHS_TEST_WORKSHOP:-0}" == 1 ]]; then
+    if [[ "${NETPATHS_TEST_WORKSHOP:-1}" == 1 ]]; then
       step "Workshop chapters against the same lab: every command on the pages, its output as the page shows it"
       workshop_pages || rc=$?
     fi

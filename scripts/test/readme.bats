@@ -31,11 +31,13 @@ READMES=(k8s/README.md manifest-checks/README.md k8s/components/cluster-name/REA
   done
 }
 
-# ---- Every command in README.md and docs/ (docs/workshop/ included, by glob) names things that exist. ----
-# What is checked is the code: fenced blocks and inline `code` spans. Each check below prints every offence.
+# ---- Every command in README.md, docs/ (docs/workshop/ included, by glob) and the READMEs that show commands to run
+# names things that exist. What is checked is the code: fenced blocks and inline `code` spans. Each check below
+# prints every offence.
 
 doc_pages() {
-  (cd "${REPO_ROOT}" && ls README.md docs/*.md docs/*/*.md 2>/dev/null)
+  (cd "${REPO_ROOT}" && ls README.md docs/*.md docs/*/*.md conformance/README.md echo-service/README.md \
+    caller-service/README.md sidecar-demo/README.md gateway-config/*/README.md 2>/dev/null)
 }
 
 # on_doc_pages CHECK: runs CHECK with every doc page as its arguments

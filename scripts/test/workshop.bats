@@ -80,3 +80,25 @@ page() {
     [[ -f "${REPO_ROOT}/docs/workshop/${page}" ]] || { echo "index links a missing ${page}" >&2; return 1; }
   done < <(grep -oE '\]\([0-9][0-9]-[a-z0-9-]+\.md\)' "${REPO_ROOT}/docs/workshop/README.md" | tr -d '()]')
 }
+
+@test "--update rewrites the outputs that differ, keeps a block's ... shape, and leaves a failing command alone" {
+  page up $'intro 10.244.1.3\n```console lab\n$ printf \'a  b\\n\'\na b\n$ printf \'x\\n10.244.1.3\\n\'\n10.244.2.9\n$ true\n```\n```console lab\n$ seq 5\n1\n...\n4\n5\n$ printf "1\\n2 10.0.0.9\\n3\\n"\n...\n2 10.0.0.7\n...\n$ echo new\n```\nend'
+  run "${WORKSHOP}" "${BATS_TEST_TMPDIR}/up.md"
+  [ "${status}" -eq 1 ]
+  run "${WORKSHOP}" --update "${BATS_TEST_TMPDIR}/up.md"
+  [ "${status}" -eq 0 ] || { echo "${output}"; return 1; }
+  [[ "${output}" == *"re-captured 3 output(s)"* ]] || { echo "${output}"; return 1; }
+  # a matching output is left as the page wrote it; the others are what the command printed
+  diff -u <(printf '%s\n' '# t' '<!-- workshop: lab=none clusters=1 -->' 'intro 10.244.1.3' '```console lab' \
+    "\$ printf 'a  b\\n'" 'a b' "\$ printf 'x\\n10.244.1.3\\n'" 'x' '10.244.1.3' '$ true' '```' '```console lab' \
+    '$ seq 5' '1' '...' '4' '5' '$ printf "1\n2 10.0.0.9\n3\n"' '...' '2 10.0.0.9' '...' '$ echo new' 'new' '```' 'end') \
+    "${BATS_TEST_TMPDIR}/up.md"
+  run "${WORKSHOP}" "${BATS_TEST_TMPDIR}/up.md"
+  [ "${status}" -eq 0 ] || { echo "${output}"; return 1; }
+  page fails $'```console lab\n$ echo a; false\nb\n```'
+  run "${WORKSHOP}" --update "${BATS_TEST_TMPDIR}/fails.md"
+  [ "${status}" -eq 1 ]
+  grep -qx b "${BATS_TEST_TMPDIR}/fails.md"
+  run "${WORKSHOP}" --no-such-option
+  [ "${status}" -eq 2 ]
+}

@@ -8,7 +8,13 @@
 # any number of lines). Commands run in one bash per page, in order, from the repository root, so a page may set
 # a variable in one step and use it in the next, and a break-it step must be followed by its fix.
 #
-# Usage: scripts/test/workshop.sh [PAGE.md...]     (default: docs/workshop/[0-9]*.md)
+# Usage: scripts/test/workshop.sh [--update] [PAGE.md...]     (default: docs/workshop/[0-9]*.md)
+#   --update  re-capture: run the pages as above, then rewrite each output that differs with what the lab printed
+#             (a block with `...` keeps its shape: each line it shows is replaced by the line it now stands for).
+#             First, the pod names and addresses and the Service addresses the pages were captured with
+#             (docs/workshop/lab-CNI.tsv, written by this mode) that the lab now gives other values are replaced
+#             in the whole page, commands and prose included, so a step keeps reaching the same pod. A command
+#             that fails is left as it is and named: fix it by hand.
 #
 # Settings:
 #   NETPATHS_LAB_RUNNING=0    1: use the lab already up at LAB_PREFIX/LAB_STATE_DIR (never brought up or down);
@@ -16,7 +22,8 @@
 #   LAB_PREFIX, LAB_STATE_DIR, LAB_CNI, LAB_CLUSTERS   as for scripts/lab/lab.sh (passed to the pages' commands)
 #   WORKSHOP_PAGE_TIMEOUT=300 seconds one page's commands may take together
 #   WORKSHOP_KEEP_OUTPUT=     a directory: keep each page's raw output there (to paste real output into a page)
-# Exit status: 0 when every page that fits the lab matches, 1 when one differs or a command fails, 2 on bad use.
+# Exit status: 0 when every page that fits the lab matches (--update: was re-captured), 1 when one differs or a
+# command fails, 2 on bad use.
 set -o errexit -o nounset -o pipefail
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -27,6 +34,7 @@ WORK=""
 BROUGHT_UP=0
 LAB_SHAPE_CNI=""
 LAB_SHAPE_CLUSTERS=""
+UPDATE=0
 
 log() { printf 'workshop: %s\n' "$*" >&2; }
 
@@ -48,6 +56,7 @@ page_needs() {
 read_lab_shape() {
   local status
   status="$("${LAB}" status 2>&1)" || { log "no lab up at prefix ${LAB_PREFIX:-np}: ${status}"; return 1; }
+  printf '%s\n' "${status}" >"${WORK}/status"
   LAB_SHAPE_CNI="$(sed -nE 's/^CNI +([a-z]+).*/\1/p' <<<"${status}" | head -n1)"
   LAB_SHAPE_CNI="${LAB_SHAPE_CNI:-${LAB_CNI:-flannel}}"
   if grep -q 'netpaths-b-' <<<"${status}"; then LAB_SHAPE_CLUSTERS=2; else LAB_SHAPE_CLUSTERS=1; fi
@@ -55,27 +64,30 @@ read_lab_shape() {
 
 # extract PAGE SCRIPT INDEX: writes the page's lab commands as one bash script (each command's output framed by
 # markers) and an index "N<TAB>LINE<TAB>FIRST-LINE-OF-COMMAND" per command; the expected outputs go to
-# INDEX.N files.
+# INDEX.N files, and INDEX.range holds "N FIRST LAST" per command: the page lines of its output (FIRST is the line
+# after the command, LAST = FIRST - 1 when it shows none).
 extract() {
   awk -v script="$2" -v index_file="$3" '
-    function flush() { if (n > 0) close(index_file "." n) }
-    BEGIN { inblock = 0; n = 0; cont = 0 }
+    function flush() { if (n > 0) { close(index_file "." n); printf "%d %d %d\n", n, first, last > (index_file ".range") } }
+    BEGIN { inblock = 0; n = 0; cont = 0; printf "" > (index_file ".range") }
     /^```console lab[ \t]*$/ && !inblock { inblock = 1; next }
-    /^```[ \t]*$/ && inblock { inblock = 0; cont = 0; next }
+    /^```[ \t]*$/ && inblock { inblock = 0; cont = 0; flush(); n_done = n; next }
     !inblock { next }
-    cont { print > script; cont = ($0 ~ /\\$/); if (!cont) print "} 2>&1 </dev/null\nprintf \"\\036RC %d\\n\" $?" > script; next }
+    cont { print > script; cont = ($0 ~ /\\$/); first = NR + 1; last = NR; if (!cont) print "} 2>&1 </dev/null\nprintf \"\\036RC %d %d\\n\" $? $SECONDS" > script; next }
     /^\$ / {
-      flush(); n++
+      if (n > n_done) flush()
+      n++
       cmd = substr($0, 3)
       printf "%d\t%d\t%s\n", n, NR, cmd > index_file
       printf "" > (index_file "." n)
+      first = NR + 1; last = NR
       print "printf \"\\036CMD " n "\\n\"\n{ " cmd > script
       cont = ($0 ~ /\\$/)
-      if (!cont) print "} 2>&1 </dev/null\nprintf \"\\036RC %d\\n\" $?" > script
+      if (!cont) print "} 2>&1 </dev/null\nprintf \"\\036RC %d %d\\n\" $? $SECONDS" > script
       next
     }
-    n > 0 { print > (index_file "." n) }
-    END { flush(); if (inblock) { print "unclosed ```console lab block" > "/dev/stderr"; exit 3 } }
+    n > n_done { print > (index_file "." n); last = NR }
+    END { if (inblock) { print "unclosed ```console lab block" > "/dev/stderr"; exit 3 } }
   ' "$1"
 }
 
@@ -107,6 +119,115 @@ matches() {
   ' "$1" "$2"
 }
 
+# as_page: what a page shows of a command's output: the lab's output as the default lab's, without what the
+# normaliser drops as noise (a loaded JVM's warnings), without trailing blank lines
+as_page() {
+  as_default_lab | sed -E -f <(grep -E '^/.*/d$' "${NORMALISE}" | grep -vF '[[:space:]]*$') | sed -e :a -e '/^\n*$/{$d;N;ba' -e '}'
+}
+
+# line_keys FILE: one key per line of FILE to align a page's lines with the lab's: the line normalised, digits as 0
+# (so a line whose address moved still pairs with its successor); "\001" for a line the normaliser drops
+line_keys() {
+  local l k
+  while IFS= read -r l || [[ -n "${l}" ]]; do
+    if [[ "${l}" == "..." ]]; then echo "..."; continue; fi
+    k="$(printf '%s\n' "${l}" | sed -E -f "${NORMALISE}" | tr '0-9' '0000000000')"
+    printf '%s\n' "${k:-$'\001'}"
+  done <"$1"
+}
+
+# realign EXPECTED ACTUAL: the page's lines (with "..."), each shown line replaced by the lab's line it pairs with
+# (paired by line_keys, in order, "..." standing for any run); fails when they do not pair
+realign() {
+  awk -v ek="$3" -v ak="$4" '
+    BEGIN { while ((getline l < ek) > 0) e[++ne] = l; while ((getline l < ak) > 0) a[++na] = l }
+    FNR == NR { er[FNR] = $0; next }
+    { ar[FNR] = $0 }
+    function m(i, j,   k) {
+      if (i > ne) { while (j <= na && a[j] == "\001") j++; return j > na }
+      if (e[i] == "\001") return m(i + 1, j)
+      if (j <= na && a[j] == "\001") return m(i, j + 1)
+      if (e[i] == "...") { for (k = j; k <= na + 1; k++) if (m(i + 1, k)) { return 1 } return 0 }
+      if (j <= na && e[i] == a[j] && m(i + 1, j + 1)) { pick[i] = j; return 1 }
+      return 0
+    }
+    END {
+      if (!m(1, 1)) exit 1
+      for (i = 1; i <= ne; i++) print (e[i] == "..." || e[i] == "\001") ? er[i] : ar[pick[i]]
+    }
+  ' "$1" "$2"
+}
+
+# lab_objects: from the status read_lab_shape kept, "KEY<TAB>NAME<TAB>ADDRESS" for every pod (KEY ns/workload@node[#k], NAME its name) and Service
+# (KEY svc:ns/name for its ClusterIP, lb:ns/name for its LoadBalancer IP) of the running lab, as the pages name them
+lab_objects() {
+  as_default_lab <"${WORK}/status" | awk '
+    /^[A-Z]/ { section = $1; next }
+    section == "PODS" && $1 ~ /\// && $3 ~ /^[0-9.]+$/ {
+      # mawk has no {m,n}: the suffixes spelt out (pod-template hash of 8-10, id of 5, apimachinery rand alphabet)
+      c = "[bcdfghjklmnpqrstvwxz2456789]"; id = "-" c c c c c "$"
+      split($1, p, "/"); w = p[2]
+      if (!sub("-" c c c c c c c c c "?" c "?" id, "", w)) sub(id, "", w)
+      key = p[1] "/" w "@" $2; seen[key]++; if (seen[key] > 1) key = key "#" seen[key]
+      print key "\t" p[2] "\t" $3
+    }
+    section == "SERVICES" && $1 ~ /\// {
+      if ($3 ~ /^[0-9.]+$/) print "svc:" $1 "\t" $1 "\t" $3
+      if ($5 ~ /^[0-9.]+$/) print "lb:" $1 "\t" $1 "\t" $5
+    }'
+}
+
+# renames OLD NEW: "OLD-VALUE<TAB>NEW-VALUE" for every pod name and address that moved between two lab_objects
+renames() {
+  awk -F'\t' '
+    FNR == NR { name[$1] = $2; addr[$1] = $3; next }
+    ($1 in name) {
+      if (name[$1] != $2 && $1 !~ /^(svc|lb):/) print name[$1] "\t" $2
+      if (addr[$1] != $3) print addr[$1] "\t" $3
+      delete name[$1]
+    }
+    END { for (k in name) print "workshop: " k " (" name[k] ", " addr[k] ") is gone from the lab: pages naming it need a hand" > "/dev/stderr" }
+  ' "$1" "$2"
+}
+
+# rename_in PAGE RENAMES: every old value in PAGE replaced by its new one at once (so two pods that swapped
+# addresses swap on the page too); a value matches whole: not inside a longer name or address
+rename_in() {
+  awk -F'\t' '
+    FNR == NR { old[++n] = $1; new[n] = $2; next }
+    function whole(s, at, len,   b, c) {
+      b = at > 1 ? substr(s, at - 1, 1) : ""; c = substr(s, at + len, 1)
+      return b !~ /[0-9.]/ && c !~ /[a-z0-9]/ && !(c == "." && substr(s, at + len + 1, 1) ~ /[0-9]/)
+    }
+    {
+      line = $0
+      for (k = 1; k <= n; k++) {
+        out = ""; rest = line
+        while ((at = index(rest, old[k])) > 0) {
+          if (whole(rest, at, length(old[k]))) { out = out substr(rest, 1, at - 1) "\001" k "\002" }
+          else { out = out substr(rest, 1, at - 1 + length(old[k])) }
+          rest = substr(rest, at + length(old[k]))
+        }
+        line = out rest
+      }
+      while (match(line, /\001[0-9]+\002/)) line = substr(line, 1, RSTART - 1) new[substr(line, RSTART + 1, RLENGTH - 2) + 0] substr(line, RSTART + RLENGTH)
+      print line
+    }
+  ' "$2" "$1" >"$1.renamed" && mv "$1.renamed" "$1"
+}
+
+# rewrite_page PAGE DIR: replaces the output lines of every command with a DIR/new.N file by that file
+rewrite_page() {
+  local page="$1" dir="$2"
+  awk -v dir="${dir}" '
+    FNR == NR { if (system("test -f " dir "/new." $1) == 0) { first[$1] = $2; last[$1] = $3; at[$2] = $1 } ; next }
+    { for (c in first) if (FNR > first[c] && FNR <= last[c]) next }
+    (FNR in at) && first[at[FNR]] > last[at[FNR]] { while ((getline l < (dir "/new." at[FNR])) > 0) print l }
+    (FNR in at) && first[at[FNR]] <= last[at[FNR]] { while ((getline l < (dir "/new." at[FNR])) > 0) print l; next }
+    { print }
+  ' "${dir}/index.range" "${page}" >"${dir}/page.rewritten" && cat "${dir}/page.rewritten" >"${page}"
+}
+
 # run_page PAGE: 0 when every command printed what the page shows and exited 0.
 run_page() {
   local page="$1" name dir script idx raw n line cmd rc failed=0
@@ -124,13 +245,16 @@ run_page() {
   if [[ -n "${WORKSHOP_KEEP_OUTPUT:-}" ]]; then
     mkdir -p "${WORKSHOP_KEEP_OUTPUT}" && cp "${raw}" "${WORKSHOP_KEEP_OUTPUT}/${name}.out"
   fi
+  local took prev=0 slow=""
   while IFS=$'\t' read -r n line cmd; do
     awk -v n="${n}" '
       $0 == "\036CMD " n { on = 1; next }
       on && /^\036RC / { exit }
       on { print }
-    ' "${raw}" | as_default_lab | normalise >"${dir}/actual.${n}"
-    rc="$(awk -v n="${n}" '$0 == "\036CMD " n { on = 1; next } on && /^\036RC / { print $2; exit }' "${raw}")"
+    ' "${raw}" >"${dir}/out.${n}"
+    as_default_lab <"${dir}/out.${n}" | normalise >"${dir}/actual.${n}"
+    read -r rc took < <(awk -v n="${n}" '$0 == "\036CMD " n { on = 1; next } on && /^\036RC / { print $2, $3; exit }' "${raw}") || true
+    [[ -n "${took:-}" ]] && { slow+="$((took - prev)) s  ${page##*/}:${line} ${cmd:0:70}"$'\n'; prev="${took}"; }
     normalise <"${idx}.${n}" >"${dir}/expected.${n}"
     if [[ -z "${rc}" ]]; then
       log "${page}:${line}: \`${cmd}\` did not finish (page timeout ${PAGE_TIMEOUT}s, or an earlier command ended the shell)"
@@ -144,12 +268,41 @@ run_page() {
       continue
     fi
     if ! matches "${dir}/expected.${n}" "${dir}/actual.${n}"; then
+      if [[ "${UPDATE}" == 1 ]]; then
+        recapture "${dir}" "${n}" "${page}:${line}" || failed=1
+        continue
+      fi
       log "${page}:${line}: \`${cmd}\` printed something else than the page shows (normalised; - page, + lab):"
       diff -u --label page --label lab "${dir}/expected.${n}" "${dir}/actual.${n}" | sed 's/^/    /' >&2 || true
       failed=1
     fi
   done <"${idx}"
+  # where a page's time goes: its slowest commands
+  if [[ -n "${slow}" ]]; then
+    log "${page##*/}: slowest steps:"
+    sort -rn <<<"${slow}" | head -n3 | sed 's/^/    /' >&2
+  fi
+  if [[ "${UPDATE}" == 1 ]] && compgen -G "${dir}/new.*" >/dev/null; then
+    rewrite_page "${page}" "${dir}"
+    log "${page}: re-captured $(compgen -G "${dir}/new.*" | wc -l) output(s)"
+  fi
   return "${failed}"
+}
+
+# recapture DIR N WHERE: DIR/new.N, the page's output of command N as the lab now prints it (a block with "..."
+# keeps its shape when it can; otherwise it shows all of the lab's output, and says so)
+recapture() {
+  local dir="$1" n="$2" where="$3"
+  as_page <"${dir}/out.${n}" >"${dir}/lab.${n}"
+  if grep -qx '\.\.\.' "${dir}/index.${n}"; then
+    line_keys "${dir}/index.${n}" >"${dir}/ekeys.${n}"
+    line_keys "${dir}/lab.${n}" >"${dir}/akeys.${n}"
+    if realign "${dir}/index.${n}" "${dir}/lab.${n}" "${dir}/ekeys.${n}" "${dir}/akeys.${n}" >"${dir}/new.${n}"; then
+      return 0
+    fi
+    log "${where}: its lines no longer pair with the lab's (the page shows some, with ...): it now shows all of them; trim by hand"
+  fi
+  cp "${dir}/lab.${n}" "${dir}/new.${n}"
 }
 
 # fits PAGE: the page needs the lab that is up (or no lab).
@@ -171,8 +324,12 @@ needs_lab() {
 }
 
 main() {
-  case "${1:-}" in -h|--help) sed -n '/^set -o/q;2,$p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; return 0 ;; esac
-  local pages=("$@") page rc=0 ran=0 skipped=0 start
+  case "${1:-}" in
+    -h|--help) sed -n '/^set -o/q;2,$p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; return 0 ;;
+    --update) UPDATE=1; shift ;;
+    -*) log "unknown option $1 (--update, --help)"; return 2 ;;
+  esac
+  local pages=("$@") page rc=0 ran=0 skipped=0 start objects=""
   start="${SECONDS}"
   if [[ ${#pages[@]} -eq 0 ]]; then
     pages=("${REPO_ROOT}"/docs/workshop/[0-9]*.md)
@@ -190,6 +347,18 @@ main() {
     fi
     read_lab_shape || return 1
     log "lab ${LAB_SHAPE_CNI}, ${LAB_SHAPE_CLUSTERS} cluster(s), prefix ${LAB_PREFIX:-np}"
+    # the pods and addresses the pages were captured with, per lab
+    objects="${REPO_ROOT}/docs/workshop/lab-${LAB_SHAPE_CNI}-${LAB_SHAPE_CLUSTERS}.tsv"
+    lab_objects >"${WORK}/objects"
+    if [[ -f "${objects}" ]] && ! cmp -s "${objects}" "${WORK}/objects"; then
+      renames "${objects}" "${WORK}/objects" >"${WORK}/renames"
+      if [[ "${UPDATE}" == 1 ]]; then
+        log "the lab names or addresses $(wc -l <"${WORK}/renames") pod(s) or Service(s) otherwise than the pages: renamed on every page"
+      else
+        log "the lab names or addresses pods or Services otherwise than when the pages were captured" \
+          "($(tr '\t\n' '>,' <"${WORK}/renames" | sed 's/,$//;s/>/ -> /g')): re-capture with $0 --update"
+      fi
+    fi
   fi
   for page in "${pages[@]}"; do
     local fit=0
@@ -201,6 +370,9 @@ main() {
       continue
     fi
     ran=$((ran + 1))
+    if [[ "${UPDATE}" == 1 && -s "${WORK}/renames" ]]; then
+      rename_in "${page}" "${WORK}/renames"
+    fi
     if run_page "${page}"; then
       log "$(basename "${page}"): matches the lab"
     else
@@ -208,6 +380,9 @@ main() {
       rc=1
     fi
   done
+  if [[ "${UPDATE}" == 1 && -n "${objects}" ]]; then
+    cp "${WORK}/objects" "${objects}"
+  fi
   log "${ran} page(s) checked, ${skipped} skipped, $((SECONDS - start)) s"
   return "${rc}"
 }

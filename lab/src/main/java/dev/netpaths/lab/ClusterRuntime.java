@@ -39,6 +39,7 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -125,16 +126,34 @@ public final class ClusterRuntime {
         return running;
     }
 
-    /** Sandboxes for every pod (in parallel: CNI ADD is quick, but there are many), then every JVM at once. */
+    /**
+     * Sandboxes for every pod, then every JVM at once. The nodes are wired in parallel, but each node's pods one
+     * after another in the plan's order: the node's IPAM hands out addresses in the order of its CNI ADDs, so every
+     * `up` gives each pod the same address (the workshop's pages show them; scripts/test/workshop.sh checks them).
+     */
     public void startPods(String prefix, ExecutorService pool) {
-        List<Callable<RunningPod>> wiring = pods.stream().<Callable<RunningPod>>map(p -> () -> {
-            if (p.getStatus() == null) {
-                p.setStatus(new io.fabric8.kubernetes.api.model.PodStatus());
+        Map<String, List<Pod>> byNode = new LinkedHashMap<>();
+        pods.forEach(p -> byNode.computeIfAbsent(p.getSpec().getNodeName(), n -> new ArrayList<>()).add(p));
+        List<Callable<List<RunningPod>>> wiring = byNode.entrySet().stream().<Callable<List<RunningPod>>>map(e -> () -> {
+            List<RunningPod> wired = new ArrayList<>();
+            for (Pod p : e.getValue()) {
+                if (p.getStatus() == null) {
+                    p.setStatus(new io.fabric8.kubernetes.api.model.PodStatus());
+                }
+                p.getStatus().setPhase("Pending");
+                wired.add(runner.wire(p, node(e.getKey()), PodRunner.podNetns(prefix, plan, p)));
             }
-            p.getStatus().setPhase("Pending");
-            return runner.wire(p, node(p.getSpec().getNodeName()), PodRunner.podNetns(prefix, plan, p));
+            return wired;
         }).toList();
-        running.addAll(all(pool, wiring));
+        Map<Pod, RunningPod> wiredByPod = new java.util.IdentityHashMap<>();
+        List<List<RunningPod>> wired = all(pool, wiring);
+        List<List<Pod>> planned = List.copyOf(byNode.values());
+        for (int i = 0; i < planned.size(); i++) {
+            for (int j = 0; j < planned.get(i).size(); j++) {
+                wiredByPod.put(planned.get(i).get(j), wired.get(i).get(j));
+            }
+        }
+        pods.forEach(p -> running.add(wiredByPod.get(p)));
         dataplane.start();
         all(pool, running.stream().filter(p -> p.addon().isEmpty()).<Callable<RunningPod>>map(p -> () -> {
             runner.startContainers(p);

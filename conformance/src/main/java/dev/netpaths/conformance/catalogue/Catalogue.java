@@ -150,7 +150,7 @@ public final class Catalogue {
         for (EntryApi api : EntryApi.values()) {
             for (EntryRoute route : EntryRoute.TABLE) {
                 if (route.apis().contains(api)) {
-                    cases.add(new PathCase(api.prefix + route.behaviour(), api.prefix, route.proves(),
+                    cases.add(new PathCase(api.prefix + route.behaviour(), api.prefix, route.proves(api),
                             switch (api) {
                                 case INGRESS -> "no Ingress address, or not routable from this host";
                                 case GATEWAY -> "Gateway API CRDs absent, no Gateway address, or not routable";

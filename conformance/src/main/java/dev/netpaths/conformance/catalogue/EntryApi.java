@@ -9,9 +9,12 @@ import java.util.Optional;
  * controller and Istio's gateway (their Services'), the Gateway's HTTP listener port for the Gateway API.
  */
 public enum EntryApi {
-    INGRESS("ingress", "ingress.netpaths.test", true),
-    GATEWAY("gateway", "gateway.netpaths.test", false),
-    ISTIO("istio", "istio.netpaths.test", false);
+    INGRESS("ingress", "ingress.netpaths.test", true, "an Ingress cannot name another namespace's Service"),
+    // gateway-api.sigs.k8s.io, ReferenceGrant: a backendRef into another namespace needs one there
+    GATEWAY("gateway", "gateway.netpaths.test", false, "the ReferenceGrant in netpaths-other admits the HTTPRoute"),
+    // istio.io, "Cross-namespace configuration sharing": Istio exports to all namespaces by default
+    ISTIO("istio", "istio.netpaths.test", false,
+            "a VirtualService may route to a host in any namespace, with no grant");
 
     /** The HTTP port of the ingress controller's and Istio's gateway Services. */
     public static final int PORT = 80;
@@ -23,10 +26,14 @@ public enum EntryApi {
     /** Whether the proxy is expected to add X-Forwarded-For (nginx does by default). */
     public final boolean addsForwardedFor;
 
-    EntryApi(String prefix, String host, boolean addsForwardedFor) {
+    /** What lets a route of this API reach a Service in another namespace (said in the cross-namespace row). */
+    public final String crossNamespace;
+
+    EntryApi(String prefix, String host, boolean addsForwardedFor, String crossNamespace) {
         this.prefix = prefix;
         this.host = host;
         this.addsForwardedFor = addsForwardedFor;
+        this.crossNamespace = crossNamespace;
     }
 
     /** The entry point's address, or why there is none (the true skip reason). */

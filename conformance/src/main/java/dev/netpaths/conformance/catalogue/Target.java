@@ -88,16 +88,32 @@ public sealed interface Target {
                             + ":" + port, "node:" + caller.get().node(),
                             "node:" + target.node(), new Request.CallerHttp(caller.get(), new CallRequest("http://"
                             + target.ip() + ":" + port + path, env.settings().triesFor(e), timeout, Map.of())),
-                            e, e.positive() ? "pod " + target.name() + " at " + target.ip() + ":" + port
-                            + " on " + target.node() + ": is the pod network routed between nodes (CNI)?"
-                            // a port that must refuse other pods answered: it listens beyond the pod's loopback
-                            : "pod " + target.name() + " answered another pod on " + target.ip() + ":" + port
-                                    + ": its listener must bind 127.0.0.1 only (a sidecar bound to 0.0.0.0 is "
-                                    + "reachable by every pod)", null, null));
+                            e, likelyCause(caller.get(), target, port, e), null, null));
                 }
             }
             return List.of(PathInstance.skipped(c, "no caller-service pod " + relation.phrase + " any ready " + app + " pod ("
                     + env.cluster().nodes().size() + " node(s))"));
+        }
+
+        /**
+         * What to look at when the path fails, from the hops it really crosses: the pod's own loopback (its
+         * sidecar), the pod's wiring into its node (the caller is on the same node: no node boundary is crossed),
+         * or the pod network between nodes.
+         */
+        static String likelyCause(Topology.Pod caller, Topology.Pod target, int port, Expect e) {
+            String pod = "pod " + target.name() + " at " + target.ip() + ":" + port + " on " + target.node();
+            if (!e.positive()) {
+                // a port that must refuse other pods answered: it listens beyond the pod's loopback
+                return "pod " + target.name() + " answered another pod on " + target.ip() + ":" + port
+                        + ": its listener must bind 127.0.0.1 only (a sidecar bound to 0.0.0.0 is reachable by every pod)";
+            }
+            String hop = e.outcome() == Expect.Outcome.LOCALHOST_ROUNDTRIP
+                    ? "is its app up, and its sidecar running in the same pod and listening on the pod's 127.0.0.1?"
+                    : caller.node().equals(target.node())
+                            ? "no node boundary is crossed (the caller is on the same node): is the pod wired into "
+                                    + "its node (its veth on the CNI's bridge, or the CNI's route to it)?"
+                            : "is the pod network routed between nodes (CNI)?";
+            return pod + ": " + hop;
         }
     }
 

@@ -53,6 +53,17 @@ class CatalogueTest {
     }
 
     @Test
+    void onlyTheGatewayApiSaysAReferenceGrantLetsItsRouteCrossNamespaces() {
+        assertEquals("/other reaches netpaths-other/echo across namespaces (the ReferenceGrant in netpaths-other "
+                + "admits the HTTPRoute)", named("gatewayRoutesOtherToOtherNamespace").proves());
+        String istio = named("istioRoutesOtherToOtherNamespace").proves();
+        assertFalse(istio.contains("ReferenceGrant"), istio);
+        assertEquals("/other reaches netpaths-other/echo across namespaces (a VirtualService may route to a host in "
+                + "any namespace, with no grant)", istio);
+        Catalogue.CASES.forEach(c -> assertFalse(c.proves().contains("{"), c.name() + ": " + c.proves()));
+    }
+
+    @Test
     void globsSelectByNameOrGroupAndCombine() {
         assertEquals(List.of("sameNodePodToPodKeepsClientIp", "crossNodePodToPodKeepsClientIp",
                         "crossNamespacePodToPodKeepsClientIp", "clusterIpSpreadsOverEndpointsAndKeepsClientIp",
@@ -95,6 +106,31 @@ class CatalogueTest {
         assertEquals("http://10.244.2.3:8080/echo", sameCall.call().url());
         assertFalse(crossCall.caller().node().equals("netpaths-worker2"));
         assertEquals(Expect.ClientIp.PRESERVED, cross.expect().clientIp());
+    }
+
+    @Test
+    void podPathLikelyCausesNameOnlyTheHopsThePathCrosses() {
+        Environment env = Fixture.environment(Fixture.topology());
+        String cross = "is the pod network routed between nodes (CNI)?";
+        PathInstance same = expand("sameNodePodToPodKeepsClientIp", env).get(0);
+        assertFalse(same.hint().contains(cross), same.hint());
+        assertTrue(same.hint().endsWith("no node boundary is crossed (the caller is on the same node): is the pod "
+                + "wired into its node (its veth on the CNI's bridge, or the CNI's route to it)?"), same.hint());
+        assertTrue(same.hint().startsWith("pod echo-7d9c6-p9k2m at 10.244.2.3:8080 on netpaths-worker2: "), same.hint());
+        PathInstance other = expand("crossNodePodToPodKeepsClientIp", env).get(0);
+        assertTrue(other.hint().endsWith(": " + cross), other.hint());
+        PathInstance sidecar = expand("sidecarReachesItsSidecarOverLocalhost", env).get(0);
+        assertFalse(sidecar.hint().contains(cross), sidecar.hint());
+        assertTrue(sidecar.hint().contains("sidecar running in the same pod and listening on the pod's 127.0.0.1"),
+                sidecar.hint());
+        assertTrue(expand("sidecarPortIsUnreachableFromAnotherPod", env).get(0).hint()
+                .contains("its listener must bind 127.0.0.1 only"));
+        // ANY_NODE: the relation of the caller actually picked decides
+        PathInstance ns = expand("crossNamespacePodToPodKeepsClientIp", env).get(0);
+        Request.CallerHttp call = (Request.CallerHttp) ns.request();
+        boolean sameNode = call.caller().node().equals(ns.to().substring("node:".length()));
+        assertEquals(sameNode, ns.hint().contains("no node boundary is crossed"), ns.hint());
+        assertEquals(!sameNode, ns.hint().contains(cross), ns.hint());
     }
 
     @Test
