@@ -80,7 +80,7 @@ class ClusterSnapshotTest {
         ClusterSnapshot s = LabState.read(file);
         assertNull(s.apiServer(), "the lab has no API server");
         assertEquals(3, s.nodes().size());
-        assertEquals(10, s.pods().size());
+        assertEquals(11, s.pods().size(), "the fixture's pods, caller-trusted included");
         assertEquals("Running", s.pods().get(0).getStatus().getPhase(), "status is kept");
         assertEquals(1, s.gateways().size(), "Istio's own Gateway kind (another group) is left out");
         assertEquals(1, s.referenceGrants().size());
