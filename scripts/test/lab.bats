@@ -157,7 +157,9 @@ fake_tree() {
   cat >"${USER_DIR}/bin/java" <<'STUB'
 #!/usr/bin/env bash
 echo "java $*" >>"${STUB_CALLS}"
-case "$3" in
+# the verb follows the jar; JVM options (the short verbs' lighter JVM) may come before -jar
+while [[ $# -gt 0 && "$1" != -jar ]]; do shift; done
+case "${3:-}" in
   up) exit "${FAKE_UP:-0}" ;;
   state-dir) echo /fake/state ;;
   exec) exit "${FAKE_HARNESS:-0}" ;;
@@ -181,7 +183,7 @@ assert_lines() {
 
 # the lab CLI verbs in the order they ran (the harness as "harness ARGS")
 verbs() {
-  sed -E 's|^java -jar [^ ]*/lab/target/netpaths-lab.jar ([a-z-]+) --prefix fk( --state-dir [^ ]*)?|\1|;
+  sed -E 's|^java( -[^ ]+)* -jar [^ ]*/lab/target/netpaths-lab.jar ([a-z-]+) --prefix fk( --state-dir [^ ]*)?|\2|;
           s|^exec host -- java -jar [^ ]*/conformance/target/netpaths-conformance.jar|harness|' "${STUB_CALLS}"
 }
 
