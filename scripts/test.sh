@@ -28,6 +28,7 @@
 #   NETPATHS_TEST_BREAKS=1                 0: no break-it suite (make test-breaks runs it alone)
 #   NETPATHS_TEST_LIVE=1                   0: the calico run without the live lab's proofs (scripts/test/live.sh)
 #   NETPATHS_TEST_WORKSHOP=1               0: no workshop chapters' drift test in the Flannel lab
+#   LAB_PREFIX=nt                          the prefix of the labs this test brings up (not `make lab`'s np)
 #   MVN="mvn -B -ntp"                      the Maven command
 set -o errexit -o nounset -o pipefail
 
@@ -248,6 +249,9 @@ main() {
   ${MVN} install
   step "Scripts: shellcheck and bats"
   scripts/test/run.sh | tee "${REPORTS}/bats.tap"
+  # the labs of this test take a prefix of their own: `down` sweeps every namespace of its prefix, so with `make lab`'s
+  # (np) a lab a developer has up would be torn down under them, or would tear down this test's
+  export LAB_PREFIX="${LAB_PREFIX:-nt}"
   if [[ -n "${LAB_TEST_RUNS}" ]]; then
     run_lab
     if [[ "${NETPATHS_TEST_LIVE:-1}" == 1 && ${EUID} -eq 0 ]]; then
