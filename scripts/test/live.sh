@@ -87,7 +87,10 @@ until_within() {
   echo "$((SECONDS - t0))"
 }
 
-state_sum() { cat "${LAB_STATE_DIR}/netpaths/cluster.yaml" "${LAB_STATE_DIR}"/netpaths/applied.yaml "${LAB_STATE_DIR}"/netpaths/deleted 2>/dev/null | md5sum; }
+# (the recorded changes may not exist yet: a missing file is part of the state, not an error under pipefail)
+state_sum() {
+  { cat "${LAB_STATE_DIR}/netpaths/cluster.yaml" "${LAB_STATE_DIR}"/netpaths/applied.yaml "${LAB_STATE_DIR}"/netpaths/deleted 2>/dev/null || true; } | md5sum
+}
 
 cleanup() {
   local rc=$?
