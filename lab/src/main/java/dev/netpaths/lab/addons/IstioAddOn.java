@@ -7,7 +7,13 @@ import java.util.Optional;
 
 import dev.netpaths.lab.addons.ClusterAddons.Addon;
 
-/** Istio's ingress gateway, port 80 ({@code http2}, the gateway chart's); nginx configured by {@link IstioNginx}. */
+/**
+ * Istio's ingress gateway, port 80 ({@code http2}, the gateway chart's); nginx configured by {@link IstioNginx}. No
+ * {@code externalTrafficPolicy}, so the API default {@code Cluster}, as the gateway chart installs it (istio/istio
+ * 1.30.3 manifests/charts/gateway/values.yaml {@code service.externalTrafficPolicy: ""}, left out by
+ * templates/service.yaml). The chart's other Service ports, {@code status-port} 15021 and {@code https} 443, are
+ * not stood in (docs/lab/fidelity.md).
+ */
 final class IstioAddOn implements AddOn {
     private static final String GROUP = "networking.istio.io";
 

@@ -38,9 +38,9 @@ import dev.netpaths.lab.net.Ipv4;
  * </ul>
  *
  * <p>Layout as upstream's {@code TestOverallNFTablesRules} expects it (proxier_test.go, the version with the
- * {@code -pre-dnat} filter chains and the {@code mark-for-masquerade} chain). Kubernetes 1.36 later inlines
- * {@code mark-for-masquerade} and moves hairpin masquerade to a set (kubernetes/kubernetes PRs #135800, #136499):
- * not ported here (same packets masqueraded, other rule text).
+ * {@code -pre-dnat} filter chains and the {@code mark-for-masquerade} chain, stored version 81810de). Kubernetes 1.36
+ * inlines {@code mark-for-masquerade} (kubernetes/kubernetes PR #135800, in v1.36.0-alpha.1) and PR #136499 moves
+ * hairpin masquerade to a set: not ported, and the pinned v1.36.1 text is UNVERIFIED (docs/lab/fidelity.md).
  *
  * <p>Lab additions: {@link #transaction} may put a {@code counter} statement in every rule (kube-proxy writes
  * none) so {@code lab.sh rules} can show packets and bytes; otherwise the text is upstream's. Simplified as

@@ -12,6 +12,7 @@ import java.util.Optional;
 import dev.netpaths.lab.api.Fixtures;
 import dev.netpaths.lab.api.Kube;
 import dev.netpaths.lab.api.Manifests;
+import dev.netpaths.lab.api.ServiceAllocator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -59,6 +60,30 @@ class ClusterAddonsTest {
                 "nginx-ingress/nginx-ingress-controller {app.kubernetes.io/name=nginx-ingress} 80",
                 "envoy-gateway-system/envoy-netpaths-gateway {app.kubernetes.io/name=envoy-netpaths-gateway} 80",
                 "istio-system/istio-ingressgateway {istio=ingressgateway} 80"), services);
+    }
+
+    /**
+     * Every entry point's Service after admission has the {@code externalTrafficPolicy} its install gives it:
+     * F5 NGINX Ingress Controller {@code Cluster} (scripts/cluster/lib.sh overrides the chart's {@code Local}, see
+     * the test below); ingress-nginx {@code Cluster} (kubernetes/ingress-nginx controller-v1.15.1
+     * deploy/static/provider/kind/deploy.yaml: type LoadBalancer, no externalTrafficPolicy, so the API default);
+     * Envoy Gateway {@code Local}; Istio's gateway {@code Cluster} (istio/istio 1.30.3
+     * manifests/charts/gateway/values.yaml {@code service.externalTrafficPolicy: ""}, which templates/service.yaml
+     * leaves out, so the API default).
+     */
+    @Test
+    void entryPointServicesHaveThePolicyTheirInstallGivesThem() {
+        for (IngressNginx.Controller controller : IngressNginx.Controller.values()) {
+            List<Service> services = Manifests.ofType(ClusterAddons.addons("10.96.0.10", controller, List.of()), Service.class);
+            ServiceAllocator.admit(services, "10.96.0.0/16", "10.96.0.10");
+            Map<String, String> policies = new java.util.TreeMap<>();
+            services.stream().filter(s -> "LoadBalancer".equals(s.getSpec().getType()))
+                    .forEach(s -> policies.put(Kube.key(s), s.getSpec().getExternalTrafficPolicy()));
+            String ingress = controller == IngressNginx.Controller.NGINX_INC ? "nginx-ingress/nginx-ingress-controller"
+                    : "ingress-nginx/ingress-nginx-controller";
+            assertEquals(new java.util.TreeMap<>(Map.of(ingress, "Cluster", "envoy-gateway-system/envoy-netpaths-gateway", "Local",
+                    "istio-system/istio-ingressgateway", "Cluster")), policies, controller.name());
+        }
     }
 
     /** The F5 controller's Service policy is what scripts/cluster/lib.sh's chart values set (not the chart's Local). */

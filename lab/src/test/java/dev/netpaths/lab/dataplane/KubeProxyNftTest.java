@@ -26,6 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * pkg/proxy/nftables/proxier_test.go} {@code TestOverallNFTablesRules} (its {@code baseRules} and the six Services
  * ns1/svc1..ns6/svc6, stored version 81810de), with upstream's fake proxier settings: node test-node 192.168.0.2,
  * pod CIDR 10.0.0.0/8 (the local detector), Service CIDR 172.30.0.0/16, {@code --nodeport-addresses} the node IP.
+ * That version predates kubernetes/kubernetes PR #135800 (in v1.36.0-alpha.1), which inlines the
+ * {@code mark-for-masquerade} chain: the comparison with the pinned v1.36.1 is UNVERIFIED (docs/lab/fidelity.md).
  */
 class KubeProxyNftTest {
     private static final String T = "add rule ip kube-proxy ";
