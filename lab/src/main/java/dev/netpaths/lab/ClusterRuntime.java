@@ -335,10 +335,6 @@ public final class ClusterRuntime {
         return slices;
     }
 
-    public ProxyMode proxyMode() {
-        return proxyMode;
-    }
-
     private NodePlan node(String name) {
         return plan.nodes().stream().filter(n -> n.name().equals(name)).findFirst()
                 .orElseThrow(() -> new LabException("no node " + name + " in cluster " + plan.name()));

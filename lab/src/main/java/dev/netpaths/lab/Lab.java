@@ -50,6 +50,18 @@ public final class Lab {
 
     /** Figures of one {@code up}: seconds until every pod was ready (or failed), RSS per pod, the pods that failed. */
     public record UpFigures(double readySeconds, List<String> rssLines, long maxRssKb, List<String> failed, Phases phases) {
+        /** What {@code up} prints after the status: the figures, the pods that failed, then where the time went. */
+        public void print(PrintStream out) {
+            out.printf("%nFIGURES (benchmark, not asserted)%n  %s %.1f s after start%n  RSS per pod (resident pages of its processes, a page they share counted once):%n",
+                    failed.isEmpty() ? "all pods ready" : "pods settled", readySeconds);
+            rssLines.forEach(out::println);
+            out.printf("  largest pod %.1f MB%n", maxRssKb / 1024.0);
+            if (!failed.isEmpty()) {
+                out.println("lab: pods failed (the lab stays up; see the messages above): " + String.join(", ", failed));
+            }
+            out.printf("%nTIMING of up (from the start of the new lab; a previous lab's removal not counted)%n");
+            phases.table().forEach(out::println);
+        }
     }
 
     /**
@@ -175,17 +187,10 @@ public final class Lab {
                 launcher, network, plan, dir, images, new EnvResolver(configMaps(objects))), m -> System.out.println("lab: " + m));
     }
 
-    /** The runtimes of the lab recorded in cfg's state dir, for changing it while it runs. */
-    public static List<ClusterRuntime> runtimes(LabConfig cfg) {
-        return runtimes(cfg, (plan, manifests) -> manifests);
-    }
-
-    /** As {@link #runtimes(LabConfig)}, each cluster's manifests edited first (the live lab's applied changes). */
-    public static List<ClusterRuntime> runtimes(LabConfig cfg, java.util.function.BiFunction<ClusterPlan, String, String> edit) {
-        return runtimes(cfg, ManifestSource.render(cfg.repo(), cfg.manifests()), edit);
-    }
-
-    /** As {@link #runtimes(LabConfig, java.util.function.BiFunction)} from manifests rendered already ({@link #manifests}). */
+    /**
+     * The runtimes of the lab recorded in cfg's state dir, for changing it while it runs: from manifests rendered
+     * already ({@link #manifests}), each cluster's edited first (the live lab's applied changes).
+     */
     public static List<ClusterRuntime> runtimes(LabConfig cfg, String manifests, java.util.function.BiFunction<ClusterPlan, String, String> edit) {
         Journal journal = new Journal(cfg.stateDir());
         Launcher launcher = new Launcher(journal);

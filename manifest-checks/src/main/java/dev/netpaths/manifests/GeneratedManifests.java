@@ -90,6 +90,45 @@ public final class GeneratedManifests {
         return findings;
     }
 
+    /**
+     * The hand-written manifests under {@code dirs} (relative to the repository) state no field at the value the API
+     * server defaults it to ({@link #DEFAULTS}: {@code protocol: TCP}, {@code type: ClusterIP}, a probe's
+     * {@code failureThreshold: 3}...): such a field is generator noise a reader has to skip.
+     */
+    public static List<String> statedDefaults(RepoLayout layout, String... dirs) {
+        List<String> findings = new ArrayList<>();
+        for (String dir : dirs) {
+            try (Stream<Path> files = Files.walk(layout.root().resolve(dir))) {
+                for (Path file : files.filter(f -> f.toString().endsWith(".yaml")
+                        && !f.getFileName().toString().equals("kustomization.yaml")).sorted().toList()) {
+                    for (Manifest m : ManifestLoader.parse(read(file), layout.relative(file))) {
+                        defaults(m.body(), "", m.source() + ": " + m.kind() + " " + m.name() + ": ", findings);
+                    }
+                }
+            } catch (IOException e) {
+                findings.add("cannot read " + dir + ": " + e.getMessage());
+            }
+        }
+        return findings;
+    }
+
+    private static void defaults(JsonNode node, String path, String where, List<String> findings) {
+        if (node.isObject()) {
+            node.fields().forEachRemaining(f -> {
+                String at = path.isEmpty() ? f.getKey() : path + "." + f.getKey();
+                if (f.getValue().isValueNode() && f.getValue().toString().equals(DEFAULTS.get(f.getKey()))) {
+                    findings.add(where + at + ": " + f.getValue() + " is the API server's default; leave it out");
+                } else {
+                    defaults(f.getValue(), at, where, findings);
+                }
+            });
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                defaults(node.get(i), path + "[" + i + "]", where, findings);
+            }
+        }
+    }
+
     /** The extension generates Deployments; the caller is written as a DaemonSet on purpose. */
     private static boolean workloads(String a, String b) {
         return Set.of("Deployment", "DaemonSet").containsAll(List.of(a, b));

@@ -97,6 +97,20 @@ class GeneratedManifestsTest {
             """;
 
     @Test
+    void theHandWrittenManifestsStateNoApiDefault() {
+        assertNoFindings(GeneratedManifests.statedDefaults(Fixtures.LAYOUT, "k8s/base"));
+    }
+
+    @Test
+    void aFieldAtItsApiDefaultIsNamedWithItsPath(@TempDir Path root) throws IOException {
+        RepoLayout layout = repo(root, BUILT, WRITTEN.replace("{name: http, containerPort: 8080}",
+                "{name: http, containerPort: 8080, protocol: TCP}") + SERVICE);
+        assertOnlyFinding(GeneratedManifests.statedDefaults(layout, "k8s/base"),
+                "k8s/base/workloads/echo-service/deployment.yaml: Deployment echo: spec.template.spec.containers[0].ports[1].protocol:"
+                        + " \"TCP\" is the API server's default; leave it out");
+    }
+
+    @Test
     void labelsReplicasStampsDefaultsAndPortsByNameAreDeliberateDifferences(@TempDir Path root) throws IOException {
         RepoLayout layout = repo(root, BUILT, WRITTEN + SERVICE);
         assertNoFindings(GeneratedManifests.drift(layout, "echo-service"));

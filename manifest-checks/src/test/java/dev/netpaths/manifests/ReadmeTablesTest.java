@@ -1,12 +1,12 @@
 package dev.netpaths.manifests;
 
+import dev.netpaths.testsupport.MarkdownTable;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -24,30 +24,9 @@ class ReadmeTablesTest {
     private static final Path ROOT = Fixtures.LAYOUT.root();
     private static final Path SOURCES = ROOT.resolve("manifest-checks/src/main/java/dev/netpaths/manifests");
 
-    /** The rows of the first Markdown table after {@code heading}, as cells (header and rule rows dropped). */
-    static List<List<String>> table(String markdown, String heading) {
-        int at = markdown.indexOf("\n" + heading + "\n");
-        assertTrue(at >= 0, "no heading " + heading);
-        List<List<String>> rows = new ArrayList<>();
-        boolean inTable = false;
-        for (String line : markdown.substring(at + heading.length() + 2).lines().toList()) {
-            if (line.startsWith("|")) {
-                inTable = true;
-                List<String> cells = Stream.of(line.substring(1, line.length() - 1).split("\\|")).map(String::strip).toList();
-                if (!cells.get(0).matches("-+")) {
-                    rows.add(cells);
-                }
-            } else if (inTable) {
-                break;
-            }
-        }
-        assertFalse(rows.isEmpty(), "no table after " + heading);
-        return rows.subList(1, rows.size());
-    }
-
     @Test
     void theCrossCheckTableNamesEveryCheckClassAndEachRowSaysHowItWasProvenAbleToFail() {
-        List<List<String>> rows = table(read(ROOT.resolve("manifest-checks/README.md")), "## Cross-checks");
+        List<List<String>> rows = MarkdownTable.after(read(ROOT.resolve("manifest-checks/README.md")), "## Cross-checks");
         Set<String> named = new TreeSet<>();
         for (List<String> row : rows) {
             Matcher name = Pattern.compile("^`(\\w+)").matcher(row.get(0));
@@ -77,7 +56,7 @@ class ReadmeTablesTest {
     void k8sReadmeTablesNameEveryOverlayAndComponentAndNothingElse() {
         String readme = read(ROOT.resolve("k8s/README.md"));
         Set<String> applied = new TreeSet<>();
-        for (List<String> row : table(readme, "## Apply")) {
+        for (List<String> row : MarkdownTable.after(readme, "## Apply")) {
             Matcher m = Pattern.compile("k8s/overlays/([\\w-]+)").matcher(row.get(1));
             while (m.find()) {
                 applied.add(m.group(1));
@@ -85,7 +64,7 @@ class ReadmeTablesTest {
         }
         assertEquals(dirs("k8s/overlays"), applied, "## Apply names every overlay under k8s/overlays/, and only those");
         Set<String> parts = new TreeSet<>();
-        for (List<String> row : table(readme, "## What each part adds")) {
+        for (List<String> row : MarkdownTable.after(readme, "## What each part adds")) {
             Matcher m = Pattern.compile("components/([\\w-]+)").matcher(row.get(0));
             if (m.find()) {
                 parts.add(m.group(1));

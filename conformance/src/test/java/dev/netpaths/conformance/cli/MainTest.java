@@ -8,6 +8,7 @@ import dev.netpaths.conformance.report.PathRecord;
 import dev.netpaths.conformance.report.Reports;
 import dev.netpaths.conformance.report.RunReport;
 import dev.netpaths.conformance.run.ConformanceEngine;
+import dev.netpaths.conformance.support.Browser;
 import dev.netpaths.conformance.support.Fixture;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -88,16 +89,27 @@ class MainTest {
                 only.reason());
     }
 
-    @Test
-    void compareAndCheckReportWorkOnEarlierRuns(@TempDir Path runs) throws Exception {
-        Path flannel = runs.resolve("flannel");
-        Path calico = runs.resolve("calico");
+    /** An earlier run of the lab fixture, in {@code dir}. */
+    Path earlierRun(Path dir) {
         assertEquals(1, run("--lab-state", Fixture.LAB_STATE.toString(), "--case", "istio*", "--reports",
-                flannel.toString()), "nothing passed");
+                dir.toString()), "nothing passed");
+        return dir;
+    }
+
+    @Test
+    void compareWorksOnEarlierRuns(@TempDir Path runs) throws Exception {
+        Path flannel = earlierRun(runs.resolve("flannel"));
+        Path calico = runs.resolve("calico");
         Reports.write(calico, Reports.read(flannel));
         assertEquals(0, run("--compare", flannel.toString(), calico.toString(), "--reports", runs.resolve("cmp")
                 .toString()));
         assertTrue(Files.readString(runs.resolve("cmp").resolve(Reports.COMPARE)).contains("\"label\":\"calico"));
+    }
+
+    @Test
+    void checkReportRendersAnEarlierRunInChromium(@TempDir Path runs) {
+        Browser.needChromium();
+        Path flannel = earlierRun(runs.resolve("flannel"));
         assertEquals(0, run("check-report", flannel.toString()), out.toString());
         assertTrue(out.toString().contains("report.html rendered every case in Chromium"));
     }

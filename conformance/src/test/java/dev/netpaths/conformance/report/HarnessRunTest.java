@@ -3,7 +3,6 @@ package dev.netpaths.conformance.report;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.netpaths.conformance.catalogue.Catalogue;
 import dev.netpaths.conformance.catalogue.Environment;
@@ -11,8 +10,8 @@ import dev.netpaths.conformance.discovery.Topology;
 import dev.netpaths.conformance.probe.DirectCallerChannel;
 import dev.netpaths.conformance.run.Conformance;
 import dev.netpaths.conformance.run.ConformanceEngine;
+import dev.netpaths.conformance.support.Browser;
 import dev.netpaths.conformance.support.FakeServers;
-import dev.netpaths.testsupport.Tool;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -160,15 +159,9 @@ class HarnessRunTest {
         assertTrue(matrix.contains("5 passed, 2 failed, 2 skipped"));
     }
 
-    /** Skips a browser test, with the reason, where Chromium is missing; fails it under make test. */
-    private static void needChromium() {
-        Tool chromium = new Tool("Chromium", "make deps, or set " + BrowserCheck.CHROME_BIN, BrowserCheck.chromium());
-        assumeTrue(chromium.usable(), chromium.missing());
-    }
-
     @Test
     void reportHtmlRendersEveryCaseInChromium() throws Exception {
-        needChromium();
+        Browser.needChromium();
         String html = Files.readString(reports.resolve(Reports.HTML));
         assertFalse(html.matches("(?s).*(src|href)=\"(https?:)?//.*"), "self-contained: no external resources");
         BrowserCheck.Verdict verdict = BrowserCheck.check(reports.resolve(Reports.HTML),
@@ -185,7 +178,7 @@ class HarnessRunTest {
 
     @Test
     void compareHtmlRendersTwoRunsSideBySideInChromium() throws Exception {
-        needChromium();
+        Browser.needChromium();
         Path other = reports.resolveSibling(reports.getFileName() + "-calico");
         Reports.write(other, report);
         Path compare = Reports.compare(List.of(reports, other), reports.resolve("cmp"));
@@ -196,7 +189,7 @@ class HarnessRunTest {
 
     @Test
     void theBrowserCheckCatchesAPageThatDoesNotRender(@TempDir Path dir) throws Exception {
-        needChromium();
+        Browser.needChromium();
         Path page = dir.resolve("broken.html");
         Files.writeString(page, "<!doctype html><html><body><table><tr data-case=\"a\"></tr></table>"
                 + "<script>undefinedFunction(); document.body.dataset.rendered = 'ok';</script></body></html>");

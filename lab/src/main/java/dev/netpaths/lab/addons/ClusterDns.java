@@ -175,10 +175,9 @@ public final class ClusterDns {
 
     /**
      * The resolv.conf kubelet writes for {@code pod} ({@code pkg/kubelet/network/dns/dns.go}): {@code ClusterFirst}
-     * (the default) and {@code ClusterFirstWithHostNet} get the cluster DNS ({@link #resolvConf(String, String,
-     * String)}); {@code Default} gets the node's resolver, which in the lab has no nameserver (its nodes have no
-     * outside network), so only cluster-independent names in the pod's /etc/hosts resolve; {@code None} gets only
-     * {@code dnsConfig}. {@code dnsConfig} is then merged as kubelet does: its nameservers and searches appended
+     * (the default) and {@code ClusterFirstWithHostNet} get the cluster DNS; {@code Default} gets the node's resolver,
+     * which in the lab has no nameserver (its nodes have no outside network), so only cluster-independent names in
+     * the pod's /etc/hosts resolve; {@code None} gets only {@code dnsConfig}. {@code dnsConfig} is then merged as kubelet does: its nameservers and searches appended
      * (duplicates dropped), its options override same-named ones.
      *
      * @throws IllegalArgumentException naming the pod for an unknown dnsPolicy, {@code None} without
@@ -227,13 +226,5 @@ public final class ClusterDns {
             out.append("options ").append(String.join(" ", options.values())).append("\n");
         }
         return out.toString();
-    }
-
-    /** The resolv.conf kubelet writes for a {@code dnsPolicy: ClusterFirst} pod in {@code namespace}. */
-    public static String resolvConf(String namespace, String dnsIp, String clusterDomain) {
-        String domain = stripDots(clusterDomain);
-        return "search " + namespace + ".svc." + domain + " svc." + domain + " " + domain + "\n"
-                + "nameserver " + dnsIp + "\n"
-                + "options ndots:5\n";
     }
 }

@@ -5,12 +5,7 @@ import dev.netpaths.lab.LabConfig;
 import dev.netpaths.lab.LabException;
 import dev.netpaths.lab.LabStatus;
 import dev.netpaths.lab.LabTargets;
-import dev.netpaths.lab.Phases;
 import dev.netpaths.lab.cni.CniKind;
-import dev.netpaths.lab.dataplane.KubeProxyNftRules;
-import dev.netpaths.lab.dataplane.KubeProxyRules;
-import dev.netpaths.lab.dataplane.ProxyMode;
-import dev.netpaths.lab.net.AddressPlan;
 import dev.netpaths.lab.proc.Sh;
 import dev.netpaths.lab.rootless.RootlessLab;
 import dev.netpaths.lab.rootless.RootlessMode;
@@ -19,7 +14,6 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
@@ -37,8 +31,8 @@ import java.util.concurrent.Callable;
         description = "One Kubernetes cluster's data plane from network namespaces, with the real CNI plugins, "
                 + "kube-proxy-shaped iptables and the real services. As root it uses the machine's namespaces; "
                 + "otherwise (or with --rootless=yes) it lives in user, mount and network namespaces of its own.",
-        subcommands = {LabCli.Up.class, LabCli.Down.class, LabCli.Status.class, LabCli.StateDir.class, LabCli.Exec.class,
-                LabCli.Rules.class, LiveVerbs.Get.class, LiveVerbs.Apply.class, LiveVerbs.Delete.class, LiveVerbs.Scale.class,
+        subcommands = {LabCli.Up.class, LabCli.Down.class, LabCli.Status.class, LabCli.StateDir.class, TargetVerbs.Exec.class,
+                TargetVerbs.Rules.class, LiveVerbs.Get.class, LiveVerbs.Apply.class, LiveVerbs.Delete.class, LiveVerbs.Scale.class,
                 LiveVerbs.Rollout.class, LiveVerbs.Disruption.class})
 public final class LabCli {
     /** Exit code for a failed lab step (2 is picocli's for bad usage). */
@@ -130,8 +124,9 @@ public final class LabCli {
         public Integer call() {
             LabConfig cfg = shape.config(common);
             return guarded(common, lab -> lab.up(ARGS), () -> {
-                Lab.UpFigures f = up(cfg);
-                printPhases("up", f.phases());
+                Lab.UpFigures f = new Lab(System.out).up(cfg);
+                LabStatus.print(cfg.stateDir(), System.out);
+                f.print(System.out);
                 return f.failed().isEmpty() ? 0 : PODS_FAILED;
             });
         }
@@ -190,135 +185,6 @@ public final class LabCli {
     /** Exit code for a name or state this command cannot act on (an unknown pod, no lab): nothing was run. */
     static final int BAD_INPUT = 2;
 
-    @Command(name = "exec", description = "Run a command inside a pod, a node or the host namespace of the running lab: "
-            + "exec POD|NODE|host -- CMD [ARGS...]. POD is namespace/name, name or a unique start of one (see status).")
-    static final class Exec implements Callable<Integer> {
-        @Mixin Common common;
-
-        @Parameters(index = "0", paramLabel = "POD|NODE|host", description = "where to run it")
-        String target;
-
-        @Parameters(index = "1..*", paramLabel = "CMD", arity = "1..*", description = "the command and its arguments (after --)")
-        List<String> command = new ArrayList<>();
-
-        @Override
-        public Integer call() {
-            return inRunningLab(common, () -> LabTargets.of(common.stateDir()).resolve(target), () -> {
-                LabTargets.Target t = LabTargets.of(common.stateDir()).resolve(target);
-                List<String> cmd = new ArrayList<>(List.of(Sh.inNs(t.netns())));
-                cmd.addAll(command);
-                try {
-                    return new ProcessBuilder(cmd).inheritIO().start().waitFor();
-                } catch (java.io.IOException e) {
-                    throw new LabException("cannot run " + String.join(" ", command) + " in " + t.label() + ": " + e.getMessage(), e);
-                }
-            });
-        }
-    }
-
-    @Command(name = "rules", description = "kube-proxy's rules on a node with their [packets:bytes] counters: with NS/SERVICE that "
-            + "Service's entry rules and its KUBE-SVC/SVL/EXT/FW/SEP chains; without, KUBE-SERVICES and KUBE-NODEPORTS. In nftables "
-            + "mode (LAB_PROXY_MODE=nftables) the table ip kube-proxy: the Service's map elements and service-/local-/external-/"
-            + "firewall-/endpoint- chains; without, the services chain and the maps.")
-    static final class Rules implements Callable<Integer> {
-        @Mixin Common common;
-
-        @Parameters(index = "0", paramLabel = "NODE", description = "a node name (see status)")
-        String node;
-
-        @Parameters(index = "1", arity = "0..1", paramLabel = "NS/SERVICE", description = "a Service, e.g. netpaths/echo")
-        String service;
-
-        @Override
-        public Integer call() {
-            if (service != null && !service.matches("[a-z0-9-]+/[a-z0-9.-]+")) {
-                System.err.println("netpaths-lab: rules: name the Service as NAMESPACE/NAME (e.g. netpaths/echo), got '" + service + "'");
-                return BAD_INPUT;
-            }
-            return inRunningLab(common, () -> LabTargets.of(common.stateDir()).node(node), () -> {
-                LabTargets.Target t = LabTargets.of(common.stateDir()).node(node);
-                if (ProxyMode.recorded(common.stateDir()) == ProxyMode.NFTABLES) {
-                    return nftRules(t);
-                }
-                String header = "# " + t.label() + ", network namespace " + t.netns() + "; kube-proxy mode iptables;"
-                        + " [packets:bytes] before each rule (iptables-save -c)";
-                String nat = iptablesSave(t, "nat");
-                if (service == null) {
-                    java.util.Map<String, List<String>> chains = new java.util.LinkedHashMap<>();
-                    KubeProxyRules.byChain(nat).forEach((c, r) -> {
-                        if (c.equals("KUBE-SERVICES") || c.equals("KUBE-NODEPORTS")) {
-                            chains.put(c, r);
-                        }
-                    });
-                    System.out.println(header);
-                    System.out.print("## table nat\n" + KubeProxyRules.render(chains));
-                    System.out.println("# one Service's chains: rules " + node + " NS/SERVICE, with one of: " + String.join(" ", KubeProxyRules.services(nat)));
-                    return 0;
-                }
-                java.util.Map<String, List<String>> natRules = KubeProxyRules.forService(nat, service);
-                java.util.Map<String, List<String>> filterRules = KubeProxyRules.forService(iptablesSave(t, "filter"), service);
-                if (natRules.isEmpty() && filterRules.isEmpty()) {
-                    throw new BadInput("no kube-proxy rule on " + node + " names " + service + "; Services with rules there: "
-                            + String.join(" ", KubeProxyRules.services(nat)));
-                }
-                System.out.println(header);
-                System.out.print("## table nat\n" + KubeProxyRules.render(natRules));
-                if (!filterRules.isEmpty()) {
-                    System.out.print("## table filter\n" + KubeProxyRules.render(filterRules));
-                }
-                return 0;
-            });
-        }
-
-        /** nftables mode: the table ip kube-proxy, each rule with the counter the lab adds (kube-proxy writes none). */
-        private int nftRules(LabTargets.Target t) {
-            Sh.Result r = Sh.tryRun(Duration.ofSeconds(20), Sh.inNs(t.netns(), "nft", "list", "table", "ip", "kube-proxy"));
-            if (!r.ok()) {
-                throw new LabException("nft list table ip kube-proxy in " + t.label() + " failed (exit " + r.exit() + "): " + r.err().strip());
-            }
-            String header = "# " + t.label() + ", network namespace " + t.netns() + "; kube-proxy mode nftables (table ip kube-proxy);"
-                    + " each rule's 'counter packets N bytes M' is the lab's addition (nft list table)";
-            java.util.Map<String, List<String>> blocks = KubeProxyNftRules.blocks(r.out());
-            java.util.Map<String, List<String>> shown = new java.util.LinkedHashMap<>();
-            if (service == null) {
-                for (String b : List.of("chain services", "map service-ips", "map service-nodeports", "map no-endpoint-services",
-                        "map no-endpoint-nodeports", "map firewall-ips")) {
-                    if (blocks.containsKey(b)) {
-                        shown.put(b, blocks.get(b));
-                    }
-                }
-                System.out.println(header);
-                System.out.print(KubeProxyRules.render(shown));
-                System.out.println("# one Service's chains: rules " + node + " NS/SERVICE, with one of: "
-                        + String.join(" ", KubeProxyNftRules.services(r.out())));
-                return 0;
-            }
-            shown = KubeProxyNftRules.forService(r.out(), service);
-            if (shown.isEmpty()) {
-                throw new BadInput("no kube-proxy chain or map element on " + node + " names " + service + "; Services with chains there: "
-                        + String.join(" ", KubeProxyNftRules.services(r.out())));
-            }
-            System.out.println(header);
-            System.out.print(KubeProxyRules.render(shown));
-            return 0;
-        }
-
-        private static String iptablesSave(LabTargets.Target t, String table) {
-            Sh.Result r = Sh.tryRun(Duration.ofSeconds(20), Sh.inNs(t.netns(), "iptables-save", "-c", "-t", table));
-            if (!r.ok()) {
-                throw new LabException("iptables-save -t " + table + " in " + t.label() + " failed (exit " + r.exit() + "): " + r.err().strip());
-            }
-            return r.out();
-        }
-    }
-
-    /** A name or argument this command cannot act on: said in one line, exit 2, nothing run. */
-    static final class BadInput extends LabException {
-        BadInput(String message) {
-            super(message);
-        }
-    }
-
     /**
      * Runs a command against the lab that is up: as root (or inside the rootless lab's namespaces) the body; in rootless
      * mode outside, it first checks the input from the state dir (so a bad name fails before anything starts), then
@@ -353,26 +219,6 @@ public final class LabCli {
             System.err.println("netpaths-lab: " + e);
             return FAILED;
         }
-    }
-
-    /** Brings the lab up and prints status and figures (failed pods named; the lab is kept for inspection). */
-    static Lab.UpFigures up(LabConfig cfg) {
-        Lab.UpFigures f = new Lab(System.out).up(cfg);
-        LabStatus.print(cfg.stateDir(), System.out);
-        System.out.printf("%nFIGURES (benchmark, not asserted)%n  %s %.1f s after start%n  RSS per pod (resident pages of its processes, a page they share counted once):%n",
-                f.failed().isEmpty() ? "all pods ready" : "pods settled", f.readySeconds());
-        f.rssLines().forEach(System.out::println);
-        System.out.printf("  largest pod %.1f MB%n", f.maxRssKb() / 1024.0);
-        if (!f.failed().isEmpty()) {
-            System.out.println("lab: pods failed (the lab stays up; see the messages above): " + String.join(", ", f.failed()));
-        }
-        return f;
-    }
-
-    /** The per-phase timing table of {@code up} or {@code run}: where the time went. */
-    static void printPhases(String command, Phases phases) {
-        System.out.printf("%nTIMING of %s (from the start of the new lab; a previous lab's removal not counted)%n", command);
-        phases.table().forEach(System.out::println);
     }
 
     /**

@@ -105,12 +105,6 @@ class ClusterDnsTest {
     }
 
     @Test
-    void resolvConfIsKubeletsClusterFirstShape() {
-        assertEquals("search netpaths.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.96.0.10\noptions ndots:5\n",
-                ClusterDns.resolvConf("netpaths", "10.96.0.10", "cluster.local"));
-    }
-
-    @Test
     void dnsmasqAnswersAsClusterDnsWould(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws java.io.IOException {
         Assumptions.assumeTrue(Fixtures.executable("/usr/sbin/dnsmasq") && Fixtures.executable("/usr/bin/python3")
                 && Fixtures.canTestIptables(), "needs root, dnsmasq and python3");

@@ -35,7 +35,7 @@ public final class Fixtures {
     }
 
     public static String resource(String name) {
-        try (InputStream in = Fixtures.class.getResourceAsStream("/control/" + name)) {
+        try (InputStream in = Fixtures.class.getResourceAsStream("/fixtures/" + name)) {
             return new String(Objects.requireNonNull(in, name).readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
