@@ -84,15 +84,19 @@ public final class Disruption {
                 throw new LabException("the load did not start: " + first);
             }
             Sleep.ms(settle.toMillis());
+            out.println("disruption: rollout starts at " + java.time.LocalTime.now(java.time.ZoneOffset.UTC) + " UTC");
             try {
                 roll.run();
+                out.println("disruption: rollout done at " + java.time.LocalTime.now(java.time.ZoneOffset.UTC) + " UTC");
             } finally {
                 Sleep.ms(settle.toMillis());
                 load.getOutputStream().close();
             }
             String line;
             while ((line = r.readLine()) != null) {
-                if (line.startsWith("RESULT ")) {
+                if (line.startsWith("FAILURE ")) {
+                    out.println("disruption: " + line.substring(8).replaceFirst(" ", ": "));
+                } else if (line.startsWith("RESULT ")) {
                     String[] f = line.substring(7).split(" ", 4);
                     results.add(new PathResult(f[0], Long.parseLong(f[1]), Long.parseLong(f[2]), f.length > 3 ? f[3] : ""));
                 }

@@ -21,13 +21,17 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Constant load over several paths, one request at a time per path, each on a new TCP connection (so every
  * request is a fresh choice of kube-proxy's DNAT, as a new client's would be), counting every outcome. Runs until
- * its stdin closes (the driver holds it), then prints one line per path: {@code path total ok outcome=count...}.
+ * its stdin closes (the driver holds it), then prints the first failures of each path ({@code FAILURE path HH:MM:SS.sss
+ * outcome after N ms}, UTC) and one line per path: {@code RESULT path total ok outcome=count...}.
  *
  * <p>Usage: {@code java -cp netpaths-lab.jar dev.netpaths.lab.live.Load INTERVAL_MS NAME=URL[|HOST[|MUST_CONTAIN]] ...}.
  * A request succeeds when the answer is HTTP 200 and, where given, its body contains MUST_CONTAIN (the caller's
  * {@code "ok":true} for its own request through the ClusterIP).
  */
 public final class Load {
+    /** Failures listed one by one per path (all are counted). */
+    static final int MAX_FAILURES_SHOWN = 20;
+
     record Target(String name, URI uri, String host, String mustContain) {
     }
 
@@ -35,6 +39,8 @@ public final class Load {
     static final class Tally {
         final AtomicLong total = new AtomicLong();
         final Map<String, AtomicLong> outcomes = new ConcurrentHashMap<>();
+        /** The first failures, each with its wall-clock time and how long it took, to lay beside the rollout's log. */
+        final List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
 
         void count(String outcome) {
             total.incrementAndGet();
@@ -76,7 +82,12 @@ public final class Load {
             Thread th = new Thread(() -> {
                 while (!stop.get()) {
                     long started = System.nanoTime();
-                    tally.count(once(t));
+                    String outcome = once(t);
+                    tally.count(outcome);
+                    if (!outcome.equals("ok") && tally.failures.size() < MAX_FAILURES_SHOWN) {
+                        tally.failures.add("FAILURE " + t.name() + " " + java.time.LocalTime.now(java.time.ZoneOffset.UTC)
+                                + " " + outcome + " after " + (System.nanoTime() - started) / 1_000_000 + " ms");
+                    }
                     long rest = interval - (System.nanoTime() - started) / 1_000_000;
                     if (rest > 0) {
                         try {
@@ -100,6 +111,7 @@ public final class Load {
         for (Thread th : threads) {
             th.join(5000);
         }
+        tallies.values().forEach(tally -> tally.failures.forEach(System.out::println));
         tallies.forEach((name, tally) -> System.out.println("RESULT " + tally.line(name)));
     }
 

@@ -66,18 +66,21 @@ class DisruptionTest {
     void aBackendThatStopsDuringTheRollIsCountedAsRefusedAndTheSteadyOneLosesNothing() throws IOException {
         HttpServer steady = echo();
         HttpServer stopping = echo();
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
         try {
             List<String> launcher = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
                     Disruption.selfJar().toString());
             List<PathResult> results = Disruption.measure(launcher,
                     List.of("steady=" + url(steady) + "||\"ok\":true", "stopping=" + url(stopping)),
-                    () -> stopping.stop(0), SETTLE, QUIET);
+                    () -> stopping.stop(0), SETTLE, new PrintStream(log, true, StandardCharsets.UTF_8));
             Map<String, PathResult> by = results.stream().collect(Collectors.toMap(PathResult::path, Function.identity()));
             assertTrue(by.get("steady").total() >= 5, "the load ran: " + by);
             assertEquals(by.get("steady").total(), by.get("steady").ok(), "the steady path lost nothing: " + by);
             assertTrue(by.get("stopping").failed() >= 3, "the stopped path's requests after the roll failed: " + by);
             assertTrue(by.get("stopping").failures().contains("refused="), by.get("stopping").failures());
             assertEquals(1, Disruption.verdict(results, 2, false, QUIET));
+            assertTrue(log.toString().matches("(?s).*disruption: stopping: [0-9:.]+ refused after [0-9]+ ms\n.*"),
+                    "each failure is listed with its time, to lay beside the rollout's log: " + log);
         } finally {
             steady.stop(0);
         }
