@@ -115,7 +115,18 @@ public final class Load {
         tallies.forEach((name, tally) -> System.out.println("RESULT " + tally.line(name)));
     }
 
-    /** One request on a new connection; the outcome: ok, http-NNN, wrong-body, refused, connect-timeout, read-timeout, reset, eof. */
+    /** A request not answered within this is lost (read-timeout). */
+    static final int READ_TIMEOUT_MS = 3000;
+    /**
+     * How long a path through the caller is still read after {@link #READ_TIMEOUT_MS}, only to say what the late
+     * answer was (the caller bounds its own DNS and its call at 2 s each): still counted as a read-timeout.
+     */
+    static final int LATE_MS = 3000;
+
+    /**
+     * One request on a new connection; the outcome: ok, http-NNN, wrong-body, caller-KIND, refused, connect-timeout,
+     * read-timeout (through the caller: read-timeout/WHAT-IT-BECAME when the late answer came), reset, eof.
+     */
     static String once(Target t) {
         URI u = t.uri();
         int port = u.getPort() > 0 ? u.getPort() : 80;
@@ -127,37 +138,47 @@ public final class Load {
             } catch (ConnectException e) {
                 return "refused";
             }
-            s.setSoTimeout(3000);
+            boolean late = t.mustContain() != null;
+            s.setSoTimeout(late ? READ_TIMEOUT_MS + LATE_MS : READ_TIMEOUT_MS);
             String path = u.getRawPath() + (u.getRawQuery() != null ? "?" + u.getRawQuery() : "");
             OutputStream out = s.getOutputStream();
+            long sent = System.nanoTime();
             out.write(("GET " + path + " HTTP/1.1\r\nHost: " + (t.host() != null ? t.host() : u.getHost())
                     + "\r\nConnection: close\r\nUser-Agent: netpaths-lab-load\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             out.flush();
-            BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
-            String status = in.readLine();
-            if (status == null) {
-                return "eof";
+            String outcome;
+            try {
+                outcome = answer(new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8)), t);
+            } catch (SocketTimeoutException e) {
+                return "read-timeout";
             }
-            String[] f = status.split(" ");
-            if (f.length < 2 || !f[1].equals("200")) {
-                return "http-" + (f.length > 1 ? f[1] : "?");
-            }
-            StringBuilder body = new StringBuilder();
-            char[] buf = new char[4096];
-            int n;
-            while ((n = in.read(buf)) >= 0 && body.length() < 200_000) {
-                body.append(buf, 0, n);
-            }
-            if (t.mustContain() == null || body.indexOf(t.mustContain()) >= 0) {
-                return "ok";
-            }
-            // the caller's own error kind (CONNECT_REFUSED, RESET, DNS...), when the body names one
-            java.util.regex.Matcher kind = java.util.regex.Pattern.compile("\"kind\":\"([A-Z_]+)\"").matcher(body);
-            return kind.find() ? "caller-" + kind.group(1) : "wrong-body";
-        } catch (SocketTimeoutException e) {
-            return "read-timeout";
+            return late && System.nanoTime() - sent > READ_TIMEOUT_MS * 1_000_000L ? "read-timeout/" + outcome : outcome;
         } catch (IOException e) {
             return e.getMessage() != null && e.getMessage().contains("reset") ? "reset" : "io-" + e.getClass().getSimpleName();
         }
+    }
+
+    /** The outcome of one answer, read to its end. */
+    private static String answer(BufferedReader in, Target t) throws IOException {
+        String status = in.readLine();
+        if (status == null) {
+            return "eof";
+        }
+        String[] f = status.split(" ");
+        if (f.length < 2 || !f[1].equals("200")) {
+            return "http-" + (f.length > 1 ? f[1] : "?");
+        }
+        StringBuilder body = new StringBuilder();
+        char[] buf = new char[4096];
+        int n;
+        while ((n = in.read(buf)) >= 0 && body.length() < 200_000) {
+            body.append(buf, 0, n);
+        }
+        if (t.mustContain() == null || body.indexOf(t.mustContain()) >= 0) {
+            return "ok";
+        }
+        // the caller's own error kind (CONNECT_REFUSED, RESET, DNS...), when the body names one
+        java.util.regex.Matcher kind = java.util.regex.Pattern.compile("\"kind\":\"([A-Z_]+)\"").matcher(body);
+        return kind.find() ? "caller-" + kind.group(1) : "wrong-body";
     }
 }

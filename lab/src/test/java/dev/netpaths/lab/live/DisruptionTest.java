@@ -104,6 +104,31 @@ class DisruptionTest {
     }
 
     @Test
+    void anAnswerLaterThanTheReadTimeoutIsLostAndThroughTheCallerSaysWhatItBecame() throws IOException {
+        HttpServer slow = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
+        slow.createContext("/echo", x -> {
+            try {
+                Thread.sleep(Load.READ_TIMEOUT_MS + 500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            byte[] body = "{\"ok\":false,\"error\":{\"kind\":\"CONNECT_TIMEOUT\"}}".getBytes(StandardCharsets.UTF_8);
+            x.sendResponseHeaders(200, body.length);
+            x.getResponseBody().write(body);
+            x.close();
+        });
+        slow.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+        slow.start();
+        try {
+            java.net.URI uri = java.net.URI.create(url(slow));
+            assertEquals("read-timeout", Load.once(new Load.Target("nodeport", uri, null, null)));
+            assertEquals("read-timeout/caller-CONNECT_TIMEOUT", Load.once(new Load.Target("clusterip", uri, null, "\"ok\":true")));
+        } finally {
+            slow.stop(0);
+        }
+    }
+
+    @Test
     void badArgumentsAreAUsageError() {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
