@@ -83,11 +83,12 @@ public final class Disruption {
             if (first == null || !first.startsWith("load: started")) {
                 throw new LabException("the load did not start: " + first);
             }
+            out.println("disruption: " + first.substring(6));
             Sleep.ms(settle.toMillis());
-            out.println("disruption: rollout starts at " + java.time.LocalTime.now(java.time.ZoneOffset.UTC) + " UTC");
+            out.println("disruption: rollout starts at " + now() + " UTC");
             try {
                 roll.run();
-                out.println("disruption: rollout done at " + java.time.LocalTime.now(java.time.ZoneOffset.UTC) + " UTC");
+                out.println("disruption: rollout done at " + now() + " UTC");
             } finally {
                 Sleep.ms(settle.toMillis());
                 load.getOutputStream().close();
@@ -224,6 +225,10 @@ public final class Disruption {
             Thread.currentThread().interrupt();
             return -1;
         }
+    }
+
+    private static java.time.LocalTime now() {
+        return java.time.LocalTime.now(java.time.ZoneOffset.UTC).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
     }
 
     /** This JVM's java, so the load runs on the same JDK. */

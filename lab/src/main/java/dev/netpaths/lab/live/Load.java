@@ -24,6 +24,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * its stdin closes (the driver holds it), then prints the first failures of each path ({@code FAILURE path HH:MM:SS.sss
  * outcome after N ms}, UTC) and one line per path: {@code RESULT path total ok outcome=count...}.
  *
+ * Each path is warmed up first ({@link #warmUp}, not counted).
+ *
  * <p>Usage: {@code java -cp netpaths-lab.jar dev.netpaths.lab.live.Load INTERVAL_MS NAME=URL[|HOST[|MUST_CONTAIN]] ...}.
  * A request succeeds when the answer is HTTP 200 and, where given, its body contains MUST_CONTAIN (the caller's
  * {@code "ok":true} for its own request through the ClusterIP).
@@ -75,17 +77,27 @@ public final class Load {
         }
         AtomicBoolean stop = new AtomicBoolean();
         Map<String, Tally> tallies = new TreeMap<>();
+        Map<String, String> warmUps = new ConcurrentHashMap<>();
+        java.util.concurrent.CountDownLatch warm = new java.util.concurrent.CountDownLatch(targets.size());
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
         List<Thread> threads = new ArrayList<>();
         for (Target t : targets) {
             Tally tally = new Tally();
             tallies.put(t.name(), tally);
             Thread th = new Thread(() -> {
+                warmUps.put(t.name(), warmUp(t));
+                warm.countDown();
+                try {
+                    go.await();
+                } catch (InterruptedException e) {
+                    return;
+                }
                 while (!stop.get()) {
                     long started = System.nanoTime();
                     String outcome = once(t);
                     tally.count(outcome);
                     if (!outcome.equals("ok") && tally.failures.size() < MAX_FAILURES_SHOWN) {
-                        tally.failures.add("FAILURE " + t.name() + " " + java.time.LocalTime.now(java.time.ZoneOffset.UTC)
+                        tally.failures.add("FAILURE " + t.name() + " " + java.time.LocalTime.now(java.time.ZoneOffset.UTC).truncatedTo(java.time.temporal.ChronoUnit.MILLIS)
                                 + " " + outcome + " after " + (System.nanoTime() - started) / 1_000_000 + " ms");
                     }
                     long rest = interval - (System.nanoTime() - started) / 1_000_000;
@@ -101,7 +113,9 @@ public final class Load {
             threads.add(th);
             th.start();
         }
-        System.out.println("load: started " + targets.size() + " paths");
+        warm.await(WARM_UP_MS + 10_000, java.util.concurrent.TimeUnit.MILLISECONDS);
+        go.countDown();
+        System.out.println("load: started " + targets.size() + " paths (warm-up, not counted: " + new TreeMap<>(warmUps) + ")");
         System.out.flush();
         // the driver closes our stdin to stop us (also when it dies: the pipe closes)
         while (System.in.read() >= 0) {
@@ -113,6 +127,43 @@ public final class Load {
         }
         tallies.values().forEach(tally -> tally.failures.forEach(System.out::println));
         tallies.forEach((name, tally) -> System.out.println("RESULT " + tally.line(name)));
+    }
+
+    /** The longest warm-up of a path. */
+    static final long WARM_UP_MS = 60_000;
+
+    /**
+     * Requests until one is answered ok, at most {@link #WARM_UP_MS}, before anything is counted: the first call
+     * through a caller pod that has served none yet runs its JVM's cold code (class loading, JIT) and took 5.1 s on a
+     * loaded machine (weave, load 41), before the rollout had begun. A path that never answers is not excused: its
+     * counted requests fail. Says how many requests and how long it took, or that it never answered.
+     */
+    static String warmUp(Target t) {
+        long start = System.nanoTime();
+        String first = null;
+        for (int n = 1; ; n++) {
+            long tried = System.nanoTime();
+            String outcome = once(t);
+            long ms = (System.nanoTime() - start) / 1_000_000;
+            if (first == null) {
+                first = outcome + " after " + ms + " ms";
+            }
+            if (outcome.equals("ok")) {
+                return n == 1 ? "ok after " + ms + " ms" : "ok after " + n + " requests, " + ms + " ms (the first: " + first + ")";
+            }
+            if (ms >= WARM_UP_MS) {
+                return "never ok in " + ms + " ms (" + n + " requests, the last: " + outcome + ")";
+            }
+            long rest = 200 - (System.nanoTime() - tried) / 1_000_000;
+            if (rest > 0) {
+                try {
+                    Thread.sleep(rest);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return "interrupted";
+                }
+            }
+        }
     }
 
     /** A request not answered within this is lost (read-timeout). */

@@ -129,6 +129,40 @@ class DisruptionTest {
     }
 
     @Test
+    void aColdFirstAnswerIsTheWarmUpNotALoss() throws IOException {
+        java.util.concurrent.atomic.AtomicInteger served = new java.util.concurrent.atomic.AtomicInteger();
+        HttpServer cold = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
+        cold.createContext("/echo", x -> {
+            if (served.getAndIncrement() == 0) {
+                try {
+                    Thread.sleep(Load.READ_TIMEOUT_MS + 500); // a cold JVM's first call
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            byte[] body = "{\"ok\":true}".getBytes(StandardCharsets.UTF_8);
+            x.sendResponseHeaders(200, body.length);
+            x.getResponseBody().write(body);
+            x.close();
+        });
+        cold.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+        cold.start();
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        try {
+            List<String> launcher = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                    Disruption.selfJar().toString());
+            List<PathResult> results = Disruption.measure(launcher, List.of("clusterip=" + url(cold) + "||\"ok\":true"),
+                    () -> { }, SETTLE, new PrintStream(log, true, StandardCharsets.UTF_8));
+            assertEquals(1, results.size());
+            assertEquals(results.get(0).total(), results.get(0).ok(), "warm, nothing is lost: " + results + log);
+            assertTrue(log.toString().matches("(?s).*warm-up, not counted: \\{clusterip=ok after [0-9]+ requests, [0-9]+ ms \\(the first: read-timeout.*"),
+                    log.toString());
+        } finally {
+            cold.stop(0);
+        }
+    }
+
+    @Test
     void badArgumentsAreAUsageError() {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
