@@ -44,3 +44,29 @@ tap() { printf '%s\n' "$@" >"${BATS_TEST_TMPDIR}/t.tap"; }
   run count "${BATS_TEST_TMPDIR}/t.tap"
   [[ "${output}" == "1 0 0" ]] || { echo "counted: ${output}" >&2; return 1; }
 }
+
+# flip LAB_CNI NETWORK_POLICY_LINE: the TAP line live.sh's policy flip writes for a lab whose cluster.yaml has that
+# line (the flip's own steps are not reached: every case here ends before it touches a lab)
+flip() {
+  mkdir -p "${BATS_TEST_TMPDIR}/state/netpaths"
+  printf 'items:\n- kind: ConfigMap\n  data:\n%s\n' "$2" >"${BATS_TEST_TMPDIR}/state/netpaths/cluster.yaml"
+  LAB_CNI="$1" LAB_STATE_DIR="${BATS_TEST_TMPDIR}/state" TAP="${BATS_TEST_TMPDIR}/t.tap" bash -c '
+    n=0 failures=0
+    eval "$(sed -n "/^tap() {/,/^}/p; /^skip() {/,/^}/p; /^policy_mode() {/,/^}/p; /^proof_policy_flip() {/,/^}/p" "$1/scripts/test/live.sh")"
+    connects() { echo "connects called: the flip ran"; exit 0; }
+    proof_policy_flip' _ "${REPO_ROOT}"
+}
+
+@test "live.sh: the policy flip skips only where the lab does not enforce NetworkPolicy and LAB_CNI allows it" {
+  run flip flannel '    networkPolicy: "not-enforced"'
+  assert_status 0
+  assert_has "ok 1 # SKIP policy flip: the lab's CNI does not enforce NetworkPolicy"
+  run flip calico '    networkPolicy: "not-enforced"'
+  assert_has "not ok 1 policy flip: the lab says its CNI does not enforce NetworkPolicy, but LAB_CNI=calico must"
+  run flip weave '    networkPolicy: not-enforced'
+  assert_has "not ok 1 policy flip: the lab says its CNI does not enforce NetworkPolicy, but LAB_CNI=weave must"
+  run flip flannel '    cni: "flannel"'
+  assert_has "not ok 1 policy flip: cannot tell whether the lab's CNI enforces NetworkPolicy"
+  run flip calico '    networkPolicy: "enforced"'
+  assert_has "connects called: the flip ran"
+}
