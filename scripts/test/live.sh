@@ -100,13 +100,9 @@ until_within() {
   echo "$((SECONDS - t0))"
 }
 
-# state_sum: one checksum over the lab's objects and the recorded changes, each file named (a fresh lab has no
-# applied.yaml or deleted yet: a missing file is part of the state, not an error)
+# (the recorded changes may not exist yet: a missing file is part of the state, not an error under pipefail)
 state_sum() {
-  local f
-  for f in "${LAB_STATE_DIR}"/netpaths/{cluster.yaml,applied.yaml,deleted}; do
-    if [[ -e "${f}" ]]; then echo "${f}"; cat "${f}"; fi
-  done | md5sum
+  { cat "${LAB_STATE_DIR}/netpaths/cluster.yaml" "${LAB_STATE_DIR}"/netpaths/applied.yaml "${LAB_STATE_DIR}"/netpaths/deleted 2>/dev/null || true; } | md5sum
 }
 
 cleanup() {
