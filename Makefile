@@ -75,7 +75,7 @@ lab-trace: ## One case with a capture on every hop, as a per-hop table: make lab
 	@scripts/lab/lab.sh trace "$(CASE)"
 
 ##@ Real clusters (kind or k3d, Docker required)
-.PHONY: versions-check up addons addons-metallb addons-ingress addons-gateway addons-istio images deploy conformance down multicluster
+.PHONY: versions-check up addons addons-metallb addons-ingress addons-gateway addons-istio images deploy conformance disruption down multicluster
 versions-check: ## Resolve every URL, chart and image pinned in scripts/versions.env (skipped when offline)
 	@scripts/cluster/versions.sh check all
 up: ## Create the cluster with the chosen CNI
@@ -98,6 +98,9 @@ conformance: ## Run the harness against the current kube context (builds the har
 	@[[ -n "$(HARNESS_JAR)" || "$(PLAN)" == 1 || -f conformance/target/netpaths-conformance.jar ]] \
 		|| $(MVN) -q -pl conformance -am package -DskipTests
 	@scripts/cluster/conformance.sh
+disruption: ## Roll echo with kubectl rollout restart under load on five paths, every request counted (NO_DRAIN=1: without the drain)
+	@[[ "$(PLAN)" == 1 || -f lab/target/netpaths-lab.jar ]] || $(MVN) -q -pl lab -am package -DskipTests
+	@scripts/cluster/disruption.sh $(if $(filter 1,$(NO_DRAIN)),--no-drain,)
 down: ## Delete the cluster
 	@scripts/cluster/down.sh
 multicluster: ## Two clusters on one Docker network, deployed, for the cross-cluster path

@@ -77,10 +77,26 @@ count_junit_xml_all() {
   local tap
   for tap in "${REPORTS}/bats.tap" "${REPORTS}/breaks/breaks.tap" "${REPORTS}/workshop.tap" "${REPORTS}/live/live.tap" "${REPORTS}/kill9.tap"; do
     if [[ -f "${tap}" ]]; then
-      passed=$((passed + $(grep -c '^ok ' "${tap}" || true)))
-      failed=$((failed + $(grep -c '^not ok ' "${tap}" || true)))
+      count_tap "${tap}"
     fi
   done
+}
+
+# count_tap FILE: "ok" lines passed, "ok ... # SKIP" skipped (TAP's directive, any case), "not ok" failed; with a
+# plan (1..N), each result missing from it failed (a run that died half way)
+count_tap() {
+  local ok skips not_ok planned
+  ok=$(grep -cE '^ok ' "$1" || true)
+  skips=$(grep -ciE '^ok [0-9]+[^#]*#[[:space:]]*skip' "$1" || true)
+  not_ok=$(grep -cE '^not ok ' "$1" || true)
+  planned=$(sed -n 's/^1\.\.\([0-9][0-9]*\).*/\1/p' "$1" | head -n 1)
+  passed=$((passed + ok - skips))
+  skipped=$((skipped + skips))
+  failed=$((failed + not_ok))
+  if [[ -n "${planned}" ]] && ((ok + not_ok < planned)); then
+    echo "test: $1 planned ${planned} results, has $((ok + not_ok)): the missing ones count as failed" >&2
+    failed=$((failed + planned - ok - not_ok))
+  fi
 }
 
 # can_run_lab USER TREE: USER can read TREE's lab jar and run java

@@ -245,20 +245,6 @@ final class LiveVerbs {
         }
     }
 
-    /**
-     * The disruption case's exit code, said in one line: 0 when every path carried requests and none failed (or for
-     * --no-drain, whose failures are the lesson), else FAILED.
-     */
-    static int verdict(java.util.List<dev.netpaths.lab.live.Disruption.PathResult> results, boolean noDrain) {
-        long failed = results.stream().mapToLong(r -> r.total() - r.ok()).sum();
-        boolean allPaths = results.size() == 5 && results.stream().allMatch(r -> r.total() > 0);
-        System.out.println(noDrain ? "disruption: " + failed + " failed requests without the drain (expected: some)"
-                : "disruption: " + (failed == 0 && allPaths ? "PASSED, no request lost"
-                : allPaths ? "FAILED, " + failed + " requests lost"
-                : "FAILED, not every one of the five paths carried requests (" + failed + " lost)"));
-        return noDrain || (failed == 0 && allPaths) ? 0 : LabCli.FAILED;
-    }
-
     @Command(name = "disruption", description = "Load through ClusterIP (from a caller), NodePort, LoadBalancer, Ingress and Gateway while echo rolls; "
             + "every request counted per path. Exit 1 when a request failed (--no-drain: the failures are the lesson, exit 0).")
     static final class Disruption implements Callable<Integer> {
@@ -273,7 +259,7 @@ final class LiveVerbs {
             return LabCli.guarded(common, lab -> lab.enterRunning(LabCli.ARGS), () -> {
                 var results = dev.netpaths.lab.live.Disruption.run(change.open(common), common.prefix, noDrain,
                         Duration.ofSeconds(change.timeoutSeconds), System.out);
-                return verdict(results, noDrain);
+                return dev.netpaths.lab.live.Disruption.verdict(results, 5, noDrain, System.out) == 0 ? 0 : LabCli.FAILED;
             });
         }
     }

@@ -1,0 +1,72 @@
+#!/usr/bin/env bats
+# How make test counts the TAP of the live lab's proofs (scripts/test/live.sh) and the other TAP files
+# (scripts/test.sh count_tap): a skipped proof is never a pass, and a run that died half way fails the results it
+# planned but never printed. The proofs themselves need a lab: scripts/test.sh's calico run.
+
+load helpers
+
+# count FILE: "passed failed skipped" as scripts/test.sh counts FILE
+count() {
+  bash -c 'passed=0 failed=0 skipped=0
+    eval "$(sed -n "/^count_tap() {/,/^}/p" "$1/scripts/test.sh")"
+    count_tap "$2"
+    echo "${passed} ${failed} ${skipped}"' _ "${REPO_ROOT}" "$1" 2>"${BATS_TEST_TMPDIR}/err"
+}
+
+tap() { printf '%s\n' "$@" >"${BATS_TEST_TMPDIR}/t.tap"; }
+
+@test "count_tap: a proof skipped with # SKIP counts as skipped, not passed" {
+  tap 1..5 "ok 1 bad input is refused" "ok 2 a Service applied answers" "ok 3 # SKIP the lab's CNI does not enforce NetworkPolicy" \
+    "ok 4 scale" "not ok 5 delete pod"
+  run count "${BATS_TEST_TMPDIR}/t.tap"
+  assert_status 0
+  [[ "${output}" == "3 1 1" ]] || { echo "counted: ${output}" >&2; return 1; }
+}
+
+@test "count_tap: bats' own skips (ok N name # skip) count as skipped" {
+  tap 1..3 "ok 1 a" "ok 2 b # skip (needs root)" "ok 3 c # Skip why"
+  run count "${BATS_TEST_TMPDIR}/t.tap"
+  [[ "${output}" == "1 0 2" ]] || { echo "counted: ${output}" >&2; return 1; }
+}
+
+@test "count_tap: results missing from the plan (a run that died half way) count as failed" {
+  tap 1..5 "ok 1 bad input is refused" "ok 2 a Service applied answers"
+  run count "${BATS_TEST_TMPDIR}/t.tap"
+  [[ "${output}" == "2 3 0" ]] || { echo "counted: ${output}" >&2; return 1; }
+  grep -qF "planned 5 results, has 2: the missing ones count as failed" "${BATS_TEST_TMPDIR}/err"
+  tap 1..5
+  run count "${BATS_TEST_TMPDIR}/t.tap"
+  [[ "${output}" == "0 5 0" ]] || { echo "counted: ${output}" >&2; return 1; }
+}
+
+@test "count_tap: a TAP without a plan counts its lines only (the one-line TAPs of test.sh)" {
+  tap "ok 1 down after kill -9 mid-change leaves nothing"
+  run count "${BATS_TEST_TMPDIR}/t.tap"
+  [[ "${output}" == "1 0 0" ]] || { echo "counted: ${output}" >&2; return 1; }
+}
+
+# flip LAB_CNI NETWORK_POLICY_LINE: the TAP line live.sh's policy flip writes for a lab whose cluster.yaml has that
+# line (the flip's own steps are not reached: every case here ends before it touches a lab)
+flip() {
+  mkdir -p "${BATS_TEST_TMPDIR}/state/netpaths"
+  printf 'items:\n- kind: ConfigMap\n  data:\n%s\n' "$2" >"${BATS_TEST_TMPDIR}/state/netpaths/cluster.yaml"
+  LAB_CNI="$1" LAB_STATE_DIR="${BATS_TEST_TMPDIR}/state" TAP="${BATS_TEST_TMPDIR}/t.tap" bash -c '
+    n=0 failures=0
+    eval "$(sed -n "/^tap() {/,/^}/p; /^skip() {/,/^}/p; /^policy_mode() {/,/^}/p; /^proof_policy_flip() {/,/^}/p" "$1/scripts/test/live.sh")"
+    connects() { echo "connects called: the flip ran"; exit 0; }
+    proof_policy_flip' _ "${REPO_ROOT}"
+}
+
+@test "live.sh: the policy flip skips only where the lab does not enforce NetworkPolicy and LAB_CNI allows it" {
+  run flip flannel '    networkPolicy: "not-enforced"'
+  assert_status 0
+  assert_has "ok 1 # SKIP policy flip: the lab's CNI does not enforce NetworkPolicy"
+  run flip calico '    networkPolicy: "not-enforced"'
+  assert_has "not ok 1 policy flip: the lab says its CNI does not enforce NetworkPolicy, but LAB_CNI=calico must"
+  run flip weave '    networkPolicy: not-enforced'
+  assert_has "not ok 1 policy flip: the lab says its CNI does not enforce NetworkPolicy, but LAB_CNI=weave must"
+  run flip flannel '    cni: "flannel"'
+  assert_has "not ok 1 policy flip: cannot tell whether the lab's CNI enforces NetworkPolicy"
+  run flip calico '    networkPolicy: "enforced"'
+  assert_has "connects called: the flip ran"
+}
