@@ -27,6 +27,8 @@
 #   BENCH_RUN_TIMEOUT=${BENCH_RUN_TIMEOUT:-900}         seconds `lab.sh run` gets, and each harness run
 #   BENCH_READY_TIMEOUT=${BENCH_READY_TIMEOUT:-180}     seconds the bare JVMs get to become ready
 #   BENCH_DOWN_TIMEOUT=${BENCH_DOWN_TIMEOUT:-120}       seconds `lab.sh down` gets
+#   BENCH_REPORTS=${BENCH_REPORTS:-}                    a directory to keep every run's reports and logs in (by default
+#                                                      they go with the work dir); not inside LAB_STATE_DIR
 #   BENCH_BASELINE_JAR=${BENCH_BASELINE_JAR:-}          another build of the harness (its lib/ beside it): step 2 also
 #                                                      times it on the healthy lab, in turns with this one, and on the
 #                                                      lab with echo at 0 after this one (before/after, side by side)
@@ -40,6 +42,7 @@ BENCH_RUN_TIMEOUT="${BENCH_RUN_TIMEOUT:-900}"
 BENCH_READY_TIMEOUT="${BENCH_READY_TIMEOUT:-180}"
 BENCH_DOWN_TIMEOUT="${BENCH_DOWN_TIMEOUT:-120}"
 BENCH_BASELINE_JAR="${BENCH_BASELINE_JAR:-}"
+BENCH_REPORTS="${BENCH_REPORTS:-}"
 LAB_SH="${REPO_ROOT}/scripts/lab/lab.sh"
 STATE_DIR="${LAB_STATE_DIR:-/run/netpaths-lab-${BENCH_LAB_PREFIX}}"
 
@@ -66,6 +69,14 @@ check_settings() {
     command -v "${tool}" >/dev/null || die "${tool} is missing: run 'make deps'"
   done
   [[ -z "${BENCH_BASELINE_JAR}" || -f "${BENCH_BASELINE_JAR}" ]] || die "BENCH_BASELINE_JAR: no such file '${BENCH_BASELINE_JAR}'"
+  if [[ -n "${BENCH_REPORTS}" ]]; then
+    case "$(realpath -m "${BENCH_REPORTS}")/" in
+      "$(realpath -m "${STATE_DIR}")"/*) die "BENCH_REPORTS must not be inside the lab's state dir ${STATE_DIR} (down removes it)" ;;
+    esac
+    if ! mkdir -p "${BENCH_REPORTS}" 2>/dev/null || [[ ! -w "${BENCH_REPORTS}" ]]; then
+      die "BENCH_REPORTS: cannot write to '${BENCH_REPORTS}'"
+    fi
+  fi
   if ip netns list | awk '{ print $1 }' | grep -q -- "^${BENCH_LAB_PREFIX}-"; then
     die "namespaces with prefix ${BENCH_LAB_PREFIX}- exist: a lab with that prefix is up (LAB_PREFIX=${BENCH_LAB_PREFIX} ${LAB_SH} down, or another BENCH_LAB_PREFIX)"
   fi
@@ -86,6 +97,10 @@ cleanup() {
     log "tearing the lab down (LAB_PREFIX=${BENCH_LAB_PREFIX} ${LAB_SH} down)"
     timeout --kill-after=10 "${BENCH_DOWN_TIMEOUT}" env LAB_PREFIX="${BENCH_LAB_PREFIX}" LAB_STATE_DIR="${STATE_DIR}" \
       "${LAB_SH}" down >&2 || echo "bench: lab down failed: run LAB_PREFIX=${BENCH_LAB_PREFIX} LAB_STATE_DIR=${STATE_DIR} ${LAB_SH} down" >&2
+  fi
+  if [[ -n "${WORK_DIR}" && -n "${BENCH_REPORTS}" ]]; then
+    cp -a "${WORK_DIR}/." "${BENCH_REPORTS}/" 2>/dev/null || echo "bench: could not copy ${WORK_DIR} to ${BENCH_REPORTS}" >&2
+    rm -rf "${BENCH_REPORTS}/images" "${BENCH_REPORTS}/jvm"
   fi
   [[ -z "${WORK_DIR}" ]] || rm -rf "${WORK_DIR}"
   exit "${rc}"
