@@ -27,8 +27,11 @@
 #   BENCH_RUN_TIMEOUT=${BENCH_RUN_TIMEOUT:-900}         seconds `lab.sh run` gets, and each harness run
 #   BENCH_READY_TIMEOUT=${BENCH_READY_TIMEOUT:-180}     seconds the bare JVMs get to become ready
 #   BENCH_DOWN_TIMEOUT=${BENCH_DOWN_TIMEOUT:-120}       seconds `lab.sh down` gets
+#   BENCH_REPORTS=${BENCH_REPORTS:-}                    a directory to keep every run's reports and logs in (by default
+#                                                      they go with the work dir); not inside LAB_STATE_DIR
 #   BENCH_BASELINE_JAR=${BENCH_BASELINE_JAR:-}          another build of the harness (its lib/ beside it): step 2 also
-#                                                      times it on the healthy lab, in turns with this one (before/after)
+#                                                      times it on the healthy lab, in turns with this one, and on the
+#                                                      lab with echo at 0 after this one (before/after, side by side)
 set -o errexit -o nounset -o pipefail
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -39,6 +42,7 @@ BENCH_RUN_TIMEOUT="${BENCH_RUN_TIMEOUT:-900}"
 BENCH_READY_TIMEOUT="${BENCH_READY_TIMEOUT:-180}"
 BENCH_DOWN_TIMEOUT="${BENCH_DOWN_TIMEOUT:-120}"
 BENCH_BASELINE_JAR="${BENCH_BASELINE_JAR:-}"
+BENCH_REPORTS="${BENCH_REPORTS:-}"
 LAB_SH="${REPO_ROOT}/scripts/lab/lab.sh"
 STATE_DIR="${LAB_STATE_DIR:-/run/netpaths-lab-${BENCH_LAB_PREFIX}}"
 
@@ -65,6 +69,14 @@ check_settings() {
     command -v "${tool}" >/dev/null || die "${tool} is missing: run 'make deps'"
   done
   [[ -z "${BENCH_BASELINE_JAR}" || -f "${BENCH_BASELINE_JAR}" ]] || die "BENCH_BASELINE_JAR: no such file '${BENCH_BASELINE_JAR}'"
+  if [[ -n "${BENCH_REPORTS}" ]]; then
+    case "$(realpath -m "${BENCH_REPORTS}")/" in
+      "$(realpath -m "${STATE_DIR}")"/*) die "BENCH_REPORTS must not be inside the lab's state dir ${STATE_DIR} (down removes it)" ;;
+    esac
+    if ! mkdir -p "${BENCH_REPORTS}" 2>/dev/null || [[ ! -w "${BENCH_REPORTS}" ]]; then
+      die "BENCH_REPORTS: cannot write to '${BENCH_REPORTS}'"
+    fi
+  fi
   if ip netns list | awk '{ print $1 }' | grep -q -- "^${BENCH_LAB_PREFIX}-"; then
     die "namespaces with prefix ${BENCH_LAB_PREFIX}- exist: a lab with that prefix is up (LAB_PREFIX=${BENCH_LAB_PREFIX} ${LAB_SH} down, or another BENCH_LAB_PREFIX)"
   fi
@@ -86,6 +98,10 @@ cleanup() {
     timeout --kill-after=10 "${BENCH_DOWN_TIMEOUT}" env LAB_PREFIX="${BENCH_LAB_PREFIX}" LAB_STATE_DIR="${STATE_DIR}" \
       "${LAB_SH}" down >&2 || echo "bench: lab down failed: run LAB_PREFIX=${BENCH_LAB_PREFIX} LAB_STATE_DIR=${STATE_DIR} ${LAB_SH} down" >&2
   fi
+  if [[ -n "${WORK_DIR}" && -n "${BENCH_REPORTS}" ]]; then
+    cp -a "${WORK_DIR}/." "${BENCH_REPORTS}/" 2>/dev/null || echo "bench: could not copy ${WORK_DIR} to ${BENCH_REPORTS}" >&2
+    rm -rf "${BENCH_REPORTS}/images" "${BENCH_REPORTS}/jvm"
+  fi
   [[ -z "${WORK_DIR}" ]] || rm -rf "${WORK_DIR}"
   exit "${rc}"
 }
@@ -99,6 +115,12 @@ timed() {
   LAST_RC=0
   timeout --kill-after=10 "${BENCH_RUN_TIMEOUT}" "$@" >"${file}" 2>&1 || LAST_RC=$?
   awk -v ms=$(( $(now_ms) - start )) 'BEGIN { printf "%.1f", ms / 1000 }'
+}
+
+# seconds from a harness report's run.startedAt to finishedAt (the harness's own clock, without its JVM's start)
+report_s() {
+  jq -r '[.run.startedAt, .run.finishedAt] | map(sub("\\.[0-9]+Z$"; "Z") | fromdateiso8601) | .[1] - .[0]' \
+    "$1/report.json" 2>/dev/null || echo '?'
 }
 
 # "passed failed skipped" of a harness report
@@ -244,6 +266,12 @@ main() {
   broken_s="$(timed "${WORK_DIR}/broken.log" "${LAB_ENV[@]}" LAB_REPORTS="${WORK_DIR}/broken" "${LAB_SH}" case '*')"
   broken_sum="$(summary "${WORK_DIR}/broken")"
   log "harness, echo at 0: ${broken_s} s (${broken_sum})"
+  local baseline_broken_s=""
+  if [[ -n "${BENCH_BASELINE_JAR}" ]]; then
+    baseline_broken_s="$(timed "${WORK_DIR}/baseline-broken.log" ip netns exec "${BENCH_LAB_PREFIX}-host" java -jar \
+      "${BENCH_BASELINE_JAR}" --lab-state "${STATE_DIR}" --reports "${WORK_DIR}/baseline-broken")"
+    log "harness, echo at 0, BENCH_BASELINE_JAR: ${baseline_broken_s} s ($(summary "${WORK_DIR}/baseline-broken"))"
+  fi
 
   log "3/4 taking the lab down"
   timeout --kill-after=10 "${BENCH_DOWN_TIMEOUT}" env LAB_PREFIX="${BENCH_LAB_PREFIX}" LAB_STATE_DIR="${STATE_DIR}" \
@@ -270,6 +298,18 @@ main() {
   fi
   printf '%-58s %8s %8s %8s\n' "harness, echo at 0 replicas (${total_f}/${total_p} rows FAILED) / healthy" "${broken_s}" \
     "$(ratio "${broken_s}" "${healthy_s}")" "<= 1.5"
+  if [[ -n "${baseline_broken_s}" ]]; then
+    printf '%-58s %8s %8s %8s\n' "harness, echo at 0: BENCH_BASELINE_JAR / its healthy run" "${baseline_broken_s}" \
+      "$(ratio "${baseline_broken_s}" "${baseline_s}")" "<= 1.5"
+  fi
+  echo
+  echo "the harness runs by their reports' clock (run.startedAt to finishedAt, s; the wall clock adds JVM starts):"
+  local run
+  for run in healthy healthy2 broken baseline baseline-broken; do
+    [[ -f "${WORK_DIR}/${run}/report.json" ]] || continue
+    printf '  %-16s %6s s  (passed failed skipped: %s)\n' "${run}" "$(report_s "${WORK_DIR}/${run}")" \
+      "$(summary "${WORK_DIR}/${run}" | tr ' ' /)"
+  done
 }
 
 main "$@"

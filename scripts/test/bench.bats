@@ -24,6 +24,14 @@ BENCH_LAB="${REPO_ROOT}/scripts/bench/lab.sh"
   assert_lacks "lab.sh run"
 }
 
+@test "bench-lab: a reports directory inside the lab's state dir is refused (down removes it), and not created" {
+  BENCH_LAB_PREFIX=zz LAB_STATE_DIR="${BATS_TEST_TMPDIR}/state" BENCH_REPORTS="${BATS_TEST_TMPDIR}/state/keep" run "${BENCH_LAB}"
+  assert_status 1
+  assert_has "bench: BENCH_REPORTS must not be inside the lab's state dir ${BATS_TEST_TMPDIR}/state (down removes it)"
+  assert_lacks "lab.sh run"
+  [[ ! -e "${BATS_TEST_TMPDIR}/state" ]]
+}
+
 @test "bench-lab: --help prints the settings, an unknown argument exits 2" {
   run "${BENCH_LAB}" --help
   assert_status 0

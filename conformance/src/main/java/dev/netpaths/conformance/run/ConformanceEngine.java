@@ -9,6 +9,7 @@ import dev.netpaths.conformance.probe.Json;
 import dev.netpaths.conformance.probe.ProbeException;
 import dev.netpaths.conformance.report.PathRecord;
 import dev.netpaths.conformance.report.ReportListener;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -103,24 +104,50 @@ public final class ConformanceEngine implements TestEngine {
         return engine;
     }
 
+    /**
+     * Every path in order through one measuring lane (run/PathScheduler): the failing polls of converging paths
+     * are waited out beside it. A path is started in the lane and finished in the catalogue's order, so the
+     * progress lines, report.json and the JUnit XML keep that order.
+     */
     @Override
     public void execute(ExecutionRequest request) {
         EngineExecutionListener listener = request.getEngineExecutionListener();
         TestDescriptor engine = request.getRootTestDescriptor();
         listener.executionStarted(engine);
-        for (TestDescriptor caseNode : engine.getChildren()) {
-            listener.executionStarted(caseNode);
-            for (TestDescriptor child : caseNode.getChildren()) {
-                Node path = (Node) child;
-                listener.executionStarted(path);
-                listener.executionFinished(path, run(path, listener));
+        List<TestDescriptor> caseNodes = new ArrayList<>(engine.getChildren());
+        List<Node> nodes = new ArrayList<>();
+        List<TestDescriptor> parents = new ArrayList<>();
+        for (TestDescriptor caseNode : caseNodes) {
+            if (caseNode.getChildren().isEmpty()) {
+                listener.executionStarted(caseNode);
+                listener.executionFinished(caseNode, TestExecutionResult.successful());
             }
-            listener.executionFinished(caseNode, TestExecutionResult.successful());
+            for (TestDescriptor child : caseNode.getChildren()) {
+                nodes.add((Node) child);
+                parents.add(caseNode);
+            }
         }
+        List<PathInstance> probed = nodes.stream().map(n -> probes(n.path) ? n.path : null).toList();
+        new PathScheduler(runner, environment.settings().convergeSeconds()).run(probed, i -> {
+            if (i == 0 || parents.get(i) != parents.get(i - 1)) {
+                listener.executionStarted(parents.get(i));
+            }
+            listener.executionStarted(nodes.get(i));
+        }, (i, outcome) -> {
+            listener.executionFinished(nodes.get(i), finish(nodes.get(i), outcome, listener));
+            if (i == nodes.size() - 1 || parents.get(i) != parents.get(i + 1)) {
+                listener.executionFinished(parents.get(i), TestExecutionResult.successful());
+            }
+        });
         listener.executionFinished(engine, TestExecutionResult.successful());
     }
 
-    private TestExecutionResult run(Node node, EngineExecutionListener listener) {
+    /** Whether a path is probed at all (not broken, skipped, failed by discovery or a discovery check). */
+    private static boolean probes(PathInstance path) {
+        return path != null && path.skip() == null && path.fail() == null && path.request() != null;
+    }
+
+    private TestExecutionResult finish(Node node, PathScheduler.Outcome outcome, EngineExecutionListener listener) {
         PathInstance path = node.path;
         if (path == null) {
             return TestExecutionResult.failed(new AssertionFailedError(node.broken));
@@ -137,21 +164,22 @@ public final class ConformanceEngine implements TestEngine {
             publish(listener, node, PathRecord.of(path, null, 0)); // a discovery check that found nothing wrong
             return TestExecutionResult.successful();
         }
-        PathRunner.Result result;
-        try {
-            result = runner.run(path);
-        } catch (RuntimeException e) {
+        if (outcome.crash() != null) {
             // Whatever goes wrong in one path is that path's failure, never the run's.
             publish(listener, node, PathRecord.of(path, null, 0));
-            return TestExecutionResult.failed(new AssertionFailedError("the harness failed on this path: " + e
-                    + ". Likely cause: a harness defect on this path's answer (please report it with report.json)"));
-        } catch (ProbeException e) {
+            return TestExecutionResult.failed(new AssertionFailedError("the harness failed on this path: "
+                    + outcome.crash() + ". Likely cause: a harness defect on this path's answer (please report it "
+                    + "with report.json)"));
+        }
+        if (outcome.probeError() != null) {
+            ProbeException e = outcome.probeError();
             publish(listener, node, PathRecord.of(path, null, 0));
             return TestExecutionResult.failed(new AssertionFailedError(path.request().source()
                     + " could not be asked to probe (" + e.kind() + "): " + e.getMessage()
                     + ". Likely cause: lab: no route from the host to the pod network; cluster: the context may not "
                     + "use pods/proxy, or the caller pod is not ready"));
         }
+        PathRunner.Result result = outcome.result();
         publish(listener, node, PathRecord.of(path, result.observation(), result.runs()));
         return result.passed() ? TestExecutionResult.successful()
                 : TestExecutionResult.failed(new AssertionFailedError(String.join("; ", result.problems())

@@ -43,62 +43,151 @@ public final class PathRunner {
 
     public Result run(PathInstance path) throws ProbeException {
         if (!converges(path)) {
-            Observation o = observe(path.request(), HostProbe.Budget.NONE);
-            return new Result(o, Evaluator.problems(path.expect(), o, tries(path.request())), 1);
+            return once(path);
         }
-        // A bounded wait in this thread (nothing is interrupted): each poll stops at its first failed try and is
-        // cut to the time left, so a dropped path costs one timeout per poll and the wait never outlives the
-        // window. As Gateway API conformance's AwaitConvergence (kubernetes-sigs/gateway-api
-        // conformance/utils/http/http.go): only a failed poll is followed by a pause, a passing one by the next
-        // poll at once, so a healthy path costs its streak's probes and nothing more.
-        long window = settings.convergeSeconds() * 1_000_000_000L;
-        long deadline = System.nanoTime() + window;
-        Result last = null;
-        ProbeException error = null;
-        int streak = 0;
-        int runs = 0;
-        while (deadline - System.nanoTime() > 0) {
+        Waiting w = new Waiting(path, System.nanoTime() + settings.convergeSeconds() * 1_000_000_000L);
+        return conclude(w, poll(w, false), true);
+    }
+
+    /**
+     * How the measuring lane starts a path (run/PathScheduler): a verdict, or, for a converging path whose poll
+     * failed, a {@link Waiting} with the rest of its window to be waited out by {@link #waitOut} off the lane. A
+     * path that needs no wait is run exactly as {@link #run} runs it.
+     */
+    public Started start(PathInstance path) throws ProbeException {
+        if (!converges(path)) {
+            return new Started(once(path), null);
+        }
+        Waiting w = new Waiting(path, System.nanoTime() + settings.convergeSeconds() * 1_000_000_000L);
+        Step step = poll(w, true);
+        return step == Step.FAILED ? new Started(null, w) : new Started(conclude(w, step, true), null);
+    }
+
+    /** Either a verdict or a wait to hand off. */
+    public record Started(Result result, Waiting waiting) {}
+
+    /**
+     * Waits out the rest of a handed-off window (any thread; nothing here is a measurement): the pause after the
+     * failed poll, then polls as {@link #run} does. Converged: {@link Waited#converged()}, and the lane measures
+     * the path with {@link #measure} (the streak's probes ran beside the lane's). Not converged: the verdict
+     * {@link #run} gives a path whose window ran out, or the error when the caller itself could not be asked.
+     */
+    public Waited waitOut(Waiting w) {
+        Step step = poll(w, false);
+        if (step == Step.CONVERGED) {
+            return new Waited(null, true, null);
+        }
+        try {
+            return new Waited(conclude(w, step, false), false, null);
+        } catch (ProbeException e) {
+            return new Waited(null, false, e);
+        }
+    }
+
+    /** How a wait ended: {@code converged} (to be measured in the lane), a verdict, or the caller's error. */
+    public record Waited(Result result, boolean converged, ProbeException error) {}
+
+    /** The measuring probe of a path that converged off the lane: all its tries, judged like any probe. */
+    public Result measure(Waiting w) throws ProbeException {
+        Observation measured = observe(w.path.request(), HostProbe.Budget.NONE);
+        return new Result(measured, Evaluator.problems(w.path.expect(), measured, tries(w.path.request())),
+                w.runs + 1);
+    }
+
+    /** A path's convergence window and how far its polls got; used by one thread at a time. */
+    public static final class Waiting {
+        final PathInstance path;
+        final long deadline;
+        Result last;
+        ProbeException error;
+        int streak;
+        int runs;
+        boolean afterFailure;
+
+        Waiting(PathInstance path, long deadline) {
+            this.path = path;
+            this.deadline = deadline;
+        }
+
+        public PathInstance path() {
+            return path;
+        }
+    }
+
+    private enum Step { CONVERGED, FAILED, OVER }
+
+    private Result once(PathInstance path) throws ProbeException {
+        Observation o = observe(path.request(), HostProbe.Budget.NONE);
+        return new Result(o, Evaluator.problems(path.expect(), o, tries(path.request())), 1);
+    }
+
+    /**
+     * Polls until a streak converges or the window is over; with {@code handOff}, returns at the first failed
+     * poll instead of pausing (the pause and the rest of the window are the waiter's).
+     */
+    private Step poll(Waiting w, boolean handOff) {
+        // A bounded wait (nothing is interrupted): each poll stops at its first failed try and is cut to the time
+        // left, so a dropped path costs one timeout per poll and the wait never outlives the window. As Gateway
+        // API conformance's AwaitConvergence (kubernetes-sigs/gateway-api conformance/utils/http/http.go): only a
+        // failed poll is followed by a pause, a passing one by the next poll at once, so a healthy path costs its
+        // streak's probes and nothing more.
+        while (true) {
+            if (w.afterFailure) {
+                if (handOff) {
+                    return Step.FAILED;
+                }
+                long millis = Math.min(POLL_INTERVAL_MS, (w.deadline - System.nanoTime()) / 1_000_000);
+                if (millis > 0) {
+                    pause.accept(millis);
+                }
+                w.afterFailure = false;
+            }
+            if (w.deadline - System.nanoTime() <= 0 || Thread.currentThread().isInterrupted()) {
+                return Step.OVER;
+            }
             try {
-                Observation o = observe(path.request(), new HostProbe.Budget(deadline, true));
+                Observation o = observe(w.path.request(), new HostProbe.Budget(w.deadline, true));
                 if (o.attempts().isEmpty() && o.resolved().isEmpty() && o.resolveError() == null) {
-                    break; // no time was left for a single try: the window is over
+                    return Step.OVER; // no time was left for a single try: the window is over
                 }
-                runs++;
-                last = new Result(o, Evaluator.problems(path.expect(), o, o.attempts().size()), runs);
-                error = null;
-                streak = last.passed() ? streak + 1 : 0;
-                if (streak >= settings.convergeStreak()) {
-                    // Converged. The streak's last probe came straight after the others, its tries back to back:
-                    // it is the measurement when it made all its tries. Only one the window's end cut short gets
-                    // a full measuring probe after it, judged like any probe (a path that fails here still fails).
-                    if (o.attempts().size() >= tries(path.request())) {
-                        return last;
-                    }
-                    Observation measured = observe(path.request(), HostProbe.Budget.NONE);
-                    return new Result(measured, Evaluator.problems(path.expect(), measured,
-                            tries(path.request())), runs + 1);
+                w.runs++;
+                w.last = new Result(o, Evaluator.problems(w.path.expect(), o, o.attempts().size()), w.runs);
+                w.error = null;
+                w.streak = w.last.passed() ? w.streak + 1 : 0;
+                if (w.streak >= settings.convergeStreak()) {
+                    return Step.CONVERGED;
                 }
-                if (last.passed()) {
+                if (w.last.passed()) {
                     continue; // the next poll of the streak at once
                 }
             } catch (ProbeException e) {
-                error = e;
+                w.error = e;
             }
-            long millis = Math.min(POLL_INTERVAL_MS, (deadline - System.nanoTime()) / 1_000_000);
-            if (millis > 0) {
-                pause.accept(millis);
-            }
+            w.afterFailure = true;
         }
-        if (last == null) {
-            if (error != null) {
-                throw error; // the caller itself could not be asked: the engine names that
-            }
-            return new Result(null, List.of("no probe finished within " + settings.convergeSeconds() + " s"), runs);
+    }
+
+    /**
+     * The verdict of a wait. Converged: the streak's last probe came straight after the others, its tries back to
+     * back; it is the measurement when it made all its tries and {@code lastMeasures} (it ran in the lane). Any
+     * other gets a full measuring probe after it, judged like any probe (a path that fails here still fails).
+     */
+    private Result conclude(Waiting w, Step step, boolean lastMeasures) throws ProbeException {
+        if (step == Step.CONVERGED) {
+            return lastMeasures && w.last.observation().attempts().size() >= tries(w.path.request()) ? w.last
+                    : measure(w);
         }
-        List<String> problems = new ArrayList<>(last.problems());
+        if (w.last == null) {
+            if (w.error != null) {
+                throw w.error; // the caller itself could not be asked: the engine names that
+            }
+            return new Result(null, List.of("no probe finished within " + settings.convergeSeconds() + " s"),
+                    w.runs);
+        }
+        List<String> problems = new ArrayList<>(w.last.problems());
         problems.add("not " + settings.convergeStreak() + " consecutive successes within "
-                + settings.convergeSeconds() + " s (" + runs + " runs)");
-        return new Result(last.observation(), problems, runs);
+                + settings.convergeSeconds() + " s (" + w.runs + " runs)");
+        return new Result(w.last.observation(), problems, w.runs);
     }
 
     /** The pause after a failed poll. */
