@@ -50,6 +50,26 @@ page() {
   [ "${status}" -eq 1 ]
 }
 
+@test "how often a converging path was polled is normalised; the window it was given is not" {
+  page runs $'```console lab\n$ echo "not 3 consecutive successes within 5 s (10 runs)"\nnot 3 consecutive successes within 5 s (7 runs)\n```'
+  run "${WORKSHOP}" "${BATS_TEST_TMPDIR}/runs.md"
+  [ "${status}" -eq 0 ] || { echo "${output}"; return 1; }
+  page window $'```console lab\n$ echo "not 3 consecutive successes within 5 s (10 runs)"\nnot 2 consecutive successes within 5 s (10 runs)\n```'
+  run "${WORKSHOP}" "${BATS_TEST_TMPDIR}/window.md"
+  [ "${status}" -eq 1 ]
+}
+
+@test "a hairpin verdict compares without its chance count of failed tries, and still differs from other failures" {
+  local v='no try was served by caller-service [pod=caller-q6lrb, namespace=netpaths] itself over 35 tries'
+  page hp "$(printf '```console lab\n$ echo "FAILED 2/35 tries failed {CONNECT_TIMEOUT=2}, first: CONNECT_TIMEOUT Connect timed out; %s"\nFAILED 1/35 tries failed {CONNECT_TIMEOUT=1}, first: CONNECT_TIMEOUT Connect timed out; %s\n```' "${v}" "${v}")"
+  run "${WORKSHOP}" "${BATS_TEST_TMPDIR}/hp.md"
+  [ "${status}" -eq 0 ] || { echo "${output}"; return 1; }
+  # the count stays where the verdict is another: every try failed, none was served at all
+  page all $'```console lab\n$ echo "FAILED 30/30 tries failed {CONNECT_TIMEOUT=30}, first: CONNECT_TIMEOUT Connect timed out"\nFAILED 29/30 tries failed {CONNECT_TIMEOUT=29}, first: CONNECT_TIMEOUT Connect timed out\n```'
+  run "${WORKSHOP}" "${BATS_TEST_TMPDIR}/all.md"
+  [ "${status}" -eq 1 ]
+}
+
 @test "a failing command fails the page; steps share one shell, in order" {
   page rc $'```console lab\n$ false\n```'
   run "${WORKSHOP}" "${BATS_TEST_TMPDIR}/rc.md"
