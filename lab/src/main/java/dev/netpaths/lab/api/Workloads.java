@@ -60,7 +60,7 @@ public final class Workloads {
     }
 
     private static List<Pod> daemonSetPods(DaemonSet ds, List<Node> nodes) {
-        PodTemplateSpec template = ds.getSpec().getTemplate();
+        PodTemplateSpec template = defaulted(ds.getSpec().getTemplate());
         String ns = Kube.namespace(ds);
         String name = ds.getMetadata().getName();
         String revision = templateHash(template);
@@ -78,7 +78,7 @@ public final class Workloads {
     }
 
     private static List<Pod> deploymentPods(Deployment deployment) {
-        PodTemplateSpec template = deployment.getSpec().getTemplate();
+        PodTemplateSpec template = defaulted(deployment.getSpec().getTemplate());
         String ns = Kube.namespace(deployment);
         String hash = templateHash(template);
         String replicaSet = deployment.getMetadata().getName() + "-" + hash;
@@ -114,6 +114,23 @@ public final class Workloads {
     private static OwnerReference owner(String apiVersion, String kind, String name) {
         return new OwnerReferenceBuilder().withApiVersion(apiVersion).withKind(kind).withName(name)
                 .withController(true).withBlockOwnerDeletion(true).build();
+    }
+
+    /**
+     * The template as the API server stores it, before any controller hashes it: a container port without a
+     * protocol gets TCP (SetDefaults_ContainerPort in kubernetes/kubernetes pkg/apis/core/v1/defaults.go). So
+     * leaving out {@code protocol: TCP} changes neither the hash nor the pods' names, as on a real cluster.
+     */
+    static PodTemplateSpec defaulted(PodTemplateSpec template) {
+        if (template == null || template.getSpec() == null) {
+            return template;
+        }
+        PodTemplateSpec copy = Serialization.clone(template);
+        java.util.stream.Stream.concat(copy.getSpec().getInitContainers().stream(), copy.getSpec().getContainers().stream())
+                .flatMap(c -> c.getPorts().stream())
+                .filter(p -> p.getProtocol() == null || p.getProtocol().isEmpty())
+                .forEach(p -> p.setProtocol("TCP"));
+        return copy;
     }
 
     /** pod-template-hash: FNV-32a of the template, its decimal form safe-encoded, as ComputeHash does. */

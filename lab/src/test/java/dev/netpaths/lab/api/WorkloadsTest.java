@@ -77,4 +77,30 @@ class WorkloadsTest {
         deployment.getSpec().getTemplate().getSpec().getContainers().get(0).setImage("netpaths/echo-service:0.2.0");
         assertNotEquals(before, Workloads.templateHash(deployment.getSpec().getTemplate()));
     }
+
+    @Test
+    void aDefaultedProtocolLeftOutKeepsThePodNames() {
+        String explicit = """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: web, namespace: default}
+                spec:
+                  replicas: 2
+                  selector: {matchLabels: {app: web}}
+                  template:
+                    metadata: {labels: {app: web}}
+                    spec: {containers: [{name: c, image: busybox, ports: [{name: http, containerPort: 8080, protocol: TCP}, {name: dns, containerPort: 53, protocol: UDP}]}]}
+                """;
+        List<String> withProtocol = names(Workloads.expand(Manifests.parse(explicit), Fixtures.kindNodes()));
+        List<String> without = names(Workloads.expand(Manifests.parse(explicit.replace(", protocol: TCP}", "}")),
+                Fixtures.kindNodes()));
+        assertEquals(withProtocol, without, "the API server defaults protocol to TCP before the hash is taken");
+        List<String> udpChanged = names(Workloads.expand(Manifests.parse(explicit.replace("protocol: UDP", "protocol: TCP")),
+                Fixtures.kindNodes()));
+        assertNotEquals(withProtocol, udpChanged, "a protocol that is not the default is part of the template");
+    }
+
+    private static List<String> names(List<Pod> pods) {
+        return pods.stream().map(p -> p.getMetadata().getName()).toList();
+    }
 }
