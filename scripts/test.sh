@@ -42,7 +42,7 @@ passed=0
 failed=0
 skipped=0
 
-step() { printf '\n==> %s\n' "$*"; }
+step() { printf '\n==> %s (%s UTC)\n' "$*" "$(date -u +%T)"; }
 
 # Adds the counts of JUnit XML reports (Surefire's and the harness's) under a directory.
 count_junit_xml() {
