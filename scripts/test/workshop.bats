@@ -44,6 +44,10 @@ page() {
   page norm $'```console lab\n$ echo "echo-7f4b78f478-wl6w9 caller-q6lrb 172.18.0.1:35632 aa:bb:cc:dd:ee:01 [12:3400] 1.5 ms :30080"\necho-5dcbfbcc6c-wjgvt caller-x2z4k 172.18.0.1:50001 02:42:ac:12:00:02 [0:0] 20.25 ms :30080\n```'
   run "${WORKSHOP}" "${BATS_TEST_TMPDIR}/norm.md"
   [ "${status}" -eq 0 ] || { echo "${output}"; return 1; }
+  # a byte counter in the ephemeral ports' range is still a counter (a fresh-clone run once saw [339:<port>])
+  page bytes $'```console lab\n$ echo "[339:34645] -A KUBE-SERVICES"\n[0:0] -A KUBE-SERVICES\n```'
+  run "${WORKSHOP}" "${BATS_TEST_TMPDIR}/bytes.md"
+  [ "${status}" -eq 0 ] || { echo "${output}"; return 1; }
   # a NodePort is not an ephemeral port: 30080 against 30081 differs
   page np $'```console lab\n$ echo 172.18.0.3:30080\n172.18.0.3:30081\n```'
   run "${WORKSHOP}" "${BATS_TEST_TMPDIR}/np.md"

@@ -17,12 +17,13 @@ s/\bveth[0-9a-f]{8}\b/veth<id>/g
 s/@if[0-9]+\b/@if<n>/g
 s/\bfe80::[0-9a-f:]+/fe80::<ll>/g
 s/^[0-9]+: /<n>: /
+# packet and byte counters: iptables [packets:bytes], conntrack/ip -s figures (before the ports: a byte count
+# of 32768-60999 after a colon reads like one)
+s/\[[0-9]+:[0-9]+\]/[<n>:<n>]/g
 # ephemeral ports (32768-60999, Linux's default ip_local_port_range), after an address or as a JSON number
 s/:(3276[89]|327[7-9][0-9]|32[89][0-9]{2}|3[3-9][0-9]{3}|[4-5][0-9]{4}|60[0-9]{3})\b/:<port>/g
 s/("[a-zA-Z]*[pP]ort": ?)[0-9]+/\1<n>/g
 s/("pid": ?)[0-9]+/\1<n>/g
-# packet and byte counters: iptables [packets:bytes], conntrack/ip -s figures
-s/\[[0-9]+:[0-9]+\]/[<n>:<n>]/g
 # timings: "12.34 ms", "3.4 s", time=0.05, latency columns of the harness table
 s/(^|[^0-9.])[0-9]+(\.[0-9]+)? ?(ms|s)\b/\1<t>\3/g
 s/time=[0-9.]+/time=<t>/g
