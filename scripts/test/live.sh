@@ -152,6 +152,13 @@ spec:
 EOF
   connects http://echo-live.netpaths:8080/echo && { log "echo-live answers before it was applied"; rc=1; }
   lab apply -f "${WORK}/svc.yaml" || rc=1
+  # within the flip bound, as the policy flip: the caller's resolver may still hold the NXDOMAIN it got above
+  local t
+  if t="$(until_within "${FLIP_SECONDS}" connects http://echo-live.netpaths:8080/echo)"; then
+    log "echo-live answers ${t} s after apply returned"
+  else
+    log "echo-live does not answer within ${FLIP_SECONDS} s of apply"; rc=1
+  fi
   [[ "$(pods_answering 3 http://echo-live.netpaths:8080/echo)" != *FAILED* ]] || { log "echo-live does not answer after apply"; rc=1; }
   lab delete svc echo-live -n netpaths || rc=1
   connects http://echo-live.netpaths:8080/echo && { log "echo-live still answers after delete"; rc=1; }
