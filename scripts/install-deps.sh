@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian packages netpaths needs on a machine without Docker: the lab's data-plane pieces
 # (CNI plugins, iptables, bird2, dnsmasq, nginx), the tools `lab.sh trace` and the workshop use to look at it
-# (tcpdump; dig and nslookup from bind9-dnsutils), the test tools (shellcheck, bats, chromium) and the
-# benchmark driver (wrk). Idempotent: packages already present are not fetched again. It also checks that kubectl
-# is on PATH, which it cannot install.
+# (tcpdump; dig and nslookup from bind9-dnsutils), the test tools (shellcheck, bats, GNU parallel for bats --jobs,
+# chromium) and the benchmark driver (wrk). Idempotent: packages already present are not fetched again. It also
+# checks that kubectl is on PATH, which it cannot install.
 #
 # Usage: scripts/install-deps.sh [--check]
 #   --check   only report what is missing (exit 1 if anything is), install nothing
@@ -16,7 +16,7 @@ PACKAGES=(
   iproute2 iptables nftables conntrack iputils-arping curl procps util-linux jq
   containernetworking-plugins bird2 dnsmasq-base nginx-light
   tcpdump bind9-dnsutils
-  shellcheck bats wrk chromium
+  shellcheck bats parallel wrk chromium
 )
 
 usage() { sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }

@@ -8,6 +8,8 @@
 # Settings:
 #   BATS=${BATS:-bats}                   the bats command
 #   SHELLCHECK=${SHELLCHECK:-shellcheck} the shellcheck command
+#   BATS_JOBS=$(nproc)                   tests run at once (bats --jobs, with GNU parallel; 1 without it): each test
+#                                        has its own temporary directory, so they do not share files
 set -o errexit -o nounset -o pipefail
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -43,11 +45,10 @@ main() {
   # -x follows `source` lines (paths in the directives are relative to the repository root).
   "${SHELLCHECK}" -x -S warning "${scripts[@]}" >&2 || rc=$?
   if [[ ${rc} -ne 0 ]]; then echo "# shellcheck found problems (above)" >&2; fi
-  if [[ $# -gt 0 ]]; then
-    "${BATS}" --tap "$@" || rc=1
-  else
-    "${BATS}" --tap scripts/test || rc=1
-  fi
+  local jobs=(--jobs "${BATS_JOBS:-$(nproc)}")
+  command -v parallel >/dev/null 2>&1 || jobs=()
+  [[ $# -gt 0 ]] || set -- scripts/test
+  "${BATS}" --tap "${jobs[@]}" "$@" || rc=1
   return "${rc}"
 }
 
