@@ -16,6 +16,8 @@
 #      lost request fails the run; the other CNIs' counts are in docs/lab/live.md, `LAB_DISRUPTION=1 make lab`
 #      repeats them). With NETPATHS_TEST_BREAKS=0 that lab runs the catalogue only; without such a run the
 #      break-it suite brings up a lab of its own
+#   6. in the calico run of step 4 (with NETPATHS_TEST_LIVE=1), while its lab is up: the drift test of the chapters
+#      written for that lab (`<!-- workshop: lab=calico clusters=2 -->`), then the live lab's proofs
 # It ends with one line counting every test and case: "netpaths: N passed, N failed, N skipped".
 #
 # Settings:
@@ -27,7 +29,7 @@
 #   NETPATHS_TEST_SKIP_DEPS=1              do not check or install Debian packages
 #   NETPATHS_TEST_BREAKS=1                 0: no break-it suite (make test-breaks runs it alone)
 #   NETPATHS_TEST_LIVE=0                   1: the calico run keeps its lab for the live lab's proofs (scripts/test/live.sh) and kill -9 follows (off: proof 2 fails on a 2-cluster lab)
-#   NETPATHS_TEST_WORKSHOP=1               0: no workshop chapters' drift test in the Flannel lab
+#   NETPATHS_TEST_WORKSHOP=1               0: no workshop chapters' drift test (Flannel lab; the calico lab's pages with live)
 #   LAB_PREFIX=nt                          the prefix of the labs this test brings up (not `make lab`'s np)
 #   MVN="mvn -B -ntp"                      the Maven command
 set -o errexit -o nounset -o pipefail
@@ -75,7 +77,7 @@ count_junit_xml_all() {
   done
   count_junit_xml "${REPORTS}"
   local tap
-  for tap in "${REPORTS}/bats.tap" "${REPORTS}/breaks/breaks.tap" "${REPORTS}/workshop.tap" "${REPORTS}/live/live.tap" "${REPORTS}/kill9.tap"; do
+  for tap in "${REPORTS}/bats.tap" "${REPORTS}/breaks/breaks.tap" "${REPORTS}"/workshop-*.tap "${REPORTS}/live/live.tap" "${REPORTS}/kill9.tap"; do
     if [[ -f "${tap}" ]]; then
       count_tap "${tap}"
     fi
@@ -162,17 +164,18 @@ run_rootless_lab() {
 
 # The flannel:1 lab with the break-it suite in it: up, the whole catalogue (as `lab.sh run`: reports/lab-flannel,
 # its exit code), the breaks while the same lab is up (NETPATHS_LAB_RUNNING=1), then down whatever happened.
-# workshop_pages: the chapters' drift test (scripts/test/workshop.sh) in the running lab, as one TAP line; its
-# own harness runs (the break-it steps fail cases on purpose) write their reports outside REPORTS, uncounted
+# workshop_pages CNI: the drift test (scripts/test/workshop.sh) of the chapters written for the running lab (the
+# others say "skipped"), as one TAP line in workshop-CNI.tap; its own harness runs (the break-it steps fail cases
+# on purpose) write their reports outside REPORTS, uncounted
 workshop_pages() {
   local scratch rc=0
   scratch="$(mktemp -d /tmp/netpaths-test-workshop.XXXXXX)"
-  LAB_REPORTS="${scratch}" NETPATHS_LAB_RUNNING=1 scripts/test/workshop.sh || rc=$?
+  LAB_CNI="$1" LAB_REPORTS="${scratch}" NETPATHS_LAB_RUNNING=1 scripts/test/workshop.sh || rc=$?
   rm -rf "${scratch}"
   if [[ ${rc} -eq 0 ]]; then
-    echo "ok 1 the workshop chapters match the lab" >"${REPORTS}/workshop.tap"
+    echo "ok 1 the workshop chapters of the $1 lab match it" >"${REPORTS}/workshop-$1.tap"
   else
-    echo "not ok 1 the workshop chapters match the lab" >"${REPORTS}/workshop.tap"
+    echo "not ok 1 the workshop chapters of the $1 lab match it" >"${REPORTS}/workshop-$1.tap"
   fi
   return "${rc}"
 }
@@ -186,7 +189,7 @@ run_lab_with_breaks() {
     LAB_REPORTS="${REPORTS}/lab-flannel" scripts/lab/lab.sh case '*' || rc=$?
     if [[ "${NETPATHS_TEST_WORKSHOP:-1}" == 1 ]]; then
       step "Workshop chapters against the same lab: every command on the pages, its output as the page shows it"
-      workshop_pages || rc=$?
+      workshop_pages flannel || rc=$?
     fi
     step "Break-it suite in the same lab: each break must make its cases fail, and they must pass once restored"
     NETPATHS_LAB_RUNNING=1 LAB_REPORTS="${REPORTS}/breaks" scripts/test/breaks.sh || rc=$?
@@ -210,6 +213,10 @@ run_lab_with_live() {
   state="$(mktemp -d /tmp/netpaths-test-live.XXXXXX)"
   step "Lab ($1, $2 cluster(s)): the conformance catalogue, then the live lab's dynamic proofs in the same lab"
   LAB_KEEP=1 LAB_CNI="$1" LAB_CLUSTERS="$2" LAB_STATE_DIR="${state}/lab" scripts/lab/lab.sh run || rc=$?
+  if [[ "${NETPATHS_TEST_WORKSHOP:-1}" == 1 ]]; then
+    step "Workshop chapters written for this lab ($1, $2 cluster(s)): every command on the pages, as they show it"
+    LAB_STATE_DIR="${state}/lab" LAB_CLUSTERS="$2" workshop_pages "$1" || rc=$?
+  fi
   LAB_PREFIX="${LAB_PREFIX:-np}" LAB_CNI="$1" NETPATHS_LAB_RUNNING=1 LAB_REPORTS="${REPORTS}/live" LAB_STATE_DIR="${state}/lab" scripts/test/live.sh || rc=$?
   LAB_STATE_DIR="${state}/lab" scripts/lab/lab.sh down || rc=$?
   rm -rf "${state}"

@@ -538,7 +538,8 @@ public sealed interface Target {
         }
 
         /** The trusted prober of the reference manifests: the one source echo-restricted's policy admits. */
-        static final String TRUSTED_PROBER = "Deployment netpaths-other/caller-trusted (label netpaths.dev/trusted=true)";
+        static final String TRUSTED_LABEL = "netpaths.dev/trusted";
+        static final String TRUSTED_PROBER = "Deployment netpaths-other/caller-trusted (label " + TRUSTED_LABEL + "=true)";
 
         /**
          * A target the policies keep from every caller needs a positive control, or its blocked cells would pass on a
@@ -565,10 +566,18 @@ public sealed interface Target {
                 String seen = probers.isEmpty() ? "there is no caller-service pod outside namespace " + NS
                         : "the caller-service pods outside " + NS + " (" + probers.stream().map(p -> p.namespace() + "/"
                                 + p.name() + (p.ready() ? "" : " not Ready")).toList() + ") are not admitted or not Ready";
+                // A Ready prober that carries the trusted label and is still not admitted: the policies select no
+                // source at all (a misspelt namespace or pod label in a `from`), not the prober, are what broke.
+                boolean trustedAndReady = probers.stream().anyMatch(p -> p.ready()
+                        && "true".equals(p.labels().get(TRUSTED_LABEL)));
+                String cause = trustedAndReady
+                        ? "the policies that select " + ref + " admit no caller and not the trusted prober either: a "
+                                + "`from` that selects nothing (a misspelt namespace or pod label?) isolates it from "
+                                + "every source"
+                        : "the trusted prober " + TRUSTED_PROBER + " is not deployed, not Ready, or lost its label";
                 return Optional.of(PathInstance.broken(c, label, "no positive control for " + ref + ": the policies keep "
                         + "every caller from it and " + seen + ", so its blocked cells would pass on a dead pod too. "
-                        + "Likely cause: the trusted prober " + TRUSTED_PROBER + " is not deployed, not Ready, or lost "
-                        + "its label"));
+                        + "Likely cause: " + cause));
             }
             Topology.Pod prober = admitted.get(0);
             Expect e = Expect.answeredBy(new Backend(null, parts[0], null, null, null, null)

@@ -117,6 +117,29 @@ class PositiveControlTest {
     }
 
     @Test
+    void aPolicyWhoseFromSelectsNothingIsNamedAsTheCauseNotTheProber() throws IOException {
+        // The workshop's chapter 6 break: the echo policy's namespace selector misspelt (netpath), so it still isolates
+        // netpaths-other/echo and admits none of the callers, while the prober is Ready and labelled as it should be.
+        List<Topology.Policy> typo = new ArrayList<>();
+        try (var files = Files.list(COMPONENT)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".yaml")
+                    && !f.getFileName().toString().equals("kustomization.yaml")).sorted().toList()) {
+                String yaml = Files.readString(file);
+                if (file.getFileName().toString().equals("echo.yaml")) {
+                    yaml = yaml.replace("kubernetes.io/metadata.name: netpaths\n", "kubernetes.io/metadata.name: netpath\n");
+                }
+                typo.add(Discovery.policy(Serialization.unmarshal(yaml, NetworkPolicy.class)));
+            }
+        }
+        Map<String, PathInstance> cells = table(Fixture.withCni(Fixture.withPolicies(Fixture.topology(), typo), CALICO));
+        PathInstance control = cells.get("control → netpaths-other/echo .");
+        assertTrue(control != null && control.fail() != null, cells.keySet().toString());
+        assertTrue(control.fail().contains("admit no caller and not the trusted prober either")
+                && control.fail().contains("misspelt"), control.fail());
+        assertFalse(control.fail().contains("lost its label"), control.fail());
+    }
+
+    @Test
     void aMissingOrUnreadyProberFailsTheControlSayingSo() throws IOException {
         Topology t = reference(CALICO);
         Topology none = Fixture.withPods(t, t.pods().stream().filter(p -> !p.name().startsWith("caller-trusted-"))
