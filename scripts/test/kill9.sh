@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # kill -9 of the lab's CLI in the middle of a change, then `down` leaves nothing (issue #14 item 5): no network
-# namespace or root-namespace link of the prefix, no process of the lab, no journal. One lab of its own (flannel),
-# every wait bounded.
+# namespace or root-namespace link of the prefix, no process of the lab, no journal or state dir
+# (scripts/test/leftovers.sh, the check live.sh ends with too). One lab of its own (flannel), every wait bounded.
 #
 # Usage: scripts/test/kill9.sh
 # Settings: LAB_PREFIX=${LAB_PREFIX:-k9}, LAB_STATE_DIR (default: a fresh directory under /tmp)
@@ -13,6 +13,8 @@ LAB="${REPO_ROOT}/scripts/lab/lab.sh"
 export LAB_PREFIX="${LAB_PREFIX:-k9}" LAB_CNI=flannel
 export LAB_STATE_DIR="${LAB_STATE_DIR:-$(mktemp -d /tmp/netpaths-kill9.XXXXXX)}"
 OUT="$(mktemp /tmp/netpaths-kill9-out.XXXXXX)"
+# shellcheck source=scripts/test/leftovers.sh
+source "${REPO_ROOT}/scripts/test/leftovers.sh"
 trap 'rm -f "${OUT}"' EXIT
 
 log() { printf 'kill9: %s\n' "$*"; }
@@ -32,15 +34,10 @@ cli="$(pgrep -P "${verb}" java || true)"
 kill -9 "${cli}"
 wait "${verb}" || true
 log "killed the CLI (pid ${cli}) mid-rollout: $(grep -c ' created on ' "${OUT}") new pod(s) created"
+procs="$(lab_processes "${LAB_STATE_DIR}")"
 "${LAB}" down >/dev/null
 rc=0
-left="$(ip netns list | awk -v p="${LAB_PREFIX}-" 'index($1, p) == 1 {print $1}')"
-[[ -z "${left}" ]] || { log "namespaces left: ${left}"; rc=1; }
-links="$(ip -o link show | awk -F': ' -v p="${LAB_PREFIX}-" 'index($2, p) == 1 {print $2}')"
-[[ -z "${links}" ]] || { log "links left: ${links}"; rc=1; }
-procs="$(pgrep -f -- "${LAB_STATE_DIR}" || true)"
-[[ -z "${procs}" ]] || { log "processes left: ${procs}"; rc=1; }
-[[ ! -s "${LAB_STATE_DIR}/journal" ]] || { log "journal left in ${LAB_STATE_DIR}"; rc=1; }
-[[ ${rc} -eq 0 ]] && log "down left nothing of prefix ${LAB_PREFIX}"
+lab_left_behind "${LAB_PREFIX}" "${LAB_STATE_DIR}" "${procs}" | sed 's/^/kill9: /' || rc=1
+[[ ${rc} -eq 0 ]] && log "down left nothing of prefix ${LAB_PREFIX} ($(wc -l <<<"${procs}") journaled processes gone)"
 rm -rf "${LAB_STATE_DIR}"
 exit "${rc}"

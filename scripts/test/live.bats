@@ -70,3 +70,87 @@ flip() {
   run flip calico '    networkPolicy: "enforced"'
   assert_has "connects called: the flip ran"
 }
+
+# cells_flipped NODE OPEN CLOSED from live.sh, on the cells the harness printed (no lab)
+cells() {
+  bash -c 'log() { printf "live: %s\n" "$*"; }
+    eval "$(sed -n "/^cells_flipped() {/,/^}/p" "$1/scripts/test/live.sh")"
+    cells_flipped "$2" "$3" "$4"' _ "${REPO_ROOT}" "$@"
+}
+
+CLOSED='cp → netpaths/echo . PASSED
+cp → netpaths-other/echo-restricted X PASSED
+w1 → netpaths/echo . PASSED
+w1 → netpaths-other/echo-restricted X PASSED'
+
+@test "live.sh: the truth-table flip passes only when the admitted caller's cell alone flips from . to X, each passed" {
+  run cells cp "${CLOSED/cp → netpaths-other\/echo-restricted X/cp → netpaths-other/echo-restricted .}" "${CLOSED}"
+  assert_status 0
+  # no flip: the policy applied changed nothing
+  run cells cp "${CLOSED}" "${CLOSED}"
+  assert_status 1
+  assert_has 'with live-open applied, not "cp → netpaths-other/echo-restricted . PASSED"'
+  # the flip, but another cell changed too
+  run cells cp "${CLOSED/X PASSED
+w1/X PASSED
+w1}" "${CLOSED/w1 → netpaths\/echo . PASSED/w1 → netpaths/echo X PASSED}"
+  assert_status 1
+  # the open cell answered where the harness says it must not have (FAILED)
+  run cells cp "${CLOSED/cp → netpaths-other\/echo-restricted X PASSED/cp → netpaths-other/echo-restricted . FAILED}" "${CLOSED}"
+  assert_status 1
+  assert_has "truth-table cells not passed"
+  # no X cell left while open: the harness would not test enforcement
+  run cells cp ". PASSED" ". PASSED"
+  assert_status 1
+  run cells cp "" ""
+  assert_status 1
+  assert_has "the harness printed no truth-table cells"
+}
+
+# lab_left_behind with ip and pgrep stubbed to show what a lab left (scripts/test/leftovers.sh)
+left() {
+  bash -c 'source "$1/scripts/test/leftovers.sh"; lab_left_behind "$2" "$3" "$4"' _ "${REPO_ROOT}" "$@"
+}
+
+@test "leftovers.sh: down left nothing passes; each thing left (namespace, link, process, journal, state dir) fails, named" {
+  setup_stubs
+  stub ip 'if [[ "$1" == netns ]]; then printf "%s\n" ${FAKE_NETNS:-}; elif [[ -n "${FAKE_LINKS:-}" ]]; then echo "${FAKE_LINKS}"; fi'
+  stub pgrep 'printf "%s\n" ${FAKE_PGREP:-}; [[ -n "${FAKE_PGREP:-}" ]]'
+  local state="${BATS_TEST_TMPDIR}/gone"
+  run left lv "${state}" ""
+  assert_status 0
+  [[ -z "${output}" ]]
+  export FAKE_NETNS="lv-net other-net"
+  run left lv "${state}" ""
+  assert_status 1
+  assert_has "left: namespaces lv-net"
+  assert_lacks "other-net"
+  unset FAKE_NETNS
+  export FAKE_LINKS="2: lv-br0: <BROADCAST> mtu 1500"
+  run left lv "${state}" ""
+  assert_status 1
+  assert_has "left: links lv-br0"
+  unset FAKE_LINKS
+  export FAKE_PGREP=4242
+  run left lv "${state}" ""
+  assert_status 1
+  assert_has "left: processes naming ${state}: 4242"
+  unset FAKE_PGREP
+  # a journaled process still running as itself; the same PID with another start time is not the lab's
+  sleep 60 &
+  local pid=$! start
+  start="$(awk '{print $20}' <<<"$(sed 's/.*) //' "/proc/${pid}/stat")")"
+  run left lv "${state}" "${pid} ${start}"
+  assert_status 1
+  assert_has "left: process ${pid} (journaled, start time ${start})"
+  run left lv "${state}" "${pid} $((start + 1))"
+  assert_status 0
+  kill "${pid}"
+  mkdir -p "${state}"
+  run left lv "${state}" ""
+  assert_status 1
+  assert_has "left: the state dir ${state}"
+  touch "${state}/journal"
+  run left lv "${state}" ""
+  assert_has "left: the journal ${state}/journal"
+}

@@ -5,13 +5,22 @@
 #   2. a Service applied while the lab runs answers by name through kube-proxy and DNS; deleted, its name is gone;
 #   3. (a CNI that enforces NetworkPolicy) with the reference policies on echo-restricted deleted a caller reaches
 #      it; `apply -f deny-all.yaml` makes the same connect time out again, within LIVE_FLIP_SECONDS; the reference
-#      policies are restored;
+#      policies are restored. Then the harness's truth table (`lab.sh case networkPolicyTruthTable`, its cells
+#      retried for at most LIVE_FLIP_SECONDS): with a policy applied that admits the first caller to echo-restricted
+#      (ipBlock, its pod IP) that caller's cell to echo-restricted reads "." and passes (answered); with it deleted
+#      it reads X and passes (the connect times out); every other cell the same in both runs. (The harness refuses
+#      a table while a reference policy is absent, or without an X cell on a CNI that enforces policy: enforcement
+#      untested; so the cells are read with the reference policies applied.)
 #   4. `scale deployment/echo --replicas=1` leaves one distinct backend behind the ClusterIP, back to 2 gives two;
 #   5. `delete pod` of one echo pod: once the verb returns (the endpoint is gone), every request is answered, by
-#      other pods only.
-# Every wait is bounded. It prints how long each proof took. live.tap starts with its plan (1..5): a proof that does
-# not apply (the policy flip on a CNI that does not enforce NetworkPolicy) is "ok N # SKIP reason", counted as
-# skipped; one that cannot run where it must (LAB_CNI=calico or weave, or the lab does not say) is "not ok".
+#      other pods only;
+#   6. `down` after these changes leaves nothing of the prefix: no network namespace (with the links in them), no
+#      link in this namespace, no process the journal recorded, no journal or state dir
+#      (scripts/test/leftovers.sh, as kill9.sh checks after kill -9 mid-change).
+# Every wait is bounded. It prints how long each proof took. live.tap starts with its plan (1..6): a proof that does
+# not apply (the policy flip on a CNI that does not enforce NetworkPolicy; down with LIVE_DOWN=0) is
+# "ok N # SKIP reason", counted as skipped; one that cannot run where it must (LAB_CNI=calico or weave, or the lab
+# does not say) is "not ok".
 #
 # Usage: scripts/test/live.sh
 # Settings:
@@ -19,8 +28,10 @@
 #   LAB_STATE_DIR=${LAB_STATE_DIR:-}       the lab's state dir (default: a fresh one under /tmp when this script brings the lab up)
 #   LAB_REPORTS=${LAB_REPORTS:-reports/live}  where live.tap goes
 #   LAB_CNI=${LAB_CNI:-calico}             when this script brings the lab up
-#   NETPATHS_LAB_RUNNING=0                 1: use the lab already up at LAB_PREFIX/LAB_STATE_DIR; neither up nor down
+#   NETPATHS_LAB_RUNNING=0                 1: use the lab already up at LAB_PREFIX/LAB_STATE_DIR (not brought up;
+#                                          proof 6 takes it down)
 #   LIVE_FLIP_SECONDS=10                   the bound on a policy flip after its verb returned
+#   LIVE_DOWN=1                            0: leave the lab up at the end (proof 6 skipped)
 # Exit status: 0 when every proof passed, 1 otherwise.
 set -o errexit -o nounset -o pipefail
 
@@ -31,6 +42,8 @@ export LAB_PREFIX="${LAB_PREFIX:-liv}"
 REPORTS="${LAB_REPORTS:-${REPO_ROOT}/reports/live}"
 FLIP_SECONDS="${LIVE_FLIP_SECONDS:-10}"
 WORK="$(mktemp -d /tmp/netpaths-live.XXXXXX)"
+# shellcheck source=scripts/test/leftovers.sh
+source "${REPO_ROOT}/scripts/test/leftovers.sh"
 TAP="${REPORTS}/live.tap"
 OWN_LAB=0
 n=0
@@ -187,7 +200,53 @@ proof_policy_flip() {
   took="$(until_within "${FLIP_SECONDS}" blocked "${url}")" || { log "echo-restricted still reachable ${FLIP_SECONDS} s after deny-all was applied"; rc=1; }
   log "blocked ${took:-?} s after apply returned"
   lab apply -f "${POLICIES}/echo-restricted.yaml" || rc=1
-  tap "${rc}" "applying the reference deny policy to the running lab blocks an open pair again within ${FLIP_SECONDS} s"
+  # one caller admitted by its pod IP: the others' cells stay X (a table with no X cell on an enforcing CNI is
+  # refused by the harness: enforcement untested)
+  local open closed
+  cat >"${WORK}/live-open.yaml" <<EOF
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: live-open, namespace: netpaths-other}
+spec:
+  podSelector: {matchLabels: {app.kubernetes.io/name: echo-restricted}}
+  policyTypes: [Ingress]
+  ingress: [{from: [{ipBlock: {cidr: ${CALLER_IP}/32}}]}]
+EOF
+  lab apply -f "${WORK}/live-open.yaml" || rc=1
+  open="$(table_cells open)" || rc=1
+  lab delete -f "${WORK}/live-open.yaml" || rc=1
+  closed="$(table_cells closed)" || rc=1
+  cells_flipped "${CALLER_NODE}" "${open}" "${closed}" || rc=1
+  tap "${rc}" "applying the reference deny policy to the running lab blocks an open pair again within ${FLIP_SECONDS} s; a policy applied and deleted flips the harness's truth-table cell (. then X, each passed)"
+}
+
+# table_cells NAME: the harness's NetworkPolicy truth table against the running lab (its cells retried for at most
+# FLIP_SECONDS), one "CELL RESULT" line per caller cell, e.g. "netpaths-worker → netpaths-other/echo-restricted X PASSED"
+table_cells() {
+  local t0=${SECONDS} rc=0
+  lab case --reports "${WORK}/table-$1" --converge-seconds "${FLIP_SECONDS}" networkPolicyTruthTable >"${WORK}/table-$1.log" 2>&1 || rc=$?
+  log "truth table ($1): exit ${rc}, $((SECONDS - t0)) s" >&2
+  sed -n 's/^networkPolicyTruthTable \[\([^]@]* → [^]]*\)\] *\([A-Z]*\) .*/\1 \2/p' "${WORK}/table-$1/matrix.txt" 2>/dev/null
+}
+
+# cells_flipped NODE OPEN CLOSED: each cell passed in both runs; NODE's caller's cell to echo-restricted "." in OPEN
+# and X in CLOSED; every other cell the same in both, and some other cell X (the table still tests enforcement)
+cells_flipped() {
+  local rc=0 cell="$1 → netpaths-other/echo-restricted"
+  [[ -n "$2" && -n "$3" ]] || { log "the harness printed no truth-table cells"; return 1; }
+  if grep -v ' PASSED$' <<<"$2"$'\n'"$3" | grep -q .; then
+    log "truth-table cells not passed: $(grep -v ' PASSED$' <<<"$2"$'\n'"$3" | tr '\n' ';')"; rc=1
+  fi
+  grep -qxF "${cell} . PASSED" <<<"$2" || { log "with live-open applied, not \"${cell} . PASSED\""; rc=1; }
+  grep -qxF "${cell} X PASSED" <<<"$3" || { log "with live-open deleted, not \"${cell} X PASSED\""; rc=1; }
+  if [[ "${2//"${cell} . "/"${cell} X "}" != "$3" ]]; then
+    log "only ${cell} may differ between the two runs:"
+    diff <(echo "$2") <(echo "$3") >&2 || true
+    rc=1
+  fi
+  grep -q ' X PASSED$' <<<"$2" || { log "no X cell with live-open applied"; rc=1; }
+  log "truth table: ${cell} . with live-open applied, X once deleted; $(wc -l <<<"$3") caller cells, the others the same"
+  return "${rc}"
 }
 
 # 4 --------------------------------------------------------------------------------------------------------------
@@ -214,8 +273,23 @@ proof_delete_pod() {
   tap "${rc}" "delete pod: once its endpoint is gone every request is answered, by the other pod and its replacement"
 }
 
+# 6 --------------------------------------------------------------------------------------------------------------
+proof_down() {
+  local rc=0 procs out
+  if [[ "${LIVE_DOWN:-1}" != 1 ]]; then
+    skip "down: LIVE_DOWN=0 leaves the lab up"
+    return 0
+  fi
+  procs="$(lab_processes "${LAB_STATE_DIR}")"
+  lab down >/dev/null || { log "down failed"; rc=1; }
+  out="$(lab_left_behind "${LAB_PREFIX}" "${LAB_STATE_DIR}" "${procs}")" || rc=1
+  [[ -z "${out}" ]] || log "${out}"
+  log "down: $(wc -l <<<"${procs}") journaled processes before it"
+  tap "${rc}" "down after these changes leaves nothing of prefix ${LAB_PREFIX} (namespaces, links, processes, journal, state dir)"
+}
+
 main() {
-  local proofs=(proof_bad_input proof_service proof_policy_flip proof_scale proof_delete_pod)
+  local proofs=(proof_bad_input proof_service proof_policy_flip proof_scale proof_delete_pod proof_down)
   mkdir -p "${REPORTS}"
   # the plan first: a run that dies half way leaves fewer results than planned, which make test counts as failed
   echo "1..${#proofs[@]}" >"${TAP}"
@@ -229,6 +303,8 @@ main() {
   lab status >"${WORK}/status"
   CALLER="$(awk '$1 ~ /^netpaths\/caller-/ {print $1; exit}' "${WORK}/status")"
   CALLER_NS="$(awk '$1 ~ /^netpaths\/caller-/ {print $NF; exit}' "${WORK}/status")"
+  CALLER_NODE="$(awk '$1 ~ /^netpaths\/caller-/ {print $2; exit}' "${WORK}/status")"
+  CALLER_IP="$(awk '$1 ~ /^netpaths\/caller-/ {print $3; exit}' "${WORK}/status")"
   [[ -n "${CALLER_NS}" ]] || { log "no caller pod in the lab's status"; return 1; }
   local t0 t
   t0=${SECONDS}

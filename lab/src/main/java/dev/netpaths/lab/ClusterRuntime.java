@@ -253,9 +253,10 @@ public final class ClusterRuntime {
         for (Pod p : recorded) {
             RunningPod rp = new RunningPod(p, PodRunner.podNetns(prefix, plan, p), node(p.getSpec().getNodeName()), ClusterAddons.addonOf(p));
             for (var e : procs) {
-                if (e.what().startsWith(rp.key() + " ") && Procs.alive(e.pid(), e.startTime())) {
-                    String container = e.what().substring(rp.key().length() + 1);
-                    rp.processes().put(container, new Started(e.pid(), e.startTime(), e.what()));
+                // by its sandbox too: the other cluster of a 2-cluster lab has add-on pods of the same name, whose
+                // dnsmasq or nginx would otherwise be the one a live verb reloads
+                if (e.ofPod(rp.key(), rp.netns()) && Procs.alive(e.pid(), e.startTime())) {
+                    rp.processes().put(e.container(rp.key()), new Started(e.pid(), e.startTime(), e.what()));
                 }
             }
             rp.ready(PodStatus.isReady(p));

@@ -69,11 +69,12 @@ public final class LabStatus {
         out.printf("%nPODS%n  %-62s %-24s %-14s %-6s %-11s %s%n", "NAMESPACE/NAME", "NODE", "IP", "READY", "PROCESSES", "NETNS");
         of(items, Pod.class).forEach(p -> {
             String key = p.getMetadata().getNamespace() + "/" + p.getMetadata().getName();
-            List<Entry.Proc> mine = procs.stream().filter(e -> e.what().startsWith(key + " ")).toList();
+            String netns = PodRunner.podNetns(prefix, plan, p);
+            List<Entry.Proc> mine = procs.stream().filter(e -> e.ofPod(key, netns)).toList();
             // restarted stand-ins (dnsmasq on new records) leave their ended predecessors in the journal: count live ones
             long alive = mine.stream().filter(e -> Procs.alive(e.pid(), e.startTime())).count();
             out.printf("  %-62s %-24s %-14s %-6s %-11s %s%n", key, p.getSpec().getNodeName(), p.getStatus().getPodIP(),
-                    PodStatus.isReady(p) ? "True" : "False", alive + " running", PodRunner.podNetns(prefix, plan, p));
+                    PodStatus.isReady(p) ? "True" : "False", alive + " running", netns);
         });
         out.println("  (READY as `up` recorded it: nothing watches the pods afterwards; PROCESSES is live;"
                 + " `scripts/lab/lab.sh exec NAME -- CMD` runs CMD in a pod's NETNS, a node's or host's)");

@@ -46,7 +46,7 @@ public final class Launcher {
                     .start();
             long start = Procs.startTime(p.pid()).orElseThrow(
                     () -> new LabException(what + " exited at once; see " + log));
-            journal.process(p.pid(), start, what);
+            journal.process(p.pid(), start, netns, what);
             return new Started(p.pid(), start, what);
         } catch (IOException e) {
             throw new LabException("cannot start " + what + ": " + e.getMessage(), e);

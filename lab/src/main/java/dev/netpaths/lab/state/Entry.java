@@ -13,10 +13,34 @@ public sealed interface Entry {
         }
     }
 
-    /** A process the lab started; the start time (clock ticks since boot, /proc/PID/stat field 22) tells a recycled PID apart. */
-    record Proc(long pid, long startTime, String what) implements Entry {
+    /**
+     * A process the lab started; the start time (clock ticks since boot, /proc/PID/stat field 22) tells a recycled PID
+     * apart. {@code netns}: the network namespace it was started in (null in a journal written before it was
+     * recorded). A pod's process is {@code what = "<namespace>/<pod> <container>"}, and the two clusters of a
+     * 2-cluster lab have pods of the same name (the add-ons' stand-ins): only the netns tells whose it is.
+     */
+    record Proc(long pid, long startTime, String netns, String what) implements Entry {
+        private static final String NETNS = "netns=";
+
+        public Proc(long pid, long startTime, String what) {
+            this(pid, startTime, null, what);
+        }
+
         public String line() {
-            return "proc " + pid + " " + startTime + " " + what;
+            return "proc " + pid + " " + startTime + " " + (netns == null ? "" : NETNS + netns + " ") + what;
+        }
+
+        /**
+         * Whether this is a container of the pod {@code podKey} ({@code namespace/name}) whose sandbox is
+         * {@code podNetns}. A line without a netns (a lab up before it was recorded) matches on the key alone.
+         */
+        public boolean ofPod(String podKey, String podNetns) {
+            return what.startsWith(podKey + " ") && (netns == null || netns.equals(podNetns));
+        }
+
+        /** The container's name, for a process {@link #ofPod} of {@code podKey}. */
+        public String container(String podKey) {
+            return what.substring(podKey.length() + 1);
         }
     }
 
@@ -53,7 +77,9 @@ public sealed interface Entry {
         try {
             return Optional.of(switch (f[0]) {
                 case "netns" -> new Netns(f[1]);
-                case "proc" -> new Proc(Long.parseLong(f[1]), Long.parseLong(f[2]), rest(line, 3));
+                case "proc" -> f.length > 4 && f[3].startsWith(Proc.NETNS)
+                        ? new Proc(Long.parseLong(f[1]), Long.parseLong(f[2]), f[3].substring(Proc.NETNS.length()), rest(line, 4))
+                        : new Proc(Long.parseLong(f[1]), Long.parseLong(f[2]), rest(line, 3));
                 case "cni" -> new Cni(f[1], f[2], f[3], rest(line, 5), f[4]);
                 case "path" -> new PathEntry(rest(line, 1));
                 case "holder" -> new Holder(Long.parseLong(f[1]), Long.parseLong(f[2]), rest(line, 3));

@@ -41,6 +41,11 @@ public final class Journal {
         append(new Entry.Proc(pid, startTime, what));
     }
 
+    /** A process started in the network namespace {@code netns} (which tells two clusters' same-named pods apart). */
+    public void process(long pid, long startTime, String netns, String what) {
+        append(new Entry.Proc(pid, startTime, netns, what));
+    }
+
     public void cni(String nodeNs, String podNs, String containerId, Path conf, String plugin) {
         append(new Entry.Cni(nodeNs, podNs, containerId, conf.toString(), plugin));
     }

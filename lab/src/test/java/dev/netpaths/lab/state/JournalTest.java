@@ -33,6 +33,21 @@ class JournalTest {
     }
 
     @Test
+    void aProcessesNetnsIsReadBackAndTellsTwoClustersSameNamedPodsApart() {
+        Journal j = new Journal(dir);
+        j.process(4242, 987654, "lv-c1-kube-system-coredns-x", "kube-system/coredns-x dnsmasq");
+        j.process(4243, 987655, "lv-c2-kube-system-coredns-x", "kube-system/coredns-x dnsmasq");
+        List<Entry> read = j.read();
+        assertEquals(List.of(new Entry.Proc(4242, 987654, "lv-c1-kube-system-coredns-x", "kube-system/coredns-x dnsmasq"),
+                new Entry.Proc(4243, 987655, "lv-c2-kube-system-coredns-x", "kube-system/coredns-x dnsmasq")), read);
+        Entry.Proc first = (Entry.Proc) read.get(0);
+        assertTrue(first.ofPod("kube-system/coredns-x", "lv-c1-kube-system-coredns-x"));
+        assertFalse(first.ofPod("kube-system/coredns-x", "lv-c2-kube-system-coredns-x"));
+        assertFalse(first.ofPod("kube-system/coredns", "lv-c1-kube-system-coredns-x"), "a pod whose name starts another's");
+        assertEquals("dnsmasq", first.container("kube-system/coredns-x"));
+    }
+
+    @Test
     void rootlessHolderIsReadBackAndIsNotALabByItself() {
         Journal j = new Journal(dir);
         j.append(new Entry.Holder(777, 123456, "user:[4026532999]"));
