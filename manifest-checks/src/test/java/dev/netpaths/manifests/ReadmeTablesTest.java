@@ -83,6 +83,67 @@ class ReadmeTablesTest {
         assertEquals(dirs("k8s/components"), parts, "## What each part adds has a row per component");
     }
 
+    /** The folder READMEs under k8s/ and gateway-config/ with a File table name each YAML file of their folder, and only those. */
+    @Test
+    void everyFolderReadmesFileTableNamesTheFolderYamlFiles() {
+        List<String> problems = new ArrayList<>();
+        int tables = 0;
+        for (String tree : List.of("k8s", "gateway-config")) {
+            try (Stream<Path> readmes = Files.walk(ROOT.resolve(tree))) {
+                for (Path readme : readmes.filter(p -> p.getFileName().toString().equals("README.md")).sorted().toList()) {
+                    List<String> problem = fileTableProblems(readme);
+                    if (problem != null) {
+                        tables++;
+                        problems.addAll(problem);
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        assertTrue(tables >= 7, "the File tables of gateway-config/*/ and k8s/components/*/, k8s/examples/: found " + tables);
+        assertEquals(List.of(), problems);
+    }
+
+    @Test
+    void theFileTableCheckFailsOnAFileTheFolderDoesNotHoldOrATableThatMissesOne(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("a.yaml"), "kind: A\n");
+        Files.writeString(dir.resolve("b.yaml"), "kind: B\n");
+        Files.writeString(dir.resolve("kustomization.yaml"), "resources: [a.yaml, b.yaml]\n");
+        Files.writeString(dir.resolve("README.md"), "| File | What |\n|---|---|\n| `a.yaml` | A |\n| [c.yaml](c.yaml) | C |\n");
+        String folder = dir.getFileName().toString();
+        assertEquals(List.of(folder + "/README.md names c.yaml, which is not in the folder",
+                folder + "/README.md does not name b.yaml"), fileTableProblems(dir.resolve("README.md")));
+    }
+
+    /** Null when the README has no table headed "File"; else what its File column and the folder's YAML files disagree on. */
+    static List<String> fileTableProblems(Path readme) {
+        String text = read(readme);
+        List<String> header = text.lines().filter(l -> l.startsWith("|")).findFirst()
+                .map(l -> List.of(l.replaceAll("^\\|\\s*|\\s*\\|$", "").split("\\s*\\|\\s*"))).orElse(List.of());
+        if (header.isEmpty() || !header.get(0).equals("File")) {
+            return null;
+        }
+        Set<String> named = new TreeSet<>();
+        for (List<String> row : MarkdownTable.headed(text, header.toArray(String[]::new))) {
+            Matcher m = Pattern.compile("^(?:`([^`]+)`|\\[([^\\]]+)\\])").matcher(row.get(0));
+            if (m.find()) {
+                named.add(m.group(1) != null ? m.group(1) : m.group(2));
+            }
+        }
+        Set<String> files = new TreeSet<>();
+        try (Stream<Path> list = Files.list(readme.getParent())) {
+            list.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".yaml") && !n.equals("kustomization.yaml")).forEach(files::add);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        String where = readme.getParent().getFileName() + "/README.md";
+        List<String> problems = new ArrayList<>();
+        named.stream().filter(n -> !files.contains(n)).forEach(n -> problems.add(where + " names " + n + ", which is not in the folder"));
+        files.stream().filter(f -> !named.contains(f)).forEach(f -> problems.add(where + " does not name " + f));
+        return problems;
+    }
+
     // ---- sidecar-demo/README.md, "What the manifest must set": the Deployment sidecar-demo as k8s/base renders it
 
     @Test
