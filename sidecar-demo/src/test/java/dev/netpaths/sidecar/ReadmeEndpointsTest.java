@@ -7,18 +7,26 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.netpaths.testsupport.MarkdownTable;
 import dev.netpaths.testsupport.ResourcePaths;
 import dev.netpaths.wire.Roundtrip.ContainerView;
+import java.io.StringReader;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
  * README.md's role table names each role's endpoints: the app's are RoundtripResource's, the sidecar's are the
- * paths a real LoopbackSidecar answers (and a path it does not serve is a 404 there, so the check can fail).
+ * paths a real LoopbackSidecar answers (and a path it does not serve is a 404 there, so the check can fail). The
+ * defaults "What the manifest must set" states are the code's (what the Deployment sets is manifest-checks'
+ * ReadmeTablesTest's).
  */
 class ReadmeEndpointsTest {
 
@@ -29,6 +37,28 @@ class ReadmeEndpointsTest {
             }
         }
         throw new AssertionError("README.md's role table has no row " + role);
+    }
+
+    /** "`NAME` (default `value`)" and "`NAME=value` (the default)": each default the table states is the code's. */
+    @Test
+    void theDefaultsTheManifestTableStatesAreTheCodes() throws Exception {
+        Properties properties = new Properties();
+        properties.load(new StringReader(Files.readString(Path.of("src/main/resources/application.properties"))));
+        Map<String, String> code = Map.of(
+                "NETPATHS_SIDECAR_URL", properties.getProperty("netpaths.sidecar.url"),
+                LoopbackSidecar.LISTEN_ENV, LoopbackSidecar.DEFAULT_LISTEN);
+        Map<String, String> stated = new TreeMap<>();
+        Pattern given = Pattern.compile("`([A-Z_]+)` \\(default `([^`]+)`\\)");
+        Pattern same = Pattern.compile("`([A-Z_]+)=([^`]+)` \\(the default\\)");
+        for (List<String> row : MarkdownTable.after(Files.readString(Path.of("README.md")), "## What the manifest must set")) {
+            for (Pattern p : List.of(given, same)) {
+                Matcher m = p.matcher(row.get(1));
+                while (m.find()) {
+                    stated.put(m.group(1), m.group(2));
+                }
+            }
+        }
+        assertEquals(new TreeMap<>(code), stated, "the defaults README.md states against application.properties and LoopbackSidecar");
     }
 
     @Test

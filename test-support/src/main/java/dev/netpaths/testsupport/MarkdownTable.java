@@ -68,9 +68,10 @@ public final class MarkdownTable {
         return rows;
     }
 
+    /** The cells of a row; {@code \|} is a pipe inside a cell (GitHub's escape, e.g. {@code `all\|GROUP`}), not a border. */
     private static List<String> cells(String row) {
         String inner = row.strip();
-        inner = inner.substring(1, inner.endsWith("|") ? inner.length() - 1 : inner.length());
-        return Stream.of(inner.split("\\|", -1)).map(String::strip).toList();
+        inner = inner.substring(1, inner.endsWith("|") && !inner.endsWith("\\|") ? inner.length() - 1 : inner.length());
+        return Stream.of(inner.split("(?<!\\\\)\\|", -1)).map(c -> c.replace("\\|", "|").strip()).toList();
     }
 }

@@ -42,6 +42,13 @@ class MarkdownTableTest {
     }
 
     @Test
+    void anEscapedPipeIsPartOfItsCellNotABorder() {
+        String page = "| Option | Meaning |\n|---|---|\n| `--require all\\|GROUP` | groups \\| more |\n";
+        assertEquals(List.of(List.of("`--require all|GROUP`", "groups | more")), MarkdownTable.headed(page, "Option", "Meaning"));
+        assertEquals(List.of("--require all|GROUP"), MarkdownTable.code(MarkdownTable.headed(page, "Option", "Meaning").get(0).get(0)));
+    }
+
+    @Test
     void codeSpansComeBackInOrder() {
         assertEquals(List.of("/a", "/b"), MarkdownTable.code("`/a`, `/b`"));
         assertEquals(List.of(), MarkdownTable.code("plain"));

@@ -10,7 +10,8 @@ import java.util.Optional;
  * The data-plane choices a cluster was created with, for the report: read from what created it, never from a
  * command line. A cluster from {@code make up} carries ConfigMap kube-system/netpaths-data-plane (written by
  * scripts/cluster/up.sh: CLUSTER, CNI, PROXY_MODE, CALICO_ENCAP, WEAVE_MODE, NODE_IMAGE and the host port
- * mapping); the lab carries kube-system/netpaths-lab (its CNI, and its kube-proxy mode when it names one).
+ * mapping); the lab carries kube-system/netpaths-lab (its CNI, its kube-proxy mode and, on Calico, its pool's
+ * encapsulation, when it names them: lab/ ClusterRuntime.labInfo).
  *
  * @param values the choices by their scripts/cluster names, in the order they are shown
  * @param source where they were read (a ConfigMap), or why there are none
@@ -25,6 +26,12 @@ public record DataPlane(Map<String, String> values, String source) {
             "NODE_IMAGE", "HOST_PORT_ADDRESS", "HOST_PORT_NODE", "HOST_PORTS", "HOST_PORTS_INGRESS");
     /** The lab's kube-proxy mode when its ConfigMap names none (docs/lab.md: the lab programs iptables). */
     static final String LAB_DEFAULT_PROXY_MODE = "iptables";
+    /**
+     * The lab's {@code calicoEncapsulation} ({@code LAB_CALICO}) in scripts/cluster's words ({@code CALICO_ENCAP}), so
+     * that a lab report and a kind report name Calico's data path alike: a VXLAN pool is {@code vxlan}, plain BGP
+     * routes are {@code none} (lab/ cni/Calico.Mode; scripts/cluster/lib.sh calico_installation).
+     */
+    static final Map<String, String> LAB_CALICO_ENCAP = Map.of("vxlan", "vxlan", "bgp", "none", "n/a", "n/a");
 
     public DataPlane {
         values = ordered(values);
@@ -52,8 +59,13 @@ public record DataPlane(Map<String, String> values, String source) {
             values.put("CNI", lab.get().getOrDefault("cni", "unknown"));
             String proxy = lab.get().get("proxyMode");
             values.put("PROXY_MODE", proxy != null ? proxy : LAB_DEFAULT_PROXY_MODE);
+            String calico = lab.get().get("calicoEncapsulation");
+            if (calico != null) {
+                values.put("CALICO_ENCAP", LAB_CALICO_ENCAP.getOrDefault(calico, calico));
+            }
             return new DataPlane(values, "ConfigMap " + NAMESPACE + "/" + Discovery.LAB_CONFIG_NAME + " (the lab's state"
                     + (proxy == null ? "; it names no proxyMode: the lab's kube-proxy mode " + LAB_DEFAULT_PROXY_MODE : "")
+                    + ("bgp".equals(calico) ? "; LAB_CALICO=bgp: plain BGP routes, CALICO_ENCAP=none" : "")
                     + ")");
         }
         return unknown("no ConfigMap " + NAMESPACE + "/" + CONFIG_MAP + ": the cluster was not created by make up "

@@ -54,6 +54,50 @@ class DataPlaneTest {
         assertEquals(Optional.of("nftables"), nft.get("PROXY_MODE"));
     }
 
+    /** A lab's state file holding the ConfigMap kube-system/netpaths-lab as the lab writes it (ClusterRuntime.labInfo). */
+    static DataPlane labState(Path dir, String cni, String proxyMode, String calico) throws Exception {
+        Path yaml = dir.resolve(cni + "-" + proxyMode + "-" + calico.replace("/", "") + ".yaml");
+        Files.writeString(yaml, """
+                apiVersion: v1
+                kind: List
+                items:
+                - apiVersion: v1
+                  kind: ConfigMap
+                  metadata: {name: netpaths-lab, namespace: kube-system}
+                  data: {platform: lab, cluster: netpaths, cni: %s, ingress: nginx, proxyMode: %s,
+                         calicoEncapsulation: %s, networkPolicy: enforced}
+                """.formatted(cni, proxyMode, calico));
+        return discover(yaml);
+    }
+
+    /**
+     * Calico's pool encapsulation (LAB_CALICO) is on the data-plane line, read from the lab's state through the
+     * snapshot, in scripts/cluster's CALICO_ENCAP words.
+     */
+    @Test
+    void aCalicoLabReportsItsPoolsEncapsulationAsKindsReportDoes(@TempDir Path dir) throws Exception {
+        DataPlane vxlan = labState(dir, "calico", "iptables", "vxlan");
+        assertEquals("CLUSTER=lab CNI=calico PROXY_MODE=iptables CALICO_ENCAP=vxlan [" + vxlan.source() + "]",
+                RunReport.dataPlaneLine(vxlan.asReport()));
+        DataPlane bgp = labState(dir, "calico", "nftables", "bgp");
+        String line = RunReport.dataPlaneLine(bgp.asReport());
+        assertTrue(line.startsWith("CLUSTER=lab CNI=calico PROXY_MODE=nftables CALICO_ENCAP=none ["), line);
+        assertTrue(line.contains("LAB_CALICO=bgp: plain BGP routes"), line);
+        // another CNI: the lab writes n/a, left off the line as make up's n/a is
+        DataPlane weave = labState(dir, "weave", "iptables", "n/a");
+        assertEquals(Optional.of("n/a"), weave.get("CALICO_ENCAP"));
+        assertTrue(RunReport.dataPlaneLine(weave.asReport()).startsWith("CLUSTER=lab CNI=weave PROXY_MODE=iptables ["));
+    }
+
+    /** What the lab writes (ClusterRuntime.labInfo) is what this reads: a lab run's state, key by key. */
+    @Test
+    void theKeysReadAreTheOnesTheLabWrites() throws Exception {
+        String runtime = Files.readString(Path.of("../lab/src/main/java/dev/netpaths/lab/ClusterRuntime.java"));
+        for (String key : List.of("\"cni\"", "\"proxyMode\"", "\"calicoEncapsulation\"")) {
+            assertTrue(runtime.contains(".addToData(" + key), "the lab's netpaths-lab ConfigMap has no " + key);
+        }
+    }
+
     @Test
     void aClusterNotMadeByMakeUpSaysSo(@TempDir Path dir) throws Exception {
         Path yaml = dir.resolve("cluster.yaml");

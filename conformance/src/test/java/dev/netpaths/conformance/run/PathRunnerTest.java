@@ -12,6 +12,7 @@ import dev.netpaths.conformance.catalogue.PathCase;
 import dev.netpaths.conformance.catalogue.PathInstance;
 import dev.netpaths.conformance.catalogue.Request;
 import dev.netpaths.conformance.support.FakeServers;
+import dev.netpaths.conformance.support.ScriptedCaller;
 import dev.netpaths.conformance.discovery.Topology;
 import dev.netpaths.conformance.probe.Attempt;
 import dev.netpaths.conformance.probe.CallRequest;
@@ -62,23 +63,15 @@ class PathRunnerTest {
             List<String> polls = new ArrayList<>();
             List<String> events = new ArrayList<>();
             List<Boolean> answers = List.of(false, true, false, true, true, true);
-            CallerChannel channel = new CallerChannel() {
-                @Override
-                public String get(Topology.Pod caller, String pathAndQuery, Duration timeout) {
-                    throw new UnsupportedOperationException();
-                }
-
-                @Override
-                public Observation call(Topology.Pod caller, CallRequest request) {
-                    boolean answered = answers.get(polls.size());
-                    polls.add(answered ? "pass" : "fail");
-                    events.add(answered ? "pass" : "fail");
-                    return answered
-                            ? dev.netpaths.conformance.probe.HostProbe.http("127.0.0.1", echo.port(), "/echo", null, Map.of(),
-                                    request.tries(), Duration.ofSeconds(1))
-                            : Observation.of(List.of(Attempt.failed(ErrorKind.REFUSED, "refused", 1, "10.0.0.1")));
-                }
-            };
+            CallerChannel channel = ScriptedCaller.answering((caller, request) -> {
+                boolean answered = answers.get(polls.size());
+                polls.add(answered ? "pass" : "fail");
+                events.add(answered ? "pass" : "fail");
+                return answered
+                        ? dev.netpaths.conformance.probe.HostProbe.http("127.0.0.1", echo.port(), "/echo", null, Map.of(),
+                                request.tries(), Duration.ofSeconds(1))
+                        : Observation.of(List.of(Attempt.failed(ErrorKind.REFUSED, "refused", 1, "10.0.0.1")));
+            });
             Environment.Settings settings = new Environment.Settings(2, 1, 6, 50, 1000, 500, 30, 3);
             Topology.Pod caller = new Topology.Pod("netpaths", "caller-a", "node-a", "10.0.0.1", "172.18.0.2",
                     Map.of(), true);
@@ -147,18 +140,10 @@ class PathRunnerTest {
     @Test
     void aCallerPollIsFittedToTheTimeLeft() throws Exception {
         List<CallRequest> asked = new ArrayList<>();
-        CallerChannel channel = new CallerChannel() {
-            @Override
-            public String get(Topology.Pod caller, String pathAndQuery, Duration timeout) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public Observation call(Topology.Pod caller, CallRequest request) {
-                asked.add(request);
-                return Observation.of(List.of(Attempt.failed(ErrorKind.CONNECT_TIMEOUT, "dropped", 1, "10.0.0.1")));
-            }
-        };
+        CallerChannel channel = ScriptedCaller.answering((caller, request) -> {
+            asked.add(request);
+            return Observation.of(List.of(Attempt.failed(ErrorKind.CONNECT_TIMEOUT, "dropped", 1, "10.0.0.1")));
+        });
         Environment.Settings settings = new Environment.Settings(30, 2, 6, 50, 3000, 500, 1, 3);
         Topology.Pod caller = new Topology.Pod("netpaths", "caller-a", "node-a", "10.0.0.1", "172.18.0.2", Map.of(),
                 true);

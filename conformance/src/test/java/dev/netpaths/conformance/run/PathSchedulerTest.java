@@ -17,6 +17,7 @@ import dev.netpaths.conformance.probe.HostProbe;
 import dev.netpaths.conformance.probe.Observation;
 import dev.netpaths.conformance.probe.ProbeException;
 import dev.netpaths.conformance.support.FakeServers;
+import dev.netpaths.conformance.support.ScriptedCaller;
 import dev.netpaths.wire.ErrorKind;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -134,21 +135,13 @@ class PathSchedulerTest {
     void aPathThatConvergesBesideTheLaneIsMeasuredInTheLane() throws Exception {
         try (FakeServers.Server echo = FakeServers.echo("echo-a", "netpaths", "v1", "node-a")) {
             List<String> calls = Collections.synchronizedList(new ArrayList<>());
-            CallerChannel channel = new CallerChannel() {
-                @Override
-                public String get(Topology.Pod caller, String pathAndQuery, Duration timeout) {
-                    throw new UnsupportedOperationException();
-                }
-
-                @Override
-                public Observation call(Topology.Pod caller, CallRequest request) {
-                    boolean first = calls.isEmpty();
-                    calls.add(Thread.currentThread().getName() + " " + request.tries());
-                    return first ? Observation.of(List.of(Attempt.failed(ErrorKind.REFUSED, "refused", 1, "10.0.0.1")))
-                            : HostProbe.http("127.0.0.1", echo.port(), "/echo", null, Map.of(), request.tries(),
-                                    Duration.ofSeconds(1));
-                }
-            };
+            CallerChannel channel = ScriptedCaller.answering((caller, request) -> {
+                boolean first = calls.isEmpty();
+                calls.add(Thread.currentThread().getName() + " " + request.tries());
+                return first ? Observation.of(List.of(Attempt.failed(ErrorKind.REFUSED, "refused", 1, "10.0.0.1")))
+                        : HostProbe.http("127.0.0.1", echo.port(), "/echo", null, Map.of(), request.tries(),
+                                Duration.ofSeconds(1));
+            });
             Environment.Settings settings = new Environment.Settings(3, 1, 6, 50, 1000, 500, 30, 3);
             Recorded r = new Recorded();
             r.run(new PathRunner(channel, settings, ms -> { }), 30, List.of(peer("http://172.18.255.201/echo", 3)));

@@ -38,9 +38,11 @@ import dev.netpaths.lab.net.Ipv4;
  * </ul>
  *
  * <p>Layout as upstream's {@code TestOverallNFTablesRules} expects it (proxier_test.go, the version with the
- * {@code -pre-dnat} filter chains and the {@code mark-for-masquerade} chain, stored version 81810de). Kubernetes 1.36
- * inlines {@code mark-for-masquerade} (kubernetes/kubernetes PR #135800, in v1.36.0-alpha.1) and PR #136499 moves
- * hairpin masquerade to a set: not ported, and the pinned v1.36.1 text is UNVERIFIED (docs/lab/fidelity.md).
+ * {@code -pre-dnat} filter chains and the {@code mark-for-masquerade} chain, kubernetes/kubernetes
+ * pkg/proxy/nftables/proxier_test.go at 81810de635aa13aa0a32992f6def3aa9d6025ebc). Kubernetes 1.36 inlines
+ * {@code mark-for-masquerade} (PR #135800): not ported, because no stored version of proxier.go is v1.36.1's, so
+ * the pinned v1.36.1 text is UNVERIFIED; which versions were read and why none fits: docs/lab/fidelity.md,
+ * "Remaining differences".
  *
  * <p>Lab additions: {@link #transaction} may put a {@code counter} statement in every rule (kube-proxy writes
  * none) so {@code lab.sh rules} can show packets and bytes; otherwise the text is upstream's. Simplified as
