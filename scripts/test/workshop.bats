@@ -48,6 +48,10 @@ page() {
   page bytes $'```console lab\n$ echo "[339:34645] -A KUBE-SERVICES"\n[0:0] -A KUBE-SERVICES\n```'
   run "${WORKSHOP}" "${BATS_TEST_TMPDIR}/bytes.md"
   [ "${status}" -eq 0 ] || { echo "${output}"; return 1; }
+  # a pod's AGE as `get pods` prints it, in seconds on the page and minutes in a slower lab (19m3s, 22m, 1h5m)
+  page age $'```console lab\n$ printf "a 19m3s\\nb 22m\\nc 1h5m\\nd 2d\\n"\na 45s\nb 3m27s\nc 59s\nd 8s\n```'
+  run "${WORKSHOP}" "${BATS_TEST_TMPDIR}/age.md"
+  [ "${status}" -eq 0 ] || { echo "${output}"; return 1; }
   # a NodePort is not an ephemeral port: 30080 against 30081 differs
   page np $'```console lab\n$ echo 172.18.0.3:30080\n172.18.0.3:30081\n```'
   run "${WORKSHOP}" "${BATS_TEST_TMPDIR}/np.md"

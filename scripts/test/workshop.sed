@@ -25,6 +25,9 @@ s/:(3276[89]|327[7-9][0-9]|32[89][0-9]{2}|3[3-9][0-9]{3}|[4-5][0-9]{4}|60[0-9]{3
 s/("[a-zA-Z]*[pP]ort": ?)[0-9]+/\1<n>/g
 s/("pid": ?)[0-9]+/\1<n>/g
 # timings: "12.34 ms", "3.4 s", time=0.05, latency columns of the harness table
+# kubectl's AGE (k8s.io/apimachinery pkg/util/duration HumanDuration: 59s, 3m27s, 19m, 5h3m, 2d): one <t>s
+s/(^|[^0-9.])([0-9]+[dh])?[0-9]+m([0-9]+s)?\b/\1<t>s/g
+s/(^|[^0-9.])[0-9]+(d[0-9]+h|d|h)\b/\1<t>s/g
 s/(^|[^0-9.])[0-9]+(\.[0-9]+)? ?(ms|s)\b/\1<t>\3/g
 s/time=[0-9.]+/time=<t>/g
 s/[0-9]+ milliseconds/<t> milliseconds/g
