@@ -46,3 +46,6 @@ s/[ \t]+/ /g
 s/ $//
 # a neighbour entry's state depends on how long ago it was confirmed
 s/ (REACHABLE|STALE|DELAY|PROBE)$/ <nud>/
+# a wrong-backend verdict names the pod that answered; with two endpoints behind the Service, which one (and so its
+# node) is the proxy's random pick: keep who it was (namespace, version, cluster), not where it ran
+s/(served by [^ ]+ \([^,]+, [^,]+, node )[a-z0-9-]+,/\1<node>,/g
