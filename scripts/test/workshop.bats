@@ -74,9 +74,9 @@ page() {
   [ "${status}" -eq 1 ]
 }
 
-@test "a wrong-backend verdict compares without the node of the pod that answered, and still differs by version" {
+@test "a wrong-backend verdict compares without the node that answered or its chance failed tries, and still differs by version" {
   local tail='cluster netpaths), expected echo-service [namespace=netpaths, version=v2]'
-  page wb "$(printf '```console lab\n$ echo "FAILED served by echo-88455dc74-lbp9t (netpaths, v1, node netpaths-worker2, %s"\nFAILED served by echo-88455dc74-7qh8c (netpaths, v1, node netpaths-worker, %s\n```' "${tail}" "${tail}")"
+  page wb "$(printf '```console lab\n$ echo "FAILED 1/26 tries failed {READ_TIMEOUT=1}, first: READ_TIMEOUT Read timed out; served by echo-88455dc74-lbp9t (netpaths, v1, node netpaths-worker2, %s"\nFAILED served by echo-88455dc74-7qh8c (netpaths, v1, node netpaths-worker, %s\n```' "${tail}" "${tail}")"
   run "${WORKSHOP}" "${BATS_TEST_TMPDIR}/wb.md"
   [ "${status}" -eq 0 ] || { echo "${output}"; return 1; }
   # another version (or namespace) answering is another verdict
