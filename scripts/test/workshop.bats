@@ -78,6 +78,17 @@ page() {
   [ "${status}" -eq 1 ]
 }
 
+@test "a wrong-backend verdict compares without the node that answered or its chance failed tries, and still differs by version" {
+  local tail='cluster netpaths), expected echo-service [namespace=netpaths, version=v2]'
+  page wb "$(printf '```console lab\n$ echo "FAILED 1/26 tries failed {READ_TIMEOUT=1}, first: READ_TIMEOUT Read timed out; served by echo-88455dc74-lbp9t (netpaths, v1, node netpaths-worker2, %s"\nFAILED served by echo-88455dc74-7qh8c (netpaths, v1, node netpaths-worker, %s\n```' "${tail}" "${tail}")"
+  run "${WORKSHOP}" "${BATS_TEST_TMPDIR}/wb.md"
+  [ "${status}" -eq 0 ] || { echo "${output}"; return 1; }
+  # another version (or namespace) answering is another verdict
+  page wv "$(printf '```console lab\n$ echo "FAILED served by echo-88455dc74-lbp9t (netpaths, v1, node netpaths-worker2, %s"\nFAILED served by echo-v2-6f48d9fd85-grtlw (netpaths, v2, node netpaths-worker, %s\n```' "${tail}" "${tail}")"
+  run "${WORKSHOP}" "${BATS_TEST_TMPDIR}/wv.md"
+  [ "${status}" -eq 1 ]
+}
+
 @test "a failing command fails the page; steps share one shell, in order" {
   page rc $'```console lab\n$ false\n```'
   run "${WORKSHOP}" "${BATS_TEST_TMPDIR}/rc.md"

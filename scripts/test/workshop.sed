@@ -49,3 +49,9 @@ s/[ \t]+/ /g
 s/ $//
 # a neighbour entry's state depends on how long ago it was confirmed
 s/ (REACHABLE|STALE|DELAY|PROBE)$/ <nud>/
+# a wrong-backend verdict names the pod that answered; with two endpoints behind the Service, which one (and so its
+# node) is the proxy's random pick: keep who it was (namespace, version, cluster), not where it ran
+s/(served by [^ ]+ \([^,]+, [^,]+, node )[a-z0-9-]+,/\1<node>,/g
+# ... and on a loaded machine some of its tries may also time out: the verdict is who answered, not how many tries
+# failed on the way (as for the hairpin verdict above)
+s/[0-9]+\/[0-9]+ tries failed \{[^}]*\}, first: [^;]*; (served by )/\1/
