@@ -26,17 +26,19 @@ public class CallResource {
 
     /** The POST body; numbers and booleans as JSON types. */
     public record CallRequest(String url, Integer tries, Integer timeoutMs, String method, Map<String, String> headers,
-                              String body, Boolean followRedirects) {
+                              String body, Boolean followRedirects, Integer stopAfterFailures) {
     }
 
     /** Numbers arrive as text so a non-number is a 400 that names the parameter. */
     @GET
     public CallResult get(@QueryParam("url") String url, @QueryParam("tries") String tries,
                           @QueryParam("timeoutMs") String timeoutMs, @QueryParam("method") String method,
-                          @QueryParam("header") List<String> headers, @QueryParam("followRedirects") String followRedirects) {
+                          @QueryParam("header") List<String> headers, @QueryParam("followRedirects") String followRedirects,
+                          @QueryParam("stopAfterFailures") String stopAfterFailures) {
         List<Header> parsed = headers == null ? List.of() : headers.stream().map(Header::parse).toList();
         return prober.call(CallSpec.of(url, CallSpec.number("tries", tries), CallSpec.number("timeoutMs", timeoutMs),
-                method, parsed, null, flag("followRedirects", followRedirects), config));
+                method, parsed, null, flag("followRedirects", followRedirects),
+                CallSpec.number("stopAfterFailures", stopAfterFailures), config));
     }
 
     @POST
@@ -48,7 +50,7 @@ public class CallResource {
         List<Header> headers = request.headers() == null ? List.of()
                 : request.headers().entrySet().stream().map(e -> new Header(e.getKey(), e.getValue())).toList();
         return prober.call(CallSpec.of(request.url(), request.tries(), request.timeoutMs(), request.method(), headers,
-                request.body(), request.followRedirects(), config));
+                request.body(), request.followRedirects(), request.stopAfterFailures(), config));
     }
 
     private static Boolean flag(String name, String text) {

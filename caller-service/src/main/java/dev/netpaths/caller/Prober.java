@@ -18,7 +18,9 @@ import java.util.Set;
 
 /**
  * Runs a {@link CallSpec}: N sequential attempts, each resolving, checking the policy and connecting anew,
- * so per-connection load balancing shows as distinct backends.
+ * so per-connection load balancing shows as distinct backends. With {@code stopAfterFailures} K, a call whose first
+ * K attempts all failed stops there: the target is down, and each further attempt could only wait out its timeout
+ * (a UDP try does whenever the node's rate-limited ICMP port unreachable does not come).
  */
 @ApplicationScoped
 public class Prober {
@@ -44,14 +46,20 @@ public class Prober {
         Target target = spec.target();
         Set<String> resolved = new LinkedHashSet<>();
         List<Attempt> attempts = new ArrayList<>();
+        boolean answered = false;
         for (int i = 1; i <= spec.tries(); i++) {
             Attempt attempt = attempt(i, spec, resolved);
             attempts.add(attempt);
+            answered |= attempt.ok();
             registry.counter("netpaths.caller.attempts", "protocol", target.scheme(),
                     "outcome", attempt.error() == null ? "ok" : attempt.error().kind().name()).increment();
+            if (!answered && i == spec.stopAfterFailures()) {
+                break;
+            }
         }
         CallResult.Summary summary = CallResult.Summary.of(attempts);
-        Log.infof("call %s tries=%d ok=%d failed=%d", target.display(), spec.tries(), summary.ok(), summary.failed());
+        Log.infof("call %s tries=%d made=%d ok=%d failed=%d", target.display(), spec.tries(), attempts.size(),
+                summary.ok(), summary.failed());
         return new CallResult(target.uri().toString(), target.scheme(), target.host(), target.port(), spec.tries(),
                 List.copyOf(resolved), attempts, summary);
     }

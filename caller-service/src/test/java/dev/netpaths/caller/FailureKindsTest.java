@@ -164,4 +164,39 @@ class FailureKindsTest {
         call("udp://127.0.0.1:" + UdpFixtures.closedPort(), 1, 1000)
                 .body("attempts[0].error.kind", is("REFUSED"));
     }
+
+    private static ValidatableResponse call(String url, int tries, int timeoutMs, int stopAfterFailures) {
+        return given().queryParam("url", url).queryParam("tries", tries).queryParam("timeoutMs", timeoutMs)
+                .queryParam("stopAfterFailures", stopAfterFailures)
+                .when().get("/call")
+                .then().statusCode(200);
+    }
+
+    @Test
+    void aCallWhoseFirstTriesAllFailStopsAfterStopAfterFailures() {
+        try (UdpFixtures silent = UdpFixtures.silent()) {
+            call("udp://127.0.0.1:" + silent.port(), 10, 200, 3)
+                    .body("tries", is(10)).body("attempts.size()", is(3))
+                    .body("attempts[2].attempt", is(3)).body("summary.failed", is(3))
+                    .body("summary.errors.READ_TIMEOUT", is(3));
+        }
+    }
+
+    @Test
+    void aCallThatWasAnsweredOnceMakesEveryTryDespiteStopAfterFailures() {
+        try (UdpFixtures first = UdpFixtures.echoFirst("echo-once", 1)) {
+            call("udp://127.0.0.1:" + first.port(), 5, 200, 2)
+                    .body("attempts.size()", is(5)).body("attempts[0].ok", is(true))
+                    .body("summary.ok", is(1)).body("summary.failed", is(4))
+                    .body("summary.errors.READ_TIMEOUT", is(4));
+        }
+    }
+
+    @Test
+    void aCallThatIsAnsweredIgnoresStopAfterFailures() {
+        try (UdpFixtures echo = UdpFixtures.echo("echo-udp")) {
+            call("udp://127.0.0.1:" + echo.port(), 4, 1000, 1)
+                    .body("attempts.size()", is(4)).body("summary.ok", is(4));
+        }
+    }
 }

@@ -79,6 +79,12 @@ class RefusalTest {
                 .body("reason", is("tries must be between 1 and 100, got 101"));
         refused(Map.of("url", "http://127.0.0.1/", "tries", "0"), 400, "bad_request")
                 .body("reason", containsString("tries must be between 1 and 100"));
+        refused(Map.of("url", "http://127.0.0.1/", "tries", "3", "stopAfterFailures", "4"), 400, "bad_request")
+                .body("reason", is("stopAfterFailures must be between 1 and tries (3), got 4"));
+        refused(Map.of("url", "http://127.0.0.1/", "tries", "3", "stopAfterFailures", "0"), 400, "bad_request")
+                .body("reason", is("stopAfterFailures must be between 1 and tries (3), got 0"));
+        refused(Map.of("url", "http://127.0.0.1/", "stopAfterFailures", "some"), 400, "bad_request")
+                .body("reason", is("stopAfterFailures must be a whole number, got: some"));
         refused(Map.of("url", "http://127.0.0.1/", "timeoutMs", "10001"), 400, "bad_request")
                 .body("reason", is("timeoutMs must be between 1 and 10000, got 10001"));
     }

@@ -11,13 +11,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** A loopback UDP echo replying echo-service's UDP JSON, or staying silent. */
+/** A loopback UDP echo replying echo-service's UDP JSON (to every datagram or only the first few), or staying silent. */
 final class UdpFixtures implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final DatagramSocket socket;
 
-    private UdpFixtures(String pod, boolean replies) {
+    private UdpFixtures(String pod, int answers) {
         try {
             socket = new DatagramSocket(0, InetAddress.getLoopbackAddress());
         } catch (IOException e) {
@@ -25,10 +25,12 @@ final class UdpFixtures implements AutoCloseable {
         }
         TcpFixtures.daemon(() -> {
             byte[] buffer = new byte[2048];
+            int answered = 0;
             while (!socket.isClosed()) {
                 DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
                 socket.receive(packet);
-                if (replies) {
+                if (answered < answers) {
+                    answered++;
                     byte[] reply = reply(pod, packet);
                     socket.send(new DatagramPacket(reply, reply.length, packet.getSocketAddress()));
                 }
@@ -37,11 +39,16 @@ final class UdpFixtures implements AutoCloseable {
     }
 
     static UdpFixtures echo(String pod) {
-        return new UdpFixtures(pod, true);
+        return new UdpFixtures(pod, Integer.MAX_VALUE);
+    }
+
+    /** Replies to the first {@code answers} datagrams, then to none. */
+    static UdpFixtures echoFirst(String pod, int answers) {
+        return new UdpFixtures(pod, answers);
     }
 
     static UdpFixtures silent() {
-        return new UdpFixtures(null, false);
+        return new UdpFixtures(null, 0);
     }
 
     /** A loopback UDP port with nothing bound: the kernel answers ICMP port unreachable. */

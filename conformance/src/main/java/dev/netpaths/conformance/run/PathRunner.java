@@ -117,8 +117,30 @@ public final class PathRunner {
     private enum Step { CONVERGED, FAILED, OVER }
 
     private Result once(PathInstance path) throws ProbeException {
-        Observation o = observe(path.request(), HostProbe.Budget.NONE);
+        Request request = path.request();
+        if (request instanceof Request.CallerHttp r && failedTryFails(path.expect())) {
+            // The verdict is FAILED from the first failed try on; a caller whose first tries all failed stops
+            // there, instead of waiting out a timeout on each of the rest (a Service without endpoints answers UDP
+            // with the node's ICMP port unreachable, which the kernel rate-limits: net.ipv4.icmp_ratelimit).
+            request = new Request.CallerHttp(r.caller(), r.call().stoppingAfterFailures(ESTABLISHED_FAILURES));
+        }
+        Observation o = observe(request, HostProbe.Budget.NONE);
         return new Result(o, Evaluator.problems(path.expect(), o, tries(path.request())), 1);
+    }
+
+    /** How many failed tries in a row, with none answered before them, establish that a path is down. */
+    static final int ESTABLISHED_FAILURES = 3;
+
+    /**
+     * Whether any failed try fails the path (Evaluator: every try must be answered), so tries after the failure
+     * is established cannot change the verdict. Not so for an expected failure (every try asked for must show it),
+     * an entry point's own status (its tries must all be counted) or a rate limit (a refused try is the proof).
+     */
+    static boolean failedTryFails(Expect expect) {
+        return switch (expect.outcome()) {
+            case ANSWERED, REACHABLE, SPLIT, LOCALHOST_ROUNDTRIP, HAIRPIN, STICKY -> true;
+            case FAILS, STATUS_NOT_FROM_ECHO, RATE_LIMITED, RESOLVES -> false;
+        };
     }
 
     /**

@@ -159,4 +159,68 @@ class PathRunnerTest {
         assertEquals(4, SETTINGS.triesFor(Expect.answeredBy(Backend.echo("netpaths", "v1"))));
         assertEquals(2, SETTINGS.triesFor(Expect.noAnswer()));
     }
+
+    /**
+     * An in-cluster path expected to answer asks its caller to stop after 3 tries that all failed: its verdict is
+     * FAILED from the first failed try on, and a Service without endpoints would otherwise cost a UDP timeout on
+     * each rate-limited ICMP reply. A path expected to fail asks for every try (each must show the failure).
+     */
+    @Test
+    void aCallerStopsAfterThreeFailedTriesOnlyWhereAFailedTryDecidesTheVerdict() throws Exception {
+        List<CallRequest> asked = new ArrayList<>();
+        CallerChannel channel = new CallerChannel() {
+            @Override
+            public String get(Topology.Pod caller, String pathAndQuery, Duration timeout) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public Observation call(Topology.Pod caller, CallRequest request) {
+                asked.add(request);
+                int made = request.stopAfterFailures() > 0 ? request.stopAfterFailures() : request.tries();
+                List<Attempt> attempts = new ArrayList<>();
+                for (int i = 0; i < made; i++) {
+                    attempts.add(Attempt.failed(ErrorKind.REFUSED, "PortUnreachableException", 1, "10.0.0.1"));
+                }
+                return Observation.of(attempts);
+            }
+        };
+        Topology.Pod caller = new Topology.Pod("netpaths", "caller-a", "node-a", "10.0.0.1", "172.18.0.2", Map.of(),
+                true);
+        CallRequest udp = new CallRequest("udp://echo:5005", 30, 3000, Map.of());
+        PathRunner runner = new PathRunner(channel, SETTINGS);
+
+        PathRunner.Result answered = runner.run(new PathInstance(CASE, "", "node:node-a", "service:echo",
+                new Request.CallerHttp(caller, udp), V1, "", null, null));
+        assertEquals(3, asked.get(0).stopAfterFailures());
+        assertTrue(asked.get(0).query().contains("&stopAfterFailures=3"), asked.get(0).query());
+        assertFalse(answered.passed());
+        assertEquals("3/3 tries failed {REFUSED=3}, first: REFUSED PortUnreachableException",
+                answered.problems().get(0));
+
+        PathRunner.Result refused = runner.run(new PathInstance(CASE, "", "node:node-a", "service:echo",
+                new Request.CallerHttp(caller, udp), Expect.fails(ErrorKind.REFUSED), "", null, null));
+        assertEquals(0, asked.get(1).stopAfterFailures());
+        assertFalse(asked.get(1).query().contains("stopAfterFailures"), asked.get(1).query());
+        assertTrue(refused.passed(), refused.problems().toString());
+        assertEquals(30, refused.observation().attempts().size());
+    }
+
+    /** The premise of stopping early: for each outcome that stops, one failed try alone already FAILS the path. */
+    @Test
+    void whereACallerStopsEarlyOneFailedTryAloneFailsThePath() {
+        Observation oneFailed = Observation.of(List.of(Attempt.failed(ErrorKind.READ_TIMEOUT, "no reply", 1,
+                "10.0.0.1")));
+        int stopping = 0;
+        for (Expect.Outcome outcome : Expect.Outcome.values()) {
+            Expect expect = new Expect(outcome, Backend.echo("netpaths", "v1"), Expect.ClientIp.ANY, 0,
+                    Map.of("v1", 100), 0, false, 200, java.util.Set.of(ErrorKind.REFUSED), List.of());
+            if (PathRunner.failedTryFails(expect)) {
+                stopping++;
+                assertFalse(dev.netpaths.conformance.catalogue.Evaluator.problems(expect, oneFailed, 30).isEmpty(),
+                        outcome.name());
+            }
+        }
+        assertEquals(6, stopping);
+    }
 }
