@@ -48,6 +48,13 @@ page() {
   page bytes $'```console lab\n$ echo "[339:34645] -A KUBE-SERVICES"\n[0:0] -A KUBE-SERVICES\n```'
   run "${WORKSHOP}" "${BATS_TEST_TMPDIR}/bytes.md"
   [ "${status}" -eq 0 ] || { echo "${output}"; return 1; }
+  # a conntrack entry: its ephemeral source port and its seconds to live change, the Service port does not
+  page ct $'```console lab\n$ echo "udp      17 24 src=10.244.1.2 dst=10.96.0.13 sport=43023 dport=5005 src=10.244.1.6 dst=10.244.1.2 sport=5005 dport=43023"\nudp 17 29 src=10.244.1.2 dst=10.96.0.13 sport=51234 dport=5005 src=10.244.1.6 dst=10.244.1.2 sport=5005 dport=51234\n```'
+  run "${WORKSHOP}" "${BATS_TEST_TMPDIR}/ct.md"
+  [ "${status}" -eq 0 ] || { echo "${output}"; return 1; }
+  page ctport $'```console lab\n$ echo "udp 17 24 src=10.244.1.2 dst=10.96.0.13 sport=43023 dport=5005"\nudp 17 24 src=10.244.1.2 dst=10.96.0.13 sport=43023 dport=5006\n```'
+  run "${WORKSHOP}" "${BATS_TEST_TMPDIR}/ctport.md"
+  [ "${status}" -eq 1 ]
   # a NodePort is not an ephemeral port: 30080 against 30081 differs
   page np $'```console lab\n$ echo 172.18.0.3:30080\n172.18.0.3:30081\n```'
   run "${WORKSHOP}" "${BATS_TEST_TMPDIR}/np.md"
