@@ -130,24 +130,38 @@ ensure_jars() {
   fi
 }
 
+# short_jvm JAR: sets JVM to the options of a short-lived JVM on JAR. Such a JVM spends most of its time starting
+# (a workshop page runs dozens of lab verbs and harness cases): C1 only, the serial GC and a class-data archive of
+# the jar's classes (JDK 13+ dynamic AppCDS, JAR with .jsa for .jar), made by the first such call and again when the
+# jar is rebuilt, cut the CPU it takes by more than half (docs/workshop/README.md). The archive is written to
+# JSA_NEW, which the caller moves into place after the JVM exits.
+short_jvm() {
+  local jsa="${1%.jar}.jsa"
+  JVM=(-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto -Xlog:cds=off -Xlog:cds+dynamic=off)
+  JSA_NEW=""
+  if [[ -f "${jsa}" && "${jsa}" -nt "$1" ]]; then
+    JVM+=(-XX:SharedArchiveFile="${jsa}")
+  elif [[ -w "$(dirname "$1")" ]]; then
+    JSA_NEW="${jsa}.$$"
+    JVM+=(-XX:ArchiveClassesAtExit="${JSA_NEW}")
+  fi
+}
+
+# keep_archive: the archive a short JVM wrote, into place (JVM dumps it at exit; none after a crash)
+keep_archive() {
+  if [[ -n "${JSA_NEW}" && -f "${JSA_NEW}" ]]; then mv -f "${JSA_NEW}" "${JSA_NEW%.*}"; fi
+  JSA_NEW=""
+}
+
 lab_cli() {
-  local args=(--prefix "${LAB_PREFIX:-np}") jvm=() jsa="${LAB_JAR%.jar}.jsa" rc=0
+  local args=(--prefix "${LAB_PREFIX:-np}") rc=0 JVM=() JSA_NEW=""
   [[ -n "${LAB_STATE_DIR:-}" ]] && args+=(--state-dir "${LAB_STATE_DIR}")
   case "$1" in
     up|run) ;;
-    *)
-      # A short verb spends most of its time starting the JVM (a workshop page runs dozens): C1 only, the serial
-      # GC and a class-data archive of the jar's classes (JDK 13+ dynamic AppCDS), made by the first such call and
-      # again when the jar is rebuilt, cut the CPU it takes by more than half (docs/workshop/README.md).
-      jvm=(-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto -Xlog:cds=off -Xlog:cds+dynamic=off)
-      if [[ -f "${jsa}" && "${jsa}" -nt "${LAB_JAR}" ]]; then
-        jvm+=(-XX:SharedArchiveFile="${jsa}")
-      elif [[ -w "$(dirname "${LAB_JAR}")" ]]; then
-        jvm+=(-XX:ArchiveClassesAtExit="${jsa}.$$")
-      fi ;;
+    *) short_jvm "${LAB_JAR}" ;;
   esac
-  java "${jvm[@]}" -jar "${LAB_JAR}" "$1" "${args[@]}" "${@:2}" || rc=$?
-  if [[ -f "${jsa}.$$" ]]; then mv -f "${jsa}.$$" "${jsa}"; fi
+  java "${JVM[@]}" -jar "${LAB_JAR}" "$1" "${args[@]}" "${@:2}" || rc=$?
+  keep_archive
   return "${rc}"
 }
 
@@ -167,12 +181,16 @@ require_writable() {
 
 # The harness in the lab's host namespace (kind's Docker host), on the lab's state: harness REPORTS [OPTION...].
 # Its exit code is the caller's; 2 when no lab is up.
+# HARNESS_SHORT=1 (`case`): the harness runs as a short JVM (short_jvm); a whole `run` keeps the JVM's defaults.
 harness() {
-  local reports="$1" state
+  local reports="$1" state rc=0 JVM=() JSA_NEW=""
   shift
   state="$(lab_cli state-dir)" || return 2
   echo "lab: harness (in the lab's host namespace): java -jar ${HARNESS_JAR} --lab-state ${state} --reports ${reports}${*:+ $*}"
-  lab_cli exec host -- java -jar "${HARNESS_JAR}" --lab-state "${state}" --reports "${reports}" "$@"
+  [[ "${HARNESS_SHORT:-0}" == 1 ]] && short_jvm "${HARNESS_JAR}"
+  lab_cli exec host -- java "${JVM[@]}" -jar "${HARNESS_JAR}" --lab-state "${state}" --reports "${reports}" "$@" || rc=$?
+  keep_archive
+  return "${rc}"
 }
 
 # Where `run` writes its reports: LAB_REPORTS, else reports/lab-<cni>.
@@ -251,7 +269,7 @@ case_lab() {
   [[ ${globs} -gt 0 ]] || { echo "lab: case: name a case or group (see: java -jar ${HARNESS_JAR} --list)" >&2; return 2; }
   reports="$(realpath -m "${reports}")"
   ensure_jars case
-  harness "${reports}" "${args[@]}"
+  HARNESS_SHORT=1 harness "${reports}" "${args[@]}"
 }
 
 matrix() {

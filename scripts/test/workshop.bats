@@ -52,6 +52,13 @@ page() {
   page age $'```console lab\n$ printf "a 19m3s\\nb 22m\\nc 1h5m\\nd 2d\\n"\na 45s\nb 3m27s\nc 59s\nd 8s\n```'
   run "${WORKSHOP}" "${BATS_TEST_TMPDIR}/age.md"
   [ "${status}" -eq 0 ] || { echo "${output}"; return 1; }
+  # a conntrack entry: its ephemeral source port and its seconds to live change, the Service port does not
+  page ct $'```console lab\n$ echo "udp      17 24 src=10.244.1.2 dst=10.96.0.13 sport=43023 dport=5005 src=10.244.1.6 dst=10.244.1.2 sport=5005 dport=43023"\nudp 17 29 src=10.244.1.2 dst=10.96.0.13 sport=51234 dport=5005 src=10.244.1.6 dst=10.244.1.2 sport=5005 dport=51234\n```'
+  run "${WORKSHOP}" "${BATS_TEST_TMPDIR}/ct.md"
+  [ "${status}" -eq 0 ] || { echo "${output}"; return 1; }
+  page ctport $'```console lab\n$ echo "udp 17 24 src=10.244.1.2 dst=10.96.0.13 sport=43023 dport=5005"\nudp 17 24 src=10.244.1.2 dst=10.96.0.13 sport=43023 dport=5006\n```'
+  run "${WORKSHOP}" "${BATS_TEST_TMPDIR}/ctport.md"
+  [ "${status}" -eq 1 ]
   # a NodePort is not an ephemeral port: 30080 against 30081 differs
   page np $'```console lab\n$ echo 172.18.0.3:30080\n172.18.0.3:30081\n```'
   run "${WORKSHOP}" "${BATS_TEST_TMPDIR}/np.md"

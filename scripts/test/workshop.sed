@@ -23,6 +23,9 @@ s/\[[0-9]+:[0-9]+\]/[<n>:<n>]/g
 # ephemeral ports (32768-60999, Linux's default ip_local_port_range), after an address or as a JSON number
 s/:(3276[89]|327[7-9][0-9]|32[89][0-9]{2}|3[3-9][0-9]{3}|[4-5][0-9]{4}|60[0-9]{3})\b/:<port>/g
 s/("[a-zA-Z]*[pP]ort": ?)[0-9]+/\1<n>/g
+s/\b([sd]port=)(3276[89]|327[7-9][0-9]|32[89][0-9]{2}|3[3-9][0-9]{3}|[4-5][0-9]{4}|60[0-9]{3})\b/\1<port>/g
+# a conntrack entry's seconds to live (conntrack -L: "udp 17 24 src=...")
+s/^(udp|tcp) +(17|6) +[0-9]+ /\1 \2 <ttl> /
 s/("pid": ?)[0-9]+/\1<n>/g
 # timings: "12.34 ms", "3.4 s", time=0.05, latency columns of the harness table
 # kubectl's AGE (k8s.io/apimachinery pkg/util/duration HumanDuration: 59s, 3m27s, 19m, 5h3m, 2d): one <t>s

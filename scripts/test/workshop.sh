@@ -22,6 +22,8 @@
 #   LAB_PREFIX, LAB_STATE_DIR, LAB_CNI, LAB_CLUSTERS   as for scripts/lab/lab.sh (passed to the pages' commands)
 #   WORKSHOP_PAGE_TIMEOUT=300 seconds one page's commands may take together
 #   WORKSHOP_KEEP_OUTPUT=     a directory: keep each page's raw output there (to paste real output into a page)
+#   WORKSHOP_TIMES=           a file: append "PAGE<TAB>LINE<TAB>MILLISECONDS<TAB>COMMAND" for every step (where a page's
+#                             time goes; each page also logs its three slowest steps)
 # Exit status: 0 when every page that fits the lab matches (--update: was re-captured), 1 when one differs or a
 # command fails, 2 on bad use.
 set -o errexit -o nounset -o pipefail
@@ -69,11 +71,11 @@ read_lab_shape() {
 extract() {
   awk -v script="$2" -v index_file="$3" '
     function flush() { if (n > 0) { close(index_file "." n); printf "%d %d %d\n", n, first, last > (index_file ".range") } }
-    BEGIN { inblock = 0; n = 0; cont = 0; printf "" > (index_file ".range") }
+    BEGIN { inblock = 0; n = 0; cont = 0; printf "" > (index_file ".range"); print "printf \"\\036START %d\\n\" $(( ${EPOCHREALTIME/./} / 1000 ))" > script }
     /^```console lab[ \t]*$/ && !inblock { inblock = 1; next }
     /^```[ \t]*$/ && inblock { inblock = 0; cont = 0; flush(); n_done = n; next }
     !inblock { next }
-    cont { print > script; cont = ($0 ~ /\\$/); first = NR + 1; last = NR; if (!cont) print "} 2>&1 </dev/null\nprintf \"\\036RC %d %d\\n\" $? $SECONDS" > script; next }
+    cont { print > script; cont = ($0 ~ /\\$/); first = NR + 1; last = NR; if (!cont) print "} 2>&1 </dev/null\nprintf \"\\036RC %d %d\\n\" $? $(( ${EPOCHREALTIME/./} / 1000 ))" > script; next }
     /^\$ / {
       if (n > n_done) flush()
       n++
@@ -83,7 +85,7 @@ extract() {
       first = NR + 1; last = NR
       print "printf \"\\036CMD " n "\\n\"\n{ " cmd > script
       cont = ($0 ~ /\\$/)
-      if (!cont) print "} 2>&1 </dev/null\nprintf \"\\036RC %d %d\\n\" $? $SECONDS" > script
+      if (!cont) print "} 2>&1 </dev/null\nprintf \"\\036RC %d %d\\n\" $? $(( ${EPOCHREALTIME/./} / 1000 ))" > script
       next
     }
     n > n_done { print > (index_file "." n); last = NR }
@@ -245,7 +247,8 @@ run_page() {
   if [[ -n "${WORKSHOP_KEEP_OUTPUT:-}" ]]; then
     mkdir -p "${WORKSHOP_KEEP_OUTPUT}" && cp "${raw}" "${WORKSHOP_KEEP_OUTPUT}/${name}.out"
   fi
-  local took prev=0 slow=""
+  local took prev slow="" ms
+  prev="$(sed -n 's/^\x1eSTART //p' "${raw}" | head -n1)"
   while IFS=$'\t' read -r n line cmd; do
     awk -v n="${n}" '
       $0 == "\036CMD " n { on = 1; next }
@@ -254,7 +257,11 @@ run_page() {
     ' "${raw}" >"${dir}/out.${n}"
     as_default_lab <"${dir}/out.${n}" | normalise >"${dir}/actual.${n}"
     read -r rc took < <(awk -v n="${n}" '$0 == "\036CMD " n { on = 1; next } on && /^\036RC / { print $2, $3; exit }' "${raw}") || true
-    [[ -n "${took:-}" ]] && { slow+="$((took - prev)) s  ${page##*/}:${line} ${cmd:0:70}"$'\n'; prev="${took}"; }
+    if [[ -n "${took:-}" && -n "${prev}" ]]; then
+      ms=$((took - prev)); prev="${took}"
+      slow+="$(printf '%d.%01d' $((ms / 1000)) $((ms % 1000 / 100))) s  ${page##*/}:${line} ${cmd:0:70}"$'\n'
+      if [[ -n "${WORKSHOP_TIMES:-}" ]]; then printf '%s\t%s\t%d\t%s\n' "${page##*/}" "${line}" "${ms}" "${cmd}" >>"${WORKSHOP_TIMES}"; fi
+    fi
     normalise <"${idx}.${n}" >"${dir}/expected.${n}"
     if [[ -z "${rc}" ]]; then
       log "${page}:${line}: \`${cmd}\` did not finish (page timeout ${PAGE_TIMEOUT}s, or an earlier command ended the shell)"

@@ -6,10 +6,11 @@ import dev.netpaths.lab.net.AddressPlan.NodePlan;
 import dev.netpaths.lab.pod.PodRunner;
 import dev.netpaths.lab.state.Entry;
 import dev.netpaths.lab.state.Journal;
-import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.KubernetesList;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -17,6 +18,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -43,14 +45,23 @@ public final class LabTargets {
         }
     }
 
-    private final List<LabPod> pods = new ArrayList<>();
+    /** The pods, read from the clusters' cluster.yaml when a name is neither host nor a node (the host and nodes need no pod). */
+    private final Supplier<List<LabPod>> podSource;
+    private List<LabPod> pods;
     private final Set<String> recorded;
 
-    private LabTargets(LabConfig config, List<LabPod> pods, Set<String> recordedNetns) {
+    private LabTargets(LabConfig config, Supplier<List<LabPod>> pods, Set<String> recordedNetns) {
         this.config = config;
         this.plan = AddressPlan.plan(config.prefix(), config.cni(), config.nodes(), config.clusters());
-        this.pods.addAll(pods);
+        this.podSource = pods;
         this.recorded = recordedNetns;
+    }
+
+    private List<LabPod> pods() {
+        if (pods == null) {
+            pods = List.copyOf(podSource.get());
+        }
+        return pods;
     }
 
     /** The lab recorded in stateDir; fails with how to start one when there is none. */
@@ -59,19 +70,21 @@ public final class LabTargets {
                 + " (start one with `scripts/lab/lab.sh up`, with the same LAB_PREFIX and LAB_STATE_DIR)"));
         Set<String> netns = new Journal(stateDir).read().stream().filter(Entry.Netns.class::isInstance)
                 .map(e -> ((Entry.Netns) e).name()).collect(Collectors.toSet());
-        List<LabPod> pods = new ArrayList<>();
-        for (int c = 0; c < cfg.clusters(); c++) {
-            Path yaml = stateDir.resolve(AddressPlan.CLUSTER_NAMES.get(c)).resolve("cluster.yaml");
-            if (Files.exists(yaml)) {
-                int cluster = c;
-                podsOf(yaml).forEach(p -> pods.add(new LabPod(cluster, p)));
+        return new LabTargets(cfg, () -> {
+            List<LabPod> pods = new ArrayList<>();
+            for (int c = 0; c < cfg.clusters(); c++) {
+                Path yaml = stateDir.resolve(AddressPlan.CLUSTER_NAMES.get(c)).resolve("cluster.yaml");
+                if (Files.exists(yaml)) {
+                    int cluster = c;
+                    podsOf(yaml).forEach(p -> pods.add(new LabPod(cluster, p)));
+                }
             }
-        }
-        return new LabTargets(cfg, pods, netns);
+            return pods;
+        }, netns);
     }
 
     static LabTargets of(LabConfig cfg, List<LabPod> pods, Set<String> recordedNetns) {
-        return new LabTargets(cfg, pods, recordedNetns);
+        return new LabTargets(cfg, () -> pods, recordedNetns);
     }
 
     /**
@@ -101,6 +114,7 @@ public final class LabTargets {
                 }
             }
         }
+        List<LabPod> pods = pods();
         List<LabPod> exact = pods.stream().filter(p -> p.key().equals(name) || p.pod().getMetadata().getName().equals(name)).toList();
         List<LabPod> matches = exact.isEmpty()
                 ? pods.stream().filter(p -> p.key().startsWith(name) || p.pod().getMetadata().getName().startsWith(name)).toList() : exact;
@@ -128,12 +142,31 @@ public final class LabTargets {
         return t;
     }
 
+    /**
+     * The pods of a cluster.yaml, each with what a name resolves to (namespace, name, node, pod IP). The YAML is read
+     * as a tree and nothing is bound to the Kubernetes model: binding the list through fabric8's Serialization loads
+     * the classes of every resource kind, most of what `exec` and `rules` cost (a workshop page runs dozens of them).
+     */
     static List<Pod> podsOf(Path yaml) {
         try {
-            List<HasMetadata> items = Serialization.unmarshal(Files.readString(yaml), KubernetesList.class).getItems();
-            return items.stream().filter(Pod.class::isInstance).map(Pod.class::cast).toList();
+            JsonNode items = YAML.readTree(Files.readString(yaml)).path("items");
+            List<Pod> pods = new ArrayList<>();
+            for (JsonNode item : items) {
+                if ("Pod".equals(item.path("kind").asText()) && "v1".equals(item.path("apiVersion").asText())) {
+                    JsonNode meta = item.path("metadata");
+                    pods.add(new PodBuilder()
+                            .withNewMetadata().withNamespace(meta.path("namespace").asText(null))
+                            .withName(meta.path("name").asText(null)).endMetadata()
+                            .withNewSpec().withNodeName(item.path("spec").path("nodeName").asText(null)).endSpec()
+                            .withNewStatus().withPodIP(item.path("status").path("podIP").asText(null)).endStatus()
+                            .build());
+                }
+            }
+            return pods;
         } catch (IOException e) {
             throw new LabException("cannot read " + yaml + ": " + e.getMessage(), e);
         }
     }
+
+    private static final ObjectMapper YAML = new YAMLMapper();
 }

@@ -71,4 +71,30 @@ class LabTargetsTest {
         LabException e = assertThrows(LabException.class, () -> LabTargets.of(dir));
         assertTrue(e.getMessage().contains("no lab in " + dir) && e.getMessage().contains("lab.sh up"), e.getMessage());
     }
+
+    @Test
+    void aRecordedLabsPodsAreReadFromItsClusterYamlOnlyWhenAPodIsNamed(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        new LabConfig(CniKind.FLANNEL, 3, 1, "b1", dir, Path.of("/repo"), List.of()).write();
+        dev.netpaths.lab.state.Journal journal = new dev.netpaths.lab.state.Journal(dir);
+        journal.netns("b1-host");
+        journal.netns("b1-c1-netpaths-echo-7f9d-abcde");
+        java.nio.file.Files.createDirectories(dir.resolve("netpaths"));
+        java.nio.file.Path yaml = dir.resolve("netpaths").resolve("cluster.yaml");
+        java.nio.file.Files.writeString(yaml, "not: [yaml");
+        assertEquals("b1-host", LabTargets.of(dir).resolve("host").netns(), "the host needs no pod: cluster.yaml is not read");
+        // a Service named like the pod and a Pod of another API group are not pods
+        java.nio.file.Files.writeString(yaml, String.join("\n",
+                "apiVersion: v1", "kind: List", "items:",
+                "- apiVersion: v1", "  kind: Service", "  metadata: {name: echo-svc-abcde, namespace: netpaths}",
+                "- apiVersion: v1", "  kind: Pod",
+                "  metadata: {name: echo-7f9d-abcde, namespace: netpaths, labels: {app: echo}}",
+                "  spec: {nodeName: netpaths-worker, containers: [{name: app, image: echo}]}",
+                "  status: {podIP: 10.244.1.5, phase: Running}",
+                "- apiVersion: example.com/v1", "  kind: Pod", "  metadata: {name: echo-other, namespace: netpaths}", ""));
+        LabTargets.Target echo = LabTargets.of(dir).resolve("echo");
+        assertEquals("b1-c1-netpaths-echo-7f9d-abcde", echo.netns());
+        assertEquals("pod netpaths/echo-7f9d-abcde on netpaths-worker (10.244.1.5)", echo.label());
+        LabException e = assertThrows(LabException.class, () -> LabTargets.of(dir).resolve("echo-other"));
+        assertTrue(e.getMessage().contains("no pod, node or host named 'echo-other'"), e.getMessage());
+    }
 }

@@ -32,8 +32,10 @@ final class TargetVerbs {
 
         @Override
         public Integer call() {
-            return LabCli.inRunningLab(common, () -> LabTargets.of(common.stateDir()).resolve(target), () -> {
-                LabTargets.Target t = LabTargets.of(common.stateDir()).resolve(target);
+            // resolved once: the check outside a rootless lab's namespaces, or the same answer for the body
+            LabTargets.Target[] resolved = new LabTargets.Target[1];
+            return LabCli.inRunningLab(common, () -> resolved[0] = LabTargets.of(common.stateDir()).resolve(target), () -> {
+                LabTargets.Target t = resolved[0] != null ? resolved[0] : LabTargets.of(common.stateDir()).resolve(target);
                 List<String> cmd = new ArrayList<>(List.of(Sh.inNs(t.netns())));
                 cmd.addAll(command);
                 try {
@@ -64,8 +66,9 @@ final class TargetVerbs {
                 System.err.println("netpaths-lab: rules: name the Service as NAMESPACE/NAME (e.g. netpaths/echo), got '" + service + "'");
                 return LabCli.BAD_INPUT;
             }
-            return LabCli.inRunningLab(common, () -> LabTargets.of(common.stateDir()).node(node), () -> {
-                LabTargets.Target t = LabTargets.of(common.stateDir()).node(node);
+            LabTargets.Target[] resolved = new LabTargets.Target[1];
+            return LabCli.inRunningLab(common, () -> resolved[0] = LabTargets.of(common.stateDir()).node(node), () -> {
+                LabTargets.Target t = resolved[0] != null ? resolved[0] : LabTargets.of(common.stateDir()).node(node);
                 System.out.print(NodeRules.show(ProxyMode.recorded(common.stateDir()), t, node, service));
                 return 0;
             });
