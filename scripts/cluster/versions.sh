@@ -34,12 +34,12 @@ check_url() {
   if [[ "${code}" == 200 ]]; then log "ok  ${name}: ${url}"; else MISSING+=("${name}: ${url} answered HTTP ${code}"); fi
 }
 
-# check_image NAME IMAGE: repository[:tag][@sha256:digest] on Docker Hub.
+# check_image NAME IMAGE: [docker.io/]repository[:tag][@sha256:digest] on Docker Hub.
 check_image() {
   local name="$1" image="$2" ref repo tag digest json code have
   CHECKED=$((CHECKED + 1))
   ref="${image%@*}"; digest=""; [[ "${image}" == *@* ]] && digest="${image#*@}"
-  repo="${ref%:*}"; tag="${ref##*:}"
+  repo="${ref%:*}"; tag="${ref##*:}"; repo="${repo#docker.io/}"
   [[ "${repo}" == */* ]] || repo="library/${repo}"
   json="${STATE_DIR}/hub-tag.json"
   mkdir -p "${STATE_DIR}"
@@ -89,6 +89,7 @@ check_addon_pins() {
   fi
   check_chart ENVOY_GATEWAY_VERSION "${ENVOY_GATEWAY_CHART}" "${ENVOY_GATEWAY_VERSION}"
   check_chart ENVOY_GATEWAY_VERSION "${ENVOY_GATEWAY_CRDS_CHART}" "${ENVOY_GATEWAY_VERSION}"
+  check_image ENVOY_PROXY_IMAGE "${ENVOY_PROXY_IMAGE}"
   check_url GATEWAY_API_VERSION "https://github.com/kubernetes-sigs/gateway-api/releases/download/${GATEWAY_API_VERSION}/standard-install.yaml"
   check_chart ISTIO_VERSION istiod "${ISTIO_VERSION}" "${ISTIO_CHART_REPO}"
 }

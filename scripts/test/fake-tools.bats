@@ -194,9 +194,11 @@ multicluster() {
   assert_has "ok  KIND_NODE_IMAGE: ${KIND_NODE_IMAGE}"
   assert_has "ok  K3S_IMAGE: ${K3S_IMAGE}"
   assert_has "ok  ENVOY_GATEWAY_VERSION: ${ENVOY_GATEWAY_CRDS_CHART} ${ENVOY_GATEWAY_VERSION}"
+  assert_has "ok  ENVOY_PROXY_IMAGE: ${ENVOY_PROXY_IMAGE}"
   assert_has "ok  HELM_VERSION: https://get.helm.sh/helm-${HELM_VERSION}-linux-amd64.tar.gz"
   calls
   assert_has "helm show chart ${NGINX_IC_CHART} --version ${NGINX_IC_CHART_VERSION}"
+  assert_has "https://hub.docker.com/v2/repositories/envoyproxy/envoy/tags/${ENVOY_PROXY_IMAGE##*:}"
   assert_has "curl -sSIL -m 30 -o /dev/null -w %{http_code} ${INGRESS_NGINX_MANIFEST_URL}"
   FAKE_404=gateway-crds-helm FAKE_HUB_DIGEST=sha256:0000 make_run versions-check
   assert_make_failed

@@ -58,6 +58,19 @@ README="${BATS_TEST_DIRNAME}/../../docs/clusters/README.md"
   [[ "${INGRESS_NGINX_MANIFEST_URL}" == */"${INGRESS_NGINX_VERSION}"/* ]]
 }
 
+@test "the images pinned for a release name that release in their source, so bumping it means revisiting them" {
+  # shellcheck source=scripts/versions.env
+  source "${VERSIONS}"
+  local kind_k8s="${KIND_NODE_IMAGE#*:v}"
+  kind_k8s="$(cut -d. -f1,2 <<<"${kind_k8s%%@*}")"
+  run grep -E "^# pin ENVOY_PROXY_IMAGE: [a-zA-Z]+; envoyproxy/gateway ${ENVOY_GATEWAY_VERSION//./\\.} " "${VERSIONS}"
+  assert_status 0
+  run grep -E "^# pin COREDNS_IMAGE: [a-zA-Z]+; .*kubeadm ${kind_k8s//./\\.} " "${VERSIONS}"
+  assert_status 0
+  # the proxy image is the one Envoy Gateway's release names (registry included), CoreDNS's is kubeadm's repository
+  [[ "${ENVOY_PROXY_IMAGE}" == docker.io/envoyproxy/envoy:distroless-v* && "${COREDNS_IMAGE}" == registry.k8s.io/coredns/coredns:v* ]]
+}
+
 @test "versions-check offline: skipped with a note, exit 0, nothing else fetched" {
   setup_stubs
   stub curl 'exit 6'

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 
 import dev.netpaths.lab.api.Kube;
 import dev.netpaths.lab.api.ServiceAllocator;
@@ -55,33 +56,46 @@ public final class ClusterAddons {
     private ClusterAddons() {
     }
 
-    /** An add-on the lab stands in for, with the names and labels the real one uses. */
+    /**
+     * An add-on the lab stands in for, with the names and labels the real one uses and the image it runs, derived
+     * from the pins of scripts/versions.env ({@link Pins}) as the scripts install it: the F5 chart's
+     * {@code nginx/nginx-ingress} at its appVersion (nginx/kubernetes-ingress v5.5.4 charts/nginx-ingress/values.yaml
+     * {@code controller.image.repository}, templates/_helpers.tpl: tag defaults to {@code .Chart.AppVersion});
+     * ingress-nginx's controller image of its manifest (kubernetes/ingress-nginx controller-v1.15.1
+     * deploy/static/provider/kind/deploy.yaml: {@code registry.k8s.io/ingress-nginx/controller:v1.15.1@sha256:...},
+     * the tag the git tag without {@code controller-}); Istio's {@code proxyv2} from Docker Hub at the release
+     * (istio/istio manifests/charts/istio-control/istio-discovery/values.yaml: "Releases are published to docker hub
+     * under 'istio' project"; the published chart's hub and tag values are set by Istio's release build and were not
+     * read here); Envoy Gateway's and CoreDNS's images are pins of their own (ENVOY_PROXY_IMAGE, COREDNS_IMAGE,
+     * the latter UNVERIFIED: see its pin line).
+     */
     public enum Addon {
         /** CoreDNS, stood in by dnsmasq ({@link ClusterDns}). */
         DNS("kube-system", "coredns", "kube-dns", "k8s-app", "kube-dns",
-                "registry.k8s.io/coredns/coredns:v1.11.3", true),
+                () -> Pins.get("COREDNS_IMAGE"), true),
         /** F5 NGINX Ingress Controller (Helm release nginx-ingress), stood in by nginx ({@link IngressNginx}). */
         NGINX_INGRESS("nginx-ingress", "nginx-ingress-controller", "nginx-ingress-controller",
-                "app.kubernetes.io/name", "nginx-ingress", "docker.io/nginx/nginx-ingress:5.6.2", true),
+                "app.kubernetes.io/name", "nginx-ingress", () -> "docker.io/nginx/nginx-ingress:" + Pins.get("NGINX_IC_VERSION"), true),
         /** kubernetes/ingress-nginx's controller, stood in by nginx ({@link IngressNginx}). */
         INGRESS_NGINX("ingress-nginx", "ingress-nginx-controller", "ingress-nginx-controller",
-                "app.kubernetes.io/name", "ingress-nginx", "registry.k8s.io/ingress-nginx/controller:v1.15.1", true),
+                "app.kubernetes.io/name", "ingress-nginx",
+                () -> "registry.k8s.io/ingress-nginx/controller:" + Pins.get("INGRESS_NGINX_VERSION").replaceFirst("^controller-", ""), true),
         /** Envoy Gateway's proxy for Gateway {@code netpaths/netpaths-gateway}, stood in by nginx ({@link GatewayNginx}). */
         ENVOY_GATEWAY("envoy-gateway-system", "envoy-netpaths-gateway", "envoy-netpaths-gateway",
-                "app.kubernetes.io/name", "envoy-netpaths-gateway", "docker.io/envoyproxy/envoy:distroless-v1.33.0", false),
+                "app.kubernetes.io/name", "envoy-netpaths-gateway", () -> Pins.get("ENVOY_PROXY_IMAGE"), false),
         /** Istio's ingress gateway, stood in by nginx ({@link IstioNginx}). */
         ISTIO_GATEWAY("istio-system", "istio-ingressgateway", "istio-ingressgateway",
-                "istio", "ingressgateway", "docker.io/istio/proxyv2:1.31.0", false);
+                "istio", "ingressgateway", () -> "docker.io/istio/proxyv2:" + Pins.get("ISTIO_VERSION"), false);
 
         private final String namespace;
         private final String deployment;
         private final String service;
         private final String labelKey;
         private final String labelValue;
-        private final String image;
+        private final Supplier<String> image;
         private final boolean onControlPlane;
 
-        Addon(String namespace, String deployment, String service, String labelKey, String labelValue, String image,
+        Addon(String namespace, String deployment, String service, String labelKey, String labelValue, Supplier<String> image,
               boolean onControlPlane) {
             this.namespace = namespace;
             this.deployment = deployment;
@@ -114,9 +128,9 @@ public final class ClusterAddons {
             return labelValue;
         }
 
-        /** The image the real add-on runs; the runtime maps it to dnsmasq or nginx. */
+        /** The image the real add-on runs, from scripts/versions.env's pins; the runtime maps it to dnsmasq or nginx. */
         public String image() {
-            return image;
+            return image.get();
         }
 
         /** The ingress controller add-on for {@code controller}. */
