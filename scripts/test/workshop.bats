@@ -59,6 +59,13 @@ page() {
   page ctport $'```console lab\n$ echo "udp 17 24 src=10.244.1.2 dst=10.96.0.13 sport=43023 dport=5005"\nudp 17 24 src=10.244.1.2 dst=10.96.0.13 sport=43023 dport=5006\n```'
   run "${WORKSHOP}" "${BATS_TEST_TMPDIR}/ctport.md"
   [ "${status}" -eq 1 ]
+  # an unreachable pod: how few tries split between timeouts and unreachable is timing; the first failure is not
+  page unreach $'```console lab\n$ echo "3/3 tries failed {CONNECT_TIMEOUT=3}, first: CONNECT_TIMEOUT Connect timed out."\n30/30 tries failed {CONNECT_TIMEOUT=20, UNREACHABLE=10}, first: CONNECT_TIMEOUT Connect timed out.\n```'
+  run "${WORKSHOP}" "${BATS_TEST_TMPDIR}/unreach.md"
+  [ "${status}" -eq 0 ] || { echo "${output}"; return 1; }
+  page unreachfirst $'```console lab\n$ echo "3/3 tries failed {UNREACHABLE=3}, first: UNREACHABLE No route to host."\n3/3 tries failed {CONNECT_TIMEOUT=3}, first: CONNECT_TIMEOUT Connect timed out.\n```'
+  run "${WORKSHOP}" "${BATS_TEST_TMPDIR}/unreachfirst.md"
+  [ "${status}" -eq 1 ]
   # a NodePort is not an ephemeral port: 30080 against 30081 differs
   page np $'```console lab\n$ echo 172.18.0.3:30080\n172.18.0.3:30081\n```'
   run "${WORKSHOP}" "${BATS_TEST_TMPDIR}/np.md"
