@@ -281,8 +281,10 @@ proof_killed_pod() {
   local rc=0 victim pid t out after i
   victim="$(pods_answering 1 http://echo.netpaths:8080/echo)"
   [[ -n "${victim}" && "${victim}" != FAILED ]] || { tap 1 "killed pod: no echo pod answered"; return 0; }
-  # its container's process: the journal's newest entry for it ("proc PID START netns=NS netpaths/POD app")
-  pid="$(awk -v what="netpaths/${victim}" '$1 == "proc" && $(NF - 1) == what {pid = $2} END {print pid}' "${LAB_STATE_DIR}/journal")"
+  # its container's process: the journal's newest entry for it ("proc PID START netns=NS netpaths/POD app"), by its
+  # sandbox in the first cluster (a 2-cluster lab has pods of the same name in both), named as the caller's is
+  pid="$(awk -v ns="netns=${CALLER_NS%%netpaths-caller-*}netpaths-${victim}" -v what="netpaths/${victim}" \
+    '$1 == "proc" && $4 == ns && $(NF - 1) == what {pid = $2} END {print pid}' "${LAB_STATE_DIR}/journal")"
   [[ -n "${pid}" ]] || { tap 1 "killed pod: no process of ${victim} in the journal"; return 0; }
   kill -KILL "${pid}" || rc=1
   for ((i = 0; i < 50 && rc == 0; i++)); do
