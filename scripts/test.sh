@@ -209,7 +209,8 @@ run_lab_with_breaks() {
 
 # A lab run (calico) kept up after the catalogue for the live lab's dynamic proofs (scripts/test/live.sh: apply and
 # delete refusals, a Service applied, the deny policy flip and the harness's truth-table cells flipping, scale, delete
-# pod, and last `down`, checked to leave nothing); down again whatever happened (nothing to do after live.sh's).
+# pod, a pod killed between verbs, and last `down`, checked to leave nothing); down again whatever happened (nothing to
+# do after live.sh's).
 run_lab_with_live() {
   local state rc=0
   state="$(mktemp -d /tmp/netpaths-test-live.XXXXXX)"

@@ -14,10 +14,13 @@
 #   4. `scale deployment/echo --replicas=1` leaves one distinct backend behind the ClusterIP, back to 2 gives two;
 #   5. `delete pod` of one echo pod: once the verb returns (the endpoint is gone), every request is answered, by
 #      other pods only;
-#   6. `down` after these changes leaves nothing of the prefix: no network namespace (with the links in them), no
+#   6. an echo pod whose process is killed between verbs (no daemon watches it): `get pods` shows it 0/1 Error, and
+#      `delete pod` notices the exit first and ends it at once (no SIGKILL after a grace period, within its --timeout),
+#      after which every request is answered by the other pods (about 10 s: the verb and its replacement's start);
+#   7. `down` after these changes leaves nothing of the prefix: no network namespace (with the links in them), no
 #      link in this namespace, no process the journal recorded, no journal or state dir
 #      (scripts/test/leftovers.sh, as kill9.sh checks after kill -9 mid-change).
-# Every wait is bounded. It prints how long each proof took. live.tap starts with its plan (1..6): a proof that does
+# Every wait is bounded. It prints how long each proof took. live.tap starts with its plan (1..7): a proof that does
 # not apply (the policy flip on a CNI that does not enforce NetworkPolicy; down with LIVE_DOWN=0) is
 # "ok N # SKIP reason", counted as skipped; one that cannot run where it must (LAB_CNI=calico or weave, or the lab
 # does not say) is "not ok".
@@ -274,6 +277,33 @@ proof_delete_pod() {
 }
 
 # 6 --------------------------------------------------------------------------------------------------------------
+proof_killed_pod() {
+  local rc=0 victim pid t out after i
+  victim="$(pods_answering 1 http://echo.netpaths:8080/echo)"
+  [[ -n "${victim}" && "${victim}" != FAILED ]] || { tap 1 "killed pod: no echo pod answered"; return 0; }
+  # its container's process: the journal's newest entry for it ("proc PID START netns=NS netpaths/POD app"), by its
+  # sandbox in the first cluster (a 2-cluster lab has pods of the same name in both), named as the caller's is
+  pid="$(awk -v ns="netns=${CALLER_NS%%netpaths-caller-*}netpaths-${victim}" -v what="netpaths/${victim}" \
+    '$1 == "proc" && $4 == ns && $(NF - 1) == what {pid = $2} END {print pid}' "${LAB_STATE_DIR}/journal")"
+  [[ -n "${pid}" ]] || { tap 1 "killed pod: no process of ${victim} in the journal"; return 0; }
+  kill -KILL "${pid}" || rc=1
+  for ((i = 0; i < 50 && rc == 0; i++)); do
+    kill -0 "${pid}" 2>/dev/null || break
+    sleep 0.2
+  done
+  lab get pods -n netpaths | grep -Eq "^${victim} +0/1 +Error " || { log "get pods does not show ${victim} 0/1 Error"; rc=1; }
+  t=${SECONDS}
+  out="$(lab delete pod "${victim}" -n netpaths --timeout 120)" || rc=1
+  log "delete pod of the killed ${victim}: $((SECONDS - t)) s"
+  grep -q "pod/${victim} container app exited since the last verb" <<<"${out}" || { log "the verb did not notice the exit"; rc=1; }
+  ! grep -q "pod/${victim} SIGKILL" <<<"${out}" || { log "the verb waited out a grace period"; rc=1; }
+  after="$(pods_answering 20 http://echo.netpaths:8080/echo)"
+  log "answering after: $(echo "${after}" | tr '\n' ' ')"
+  [[ "${after}" != *FAILED* && "${after}" != *"${victim}"* && $(wc -l <<<"${after}") -eq 2 ]] || rc=1
+  tap "${rc}" "a pod killed between verbs: get shows it 0/1 Error; delete pod notices the exit and ends it without a grace wait"
+}
+
+# 7 --------------------------------------------------------------------------------------------------------------
 proof_down() {
   local rc=0 procs out
   if [[ "${LIVE_DOWN:-1}" != 1 ]]; then
@@ -289,7 +319,7 @@ proof_down() {
 }
 
 main() {
-  local proofs=(proof_bad_input proof_service proof_policy_flip proof_scale proof_delete_pod proof_down)
+  local proofs=(proof_bad_input proof_service proof_policy_flip proof_scale proof_delete_pod proof_killed_pod proof_down)
   mkdir -p "${REPORTS}"
   # the plan first: a run that dies half way leaves fewer results than planned, which make test counts as failed
   echo "1..${#proofs[@]}" >"${TAP}"

@@ -244,7 +244,8 @@ public final class ClusterRuntime {
 
     /**
      * Takes the pods a running lab recorded in cluster.yaml instead of the ones the manifests expand to, each with
-     * its live processes (the newest journal entry per container that still runs).
+     * its processes: the newest journal entry per container, also when that process has exited since the last verb
+     * (nothing watches the pods between verbs: the verb's kubelet must see the exit, {@link Procs#alive} tells it).
      */
     public void resume(String prefix, List<Pod> recorded, List<dev.netpaths.lab.state.Entry.Proc> procs) {
         pods.clear();
@@ -255,7 +256,8 @@ public final class ClusterRuntime {
             for (var e : procs) {
                 // by its sandbox too: the other cluster of a 2-cluster lab has add-on pods of the same name, whose
                 // dnsmasq or nginx would otherwise be the one a live verb reloads
-                if (e.ofPod(rp.key(), rp.netns()) && Procs.alive(e.pid(), e.startTime())) {
+                if (e.ofPod(rp.key(), rp.netns())) {
+                    // the journal is in start order: a later entry (a restart) replaces an earlier one
                     rp.processes().put(e.container(rp.key()), new Started(e.pid(), e.startTime(), e.what()));
                 }
             }

@@ -66,17 +66,20 @@ public final class LabStatus {
                 n.getStatus().getAddresses().get(0).getAddress(), n.getSpec().getPodCIDR(),
                 plan.nodes().stream().filter(np -> np.name().equals(n.getMetadata().getName())).map(AddressPlan.NodePlan::netns).findFirst().orElse("-")));
 
-        out.printf("%nPODS%n  %-62s %-24s %-14s %-6s %-11s %s%n", "NAMESPACE/NAME", "NODE", "IP", "READY", "PROCESSES", "NETNS");
+        out.printf("%nPODS%n  %-62s %-24s %-14s %-6s %-8s %-11s %s%n", "NAMESPACE/NAME", "NODE", "IP", "READY", "RESTARTS", "PROCESSES", "NETNS");
         of(items, Pod.class).forEach(p -> {
             String key = p.getMetadata().getNamespace() + "/" + p.getMetadata().getName();
             String netns = PodRunner.podNetns(prefix, plan, p);
             List<Entry.Proc> mine = procs.stream().filter(e -> e.ofPod(key, netns)).toList();
             // restarted stand-ins (dnsmasq on new records) leave their ended predecessors in the journal: count live ones
             long alive = mine.stream().filter(e -> Procs.alive(e.pid(), e.startTime())).count();
-            out.printf("  %-62s %-24s %-14s %-6s %-11s %s%n", key, p.getSpec().getNodeName(), p.getStatus().getPodIP(),
-                    PodStatus.isReady(p) ? "True" : "False", alive + " running", netns);
+            List<String> exited = exitedSinceLastVerb(p, netns, procs);
+            out.printf("  %-62s %-24s %-14s %-6s %-8s %-11s %s%n", key, p.getSpec().getNodeName(), p.getStatus().getPodIP(),
+                    PodStatus.isReady(p) && exited.isEmpty() ? "True" : "False", PodStatus.restartCount(p),
+                    alive + " running" + (exited.isEmpty() ? "" : ", exited: " + String.join(",", exited)), netns);
         });
-        out.println("  (READY as `up` recorded it: nothing watches the pods afterwards; PROCESSES is live;"
+        out.println("  (READY and RESTARTS as the last verb recorded them, READY False for a pod whose container exited since:"
+                + " no daemon watches the pods, the next verb that changes the lab restarts it; PROCESSES is live;"
                 + " `scripts/lab/lab.sh exec NAME -- CMD` runs CMD in a pod's NETNS, a node's or host's)");
 
         List<EndpointSlice> slices = of(items, EndpointSlice.class);
@@ -93,6 +96,35 @@ public final class LabStatus {
                             a.namespace(), a.serviceName(),
                             a == ClusterAddons.Addon.DNS ? "dnsmasq, stands in for CoreDNS" : "nginx, stands in for " + a.image()));
         }
+    }
+
+    /**
+     * The containers of a running pod whose process has exited since the last verb: those whose newest journal entry
+     * (for the pod's sandbox) is a process that is gone. Nothing watches the pods between verbs: {@code get} and
+     * {@code status} show such a pod not ready, and the next verb that changes the lab restarts it (docs/lab/live.md).
+     */
+    public static List<String> exitedSinceLastVerb(Pod p, String netns, List<Entry.Proc> procs) {
+        if (p.getStatus() == null || !"Running".equals(p.getStatus().getPhase()) || p.getMetadata().getDeletionTimestamp() != null) {
+            return List.of();
+        }
+        String key = p.getMetadata().getNamespace() + "/" + p.getMetadata().getName();
+        java.util.Map<String, Entry.Proc> newest = new java.util.TreeMap<>();
+        // the journal is in start order: a restart's entry replaces its predecessor's
+        procs.stream().filter(e -> e.ofPod(key, netns)).forEach(e -> newest.put(e.container(key), e));
+        return newest.entrySet().stream().filter(e -> !Procs.alive(e.getValue().pid(), e.getValue().startTime()))
+                .map(java.util.Map.Entry::getKey).toList();
+    }
+
+    /** {@link #exitedSinceLastVerb} for the pods of one cluster of the lab in stateDir (none when no lab is recorded). */
+    public static java.util.function.Function<Pod, List<String>> exits(Path stateDir, String cluster) {
+        Optional<LabConfig> cfg = LabConfig.read(stateDir);
+        Optional<AddressPlan.ClusterPlan> plan = cfg.flatMap(c -> AddressPlan.plan(c.prefix(), c.cni(), c.nodes(), c.clusters()).stream()
+                .filter(pl -> pl.name().equals(cluster)).findFirst());
+        if (plan.isEmpty()) {
+            return p -> List.of();
+        }
+        List<Entry.Proc> procs = new Journal(stateDir).read().stream().filter(Entry.Proc.class::isInstance).map(Entry.Proc.class::cast).toList();
+        return p -> exitedSinceLastVerb(p, PodRunner.podNetns(cfg.get().prefix(), plan.get(), p), procs);
     }
 
     private static String ports(Service s) {

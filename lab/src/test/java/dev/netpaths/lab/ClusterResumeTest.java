@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 /**
  * A live verb re-reads the running lab from its state dir: each pod of cluster.yaml with its processes from the
@@ -114,5 +115,67 @@ class ClusterResumeTest {
         String dns = live();
         Files.writeString(state.resolve(Journal.FILE), "proc " + dns + " kube-system/" + COREDNS + " dnsmasq\n");
         assertEquals(Map.of("dnsmasq", pid(dns)), resumed(plan));
+    }
+
+    /** A process that ran and has exited (reaped: gone from /proc), and the journal's "pid start-time" for it. */
+    private static String exited() throws Exception {
+        Process p = new ProcessBuilder("sleep", "120").start();
+        String line = p.pid() + " " + Procs.startTime(p.pid()).orElseThrow();
+        p.destroyForcibly().waitFor();
+        return line;
+    }
+
+    private RunningPod resumedPod(ClusterPlan plan, Pod pod) {
+        Journal journal = new Journal(state);
+        ClusterRuntime runtime = new ClusterRuntime(plan, state.resolve(plan.name()), ProxyMode.IPTABLES, MANIFESTS, new Launcher(journal),
+                objects -> null, m -> { });
+        runtime.resume(PREFIX, List.of(pod), journal.read().stream().filter(Entry.Proc.class::isInstance).map(Entry.Proc.class::cast).toList());
+        return runtime.pods().get(0);
+    }
+
+    @Test
+    void aContainerKilledSinceTheLastVerbIsResumedWithItsExitedProcessSoTheVerbSeesTheExit() throws Exception {
+        // the bug: resume kept live processes only, so a pod whose container was killed between verbs had none, its
+        // exit was never seen, and `delete pod` waited for it through SIGTERM, SIGKILL and its 180 s bound
+        ClusterPlan plan = AddressPlan.plan(PREFIX, CniKind.FLANNEL, 3, 1).get(0);
+        Pod pod = coredns(plan);
+        String netns = dev.netpaths.lab.pod.PodRunner.podNetns(PREFIX, plan, pod);
+        String killed = exited();
+        String srv = live();
+        String key = "kube-system/" + COREDNS;
+        Files.writeString(state.resolve(Journal.FILE), String.join("\n",
+                "proc " + srv + " netns=" + netns + " " + key + " dnsmasq-srv",
+                "proc " + killed + " netns=" + netns + " " + key + " dnsmasq") + "\n");
+
+        RunningPod p = resumedPod(plan, pod);
+        assertEquals(Map.of("dnsmasq", pid(killed), "dnsmasq-srv", pid(srv)), pids(p));
+        assertFalse(Procs.alive(pid(killed), p.processes().get("dnsmasq").startTime()));
+        // what get and status read from the same journal: that container exited, the other runs
+        pod.getStatus().setPhase("Running");
+        assertEquals(List.of("dnsmasq"), LabStatus.exitedSinceLastVerb(pod, netns, new Journal(state).read().stream()
+                .filter(Entry.Proc.class::isInstance).map(Entry.Proc.class::cast).toList()));
+    }
+
+    @Test
+    void aRestartedContainerResumesAsItsNewestProcessNotTheOneThatExitedBeforeIt() throws Exception {
+        ClusterPlan plan = AddressPlan.plan(PREFIX, CniKind.FLANNEL, 3, 1).get(0);
+        Pod pod = coredns(plan);
+        String netns = dev.netpaths.lab.pod.PodRunner.podNetns(PREFIX, plan, pod);
+        String before = exited();
+        String now = live();
+        String key = "kube-system/" + COREDNS;
+        Files.writeString(state.resolve(Journal.FILE), String.join("\n",
+                "proc " + before + " netns=" + netns + " " + key + " dnsmasq",
+                "proc " + now + " netns=" + netns + " " + key + " dnsmasq") + "\n");
+        assertEquals(Map.of("dnsmasq", pid(now)), pids(resumedPod(plan, pod)));
+        pod.getStatus().setPhase("Running");
+        assertEquals(List.of(), LabStatus.exitedSinceLastVerb(pod, netns, new Journal(state).read().stream()
+                .filter(Entry.Proc.class::isInstance).map(Entry.Proc.class::cast).toList()));
+    }
+
+    private static Map<String, Long> pids(RunningPod p) {
+        Map<String, Long> pids = new TreeMap<>();
+        p.processes().forEach((container, s) -> pids.put(container, s.pid()));
+        return pids;
     }
 }

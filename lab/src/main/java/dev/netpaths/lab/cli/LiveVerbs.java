@@ -88,7 +88,8 @@ final class LiveVerbs {
                     throw new Refused("unsupported output format \"" + output + "\": the lab prints the table or -o wide");
                 }
                 Path yaml = common.stateDir().resolve(cluster).resolve("cluster.yaml");
-                dev.netpaths.lab.live.Get.print(yaml, kind, all ? null : namespace, output != null, System.out);
+                dev.netpaths.lab.live.Get.print(yaml, kind, all ? null : namespace, output != null,
+                        dev.netpaths.lab.LabStatus.exits(common.stateDir(), cluster), System.out);
                 return 0;
             } catch (LabException e) {
                 // reading changes nothing: the reason alone

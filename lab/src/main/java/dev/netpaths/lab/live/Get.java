@@ -32,6 +32,15 @@ public final class Get {
     }
 
     public static List<String> lines(Path clusterYaml, String kind, String namespace, boolean wide) {
+        return lines(clusterYaml, kind, namespace, wide, p -> List.of());
+    }
+
+    /**
+     * @param exited a pod's containers whose process exited since the last verb (nothing restarted them yet): such a
+     *               pod shows READY 0/N and STATUS Error, as kubectl does before kubelet restarts the container
+     */
+    public static List<String> lines(Path clusterYaml, String kind, String namespace, boolean wide,
+                                     java.util.function.Function<Pod, List<String>> exited) {
         List<HasMetadata> items;
         try {
             items = Serialization.unmarshal(Files.readString(clusterYaml), KubernetesList.class).getItems();
@@ -46,9 +55,10 @@ public final class Get {
                         "NAME", "READY", "STATUS", "RESTARTS", "AGE", "IP", "NODE"));
                 for (Pod p : of(items, Pod.class, namespace)) {
                     int containers = p.getSpec().getContainers().size();
+                    boolean dead = !exited.apply(p).isEmpty();
                     out.add(row(all, p.getMetadata().getNamespace(), "%-46s %-6s %-12s %-9s %-7s" + (wide ? " %-12s %s" : ""),
-                            p.getMetadata().getName(), (PodStatus.isReady(p) ? containers : 0) + "/" + containers,
-                            p.getMetadata().getDeletionTimestamp() != null ? "Terminating" : p.getStatus().getPhase(),
+                            p.getMetadata().getName(), (PodStatus.isReady(p) && !dead ? containers : 0) + "/" + containers,
+                            p.getMetadata().getDeletionTimestamp() != null ? "Terminating" : dead ? "Error" : p.getStatus().getPhase(),
                             PodStatus.restartCount(p), age(p.getStatus().getStartTime()),
                             Optional.ofNullable(p.getStatus().getPodIP()).orElse("<none>"), p.getSpec().getNodeName()));
                 }
@@ -87,8 +97,9 @@ public final class Get {
         return out;
     }
 
-    public static void print(Path clusterYaml, String kind, String namespace, boolean wide, PrintStream out) {
-        lines(clusterYaml, kind, namespace, wide).forEach(l -> out.println(l.stripTrailing()));
+    public static void print(Path clusterYaml, String kind, String namespace, boolean wide,
+                             java.util.function.Function<Pod, List<String>> exited, PrintStream out) {
+        lines(clusterYaml, kind, namespace, wide, exited).forEach(l -> out.println(l.stripTrailing()));
     }
 
     private static String conditions(Endpoint e) {

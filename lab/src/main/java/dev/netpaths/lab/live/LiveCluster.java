@@ -173,11 +173,14 @@ public final class LiveCluster {
             }
             String key = key(d);
             Map<String, Boolean> mine = new LinkedHashMap<>();
+            List<String> terminating = new ArrayList<>();
             String rs = null;
             for (RunningPod p : runtime.pods()) {
                 Optional<String> owner = replicaSetOf(p.pod());
-                if (owner.isPresent() && ownedBy(d, owner.get(), p.pod()) && p.pod().getMetadata().getDeletionTimestamp() == null
-                        && p.addon().isEmpty()) {
+                if (owner.isPresent() && ownedBy(d, owner.get(), p.pod()) && p.addon().isEmpty()
+                        && p.pod().getMetadata().getDeletionTimestamp() != null) {
+                    terminating.add(p.key());
+                } else if (owner.isPresent() && ownedBy(d, owner.get(), p.pod()) && p.addon().isEmpty()) {
                     mine.put(p.key(), p.ready());
                     rs = owner.get();
                     prototypes.computeIfAbsent(key, k -> new HashMap<>()).putIfAbsent(1, p.pod());
@@ -198,6 +201,7 @@ public final class LiveCluster {
             int replicas = Optional.ofNullable(d.getSpec().getReplicas()).orElse(1);
             model.adopt(new Reconciler.Deployment(key, replicas, fence[0], fence[1],
                     new Reconciler.Template((int) grace, preStop, Optional.ofNullable(spec.getRestartPolicy()).orElse("Always"))), mine);
+            terminating.forEach(pod -> model.adoptTerminating(key, pod));
         }
     }
 
@@ -385,10 +389,25 @@ public final class LiveCluster {
         }
     }
 
-    private void loop(List<Event> first, Duration bound) {
+    private void loop(List<Event> verb, Duration bound) {
         List<Action> actions = new ArrayList<>();
+        // no daemon watched the pods since the last verb: kubelet's first look, before the verb's own change
+        List<Event.Exited> exited = new ArrayList<>();
+        for (Reconciler.Pod mp : model.pods()) {
+            RunningPod p = running(mp.name());
+            List<String> dead = p == null ? List.of() : exited(p);
+            boolean running = mp.phase() == Reconciler.Phase.RUNNING;
+            // a pod an earlier verb left terminating ends once all its containers have
+            if (!dead.isEmpty() && (running || mp.phase() == Reconciler.Phase.TERMINATING && dead.size() == containers(p).size())) {
+                log("pod/" + name(mp.name()) + " container " + dead.get(0) + " exited since the last verb");
+                if (running) {
+                    notReady(p);
+                }
+                exited.add(new Event.Exited(mp.name(), dead.get(0), 0));
+            }
+        }
         try {
-            for (Event e : first) {
+            for (Event e : Reconciler.resumed(exited, verb)) {
                 actions.addAll(model.on(e));
             }
         } catch (IllegalArgumentException e) {
@@ -443,11 +462,13 @@ public final class LiveCluster {
             if (p == null || mp.phase() == Reconciler.Phase.PENDING || mp.phase() == Reconciler.Phase.GONE) {
                 continue;
             }
-            List<String> dead = p.processes().entrySet().stream()
-                    .filter(c -> !Procs.alive(c.getValue().pid(), c.getValue().startTime())).map(Map.Entry::getKey).toList();
-            boolean allDead = dead.size() == p.processes().size();
+            List<String> dead = exited(p);
+            boolean allDead = dead.size() == containers(p).size();
             if (!dead.isEmpty() && (mp.phase() == Reconciler.Phase.RUNNING || allDead)) {
                 log("pod/" + name(mp.name()) + " container " + dead.get(0) + " exited");
+                if (mp.phase() == Reconciler.Phase.RUNNING) {
+                    notReady(p);
+                }
                 execute(model.on(new Event.Exited(mp.name(), dead.get(0), 0)));
                 continue;
             }
@@ -457,6 +478,27 @@ public final class LiveCluster {
             }
         }
         probing = List.copyOf(toProbe);
+    }
+
+    /**
+     * kubelet's view of a pod's containers (init sidecars, then containers): those whose process, the newest the
+     * journal recorded, is gone, or that have none recorded at all.
+     */
+    static List<String> exited(RunningPod p) {
+        return containers(p).stream().filter(c -> {
+            Started s = p.processes().get(c);
+            return s == null || !Procs.alive(s.pid(), s.startTime());
+        }).toList();
+    }
+
+    private static List<String> containers(RunningPod p) {
+        return dev.netpaths.lab.pod.PodRunner.containers(p.pod()).stream().map(Container::getName).toList();
+    }
+
+    /** kubelet's status update on an exit: Ready and ContainersReady False (the EndpointSlice controller reads it). */
+    private static void notReady(RunningPod p) {
+        p.ready(false);
+        PodStatus.running(p.pod(), false);
     }
 
     /** kubelet's prober, off the loop (a probe of a starting JVM takes up to its timeout): reports changes as events. */
@@ -562,9 +604,9 @@ public final class LiveCluster {
 
     private void signal(String pod, String signal) {
         RunningPod p = running(pod);
-        log("pod/" + name(pod) + " SIG" + signal);
-        p.processes().values().stream().filter(s -> Procs.alive(s.pid(), s.startTime()))
-                .forEach(s -> ProcessHandle.of(s.pid()).ifPresent("KILL".equals(signal) ? ProcessHandle::destroyForcibly : ProcessHandle::destroy));
+        List<Started> live = p.processes().values().stream().filter(s -> Procs.alive(s.pid(), s.startTime())).toList();
+        log("pod/" + name(pod) + " SIG" + signal + (live.isEmpty() ? " (no container process left to signal)" : ""));
+        live.forEach(s -> ProcessHandle.of(s.pid()).ifPresent("KILL".equals(signal) ? ProcessHandle::destroyForcibly : ProcessHandle::destroy));
     }
 
     /** kubelet runs the hook in the container (here: the pod's network namespace), bounded by the grace period. */
@@ -615,6 +657,9 @@ public final class LiveCluster {
     /** CNI DEL in the node, then the pod's namespace goes (its journal lines stay: down skips what is gone). */
     private void removeSandbox(String pod) {
         RunningPod p = running(pod);
+        // kubelet kills what is left of a pod one of whose containers ended it (the lab's one-exit simplification)
+        p.processes().values().stream().filter(s -> Procs.alive(s.pid(), s.startTime()))
+                .forEach(s -> ProcessHandle.of(s.pid()).ifPresent(ProcessHandle::destroyForcibly));
         new Journal(cfg.stateDir()).read().stream().filter(Entry.Cni.class::isInstance).map(Entry.Cni.class::cast)
                 .filter(c -> c.podNs().equals(p.netns())).forEach(c -> {
                     try {

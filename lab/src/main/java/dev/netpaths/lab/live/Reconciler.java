@@ -267,6 +267,19 @@ public final class Reconciler {
         synced = published;
     }
 
+    /**
+     * A pod of {@code deployment} that a verb deleted and left terminating (it ran out of its bound, or was killed):
+     * not counted by its ReplicaSet; it ends when its container exits ({@link Event.Exited}), as any terminating pod.
+     */
+    public void adoptTerminating(String deployment, String pod) {
+        Deployment d = deployment(deployment);
+        Pod p = new Pod(pod, d.name(), revisions.get(d.name()), sequence++, d.template());
+        p.phase = Phase.TERMINATING;
+        pods.put(pod, p);
+        published = endpoints();
+        synced = published;
+    }
+
     /** The endpoints as last published. */
     public List<Endpoint> published() {
         return published;
@@ -290,6 +303,28 @@ public final class Reconciler {
             }
         }
         return !syncArmed;
+    }
+
+    /**
+     * The events a verb feeds when it resumes the lab: there is no daemon, so a container that exited since the last
+     * verb is noticed only now. kubelet's status update comes first (PLEG sees the exit: the pod's Ready condition
+     * False, so the EndpointSlice controller takes its endpoint out of the ready ones and the ReplicaSet ranks the pod
+     * first to go), then the verb's own events, then the exits themselves: a pod the verb deleted (delete pod, a
+     * scale-down's victim) ends at once, as kubelet restarts no container of a terminating pod, so its deletion waits
+     * for no SIGTERM; any other is restarted per its restartPolicy with its restart count + 1.
+     *
+     * @param exitedSinceLastVerb what kubelet finds now: the exits of containers of pods the model knows
+     * @param verb                the verb's events (none for a verb that only resumes)
+     */
+    public static List<Event> resumed(List<Event.Exited> exitedSinceLastVerb, List<Event> verb) {
+        // one exit per pod: the lab restarts a pod's whole container set (single-container pods)
+        Map<String, Event.Exited> first = new LinkedHashMap<>();
+        exitedSinceLastVerb.forEach(e -> first.putIfAbsent(e.pod(), e));
+        List<Event> out = new ArrayList<>();
+        first.keySet().forEach(pod -> out.add(new Event.Readiness(pod, false)));
+        out.addAll(verb);
+        out.addAll(first.values());
+        return out;
     }
 
     /**

@@ -83,7 +83,8 @@ public final class PodRunner {
         PodStatus.running(p.pod(), false);
     }
 
-    static List<Container> containers(Pod pod) {
+    /** The containers the lab runs for a pod: native sidecars (init containers with restartPolicy Always), then the containers. */
+    public static List<Container> containers(Pod pod) {
         List<Container> out = new ArrayList<>();
         Optional.ofNullable(pod.getSpec().getInitContainers()).orElse(List.of()).forEach(c -> {
             if (!"Always".equals(c.getRestartPolicy())) {

@@ -70,4 +70,19 @@ class GetTest {
         assertTrue(assertThrows(LabException.class, () -> Get.lines(dir.resolve("cluster.yaml"), "pods", null, false))
                 .getMessage().startsWith("no running lab"));
     }
+
+    @Test
+    void aPodWhoseContainerExitedSinceTheLastVerbShowsNotReadyAndErrorWithItsRestartCount(@TempDir Path dir) throws Exception {
+        Pod dead = pod("echo-1", "10.244.1.3", true, false);
+        PodStatus.restarted(dead, 2);
+        PodStatus.running(dead, true);
+        Pod alive = pod("echo-2", "10.244.2.3", true, false);
+        Path yaml = dir.resolve("cluster.yaml");
+        Files.writeString(yaml, Serialization.asYaml(new KubernetesListBuilder().addToItems(dead, alive).build()));
+
+        List<String> pods = Get.lines(yaml, "pods", "netpaths", false,
+                p -> p.getMetadata().getName().equals("echo-1") ? List.of("app") : List.of());
+        assertTrue(pods.get(1).matches("echo-1 +0/1 +Error +2 .*"), pods.get(1));
+        assertTrue(pods.get(2).matches("echo-2 +1/1 +Running +0 .*"), pods.get(2));
+    }
 }

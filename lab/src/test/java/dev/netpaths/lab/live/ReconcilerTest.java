@@ -261,4 +261,79 @@ class ReconcilerTest {
         assertTrue(r.settled());
         assertThrows(IllegalArgumentException.class, () -> r.on(new Event.ObjectChanged("ConfigMap", "netpaths/x", false)));
     }
+
+    // ---- a container that exited between verbs: no daemon watched it, the next verb notices (Reconciler.resumed) ----
+
+    @Test
+    void deletingAPodWhoseContainerDiedSinceTheLastVerbEndsItAtOnceWithoutARestartOrAGraceWait() {
+        Reconciler r = echo(1, 0, PLAIN);
+        List<Event> events = Reconciler.resumed(List.of(new Event.Exited("echo-a", "app", 0)), List.of(new Event.DeletePod("echo-a")));
+        assertEquals(List.of(
+                "endpoints echo-a:--- echo-b:RS-",   // kubelet's status first: not ready, out of the Service's ready endpoints
+                "timer 1s SyncDue",
+                "endpoints echo-a:--T echo-b:RS-",   // the deletion: terminating
+                "SIGTERM echo-a",                    // to no process (the driver signals live ones only)
+                "timer 30s GraceExpired echo-a",
+                "create echo-new2 rev1",
+                "endpoints echo-b:RS-",              // the exit ends the terminating pod: no wait for SIGTERM or grace
+                "remove echo-a"), play(r, events.toArray(Event[]::new)));
+        assertEquals(null, r.pod("echo-a"));
+        // its grace timer, when it fires, changes nothing
+        assertEquals(List.of(), play(r, new Event.GraceExpired("echo-a")));
+    }
+
+    @Test
+    void theExitBeforeTheDeletionWouldRestartAContainerOnlyToStopIt() {
+        // why resumed puts the exit after the verb: fed first, the dead container is restarted, then the new one
+        // gets SIGTERM and the deletion waits for a JVM that just started
+        Reconciler r = echo(1, 0, PLAIN);
+        List<String> naive = play(r, new Event.Exited("echo-a", "app", 0), new Event.DeletePod("echo-a"));
+        assertTrue(naive.contains("restart echo-a/app count 1"), naive.toString());
+        assertFalse(naive.contains("remove echo-a"), naive.toString());
+    }
+
+    @Test
+    void aVerbThatChangesNothingElseStillRestartsAContainerThatDiedSinceTheLastVerb() {
+        Reconciler r = echo(1, 0, PLAIN);
+        List<Event> events = Reconciler.resumed(List.of(new Event.Exited("echo-a", "app", 0), new Event.Exited("echo-a", "sidecar", 0)),
+                List.of(new Event.Scale("echo", 2)));
+        assertEquals(List.of("endpoints echo-a:--- echo-b:RS-", "timer 1s SyncDue", "restart echo-a/app count 1"),
+                play(r, events.toArray(Event[]::new)));
+        assertEquals(1, r.pod("echo-a").restarts());
+        assertFalse(r.settled(), "settled only once the restarted container is ready again");
+        assertEquals(DATA_PLANE, play(r, new Event.SyncDue()));
+        assertEquals(List.of("endpoints echo-a:RS- echo-b:RS-", "timer 1s SyncDue"), play(r, new Event.Readiness("echo-a", true)));
+        play(r, new Event.SyncDue());
+        assertTrue(r.settled());
+    }
+
+    @Test
+    void scalingDownTakesThePodWhoseContainerDiedSinceTheLastVerbAndDoesNotRestartIt() {
+        // ActivePodsWithRanks: not ready before ready, even before the newer pod
+        Reconciler r = echo(1, 0, PLAIN);
+        List<Event> events = Reconciler.resumed(List.of(new Event.Exited("echo-a", "app", 0)), List.of(new Event.Scale("echo", 1)));
+        assertEquals(List.of("endpoints echo-a:--- echo-b:RS-", "timer 1s SyncDue",
+                "endpoints echo-a:--T echo-b:RS-", "SIGTERM echo-a", "timer 30s GraceExpired echo-a",
+                "endpoints echo-b:RS-", "remove echo-a"), play(r, events.toArray(Event[]::new)));
+    }
+
+    @Test
+    void withNothingExitedAResumedVerbIsItsOwnEventsAlone() {
+        List<Event> verb = List.of(new Event.DeletePod("echo-a"));
+        assertEquals(verb, Reconciler.resumed(List.of(), verb));
+    }
+
+    @Test
+    void aPodAnEarlierVerbLeftTerminatingEndsAtTheNextVerbOnceItsContainerHasExited() {
+        Reconciler r = echo(1, 0, PLAIN);
+        r.adoptTerminating("echo", "echo-old");
+        assertEquals(List.of("endpoints echo-a:RS- echo-b:RS- echo-old:--T"), r.published().stream()
+                .map(e -> e.pod() + ":" + (e.ready() ? "R" : "-") + (e.serving() ? "S" : "-") + (e.terminating() ? "T" : "-"))
+                .collect(Collectors.collectingAndThen(Collectors.joining(" "), j -> List.of("endpoints " + j))));
+        assertFalse(r.settled());
+        List<Event> events = Reconciler.resumed(List.of(new Event.Exited("echo-old", "app", 0)), List.of(new Event.Scale("echo", 2)));
+        assertEquals(List.of("endpoints echo-a:RS- echo-b:RS-", "remove echo-old", "timer 1s SyncDue"), play(r, events.toArray(Event[]::new)));
+        play(r, new Event.SyncDue());
+        assertTrue(r.settled());
+    }
 }
