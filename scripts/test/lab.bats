@@ -184,7 +184,7 @@ assert_lines() {
 # the lab CLI verbs in the order they ran (the harness as "harness ARGS")
 verbs() {
   sed -E 's|^java( -[^ ]+)* -jar [^ ]*/lab/target/netpaths-lab.jar ([a-z-]+) --prefix fk( --state-dir [^ ]*)?|\2|;
-          s|^exec host -- java -jar [^ ]*/conformance/target/netpaths-conformance.jar|harness|' "${STUB_CALLS}"
+          s|^exec host -- java( -[^ ]+)* -jar [^ ]*/conformance/target/netpaths-conformance.jar|harness|' "${STUB_CALLS}"
 }
 
 @test "run is up, the harness in the host namespace on the lab's state, down; it exits with the harness's code" {

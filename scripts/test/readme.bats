@@ -108,7 +108,8 @@ check_options() {
     # the lab and the harness: options after lab.sh or a jar, up to a `--` (what follows is another command's)
     for cmd in 'scripts/lab/lab.sh' 'netpaths-lab.jar' 'netpaths-conformance.jar'; do
       [[ "${code}" == *"${cmd}"* ]] || continue
-      rest="${code#*"${cmd}"}"; rest="${rest%% -- *}"
+      # ... and up to a pipe or the end of the command (`| grep -c 'DNAT --to-destination'` is grep's)
+      rest="${code#*"${cmd}"}"; rest="${rest%% -- *}"; rest="${rest%%[|;&]*}"
       for opt in $(grep -oE '(^| )--[a-z][a-z-]*' <<<"${rest}"); do
         [[ "${options}" == *" ${opt} "* ]] || bad+=("${page}: ${cmd} ${opt}: no such option (${code})")
       done

@@ -60,7 +60,7 @@ page() {
   run "${WORKSHOP}" "${BATS_TEST_TMPDIR}/ctport.md"
   [ "${status}" -eq 1 ]
   # an unreachable pod: how few tries split between timeouts and unreachable is timing; the first failure is not
-  page unreach $'```console lab\n$ echo "3/3 tries failed {CONNECT_TIMEOUT=3}, first: CONNECT_TIMEOUT Connect timed out."\n30/30 tries failed {CONNECT_TIMEOUT=20, UNREACHABLE=10}, first: CONNECT_TIMEOUT Connect timed out.\n```'
+  page unreach $'```console lab\n$ echo "3/3 tries failed {CONNECT_TIMEOUT=3}, first: CONNECT_TIMEOUT Connect timed out."\n3/3 tries failed {CONNECT_TIMEOUT=2, UNREACHABLE=1}, first: CONNECT_TIMEOUT Connect timed out.\n```'
   run "${WORKSHOP}" "${BATS_TEST_TMPDIR}/unreach.md"
   [ "${status}" -eq 0 ] || { echo "${output}"; return 1; }
   page unreachfirst $'```console lab\n$ echo "3/3 tries failed {UNREACHABLE=3}, first: UNREACHABLE No route to host."\n3/3 tries failed {CONNECT_TIMEOUT=3}, first: CONNECT_TIMEOUT Connect timed out.\n```'
