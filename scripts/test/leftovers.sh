@@ -17,27 +17,37 @@ lab_processes() {
   awk '$1 == "proc" {print $2, $3}' "$1/journal"
 }
 
-# start_time PID: field 22 of /proc/PID/stat (after the command name, which may hold spaces and parentheses)
-_leftovers_start_time() {
-  local stat
+# running PID START: PID is still that process (same start time, field 22 of /proc/PID/stat, counted after the
+# command name, which may hold spaces and parentheses) and not a zombie or dead (state Z or X: its parent
+# has yet to reap it, and it holds nothing of the lab's any more)
+_leftovers_running() {
+  local stat rest
   stat="$(cat "/proc/$1/stat" 2>/dev/null)" || return 1
-  awk '{print $20}' <<<"${stat##*) }"
+  rest="${stat##*) }"
+  [[ "${rest%% *}" != [ZX] ]] || return 1
+  [[ "$(awk '{print $20}' <<<"${rest}")" == "$2" ]]
 }
 
 _leftovers_line() { tr '\n' ' ' <<<"$1" | sed 's/ $//'; }
 
 lab_left_behind() {
-  local prefix="$1" state="$2" procs="${3:-}" rc=0 left pid start now
+  local prefix="$1" state="$2" procs="${3:-}" rc=0 left pid start
   left="$(ip netns list | awk -v p="${prefix}-" 'index($1, p) == 1 {print $1}')"
   [[ -z "${left}" ]] || { echo "left: namespaces $(_leftovers_line "${left}")"; rc=1; }
   left="$(ip -o link show | awk -F': ' -v p="${prefix}-" 'index($2, p) == 1 {print $2}')"
   [[ -z "${left}" ]] || { echo "left: links $(_leftovers_line "${left}")"; rc=1; }
   left="$(pgrep -f -- "${state}" || true)"
   [[ -z "${left}" ]] || { echo "left: processes naming ${state}: $(_leftovers_line "${left}")"; rc=1; }
+  # a process down has just SIGKILLed may take a moment to leave /proc: each gets a bounded grace
+  # (LEFTOVERS_GRACE_SECONDS, default 5) to be gone or a zombie before it counts as left behind
+  local tries
   while read -r pid start; do
     [[ -n "${pid}" ]] || continue
-    now="$(_leftovers_start_time "${pid}")" || continue
-    [[ "${now}" != "${start}" ]] || { echo "left: process ${pid} (journaled, start time ${start})"; rc=1; }
+    for ((tries = 0; tries < ${LEFTOVERS_GRACE_SECONDS:-5} * 5; tries++)); do
+      _leftovers_running "${pid}" "${start}" || break
+      sleep 0.2
+    done
+    ! _leftovers_running "${pid}" "${start}" || { echo "left: process ${pid} (journaled, start time ${start})"; rc=1; }
   done <<<"${procs}"
   [[ ! -e "${state}/journal" ]] || { echo "left: the journal ${state}/journal"; rc=1; }
   [[ ! -e "${state}" ]] || { echo "left: the state dir ${state}"; rc=1; }
