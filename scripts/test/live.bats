@@ -146,6 +146,18 @@ left() {
   run left lv "${state}" "${pid} $((start + 1))"
   assert_status 0
   kill "${pid}"
+  # a zombie (exited, its parent has yet to reap it) holds nothing of the lab's: gone, as down counts it
+  bash -c 'sleep 0 & echo $! >"$1"; exec sleep 30' _ "${BATS_TEST_TMPDIR}/zombie" &
+  local parent=$! zombie="" tries
+  for ((tries = 0; tries < 50; tries++)); do
+    zombie="$(cat "${BATS_TEST_TMPDIR}/zombie" 2>/dev/null || true)"
+    [[ -n "${zombie}" && "$(sed 's/.*) //' "/proc/${zombie}/stat" | cut -d' ' -f1)" == Z ]] && break
+    sleep 0.1
+  done
+  start="$(awk '{print $20}' <<<"$(sed 's/.*) //' "/proc/${zombie}/stat")")"
+  run left lv "${state}" "${zombie} ${start}"
+  kill "${parent}"
+  assert_status 0
   mkdir -p "${state}"
   run left lv "${state}" ""
   assert_status 1

@@ -44,6 +44,38 @@ class TeardownTest {
     }
 
     /**
+     * A process that ignores SIGTERM gets SIGKILL, and down returns only once it is gone (or a zombie, which holds
+     * nothing): what scripts/test/leftovers.sh checks right after down, once, with the same rule.
+     */
+    @Test
+    void processIgnoringSigtermIsKilledAndGoneWhenDownReturns() throws Exception {
+        // an ignored signal stays ignored across exec: this sleep does not die of SIGTERM
+        Process p = new ProcessBuilder("bash", "-c", "trap '' TERM; exec sleep 30").start();
+        started.add(p);
+        long start = waitForExec(p.pid());
+        Journal j = new Journal(dir.resolve("state"));
+        j.process(p.pid(), start, "a process ignoring SIGTERM");
+        List<String> log = new ArrayList<>();
+
+        new Teardown(dir.resolve("state"), log::add).run(Teardown.plan(j.read()));
+
+        assertFalse(Procs.alive(p.pid(), start), "gone (or a zombie) the moment down returns, no grace after it");
+        assertEquals(List.of("SIGKILL to 1 of 1 processes still running 2 s after SIGTERM"), log);
+    }
+
+    /** Waits (bounded: 5 s) until bash has exec'd sleep, so SIGTERM meets the ignoring process, not bash's start. */
+    private static long waitForExec(long pid) throws Exception {
+        for (int i = 0; i < 100; i++) {
+            String cmd = java.nio.file.Files.readString(Path.of("/proc", Long.toString(pid), "cmdline"));
+            if (cmd.startsWith("sleep")) {
+                return Procs.startTime(pid).orElseThrow();
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("bash did not exec sleep within 5 s");
+    }
+
+    /**
      * A rootless lab whose holder got kill -9: a process the journal does not name (like an nginx worker whose
      * master got SIGKILL) still sits in the lab's user namespace; down from outside finds it there and ends it, and
      * leaves alone a process of the same user outside that namespace.
