@@ -153,6 +153,43 @@ keep_archive() {
   JSA_NEW=""
 }
 
+# The state dir of a lab in the machine's own namespaces (the CLI's --state-dir default as root, see Settings).
+root_state_dir() {
+  if [[ -n "${LAB_STATE_DIR:-}" ]]; then
+    realpath -m "${LAB_STATE_DIR}"
+  elif [[ "${LAB_PREFIX:-np}" == np ]]; then
+    echo /run/netpaths-lab
+  else
+    echo "/run/netpaths-lab-${LAB_PREFIX}"
+  fi
+}
+
+# indexed_netns TARGET: prints TARGET's network namespace from the lab's exec index (lab/.../cli/ExecIndex.java),
+# without a JVM (a workshop page runs dozens of execs, each JVM about a second of CPU): as root, for a lab in the
+# machine's own namespaces, when the index names TARGET exactly and is newer than every file it was made from.
+# Fails otherwise (a unique start of a name, a stale or missing index, a rootless lab): then the CLI resolves
+# TARGET, says what is wrong if anything, and writes the index anew.
+indexed_netns() {
+  [[ ${EUID} -eq 0 && "${LAB_ROOTLESS:-auto}" != yes ]] || return 1
+  local state index source
+  state="$(root_state_dir)"
+  index="${state}/exec-index"
+  [[ -f "${index}" ]] || return 1
+  for source in "${state}/journal" "${state}/lab.properties" "${state}"/*/cluster.yaml; do
+    [[ ! -e "${source}" || "${index}" -nt "${source}" ]] || return 1
+  done
+  awk -v name="$1" '$1 == name {print $2; found = 1; exit} END {exit !found}' "${index}"
+}
+
+# exec_indexed TARGET -- CMD...: replaces this shell with CMD in TARGET's namespace when the index names it; returns
+# otherwise (any other shape of arguments included: the CLI parses those)
+exec_indexed() {
+  local netns
+  [[ $# -ge 3 && "$2" == -- && "$1" != -* ]] || return 0
+  netns="$(indexed_netns "$1")" || return 0
+  exec ip netns exec "${netns}" "${@:3}"
+}
+
 lab_cli() {
   local args=(--prefix "${LAB_PREFIX:-np}") rc=0 JVM=() JSA_NEW=""
   [[ -n "${LAB_STATE_DIR:-}" ]] && args+=(--state-dir "${LAB_STATE_DIR}")
@@ -185,10 +222,19 @@ require_writable() {
 harness() {
   local reports="$1" state rc=0 JVM=() JSA_NEW=""
   shift
-  state="$(lab_cli state-dir)" || return 2
+  local host_ns=""
+  if host_ns="$(indexed_netns host)"; then
+    state="$(root_state_dir)"
+  else
+    state="$(lab_cli state-dir)" || return 2
+  fi
   echo "lab: harness (in the lab's host namespace): java -jar ${HARNESS_JAR} --lab-state ${state} --reports ${reports}${*:+ $*}"
   [[ "${HARNESS_SHORT:-0}" == 1 ]] && short_jvm "${HARNESS_JAR}"
-  lab_cli exec host -- java "${JVM[@]}" -jar "${HARNESS_JAR}" --lab-state "${state}" --reports "${reports}" "$@" || rc=$?
+  if [[ -n "${host_ns}" ]]; then
+    ip netns exec "${host_ns}" java "${JVM[@]}" -jar "${HARNESS_JAR}" --lab-state "${state}" --reports "${reports}" "$@" || rc=$?
+  else
+    lab_cli exec host -- java "${JVM[@]}" -jar "${HARNESS_JAR}" --lab-state "${state}" --reports "${reports}" "$@" || rc=$?
+  fi
   keep_archive
   return "${rc}"
 }
@@ -300,6 +346,7 @@ main() {
   require_root "${cmd}" "$@"
   case "${cmd}" in
     down|status|exec|rules|get|apply|delete|scale|rollout|disruption)
+      [[ "${cmd}" == exec ]] && exec_indexed "$@"
       ensure_jars "${cmd}"
       lab_cli "${cmd}" "$@" ;;
     case)

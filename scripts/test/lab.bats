@@ -250,3 +250,43 @@ verbs() {
   assert_has "lab: case: name a case or group"
   [[ ! -s "${STUB_CALLS}" ]]
 }
+
+@test "exec and the harness skip the CLI's JVM when the lab's exec index names the target and is newer than its sources" {
+  [[ ${EUID} -eq 0 ]] || skip "the index is used as root only (a rootless lab always goes through the CLI)"
+  fake_tree
+  printf '#!/usr/bin/env bash\necho "ip $*" >>"${STUB_CALLS}"\n' >"${USER_DIR}/bin/ip"
+  chmod 755 "${USER_DIR}/bin/ip"
+  local state="${BATS_TEST_TMPDIR}/state"
+  mkdir -p "${state}/netpaths"
+  touch -d '1 minute ago' "${state}/journal" "${state}/lab.properties" "${state}/netpaths/cluster.yaml"
+  printf 'host fk-host\nnetpaths/echo-1 fk-c1-netpaths-echo-1\n' >"${state}/exec-index"
+  export LAB_STATE_DIR="${state}"
+  run "${FAKE}/scripts/lab/lab.sh" exec netpaths/echo-1 -- ip -br addr
+  assert_status 0
+  run cat "${STUB_CALLS}"
+  assert_lines "ip netns exec fk-c1-netpaths-echo-1 ip -br addr"
+  # a name the index does not hold exactly (a unique start, an ambiguous or unknown name): the CLI resolves it
+  : >"${STUB_CALLS}"
+  run "${FAKE}/scripts/lab/lab.sh" exec echo -- true
+  run verbs
+  assert_lines "exec echo -- true"
+  # the harness in the host namespace, from the index: no state-dir, no exec through the CLI
+  : >"${STUB_CALLS}"
+  run "${FAKE}/scripts/lab/lab.sh" case dns --reports "${BATS_TEST_TMPDIR}/c"
+  run grep -c "^ip netns exec fk-host java .*-jar ${FAKE}/conformance/target/netpaths-conformance.jar --lab-state ${state} " "${STUB_CALLS}"
+  assert_has 1
+  run grep -c "netpaths-lab.jar" "${STUB_CALLS}"
+  assert_has 0
+  # the lab changed after the index was written (a live verb rewrote cluster.yaml): the CLI, which writes it anew
+  touch "${state}/netpaths/cluster.yaml"
+  : >"${STUB_CALLS}"
+  run "${FAKE}/scripts/lab/lab.sh" exec netpaths/echo-1 -- true
+  run verbs
+  assert_lines "exec netpaths/echo-1 -- true"
+  # a rootless lab never reads it
+  touch -d '1 minute ago' "${state}/netpaths/cluster.yaml"
+  : >"${STUB_CALLS}"
+  LAB_ROOTLESS=yes run "${FAKE}/scripts/lab/lab.sh" exec netpaths/echo-1 -- true
+  run grep -c "^ip netns" "${STUB_CALLS}"
+  assert_has 0
+}

@@ -132,6 +132,32 @@ public final class LabTargets {
                 + "; pods: " + (pods.isEmpty() ? "none recorded (is the lab up?)" : pods.stream().map(LabPod::key).collect(Collectors.joining(", "))));
     }
 
+    /**
+     * Every name {@link #resolve} takes exactly (host, the nodes, each pod's namespace/name and each pod name no other
+     * pod shares) with its network namespace, one {@code NAME NETNS} line each: the exec index scripts/lab/lab.sh reads
+     * to run {@code exec} without a JVM. Made by {@link #resolve} itself, so the index and this class never disagree;
+     * a unique start of a name is left out (the CLI resolves it, with its errors).
+     */
+    public String exactNames() {
+        List<String> names = new ArrayList<>();
+        names.add("host");
+        plan.forEach(c -> c.nodes().forEach(n -> names.add(n.name())));
+        pods().forEach(p -> {
+            names.add(p.key());
+            names.add(p.pod().getMetadata().getName());
+        });
+        StringBuilder index = new StringBuilder();
+        names.stream().distinct().forEach(name -> {
+            try {
+                String netns = resolve(name).netns();
+                index.append(name).append(' ').append(netns).append('\n');
+            } catch (LabException ambiguousOrNotUp) {
+                // the CLI says why when it is asked for this name
+            }
+        });
+        return index.toString();
+    }
+
     /** The node a name stands for (for {@code rules}); a pod or the host is refused with the node names. */
     public Target node(String name) {
         Target t = resolve(name);

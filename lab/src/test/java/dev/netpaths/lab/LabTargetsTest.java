@@ -41,6 +41,18 @@ class LabTargetsTest {
         assertEquals("b1-c2-netpaths-echo-0", targets.resolve("netpaths-b/netpaths/echo-0").netns(), "the second cluster's pods by cluster/ns/name");
     }
 
+    /** The exec index lab.sh reads: what resolve takes exactly, nothing it refuses or takes only as a start of a name. */
+    @Test
+    void theExecIndexHoldsExactlyTheNamesThatResolveExactly() {
+        List<String> index = targets.exactNames().lines().toList();
+        assertEquals(List.of("host b1-host", "netpaths-worker b1-netpaths-worker", "netpaths/echo-0 b1-c1-netpaths-echo-0",
+                "netpaths/echo-1 b1-c1-netpaths-echo-1", "echo-1 b1-c1-netpaths-echo-1",
+                "netpaths/sidecar-demo-0 b1-c1-netpaths-sidecar-demo-0", "sidecar-demo-0 b1-c1-netpaths-sidecar-demo-0",
+                "netpaths-b/netpaths/echo-0 b1-c2-netpaths-echo-0"), index,
+                "echo-0 names two pods and netpaths-worker2's namespace is not recorded: both left to the CLI's errors");
+        index.forEach(line -> assertEquals(line.split(" ")[1], targets.resolve(line.split(" ")[0]).netns(), line));
+    }
+
     @Test
     void anAmbiguousNameListsTheCandidates() {
         LabException e = assertThrows(LabException.class, () -> targets.resolve("echo-0"));

@@ -5,6 +5,7 @@ import dev.netpaths.lab.LabTargets;
 import dev.netpaths.lab.NodeRules;
 import dev.netpaths.lab.dataplane.ProxyMode;
 import dev.netpaths.lab.proc.Sh;
+import dev.netpaths.lab.rootless.RootlessLab;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
@@ -36,6 +37,9 @@ final class TargetVerbs {
             LabTargets.Target[] resolved = new LabTargets.Target[1];
             return LabCli.inRunningLab(common, () -> resolved[0] = LabTargets.of(common.stateDir()).resolve(target), () -> {
                 LabTargets.Target t = resolved[0] != null ? resolved[0] : LabTargets.of(common.stateDir()).resolve(target);
+                if (!RootlessLab.inside()) {
+                    ExecIndex.write(common.stateDir());
+                }
                 List<String> cmd = new ArrayList<>(List.of(Sh.inNs(t.netns())));
                 cmd.addAll(command);
                 try {
