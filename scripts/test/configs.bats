@@ -236,3 +236,46 @@ STUB
   assert_has "lsof -nP -iTCP:80 -sTCP:LISTEN"
   assert_has "lsof -nP -iUDP:30081"
 }
+
+# k8s/README.md's "Apply" (Platform) table against what each platform really renders: the make deploy row's
+# overlay is lib.sh's OVERLAY and its CLUSTER values are the ones lib.sh takes; the lab row's overlay is the one
+# lab/'s ManifestSource renders; every overlay a row names exists. Prints one line per disagreement.
+apply_table_problems() {
+  local readme="$1" rows row overlay named accepted lab
+  rows="$(awk '/^\| Platform \| Command \|$/ {t=1; next} t && /^\|/ {print; next} t {exit}' "${readme}")"
+  [[ -n "${rows}" ]] || { echo "${readme}: no '| Platform | Command |' table"; return 0; }
+  for overlay in $(grep -oE 'k8s/overlays/[a-z0-9-]+' <<<"${rows}" | sort -u); do
+    [[ -d "${REPO_ROOT}/${overlay}" ]] || echo "the table names ${overlay}, which does not exist"
+  done
+  # shellcheck disable=SC2016 # $1 is expanded by the inner bash
+  overlay="$(bash -c 'source "$1/lib.sh"; echo "${OVERLAY}"' _ "${CLUSTER_DIR}")"
+  row="$(grep -F 'make deploy' <<<"${rows}")" || { echo "no make deploy row"; return 0; }
+  named="$(grep -oE 'k8s/overlays/[a-z0-9-]+' <<<"${row}" | sort -u | xargs)"
+  [[ "${named}" == "${overlay}" ]] || echo "the make deploy row applies '${named}'; deploy.sh applies lib.sh's OVERLAY=${overlay}"
+  named="$(grep -oE 'CLUSTER=[a-z0-9]+' <<<"${row}" | cut -d= -f2 | sort -u | xargs)"
+  accepted="$(sed -nE 's/^#   CLUSTER=\$\{CLUSTER:-[a-z0-9]+\} +(.*)$/\1/p' "${CLUSTER_DIR}/lib.sh" | tr -d '|' | xargs -n1 | sort -u | xargs)"
+  [[ "${named}" == "${accepted}" ]] || echo "the make deploy row names CLUSTER=${named// /, }; lib.sh takes ${accepted// /, }"
+  lab="$(grep -oE 'repo\.resolve\("k8s/overlays/[a-z0-9-]+"\)' "${REPO_ROOT}/lab/src/main/java/dev/netpaths/lab/ManifestSource.java" \
+    | sed -E 's/.*"(.*)".*/\1/')"
+  row="$(grep -F 'scripts/lab/lab.sh' <<<"${rows}")" || { echo "no lab row"; return 0; }
+  named="$(grep -oE 'k8s/overlays/[a-z0-9-]+' <<<"${row}" | sort -u | xargs)"
+  [[ "${named}" == "${lab}" ]] || echo "the lab row renders '${named}'; the lab (ManifestSource.java) renders ${lab}"
+}
+
+@test "k8s/README.md's Apply table names the overlay each platform applies and the CLUSTER values lib.sh takes" {
+  run apply_table_problems "${REPO_ROOT}/k8s/README.md"
+  assert_status 0
+  [[ -z "${output}" ]] || { echo "${output}" >&2; return 1; }
+}
+
+@test "the Apply table check fails on a broken row: another overlay for the lab, a CLUSTER lib.sh does not take" {
+  local broken="${BATS_TEST_TMPDIR}/README.md"
+  sed -e 's#| the lab (`scripts/lab/lab.sh`) | renders `kubectl kustomize k8s/overlays/kind`#| the lab (`scripts/lab/lab.sh`) | renders `kubectl kustomize k8s/overlays/lab`#' \
+    -e 's/`CLUSTER=kind` or `CLUSTER=k3d`/`CLUSTER=kind`, `CLUSTER=k3d` or `CLUSTER=minikube`/' \
+    "${REPO_ROOT}/k8s/README.md" >"${broken}"
+  run apply_table_problems "${broken}"
+  [ "${output}" = "the table names k8s/overlays/lab, which does not exist
+the make deploy row names CLUSTER=k3d, kind, minikube; lib.sh takes k3d, kind
+the lab row renders 'k8s/overlays/lab'; the lab (ManifestSource.java) renders k8s/overlays/kind" ] \
+    || { echo "got: ${output}" >&2; return 1; }
+}
