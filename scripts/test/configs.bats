@@ -279,3 +279,30 @@ the make deploy row names CLUSTER=k3d, kind, minikube; lib.sh takes k3d, kind
 the lab row renders 'k8s/overlays/lab'; the lab (ManifestSource.java) renders k8s/overlays/kind" ] \
     || { echo "got: ${output}" >&2; return 1; }
 }
+
+# deploy.sh waits for the rollout of each workload of docs/architecture.md's Workload table (its ROLLOUTS): the
+# same set, both ways. Prints one line per disagreement.
+rollout_problems() {
+  local doc="$1" table rollouts
+  table="$(awk '/^\| Namespace \| Workload \| Version \| Replicas \| What it is for \|$/ {t=1; next} t && /^\|/ {print; next} t {exit}' "${doc}" \
+    | awk -F' *\\| *' '$2 !~ /^-+$/ {split($3, w, " "); gsub(/`/, "", w[2]); print $2 " " tolower(w[1]) "/" w[2]}' | sort)"
+  [[ -n "${table}" ]] || { echo "${doc}: no Workload table"; return 0; }
+  rollouts="$(sed -n '/^ROLLOUTS=(/,/^)/p' "${CLUSTER_DIR}/deploy.sh" | sed -nE 's/^ *"(.*)"$/\1/p' | sort)"
+  comm -23 <(echo "${table}") <(echo "${rollouts}") | sed 's/^/deploy.sh does not wait for the rollout of /'
+  comm -13 <(echo "${table}") <(echo "${rollouts}") | sed 's/$/: deploy.sh waits for it, docs\/architecture.md has no such workload/'
+}
+
+@test "deploy.sh waits for the rollout of exactly the workloads of docs/architecture.md" {
+  run rollout_problems "${REPO_ROOT}/docs/architecture.md"
+  assert_status 0
+  [[ -z "${output}" ]] || { echo "${output}" >&2; return 1; }
+}
+
+@test "the rollout check fails on a workload row deploy.sh does not know, and names the one it then misses" {
+  local broken="${BATS_TEST_TMPDIR}/architecture.md"
+  sed 's/| netpaths | Deployment `echo-v2` |/| netpaths | Deployment `echo-v3` |/' "${REPO_ROOT}/docs/architecture.md" >"${broken}"
+  run rollout_problems "${broken}"
+  [ "${output}" = "deploy.sh does not wait for the rollout of netpaths deployment/echo-v3
+netpaths deployment/echo-v2: deploy.sh waits for it, docs/architecture.md has no such workload" ] \
+    || { echo "got: ${output}" >&2; return 1; }
+}
