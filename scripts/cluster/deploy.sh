@@ -23,7 +23,7 @@ set -o errexit -o nounset -o pipefail
 # shellcheck source=scripts/cluster/lib.sh
 source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
 
-# Workloads of docs/architecture.md, "namespace kind/name".
+# Workloads of docs/architecture.md's Workload table, "namespace kind/name" (configs.bats holds the two together).
 ROLLOUTS=(
   "netpaths deployment/echo"
   "netpaths deployment/echo-v2"

@@ -236,3 +236,73 @@ STUB
   assert_has "lsof -nP -iTCP:80 -sTCP:LISTEN"
   assert_has "lsof -nP -iUDP:30081"
 }
+
+# k8s/README.md's "Apply" (Platform) table against what each platform really renders: the make deploy row's
+# overlay is lib.sh's OVERLAY and its CLUSTER values are the ones lib.sh takes; the lab row's overlay is the one
+# lab/'s ManifestSource renders; every overlay a row names exists. Prints one line per disagreement.
+apply_table_problems() {
+  local readme="$1" rows row overlay named accepted lab
+  rows="$(awk '/^\| Platform \| Command \|$/ {t=1; next} t && /^\|/ {print; next} t {exit}' "${readme}")"
+  [[ -n "${rows}" ]] || { echo "${readme}: no '| Platform | Command |' table"; return 0; }
+  for overlay in $(grep -oE 'k8s/overlays/[a-z0-9-]+' <<<"${rows}" | sort -u); do
+    [[ -d "${REPO_ROOT}/${overlay}" ]] || echo "the table names ${overlay}, which does not exist"
+  done
+  # shellcheck disable=SC2016 # $1 is expanded by the inner bash
+  overlay="$(bash -c 'source "$1/lib.sh"; echo "${OVERLAY}"' _ "${CLUSTER_DIR}")"
+  row="$(grep -F 'make deploy' <<<"${rows}")" || { echo "no make deploy row"; return 0; }
+  named="$(grep -oE 'k8s/overlays/[a-z0-9-]+' <<<"${row}" | sort -u | xargs)"
+  [[ "${named}" == "${overlay}" ]] || echo "the make deploy row applies '${named}'; deploy.sh applies lib.sh's OVERLAY=${overlay}"
+  named="$(grep -oE 'CLUSTER=[a-z0-9]+' <<<"${row}" | cut -d= -f2 | sort -u | xargs)"
+  accepted="$(sed -nE 's/^#   CLUSTER=\$\{CLUSTER:-[a-z0-9]+\} +(.*)$/\1/p' "${CLUSTER_DIR}/lib.sh" | tr -d '|' | xargs -n1 | sort -u | xargs)"
+  [[ "${named}" == "${accepted}" ]] || echo "the make deploy row names CLUSTER=${named// /, }; lib.sh takes ${accepted// /, }"
+  lab="$(grep -oE 'repo\.resolve\("k8s/overlays/[a-z0-9-]+"\)' "${REPO_ROOT}/lab/src/main/java/dev/netpaths/lab/ManifestSource.java" \
+    | sed -E 's/.*"(.*)".*/\1/')"
+  row="$(grep -F 'scripts/lab/lab.sh' <<<"${rows}")" || { echo "no lab row"; return 0; }
+  named="$(grep -oE 'k8s/overlays/[a-z0-9-]+' <<<"${row}" | sort -u | xargs)"
+  [[ "${named}" == "${lab}" ]] || echo "the lab row renders '${named}'; the lab (ManifestSource.java) renders ${lab}"
+}
+
+@test "k8s/README.md's Apply table names the overlay each platform applies and the CLUSTER values lib.sh takes" {
+  run apply_table_problems "${REPO_ROOT}/k8s/README.md"
+  assert_status 0
+  [[ -z "${output}" ]] || { echo "${output}" >&2; return 1; }
+}
+
+@test "the Apply table check fails on a broken row: another overlay for the lab, a CLUSTER lib.sh does not take" {
+  local broken="${BATS_TEST_TMPDIR}/README.md"
+  sed -e 's#| the lab (`scripts/lab/lab.sh`) | renders `kubectl kustomize k8s/overlays/kind`#| the lab (`scripts/lab/lab.sh`) | renders `kubectl kustomize k8s/overlays/lab`#' \
+    -e 's/`CLUSTER=kind` or `CLUSTER=k3d`/`CLUSTER=kind`, `CLUSTER=k3d` or `CLUSTER=minikube`/' \
+    "${REPO_ROOT}/k8s/README.md" >"${broken}"
+  run apply_table_problems "${broken}"
+  [ "${output}" = "the table names k8s/overlays/lab, which does not exist
+the make deploy row names CLUSTER=k3d, kind, minikube; lib.sh takes k3d, kind
+the lab row renders 'k8s/overlays/lab'; the lab (ManifestSource.java) renders k8s/overlays/kind" ] \
+    || { echo "got: ${output}" >&2; return 1; }
+}
+
+# deploy.sh waits for the rollout of each workload of docs/architecture.md's Workload table (its ROLLOUTS): the
+# same set, both ways. Prints one line per disagreement.
+rollout_problems() {
+  local doc="$1" table rollouts
+  table="$(awk '/^\| Namespace \| Workload \| Version \| Replicas \| What it is for \|$/ {t=1; next} t && /^\|/ {print; next} t {exit}' "${doc}" \
+    | awk -F' *\\| *' '$2 !~ /^-+$/ {split($3, w, " "); gsub(/`/, "", w[2]); print $2 " " tolower(w[1]) "/" w[2]}' | sort)"
+  [[ -n "${table}" ]] || { echo "${doc}: no Workload table"; return 0; }
+  rollouts="$(sed -n '/^ROLLOUTS=(/,/^)/p' "${CLUSTER_DIR}/deploy.sh" | sed -nE 's/^ *"(.*)"$/\1/p' | sort)"
+  comm -23 <(echo "${table}") <(echo "${rollouts}") | sed 's/^/deploy.sh does not wait for the rollout of /'
+  comm -13 <(echo "${table}") <(echo "${rollouts}") | sed 's/$/: deploy.sh waits for it, docs\/architecture.md has no such workload/'
+}
+
+@test "deploy.sh waits for the rollout of exactly the workloads of docs/architecture.md" {
+  run rollout_problems "${REPO_ROOT}/docs/architecture.md"
+  assert_status 0
+  [[ -z "${output}" ]] || { echo "${output}" >&2; return 1; }
+}
+
+@test "the rollout check fails on a workload row deploy.sh does not know, and names the one it then misses" {
+  local broken="${BATS_TEST_TMPDIR}/architecture.md"
+  sed 's/| netpaths | Deployment `echo-v2` |/| netpaths | Deployment `echo-v3` |/' "${REPO_ROOT}/docs/architecture.md" >"${broken}"
+  run rollout_problems "${broken}"
+  [ "${output}" = "deploy.sh does not wait for the rollout of netpaths deployment/echo-v3
+netpaths deployment/echo-v2: deploy.sh waits for it, docs/architecture.md has no such workload" ] \
+    || { echo "got: ${output}" >&2; return 1; }
+}

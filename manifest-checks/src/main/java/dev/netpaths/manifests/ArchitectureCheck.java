@@ -3,192 +3,246 @@ package dev.netpaths.manifests;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * The objects and the entry-point route table of docs/architecture.md, as data: what must exist, with the
- * replicas, Service types, ports and policies the document names, and for each routing API exactly the
- * routes of its table column. {@link #cluster()} runs on a rendered overlay, {@link #entryPoints()} on
- * gateway-config/.
+ * docs/architecture.md's tables, held to the manifests: the document owns the facts (which workloads, Services and
+ * NetworkPolicies exist, their replicas, types, selectors, ports, and the entry-point routes), this class owns only
+ * how a table's words read and how a rendered object is said in them. The tables come in as rows (the tests read
+ * them with test-support's MarkdownTable; see {@link #WORKLOAD_COLUMNS} and the other column lists); a row that
+ * cannot be read is a finding, never an exception. {@link #cluster} runs on a rendered overlay,
+ * {@link #routeTable} on gateway-config/.
  */
 public final class ArchitectureCheck {
 
-    static final List<String> OBJECTS = List.of("Namespace netpaths", "Namespace netpaths-other",
-            "Deployment netpaths/echo", "Deployment netpaths/echo-v2", "DaemonSet netpaths/caller",
-            "Deployment netpaths/sidecar-demo", "Service netpaths/caller", "Service netpaths/echo", "Service netpaths/echo-v2",
-            "Service netpaths/echo-headless", "Service netpaths/echo-nodeport", "Service netpaths/echo-local",
-            "Service netpaths/echo-sticky", "Service netpaths/echo-lb", "Service netpaths/echo-other", "Service netpaths/sidecar-demo",
-            "Deployment netpaths-other/echo", "Service netpaths-other/echo", "Deployment netpaths-other/echo-restricted",
-            "Service netpaths-other/echo-restricted", "Deployment netpaths-other/caller-trusted",
-            "NetworkPolicy netpaths-other/deny-all", "NetworkPolicy netpaths-other/echo",
-            "NetworkPolicy netpaths-other/echo-restricted", "NetworkPolicy netpaths-other/caller-trusted");
+    static final String DOC = "docs/architecture.md";
+    public static final List<String> WORKLOAD_COLUMNS = List.of("Namespace", "Workload", "Version", "Replicas", "What it is for");
+    public static final List<String> SERVICE_COLUMNS = List.of("Namespace", "Service", "Type", "Selects", "Ports", "What it is for");
+    public static final List<String> POLICY_COLUMNS = List.of("Namespace", "NetworkPolicy", "Selects", "Direction", "Allows");
+    public static final List<String> ROUTE_COLUMNS = List.of("Match", "Backend", "Ingress `ingress.netpaths.test`",
+            "Gateway API `gateway.netpaths.test`", "Istio `istio.netpaths.test`");
 
-    static final Map<String, Integer> REPLICAS = Map.of("Deployment netpaths/echo", 2, "Deployment netpaths/echo-v2", 1,
-            "Deployment netpaths/sidecar-demo", 1, "Deployment netpaths-other/echo", 2,
-            "Deployment netpaths-other/echo-restricted", 1, "Deployment netpaths-other/caller-trusted", 1);
+    /** The kinds the tables list in full: a rendered object of one of these kinds that no table names is a finding. */
+    static final Set<String> LISTED_KINDS = Set.of("Deployment", "DaemonSet", "StatefulSet", "Service", "NetworkPolicy");
 
-    /** Service → "type policy port/protocol→target(:nodePort) ..." as docs/architecture.md describes it. */
-    static final Map<String, String> SERVICES = Map.ofEntries(
-            Map.entry("Service netpaths/echo", "ClusterIP v1 http 8080/TCP→http udp 5005/UDP→udp"),
-            Map.entry("Service netpaths/echo-v2", "ClusterIP v2 http 8080/TCP→http udp 5005/UDP→udp"),
-            Map.entry("Service netpaths/echo-headless", "ClusterIP(None) v1 http 8080/TCP→http udp 5005/UDP→udp"),
-            Map.entry("Service netpaths/echo-nodeport", "NodePort(Cluster) v1 http 8080/TCP→http:30080 udp 5005/UDP→udp:30081"),
-            Map.entry("Service netpaths/echo-local", "NodePort(Local) v1 http 8080/TCP→http:30090"),
-            Map.entry("Service netpaths/echo-sticky", "ClusterIP(ClientIP) v1 http 8080/TCP→http"),
-            Map.entry("Service netpaths/echo-lb", "LoadBalancer(Cluster) v1 http 80/TCP→http"),
-            Map.entry("Service netpaths/echo-other", "ExternalName(echo.netpaths-other.svc.cluster.local)"),
-            Map.entry("Service netpaths/sidecar-demo", "ClusterIP v1 http 8080/TCP→http"),
-            Map.entry("Service netpaths/caller", "ClusterIP v1 http 8080/TCP→http"),
-            Map.entry("Service netpaths-other/echo", "ClusterIP v1 http 8080/TCP→http udp 5005/UDP→udp"));
-
-    /** Each routing object → its routes, "match → backends", exactly the column of the entry-point table. */
-    static final Map<String, Set<String>> ROUTES = Map.of(
-            "Ingress netpaths/echo", Set.of(
-                    "nginx ingress.netpaths.test Prefix /v1 → netpaths/echo:http",
-                    "nginx ingress.netpaths.test Prefix /v2 → netpaths/echo-v2:http"),
-            "HTTPRoute netpaths/echo", Set.of(
-                    "gateway.netpaths.test PathPrefix /v1 → netpaths/echo:8080",
-                    "gateway.netpaths.test PathPrefix /v2 → netpaths/echo-v2:8080",
-                    "gateway.netpaths.test header x-netpaths-version=v2 → netpaths/echo-v2:8080",
-                    "gateway.netpaths.test PathPrefix /split → netpaths/echo:8080*80 netpaths/echo-v2:8080*20",
-                    "gateway.netpaths.test PathPrefix /other → netpaths-other/echo:8080",
-                    "gateway.netpaths.test PathPrefix /other-denied → netpaths-other/echo-restricted:8080",
-                    "gateway.netpaths.test PathPrefix /keyed → netpaths/echo:8080",
-                    "gateway.netpaths.test PathPrefix /limited → netpaths/echo:8080"),
-            "VirtualService netpaths/echo", Set.of(
-                    "istio.netpaths.test uri exact /v1 | uri prefix /v1/ → netpaths/echo:8080",
-                    "istio.netpaths.test uri exact /v2 | uri prefix /v2/ → netpaths/echo-v2:8080",
-                    "istio.netpaths.test uri exact /split | uri prefix /split/ → netpaths/echo:8080*80 netpaths/echo-v2:8080*20",
-                    "istio.netpaths.test uri exact /other | uri prefix /other/ → netpaths-other/echo:8080",
-                    "istio.netpaths.test header x-netpaths-version=v2 → netpaths/echo-v2:8080"));
+    private static final Pattern CODE = Pattern.compile("`([^`]+)`");
 
     private ArchitectureCheck() {
     }
 
-    /** For a rendered overlay: objects, replicas, Services, caller, sidecar, spread, NetworkPolicies. */
-    public static Check cluster() {
+    /**
+     * For a rendered overlay: every row of the workload, Service and NetworkPolicy tables is an object with exactly
+     * the row's cells; every rendered object of {@link #LISTED_KINDS} is a row; the tables' namespaces are the
+     * rendered Namespaces. On top, the rules no table states: the trusted prober and the native sidecar.
+     */
+    public static Check cluster(List<List<String>> workloads, List<List<String>> services, List<List<String>> policies) {
         return manifests -> {
             List<String> findings = new ArrayList<>();
             Map<String, Manifest> byId = manifests.stream()
                     .collect(Collectors.toMap(Manifest::id, Function.identity(), (a, b) -> a));
-            for (String id : OBJECTS) {
-                if (!byId.containsKey(id)) {
-                    findings.add("docs/architecture.md: " + id + " is missing from the rendered manifests");
+            Set<String> listed = new TreeSet<>();
+            Set<String> namespaces = new TreeSet<>();
+            rows(workloads, WORKLOAD_COLUMNS, "Workload", findings, (row, where) -> {
+                String[] kindName = row.get(1).strip().split("\\s+", 2);
+                List<String> name = code(row.get(1));
+                if (name.size() != 1 || !kindName[0].matches("[A-Z]\\w+")) {
+                    return where + "cannot read '" + row.get(1) + "' (expected Kind `name`)";
+                }
+                String id = kindName[0] + " " + row.get(0) + "/" + name.get(0);
+                namespaces.add(row.get(0));
+                listed.add(id);
+                Manifest m = byId.get(id);
+                if (m == null) {
+                    return DOC + ": " + id + " is missing from the rendered manifests";
+                }
+                compare(m, "spec.template.metadata.labels.version", version(m), row.get(2), findings);
+                compare(m, m.kind().equals("DaemonSet") ? "spec.template.spec.tolerations" : "spec.replicas, topologySpreadConstraints",
+                        replicas(m), row.get(3), findings);
+                return null;
+            });
+            rows(services, SERVICE_COLUMNS, "Service", findings, (row, where) -> {
+                List<String> name = code(row.get(1));
+                if (name.size() != 1) {
+                    return where + "cannot read '" + row.get(1) + "' (expected `name`)";
+                }
+                String id = "Service " + row.get(0) + "/" + name.get(0);
+                namespaces.add(row.get(0));
+                listed.add(id);
+                Manifest m = byId.get(id);
+                if (m == null) {
+                    return DOC + ": " + id + " is missing from the rendered manifests";
+                }
+                compare(m, "spec.type", serviceType(m), row.get(2), findings);
+                compare(m, "spec.selector", selects(m.spec().path("selector")), row.get(3), findings);
+                compare(m, "spec.ports", ports(m), row.get(4), findings);
+                return null;
+            });
+            rows(policies, POLICY_COLUMNS, "NetworkPolicy", findings, (row, where) -> {
+                List<String> name = code(row.get(1));
+                if (name.size() != 1) {
+                    return where + "cannot read '" + row.get(1) + "' (expected `name`)";
+                }
+                String id = "NetworkPolicy " + row.get(0) + "/" + name.get(0);
+                namespaces.add(row.get(0));
+                listed.add(id);
+                Manifest m = byId.get(id);
+                if (m == null) {
+                    return DOC + ": " + id + " is missing from the rendered manifests";
+                }
+                JsonNode selector = m.spec().path("podSelector");
+                compare(m, "spec.podSelector", selector.isEmpty() ? "every pod" : selects(selector.path("matchLabels")), row.get(2), findings);
+                List<String> types = new ArrayList<>();
+                m.spec().path("policyTypes").forEach(t -> types.add(t.asText()));
+                compare(m, "spec.policyTypes", String.join(" and ", types), row.get(3), findings);
+                boolean allowsNothing = types.stream().allMatch(t -> m.spec().path(t.toLowerCase(Locale.ROOT)).isEmpty());
+                boolean saysNothing = prose(row.get(4)).equals("nothing");
+                if (allowsNothing != saysNothing) {
+                    findings.add(m.finding("spec." + String.join("/", types).toLowerCase(Locale.ROOT), allowsNothing
+                            ? "allows nothing, " + DOC + " says '" + row.get(4) + "'"
+                            : "has rules, " + DOC + " says it allows nothing"));
+                }
+                return null;
+            });
+            for (Manifest m : manifests) {
+                if (LISTED_KINDS.contains(m.kind()) && !listed.contains(m.id())) {
+                    findings.add(m.describe() + ": not in " + DOC + "'s tables (add a row, or remove the object)");
                 }
             }
-            REPLICAS.forEach((id, replicas) -> {
-                Manifest m = byId.get(id);
-                if (m != null && m.spec().path("replicas").asInt(1) != replicas) {
-                    findings.add(m.finding("spec.replicas", "is " + m.spec().path("replicas").asInt(1)
-                            + ", docs/architecture.md says " + replicas));
-                }
-            });
-            SERVICES.forEach((id, expected) -> {
-                Manifest m = byId.get(id);
-                if (m != null && !service(m).equals(expected)) {
-                    findings.add(m.finding("spec", "is '" + service(m) + "', docs/architecture.md says '" + expected + "'"));
-                }
-            });
-            caller(byId.get("DaemonSet netpaths/caller"), findings);
+            Set<String> rendered = manifests.stream().filter(m -> m.kind().equals("Namespace")).map(Manifest::name)
+                    .collect(Collectors.toCollection(TreeSet::new));
+            if (!rendered.equals(namespaces)) {
+                findings.add(DOC + ": the tables' namespaces are " + namespaces + ", the rendered Namespaces " + rendered);
+            }
             trusted(manifests, byId.get("DaemonSet netpaths/caller"), byId.get(TRUSTED_PROBER), findings);
             sidecar(byId.get("Deployment netpaths/sidecar-demo"), findings);
-            for (String id : List.of("Deployment netpaths/echo", "Deployment netpaths-other/echo")) {
-                Manifest m = byId.get(id);
-                if (m != null && !spreadOverNodes(m.spec().path("template").path("spec"))) {
-                    findings.add(m.finding("spec.template.spec.topologySpreadConstraints",
-                            "must spread the pods over kubernetes.io/hostname"));
-                }
-            }
-            Manifest denyAll = byId.get("NetworkPolicy netpaths-other/deny-all");
-            if (denyAll != null && (!denyAll.spec().path("podSelector").isEmpty()
-                    || !denyAll.spec().path("policyTypes").toString().contains("Ingress") || denyAll.spec().has("ingress"))) {
-                findings.add(denyAll.finding("spec", "must select every pod and allow no ingress"));
-            }
             return findings;
         };
     }
 
-    /** For gateway-config/: every routing object routes exactly the table of docs/architecture.md. */
-    public static Check entryPoints() {
-        return manifests -> {
-            List<String> findings = new ArrayList<>();
-            Set<String> seen = new LinkedHashSet<>();
-            for (Manifest m : manifests) {
-                Set<String> expected = ROUTES.get(m.id());
-                Set<String> actual = routes(m);
-                if (actual == null) {
-                    continue;
-                }
-                seen.add(m.id());
-                if (expected == null) {
-                    findings.add(m.describe() + ": a routing object docs/architecture.md does not list");
-                    continue;
-                }
-                Set<String> missing = new TreeSet<>(expected);
-                missing.removeAll(actual);
-                Set<String> extra = new TreeSet<>(actual);
-                extra.removeAll(expected);
-                for (String route : missing) {
-                    findings.add(m.finding("routes", "missing route '" + route + "' (docs/architecture.md)"));
-                }
-                for (String route : extra) {
-                    findings.add(m.finding("routes", "route '" + route + "' is not in docs/architecture.md"));
-                }
+    /** Reads each row of one table: a row of the wrong width is a finding; {@code read} returns a finding or null. */
+    private static void rows(List<List<String>> table, List<String> columns, String what, List<String> findings,
+                             java.util.function.BiFunction<List<String>, String, String> read) {
+        if (table.isEmpty()) {
+            findings.add(DOC + ": the " + what + " table (" + String.join(" | ", columns) + ") has no rows");
+        }
+        for (List<String> row : table) {
+            String where = DOC + ": " + what + " row '" + String.join(" | ", row) + "': ";
+            String finding = row.size() != columns.size() ? where + "has " + row.size() + " cells, the table " + columns.size()
+                    : read.apply(row, where);
+            if (finding != null) {
+                findings.add(finding);
             }
-            for (String id : ROUTES.keySet()) {
-                if (!seen.contains(id)) {
-                    findings.add("gateway-config/: " + id + " is missing (docs/architecture.md entry points)");
-                }
-            }
-            return findings;
-        };
+        }
     }
 
-    static String service(Manifest m) {
+    /** The rendered object in the table's words against the cell (its parenthesised prose dropped). */
+    private static void compare(Manifest m, String field, String actual, String cell, List<String> findings) {
+        if (!actual.equals(prose(cell))) {
+            findings.add(m.finding(field, "is '" + actual + "', " + DOC + " says '" + prose(cell) + "'"));
+        }
+    }
+
+    /** A cell without its parenthesised prose and doubled spaces: "`http` 8080/TCP (the `app` container)" → "`http` 8080/TCP". */
+    static String prose(String cell) {
+        return cell.replaceAll("\\s*\\([^)]*\\)", "").replaceAll("\\s+", " ").strip();
+    }
+
+    private static List<String> code(String cell) {
+        List<String> spans = new ArrayList<>();
+        Matcher m = CODE.matcher(cell);
+        while (m.find()) {
+            spans.add(m.group(1));
+        }
+        return spans;
+    }
+
+    private static String version(Manifest m) {
+        return m.spec().path("template").path("metadata").path("labels").path("version").asText("-");
+    }
+
+    /** "2", "2, spread over nodes"; a DaemonSet: "one per node", "one per node, control plane included". */
+    static String replicas(Manifest m) {
+        JsonNode podSpec = m.spec().path("template").path("spec");
+        if (m.kind().equals("DaemonSet")) {
+            return "one per node" + (toleratesControlPlane(podSpec) ? ", control plane included" : "");
+        }
+        return m.spec().path("replicas").asInt(1) + (spreadOverNodes(podSpec) ? ", spread over nodes" : "");
+    }
+
+    /** "ClusterIP", "ClusterIP, `clusterIP: None`", "NodePort, `externalTrafficPolicy: Local`", "ExternalName `host`". */
+    static String serviceType(Manifest m) {
         JsonNode spec = m.spec();
         String type = spec.path("type").asText("ClusterIP");
         if (type.equals("ExternalName")) {
-            return "ExternalName(" + spec.path("externalName").asText() + ")";
+            return "ExternalName `" + spec.path("externalName").asText() + "`";
         }
         StringBuilder s = new StringBuilder(type);
         if (spec.path("clusterIP").asText().equals("None")) {
-            s.append("(None)");
+            s.append(", `clusterIP: None`");
         }
         if (!type.equals("ClusterIP")) {
-            s.append('(').append(spec.path("externalTrafficPolicy").asText("Cluster")).append(')');
+            s.append(", `externalTrafficPolicy: ").append(spec.path("externalTrafficPolicy").asText("Cluster")).append('`');
         }
         if (spec.path("sessionAffinity").asText("None").equals("ClientIP")) {
-            s.append("(ClientIP)");
-        }
-        s.append(' ').append(spec.path("selector").path("version").asText("-"));
-        for (JsonNode p : spec.path("ports")) {
-            s.append(' ').append(p.path("name").asText("-")).append(' ').append(p.path("port").asInt())
-                    .append('/').append(p.path("protocol").asText("TCP")).append('→').append(p.path("targetPort").asText());
-            if (p.has("nodePort")) {
-                s.append(':').append(p.get("nodePort").asInt());
-            }
+            s.append(", `sessionAffinity: ClientIP`");
         }
         return s.toString();
     }
 
-    private static void caller(Manifest m, List<String> findings) {
-        if (m == null) {
-            return;
+    /** A selector in the table's words: "`echo-service` v1" (app.kubernetes.io/name, version), other labels as `k: v`; "-" for none. */
+    static String selects(JsonNode labels) {
+        if (labels.isMissingNode() || labels.isEmpty()) {
+            return "-";
         }
-        boolean tolerates = false;
-        for (JsonNode t : m.spec().path("template").path("spec").path("tolerations")) {
-            tolerates |= t.path("key").asText().equals("node-role.kubernetes.io/control-plane")
-                    && (t.path("operator").asText().equals("Exists") || t.path("effect").asText().equals("NoSchedule"));
+        List<String> words = new ArrayList<>();
+        if (labels.has("app.kubernetes.io/name")) {
+            words.add("`" + labels.path("app.kubernetes.io/name").asText() + "`");
         }
-        if (!tolerates) {
-            findings.add(m.finding("spec.template.spec.tolerations", "must tolerate node-role.kubernetes.io/control-plane"));
+        if (labels.has("version")) {
+            words.add(labels.path("version").asText());
         }
+        labels.fields().forEachRemaining(e -> {
+            if (!Set.of("app.kubernetes.io/name", "version", "app.kubernetes.io/part-of").contains(e.getKey())) {
+                words.add("`" + e.getKey() + ": " + e.getValue().asText() + "`");
+            }
+        });
+        return String.join(" ", words);
+    }
+
+    /** "`http` 8080/TCP, `udp` 5005/UDP node port 30081"; a targetPort other than the port's name is "→ `target`"; "-" for none. */
+    static String ports(Manifest m) {
+        List<String> out = new ArrayList<>();
+        for (JsonNode p : m.spec().path("ports")) {
+            String name = p.path("name").asText("-");
+            StringBuilder s = new StringBuilder("`" + name + "` " + p.path("port").asInt() + "/" + p.path("protocol").asText("TCP"));
+            if (p.has("nodePort")) {
+                s.append(" node port ").append(p.get("nodePort").asInt());
+            }
+            if (!p.path("targetPort").asText(name).equals(name)) {
+                s.append(" → `").append(p.path("targetPort").asText()).append('`');
+            }
+            out.add(s.toString());
+        }
+        return out.isEmpty() ? "-" : String.join(", ", out);
+    }
+
+    private static boolean toleratesControlPlane(JsonNode podSpec) {
+        for (JsonNode t : podSpec.path("tolerations")) {
+            if (t.path("key").asText().equals("node-role.kubernetes.io/control-plane")
+                    && (t.path("operator").asText().equals("Exists") || t.path("effect").asText().equals("NoSchedule"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The one workload echo-restricted's policy admits: the positive control of the harness's truth table. */
@@ -271,75 +325,142 @@ public final class ArchitectureCheck {
         return podSpec.path("affinity").path("podAntiAffinity").toString().contains("kubernetes.io/hostname");
     }
 
-    /** The routes of a routing object as "match → backends" strings, or null for other kinds. */
-    static Set<String> routes(Manifest m) {
-        Set<String> out = new TreeSet<>();
-        if (m.is("networking.k8s.io", "Ingress")) {
-            String cls = m.spec().path("ingressClassName").asText("-");
-            for (JsonNode rule : m.spec().path("rules")) {
-                for (JsonNode p : rule.path("http").path("paths")) {
-                    JsonNode svc = p.path("backend").path("service");
-                    String port = svc.path("port").has("name") ? svc.path("port").path("name").asText()
-                            : svc.path("port").path("number").asText();
-                    out.add(cls + " " + rule.path("host").asText("*") + " " + p.path("pathType").asText() + " "
-                            + p.path("path").asText() + " → " + m.namespace() + "/" + svc.path("name").asText() + ":" + port);
+    /** A table column's API (its header's first words) → the kind of the routing object that answers for it. */
+    private static final Map<String, String> API_KINDS = Map.of("Ingress", "Ingress", "Gateway API", "HTTPRoute", "Istio", "VirtualService");
+
+    /**
+     * A route table (docs/architecture.md's entry points, gateway-config/README.md's): columns Match, Backend, then one
+     * per API ("Ingress", "Gateway API", "Istio", optionally with the host in a code span). Each API's routing objects
+     * route exactly the rows that say "yes" or a status code other than 404 in its column, to the row's Backend;
+     * "anything else" is a 404 everywhere.
+     */
+    public static Check routeTable(String where, List<String> columns, List<List<String>> rows) {
+        return manifests -> routeTableProblems(columns, rows, manifests).stream().map(p -> where + ": " + p).toList();
+    }
+
+    private static List<String> routeTableProblems(List<String> columns, List<List<String>> rows, List<Manifest> manifests) {
+        List<String> problems = new ArrayList<>();
+        if (columns.size() < 3 || !columns.subList(0, 2).equals(List.of("Match", "Backend"))) {
+            return List.of("columns " + columns + ": expected Match, Backend, then one per API");
+        }
+        for (int col = 2; col < columns.size(); col++) {
+            String header = columns.get(col);
+            String api = header.replaceAll("\\s*`.*", "");
+            String kind = API_KINDS.get(api);
+            if (kind == null) {
+                problems.add("column " + header + ": not one of " + API_KINDS.keySet());
+                continue;
+            }
+            Map<String, String> routes = new TreeMap<>();
+            Set<String> hosts = new TreeSet<>();
+            manifests.stream().filter(m -> m.kind().equals(kind)).forEach(m -> tableRoutes(m, routes, hosts));
+            List<String> host = code(header);
+            if (!host.isEmpty() && !hosts.equals(Set.of(host.get(0)))) {
+                problems.add(api + ": the header says host " + host.get(0) + ", the " + kind + " serves " + hosts);
+            }
+            Set<String> inTable = new TreeSet<>();
+            for (List<String> row : rows) {
+                if (row.size() != columns.size()) {
+                    problems.add("row '" + String.join(" | ", row) + "' has " + row.size() + " cells, the table " + columns.size());
+                    continue;
+                }
+                String match = row.get(0).replace("`", "");
+                String cell = row.get(col);
+                boolean routed = cell.startsWith("yes") || (cell.matches("^\\d{3}\\b.*") && !cell.startsWith("404"));
+                if (match.equals("anything else")) {
+                    if (!cell.equals("404")) {
+                        problems.add(api + ": anything else is a 404 on every API, the table says '" + cell + "'");
+                    }
+                    continue;
+                }
+                inTable.add(match);
+                if (!routed && !(cell.startsWith("-") || cell.startsWith("404"))) {
+                    problems.add(api + ": " + match + ": cannot read '" + cell + "' (yes, a status code, - or 404)");
+                } else if (routed && !routes.containsKey(match)) {
+                    problems.add(api + ": the table says " + match + " is routed; gateway-config/ has no such route");
+                } else if (routed && !routes.get(match).equals(tableBackends(row.get(1)))) {
+                    problems.add(api + ": " + match + " goes to " + routes.get(match) + ", the table says " + tableBackends(row.get(1)));
+                } else if (!routed && routes.containsKey(match)) {
+                    problems.add(api + ": the table says " + match + " is not routed; gateway-config/ routes it to " + routes.get(match));
                 }
             }
-            return out;
+            routes.forEach((match, backends) -> {
+                if (!inTable.contains(match)) {
+                    problems.add(api + ": routes " + match + " → " + backends + ", which the table lacks");
+                }
+            });
         }
-        if (m.is("gateway.networking.k8s.io", "HTTPRoute")) {
-            String hosts = join(m.spec().path("hostnames"));
+        return problems;
+    }
+
+    /** A routing object's routes in the table's words: "path prefix /v1" → "netpaths/echo" (weighted: "netpaths/echo*80 ..."). */
+    private static void tableRoutes(Manifest m, Map<String, String> routes, Set<String> hosts) {
+        if (m.kind().equals("Ingress")) {
             for (JsonNode rule : m.spec().path("rules")) {
-                List<String> matches = new ArrayList<>();
+                hosts.add(rule.path("host").asText("*"));
+                for (JsonNode p : rule.path("http").path("paths")) {
+                    String type = p.path("pathType").asText().equals("Prefix") ? "path prefix " : "path " + p.path("pathType").asText() + " ";
+                    routes.put(type + p.path("path").asText(), m.namespace() + "/" + p.path("backend").path("service").path("name").asText());
+                }
+            }
+        } else if (m.kind().equals("HTTPRoute")) {
+            m.spec().path("hostnames").forEach(h -> hosts.add(h.asText()));
+            for (JsonNode rule : m.spec().path("rules")) {
+                List<String> backends = new ArrayList<>();
+                for (JsonNode b : rule.path("backendRefs")) {
+                    backends.add(b.path("namespace").asText(m.namespace()) + "/" + b.path("name").asText()
+                            + (rule.path("backendRefs").size() > 1 ? "*" + b.path("weight").asInt(1) : ""));
+                }
                 for (JsonNode match : rule.path("matches")) {
                     List<String> parts = new ArrayList<>();
                     if (match.has("path")) {
-                        parts.add(match.path("path").path("type").asText("PathPrefix") + " " + match.path("path").path("value").asText());
+                        String type = match.path("path").path("type").asText("PathPrefix");
+                        parts.add((type.equals("PathPrefix") ? "path prefix " : "path " + type + " ") + match.path("path").path("value").asText());
                     }
-                    for (JsonNode h : match.path("headers")) {
-                        parts.add("header " + h.path("name").asText() + "=" + h.path("value").asText());
-                    }
-                    matches.add(String.join(" ", parts));
+                    match.path("headers").forEach(h -> parts.add("header " + h.path("name").asText() + ": " + h.path("value").asText()));
+                    routes.put(String.join(" and ", parts), String.join(" ", backends));
                 }
-                List<String> backends = new ArrayList<>();
-                boolean weighted = rule.path("backendRefs").size() > 1;
-                for (JsonNode b : rule.path("backendRefs")) {
-                    backends.add(b.path("namespace").asText(m.namespace()) + "/" + b.path("name").asText() + ":"
-                            + b.path("port").asText() + (weighted ? "*" + b.path("weight").asInt(1) : ""));
-                }
-                out.add(hosts + " " + String.join(" | ", matches) + " → " + String.join(" ", backends));
             }
-            return out;
-        }
-        if (m.is("networking.istio.io", "VirtualService")) {
-            String hosts = join(m.spec().path("hosts"));
+        } else if (m.kind().equals("VirtualService")) {
+            m.spec().path("hosts").forEach(h -> hosts.add(h.asText()));
             for (JsonNode http : m.spec().path("http")) {
-                List<String> matches = new ArrayList<>();
-                for (JsonNode match : http.path("match")) {
-                    List<String> parts = new ArrayList<>();
-                    match.path("uri").fields().forEachRemaining(e -> parts.add("uri " + e.getKey() + " " + e.getValue().asText()));
-                    match.path("headers").fields().forEachRemaining(e -> parts.add("header " + e.getKey() + "="
-                            + e.getValue().path("exact").asText(e.getValue().toString())));
-                    matches.add(String.join(" ", parts));
-                }
                 List<String> backends = new ArrayList<>();
-                boolean weighted = http.path("route").size() > 1;
                 for (JsonNode r : http.path("route")) {
                     String[] host = r.path("destination").path("host").asText().split("\\.");
-                    backends.add((host.length > 1 ? host[1] : m.namespace()) + "/" + host[0] + ":"
-                            + r.path("destination").path("port").path("number").asText()
-                            + (weighted ? "*" + r.path("weight").asInt(0) : ""));
+                    backends.add((host.length > 1 ? host[1] : m.namespace()) + "/" + host[0]
+                            + (http.path("route").size() > 1 ? "*" + r.path("weight").asInt(0) : ""));
                 }
-                out.add(hosts + " " + String.join(" | ", matches) + " → " + String.join(" ", backends));
+                Set<String> exact = new TreeSet<>();
+                Set<String> prefix = new TreeSet<>();
+                List<String> matches = new ArrayList<>();
+                for (JsonNode match : http.path("match")) {
+                    if (match.path("uri").has("exact")) {
+                        exact.add(match.path("uri").path("exact").asText());
+                    } else if (match.path("uri").has("prefix")) {
+                        prefix.add(match.path("uri").path("prefix").asText());
+                    }
+                    match.path("headers").fields().forEachRemaining(h -> matches.add("header " + h.getKey() + ": "
+                            + h.getValue().path("exact").asText(h.getValue().toString())));
+                }
+                // Istio spells a whole-element path prefix /p as exact /p + prefix /p/ (README.md says so)
+                for (String p : exact) {
+                    matches.add(prefix.remove(p + "/") ? "path prefix " + p : "path exact " + p);
+                }
+                prefix.forEach(p -> matches.add("uri prefix " + p));
+                matches.forEach(match -> routes.put(match, String.join(" ", backends)));
             }
-            return out;
         }
-        return null;
     }
 
-    private static String join(JsonNode array) {
-        List<String> items = new ArrayList<>();
-        array.forEach(n -> items.add(n.asText()));
-        return items.isEmpty() ? "*" : String.join(",", items);
+    /** A Backend cell in the same words: "netpaths/echo", "echo 80 / echo-v2 20" (namespace netpaths); "(...)" and ", ..." are prose. */
+    private static String tableBackends(String cell) {
+        String text = cell.replaceAll("\\([^)]*\\)", "").replaceAll(",.*", "").strip();
+        List<String> out = new ArrayList<>();
+        String[] pieces = text.split(" / ");
+        for (String piece : pieces) {
+            Matcher weighted = Pattern.compile("^([\\w-]+) (\\d+)$").matcher(piece.strip());
+            out.add(weighted.matches() ? "netpaths/" + weighted.group(1) + "*" + weighted.group(2) : piece.strip());
+        }
+        return String.join(" ", out);
     }
 }

@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.netpaths.testsupport.MarkdownTable;
 import dev.netpaths.testsupport.Tool;
 
 /** The repository's manifests, rendered once per test run; every call hands out fresh copies to break. */
@@ -27,6 +28,30 @@ final class Fixtures {
     private static final Map<String, List<Manifest>> CACHE = new ConcurrentHashMap<>();
 
     private Fixtures() {
+    }
+
+    /** ArchitectureCheck.cluster() on the workload, Service and NetworkPolicy tables of {@code markdown} (docs/architecture.md's text). */
+    static Check architectureCluster(String markdown) {
+        return ArchitectureCheck.cluster(table(markdown, ArchitectureCheck.WORKLOAD_COLUMNS),
+                table(markdown, ArchitectureCheck.SERVICE_COLUMNS), table(markdown, ArchitectureCheck.POLICY_COLUMNS));
+    }
+
+    static Check architectureCluster() {
+        return architectureCluster(RepoFiles.read(ArchitectureCheck.DOC));
+    }
+
+    /** ArchitectureCheck.routeTable() on the entry-point table of {@code markdown} (docs/architecture.md's text). */
+    static Check architectureRoutes(String markdown) {
+        return ArchitectureCheck.routeTable(ArchitectureCheck.DOC, ArchitectureCheck.ROUTE_COLUMNS,
+                table(markdown, ArchitectureCheck.ROUTE_COLUMNS));
+    }
+
+    static Check architectureRoutes() {
+        return architectureRoutes(RepoFiles.read(ArchitectureCheck.DOC));
+    }
+
+    private static List<List<String>> table(String markdown, List<String> columns) {
+        return MarkdownTable.headed(markdown, columns.toArray(String[]::new));
     }
 
     /** Skips the calling test, with the reason, where kubectl is missing; fails it under make test. */

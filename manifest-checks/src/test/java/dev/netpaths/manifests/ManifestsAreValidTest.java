@@ -23,7 +23,7 @@ class ManifestsAreValidTest {
         List<Manifest> manifests = Fixtures.overlay(overlay);
         assertFalse(manifests.isEmpty(), "k8s/overlays/" + overlay + " rendered nothing");
         List<Check> checks = new ArrayList<>(ManifestChecks.generic());
-        checks.add(ArchitectureCheck.cluster());
+        checks.add(Fixtures.architectureCluster());
         assertNoFindings(ManifestChecks.run(checks, manifests));
     }
 
@@ -36,7 +36,7 @@ class ManifestsAreValidTest {
     void gatewayConfigRoutesTheDocumentedTableOnTheKindOverlay() {
         List<Check> checks = new ArrayList<>(ManifestChecks.generic());
         checks.addAll(ManifestChecks.entryPoints());
-        checks.add(ArchitectureCheck.entryPoints());
+        checks.add(Fixtures.architectureRoutes());
         assertNoFindings(ManifestChecks.run(checks, Fixtures.cluster()));
     }
 

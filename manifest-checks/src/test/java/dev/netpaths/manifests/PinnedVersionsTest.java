@@ -15,6 +15,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import static dev.netpaths.manifests.RepoFiles.read;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -24,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * name one of them, they name the pin (or its MAJOR.MINOR).
  */
 class PinnedVersionsTest {
-    private static final Path ROOT = Fixtures.LAYOUT.root();
+    private static final Path ROOT = RepoFiles.ROOT;
     private static final Map<String, String> PIN_OF = Map.of(
             "Istio", "ISTIO_VERSION", "Envoy Gateway", "ENVOY_GATEWAY_VERSION", "MetalLB", "METALLB_VERSION", "Gateway API", "GATEWAY_API_VERSION");
     private static final Pattern MENTION = Pattern.compile("\\b(Istio|Envoy Gateway|MetalLB|Gateway API) (v?\\d+\\.\\d+(?:\\.\\d+)?)\\b");
@@ -59,7 +60,7 @@ class PinnedVersionsTest {
         Map<String, String> pins = pins();
         List<String> problems = new ArrayList<>();
         int schemas = 0;
-        for (Path schema : files(ROOT.resolve("manifest-checks/src/main/resources/schemas"), ".json")) {
+        for (Path schema : RepoFiles.walk(ROOT.resolve("manifest-checks/src/main/resources/schemas"), ".json")) {
             String comment = comment(schema);
             Matcher m = Pattern.compile("\\bfrom (" + String.join("|", PIN_OF.keySet()) + ") (\\S+) \\(").matcher(comment);
             assertTrue(m.find(), ROOT.relativize(schema) + ": its $comment names no release it comes from: " + comment);
@@ -75,8 +76,8 @@ class PinnedVersionsTest {
         Map<String, String> pins = pins();
         List<String> problems = new ArrayList<>();
         List<Path> pages = new ArrayList<>(List.of(ROOT.resolve("manifest-checks/README.md")));
-        pages.addAll(files(ROOT.resolve("gateway-config"), ".md"));
-        pages.addAll(files(ROOT.resolve("gateway-config"), ".yaml"));
+        pages.addAll(RepoFiles.walk(ROOT.resolve("gateway-config"), ".md"));
+        pages.addAll(RepoFiles.walk(ROOT.resolve("gateway-config"), ".yaml"));
         for (Path page : pages) {
             problems.addAll(problems(ROOT.relativize(page).toString(), read(page), pins));
         }
@@ -88,22 +89,6 @@ class PinnedVersionsTest {
         Map<String, String> pins = Map.of("ISTIO_VERSION", "1.30.3", "METALLB_VERSION", "v0.16.1");
         assertEquals(List.of("x.md says Istio 1.31, scripts/versions.env pins ISTIO_VERSION=1.30.3"),
                 problems("x.md", "Istio 1.31 objects; Istio 1.30 and Istio 1.30.3; MetalLB v0.16 and MetalLB v0.16.1", pins));
-    }
-
-    private static List<Path> files(Path dir, String suffix) {
-        try (Stream<Path> files = Files.walk(dir)) {
-            return files.filter(f -> f.getFileName().toString().endsWith(suffix)).sorted().toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static String read(Path file) {
-        try {
-            return Files.readString(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     /** The {@code $comment} of a vendored schema. */

@@ -18,6 +18,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import static dev.netpaths.manifests.RepoFiles.read;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -26,12 +27,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * The tables in manifest-checks/README.md and k8s/README.md name what exists, all of it, and nothing else;
- * sidecar-demo/README.md's "What the manifest must set" is what its Deployment sets; the route tables of
- * gateway-config/README.md and docs/architecture.md are what gateway-config/'s routing objects route.
+ * sidecar-demo/README.md's "What the manifest must set" is what its Deployment sets; gateway-config/README.md's route
+ * table is what gateway-config/'s routing objects route (docs/architecture.md's tables: {@link ArchitectureCheckTest}).
  */
 class ReadmeTablesTest {
 
-    private static final Path ROOT = Fixtures.LAYOUT.root();
+    private static final Path ROOT = RepoFiles.ROOT;
     private static final Path SOURCES = ROOT.resolve("manifest-checks/src/main/java/dev/netpaths/manifests");
 
     @Test
@@ -52,12 +53,8 @@ class ReadmeTablesTest {
             }
         }
         Set<String> checks = new TreeSet<>();
-        try (Stream<Path> files = Files.list(SOURCES)) {
-            files.filter(f -> read(f).contains("implements Check"))
-                    .forEach(f -> checks.add(f.getFileName().toString().replace(".java", "")));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        RepoFiles.list(SOURCES).stream().filter(f -> read(f).contains("implements Check"))
+                .forEach(f -> checks.add(f.getFileName().toString().replace(".java", "")));
         checks.removeAll(Set.of("StrictModelCheck", "SchemaCheck")); // the "How each kind is checked" table
         assertTrue(named.containsAll(checks), "checks missing from the table: " + checks.stream().filter(c -> !named.contains(c)).toList());
     }
@@ -72,7 +69,7 @@ class ReadmeTablesTest {
                 applied.add(m.group(1));
             }
         }
-        assertEquals(dirs("k8s/overlays"), applied, "## Apply names every overlay under k8s/overlays/, and only those");
+        assertEquals(RepoFiles.dirs("k8s/overlays"), applied, "## Apply names every overlay under k8s/overlays/, and only those");
         Set<String> parts = new TreeSet<>();
         for (List<String> row : MarkdownTable.after(readme, "## What each part adds")) {
             Matcher m = Pattern.compile("components/([\\w-]+)").matcher(row.get(0));
@@ -80,7 +77,7 @@ class ReadmeTablesTest {
                 parts.add(m.group(1));
             }
         }
-        assertEquals(dirs("k8s/components"), parts, "## What each part adds has a row per component");
+        assertEquals(RepoFiles.dirs("k8s/components"), parts, "## What each part adds has a row per component");
     }
 
     /** The folder READMEs under k8s/ and gateway-config/ with a File table name each YAML file of their folder, and only those. */
@@ -89,16 +86,12 @@ class ReadmeTablesTest {
         List<String> problems = new ArrayList<>();
         int tables = 0;
         for (String tree : List.of("k8s", "gateway-config")) {
-            try (Stream<Path> readmes = Files.walk(ROOT.resolve(tree))) {
-                for (Path readme : readmes.filter(p -> p.getFileName().toString().equals("README.md")).sorted().toList()) {
-                    List<String> problem = fileTableProblems(readme);
-                    if (problem != null) {
-                        tables++;
-                        problems.addAll(problem);
-                    }
+            for (Path readme : RepoFiles.walk(ROOT.resolve(tree), "README.md")) {
+                List<String> problem = readme.getFileName().toString().equals("README.md") ? fileTableProblems(readme) : null;
+                if (problem != null) {
+                    tables++;
+                    problems.addAll(problem);
                 }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
             }
         }
         assertTrue(tables >= 7, "the File tables of gateway-config/*/ and k8s/components/*/, k8s/examples/: found " + tables);
@@ -132,11 +125,8 @@ class ReadmeTablesTest {
             }
         }
         Set<String> files = new TreeSet<>();
-        try (Stream<Path> list = Files.list(readme.getParent())) {
-            list.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".yaml") && !n.equals("kustomization.yaml")).forEach(files::add);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        RepoFiles.list(readme.getParent()).stream().map(f -> f.getFileName().toString())
+                .filter(n -> n.endsWith(".yaml") && !n.equals("kustomization.yaml")).forEach(files::add);
         String where = readme.getParent().getFileName() + "/README.md";
         List<String> problems = new ArrayList<>();
         named.stream().filter(n -> !files.contains(n)).forEach(n -> problems.add(where + " names " + n + ", which is not in the folder"));
@@ -270,170 +260,32 @@ class ReadmeTablesTest {
         return null;
     }
 
-    // ---- the route tables: gateway-config/README.md's and docs/architecture.md's entry points, against gateway-config/
+    // ---- the route tables: gateway-config/README.md's (docs/architecture.md's is ArchitectureCheck's, Fixtures.architectureRoutes())
 
-    /** A table column's API (its header's first words) → the kind of the routing object that answers for it. */
-    private static final Map<String, String> API_KINDS = Map.of("Ingress", "Ingress", "Gateway API", "HTTPRoute", "Istio", "VirtualService");
+    private static final List<String> README_ROUTE_COLUMNS = List.of("Match", "Backend", "Ingress", "Gateway API", "Istio");
+
+    private static List<String> routeTableProblems(String markdown) {
+        return ArchitectureCheck.routeTable("gateway-config/README.md", README_ROUTE_COLUMNS,
+                MarkdownTable.headed(markdown, README_ROUTE_COLUMNS.toArray(String[]::new))).check(Fixtures.gatewayConfig());
+    }
 
     @Test
-    void theRouteTablesAreWhatGatewayConfigsObjectsRoute() {
-        List<String> problems = new ArrayList<>(routeTableProblems(read(ROOT.resolve("gateway-config/README.md")),
-                List.of("Match", "Backend", "Ingress", "Gateway API", "Istio"), Fixtures.gatewayConfig()));
-        problems.addAll(routeTableProblems(read(ROOT.resolve("docs/architecture.md")), List.of("Match", "Backend",
-                "Ingress `ingress.netpaths.test`", "Gateway API `gateway.netpaths.test`", "Istio `istio.netpaths.test`"),
-                Fixtures.gatewayConfig()));
-        assertEquals(List.of(), problems);
+    void gatewayConfigsRouteTableIsWhatItsObjectsRoute() {
+        assertEquals(List.of(), routeTableProblems(read(ROOT.resolve("gateway-config/README.md"))));
     }
 
     @Test
     void theRouteTableCheckFailsOnATableThatIsNotTheRoutes() {
-        List<String> columns = List.of("Match", "Backend", "Ingress", "Gateway API", "Istio");
         String readme = read(ROOT.resolve("gateway-config/README.md"));
         String broken = readme.replace("| path prefix `/v2` | netpaths/echo-v2 |", "| path prefix `/v2` | netpaths/echo |")
                 .replace("| path prefix `/split` | echo 80 / echo-v2 20 | - |", "| path prefix `/split` | echo 80 / echo-v2 20 | yes |")
                 .replaceAll("(?m)^\\| path prefix `/limited` .*\\n", "");
         assertEquals(List.of(
-                "Ingress: path prefix /v2 goes to netpaths/echo-v2, the table says netpaths/echo",
-                "Ingress: the table says path prefix /split is routed; gateway-config/ has no such route",
-                "Gateway API: path prefix /v2 goes to netpaths/echo-v2, the table says netpaths/echo",
-                "Gateway API: routes path prefix /limited → netpaths/echo, which the table lacks",
-                "Istio: path prefix /v2 goes to netpaths/echo-v2, the table says netpaths/echo"),
-                routeTableProblems(broken, columns, Fixtures.gatewayConfig()));
-    }
-
-    static List<String> routeTableProblems(String markdown, List<String> columns, List<Manifest> manifests) {
-        List<String> problems = new ArrayList<>();
-        List<List<String>> rows = MarkdownTable.headed(markdown, columns.toArray(String[]::new));
-        for (int col = 2; col < columns.size(); col++) {
-            String header = columns.get(col);
-            String api = header.replaceAll("\\s*`.*", "");
-            String kind = API_KINDS.get(api);
-            if (kind == null) {
-                problems.add("column " + header + ": not one of " + API_KINDS.keySet());
-                continue;
-            }
-            Map<String, String> routes = new TreeMap<>();
-            Set<String> hosts = new TreeSet<>();
-            manifests.stream().filter(m -> m.kind().equals(kind)).forEach(m -> tableRoutes(m, routes, hosts));
-            List<String> host = MarkdownTable.code(header);
-            if (!host.isEmpty() && !hosts.equals(Set.of(host.get(0)))) {
-                problems.add(api + ": the header says host " + host.get(0) + ", the " + kind + " serves " + hosts);
-            }
-            Set<String> inTable = new TreeSet<>();
-            for (List<String> row : rows) {
-                String match = row.get(0).replace("`", "");
-                String cell = row.get(col);
-                boolean routed = cell.startsWith("yes") || (cell.matches("^\\d{3}\\b.*") && !cell.startsWith("404"));
-                if (match.equals("anything else")) {
-                    if (!cell.equals("404")) {
-                        problems.add(api + ": anything else is a 404 on every API, the table says '" + cell + "'");
-                    }
-                    continue;
-                }
-                inTable.add(match);
-                if (!routed && !(cell.startsWith("-") || cell.startsWith("404"))) {
-                    problems.add(api + ": " + match + ": cannot read '" + cell + "' (yes, a status code, - or 404)");
-                } else if (routed && !routes.containsKey(match)) {
-                    problems.add(api + ": the table says " + match + " is routed; gateway-config/ has no such route");
-                } else if (routed && !routes.get(match).equals(tableBackends(row.get(1)))) {
-                    problems.add(api + ": " + match + " goes to " + routes.get(match) + ", the table says " + tableBackends(row.get(1)));
-                } else if (!routed && routes.containsKey(match)) {
-                    problems.add(api + ": the table says " + match + " is not routed; gateway-config/ routes it to " + routes.get(match));
-                }
-            }
-            routes.forEach((match, backends) -> {
-                if (!inTable.contains(match)) {
-                    problems.add(api + ": routes " + match + " → " + backends + ", which the table lacks");
-                }
-            });
-        }
-        return problems;
-    }
-
-    /** A routing object's routes in the table's words: "path prefix /v1" → "netpaths/echo" (weighted: "netpaths/echo*80 ..."). */
-    private static void tableRoutes(Manifest m, Map<String, String> routes, Set<String> hosts) {
-        if (m.kind().equals("Ingress")) {
-            for (JsonNode rule : m.spec().path("rules")) {
-                hosts.add(rule.path("host").asText("*"));
-                for (JsonNode p : rule.path("http").path("paths")) {
-                    String type = p.path("pathType").asText().equals("Prefix") ? "path prefix " : "path " + p.path("pathType").asText() + " ";
-                    routes.put(type + p.path("path").asText(), m.namespace() + "/" + p.path("backend").path("service").path("name").asText());
-                }
-            }
-        } else if (m.kind().equals("HTTPRoute")) {
-            m.spec().path("hostnames").forEach(h -> hosts.add(h.asText()));
-            for (JsonNode rule : m.spec().path("rules")) {
-                List<String> backends = new ArrayList<>();
-                for (JsonNode b : rule.path("backendRefs")) {
-                    backends.add(b.path("namespace").asText(m.namespace()) + "/" + b.path("name").asText()
-                            + (rule.path("backendRefs").size() > 1 ? "*" + b.path("weight").asInt(1) : ""));
-                }
-                for (JsonNode match : rule.path("matches")) {
-                    List<String> parts = new ArrayList<>();
-                    if (match.has("path")) {
-                        String type = match.path("path").path("type").asText("PathPrefix");
-                        parts.add((type.equals("PathPrefix") ? "path prefix " : "path " + type + " ") + match.path("path").path("value").asText());
-                    }
-                    match.path("headers").forEach(h -> parts.add("header " + h.path("name").asText() + ": " + h.path("value").asText()));
-                    routes.put(String.join(" and ", parts), String.join(" ", backends));
-                }
-            }
-        } else if (m.kind().equals("VirtualService")) {
-            m.spec().path("hosts").forEach(h -> hosts.add(h.asText()));
-            for (JsonNode http : m.spec().path("http")) {
-                List<String> backends = new ArrayList<>();
-                for (JsonNode r : http.path("route")) {
-                    String[] host = r.path("destination").path("host").asText().split("\\.");
-                    backends.add((host.length > 1 ? host[1] : m.namespace()) + "/" + host[0]
-                            + (http.path("route").size() > 1 ? "*" + r.path("weight").asInt(0) : ""));
-                }
-                Set<String> exact = new TreeSet<>();
-                Set<String> prefix = new TreeSet<>();
-                List<String> matches = new ArrayList<>();
-                for (JsonNode match : http.path("match")) {
-                    if (match.path("uri").has("exact")) {
-                        exact.add(match.path("uri").path("exact").asText());
-                    } else if (match.path("uri").has("prefix")) {
-                        prefix.add(match.path("uri").path("prefix").asText());
-                    }
-                    match.path("headers").fields().forEachRemaining(h -> matches.add("header " + h.getKey() + ": "
-                            + h.getValue().path("exact").asText(h.getValue().toString())));
-                }
-                // Istio spells a whole-element path prefix /p as exact /p + prefix /p/ (README.md says so)
-                for (String p : exact) {
-                    matches.add(prefix.remove(p + "/") ? "path prefix " + p : "path exact " + p);
-                }
-                prefix.forEach(p -> matches.add("uri prefix " + p));
-                matches.forEach(match -> routes.put(match, String.join(" ", backends)));
-            }
-        }
-    }
-
-    /** A Backend cell in the same words: "netpaths/echo", "echo 80 / echo-v2 20" (namespace netpaths); "(...)" and ", ..." are prose. */
-    private static String tableBackends(String cell) {
-        String text = cell.replaceAll("\\([^)]*\\)", "").replaceAll(",.*", "").strip();
-        List<String> out = new ArrayList<>();
-        String[] pieces = text.split(" / ");
-        for (String piece : pieces) {
-            Matcher weighted = Pattern.compile("^([\\w-]+) (\\d+)$").matcher(piece.strip());
-            out.add(weighted.matches() ? "netpaths/" + weighted.group(1) + "*" + weighted.group(2) : piece.strip());
-        }
-        return String.join(" ", out);
-    }
-
-    private static Set<String> dirs(String under) {
-        try (Stream<Path> list = Files.list(ROOT.resolve(under))) {
-            return list.filter(Files::isDirectory).map(p -> p.getFileName().toString()).collect(java.util.stream.Collectors.toCollection(TreeSet::new));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static String read(Path file) {
-        try {
-            return Files.readString(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+                "gateway-config/README.md: Ingress: path prefix /v2 goes to netpaths/echo-v2, the table says netpaths/echo",
+                "gateway-config/README.md: Ingress: the table says path prefix /split is routed; gateway-config/ has no such route",
+                "gateway-config/README.md: Gateway API: path prefix /v2 goes to netpaths/echo-v2, the table says netpaths/echo",
+                "gateway-config/README.md: Gateway API: routes path prefix /limited → netpaths/echo, which the table lacks",
+                "gateway-config/README.md: Istio: path prefix /v2 goes to netpaths/echo-v2, the table says netpaths/echo"),
+                routeTableProblems(broken));
     }
 }
