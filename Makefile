@@ -59,7 +59,7 @@ lab-scale: ## Scale DEPLOYMENT=<name> (default echo) to REPLICAS=<n> in the runn
 	@scripts/lab/lab.sh scale deployment/$(or $(DEPLOYMENT),echo) --replicas=$(REPLICAS) -n $(or $(NS),netpaths)
 lab-rollout-restart: ## Roll DEPLOYMENT=<name> (default echo) in the running lab, as kubectl rollout restart
 	@scripts/lab/lab.sh rollout restart deployment/$(or $(DEPLOYMENT),echo) -n $(or $(NS),netpaths)
-lab-disruption: ## Roll echo under load on five paths in the running lab; count every request (NO_DRAIN=1: without the drain)
+lab-disruption: ## The harness's disruption case in the running lab: echo rolled under load on five paths, every request counted (NO_DRAIN=1: its control)
 	@scripts/lab/lab.sh disruption $(if $(filter 1,$(NO_DRAIN)),--no-drain,)
 lab-exec: ## Run CMD in a pod, node or host of the running lab: make lab-exec TARGET=netpaths-worker CMD='ip route'
 	@[[ -n "$(TARGET)" && -n "$(CMD)" ]] || { echo "make lab-exec: set TARGET (a pod, node or host; see make lab-status) and CMD" >&2; exit 2; }
@@ -98,8 +98,8 @@ conformance: ## Run the harness against the current kube context (builds the har
 	@[[ -n "$(HARNESS_JAR)" || "$(PLAN)" == 1 || -f conformance/target/netpaths-conformance.jar ]] \
 		|| $(MVN) -q -pl conformance -am package -DskipTests
 	@scripts/cluster/conformance.sh
-disruption: ## Roll echo with kubectl rollout restart under load on five paths, every request counted (NO_DRAIN=1: without the drain)
-	@[[ "$(PLAN)" == 1 || -f lab/target/netpaths-lab.jar ]] || $(MVN) -q -pl lab -am package -DskipTests
+disruption: ## The harness's disruption case: kubectl rollout restart of echo under load on five paths, every request counted (NO_DRAIN=1: its control)
+	@[[ "$(PLAN)" == 1 || -f conformance/target/netpaths-conformance.jar ]] || $(MVN) -q -pl conformance -am package -DskipTests
 	@scripts/cluster/disruption.sh $(if $(filter 1,$(NO_DRAIN)),--no-drain,)
 down: ## Delete the cluster
 	@scripts/cluster/down.sh

@@ -66,7 +66,8 @@ expected_skips() {
 }
 
 main() {
-  handle_help "${BASH_SOURCE[0]}" "$@"
+  # only -h/--help is this script's; every other argument (--case GLOB, ...) is the harness's
+  case "${1:-}" in -h|--help) handle_help "${BASH_SOURCE[0]}" "$1" ;; esac
   load_settings
   local jar="${HARNESS_JAR:-conformance/target/netpaths-conformance.jar}"
   local reports="${REPORTS_DIR:-reports/${CLUSTER}-${CNI}-$(date -u +%Y%m%dT%H%M%SZ)}"

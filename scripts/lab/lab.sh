@@ -8,7 +8,7 @@
 #
 # Usage: scripts/lab/lab.sh run|up|down|status|matrix [extra lab CLI options]
 #        scripts/lab/lab.sh exec POD|NODE|host -- CMD [ARGS...] | rules NODE [NS/SERVICE] | case GLOB... | trace CASE
-#        scripts/lab/lab.sh get|apply|delete|scale|rollout|disruption ... (below)
+#        scripts/lab/lab.sh get|apply|delete|scale|rollout|set|disruption ... (below)
 #   run      build what is missing, then `up`, the conformance harness in the lab's host namespace, `down`
 #            (LAB_KEEP=1 keeps the lab); exits with the harness's code (1 also when pods failed at up, or
 #            the lab could not be built); reports in LAB_REPORTS
@@ -32,7 +32,10 @@
 #   delete pod NAME [-n NS]              its endpoint terminating, preStop/SIGTERM/grace, replaced
 #   scale deployment/NAME --replicas=N   [-n NS]
 #   rollout restart deployment/NAME      [-n NS] rolled per maxSurge/maxUnavailable, waits until done
-#   disruption [--no-drain]              load on five paths while echo rolls; every request counted
+#   set env deployment/NAME VAR=VALUE|VAR-  [-n NS] a new template, rolled as above; `--list` prints the variables
+#   disruption [--no-drain]              `case rollingRestartLosesNoRequest` (--no-drain: its control,
+#                                        `case rollingRestartWithoutDrainLosesRequests`): the harness's disruption
+#                                        group, load on five paths while echo rolls, every request counted
 #
 # Settings:
 #   LAB_CNI=${LAB_CNI:-flannel}            flannel | calico | weave
@@ -48,7 +51,8 @@
 #   LAB_ROOTLESS=${LAB_ROOTLESS:-auto}     auto (rootless unless root) | yes | no (needs root)
 #   LAB_REPORTS=${LAB_REPORTS:-}           where `run` and `case` write the harness reports (default reports/lab-<cni>, reports/lab-case)
 #   LAB_KEEP=${LAB_KEEP:-0}                1: `run` keeps the lab after the harness
-#   LAB_DISRUPTION=${LAB_DISRUPTION:-0}    1: `run` also runs `disruption` after the harness and fails on a lost request
+#   LAB_DISRUPTION=${LAB_DISRUPTION:-0}    1: `run` also runs `disruption` after the harness (reports in <reports>-disruption)
+#                                          and fails on a lost request
 #   LAB_SKIP_DEPS=${LAB_SKIP_DEPS:-0}      1: do not check the Debian packages
 #   LAB_READY_TIMEOUT=${LAB_READY_TIMEOUT:-180}  seconds (1-1800) `up`/`run` wait from the start until every pod is ready;
 #                                          raise it on a loaded machine (the error names it)
@@ -217,7 +221,8 @@ require_writable() {
 }
 
 # The harness in the lab's host namespace (kind's Docker host), on the lab's state: harness REPORTS [OPTION...].
-# Its exit code is the caller's; 2 when no lab is up.
+# Its exit code is the caller's; 2 when no lab is up. --lab-cli is this script: the disruption group rolls echo with
+# its `set env` and `rollout restart` (the harness reaches the lab only through its state and this CLI).
 # HARNESS_SHORT=1 (`case`): the harness runs as a short JVM (short_jvm); a whole `run` keeps the JVM's defaults.
 harness() {
   local reports="$1" state rc=0 JVM=() JSA_NEW=""
@@ -231,9 +236,11 @@ harness() {
   echo "lab: harness (in the lab's host namespace): java -jar ${HARNESS_JAR} --lab-state ${state} --reports ${reports}${*:+ $*}"
   [[ "${HARNESS_SHORT:-0}" == 1 ]] && short_jvm "${HARNESS_JAR}"
   if [[ -n "${host_ns}" ]]; then
-    ip netns exec "${host_ns}" java "${JVM[@]}" -jar "${HARNESS_JAR}" --lab-state "${state}" --reports "${reports}" "$@" || rc=$?
+    ip netns exec "${host_ns}" java "${JVM[@]}" -jar "${HARNESS_JAR}" --lab-state "${state}" --reports "${reports}" \
+      --lab-cli "${REPO_ROOT}/scripts/lab/lab.sh" "$@" || rc=$?
   else
-    lab_cli exec host -- java "${JVM[@]}" -jar "${HARNESS_JAR}" --lab-state "${state}" --reports "${reports}" "$@" || rc=$?
+    lab_cli exec host -- java "${JVM[@]}" -jar "${HARNESS_JAR}" --lab-state "${state}" --reports "${reports}" \
+      --lab-cli "${REPO_ROOT}/scripts/lab/lab.sh" "$@" || rc=$?
   fi
   keep_archive
   return "${rc}"
@@ -257,7 +264,7 @@ run_lab() {
     harness "${reports}" || rc=$?
     step_done "harness (JVM start to exit)"
     if [[ "${LAB_DISRUPTION:-0}" == 1 ]]; then
-      lab_cli disruption || d_rc=$?
+      harness "${reports}-disruption" --case rollingRestartLosesNoRequest || d_rc=$?
       [[ ${d_rc} -le ${rc} ]] || rc=${d_rc}
       step_done "disruption"
     fi
@@ -318,6 +325,19 @@ case_lab() {
   HARNESS_SHORT=1 harness "${reports}" "${args[@]}"
 }
 
+# disruption [--no-drain] [case options]: the harness's disruption case (or its control) against the running lab.
+disruption() {
+  local name=rollingRestartLosesNoRequest args=()
+  while [[ $# -gt 0 ]]; do
+    case "$1" in
+      --no-drain) name=rollingRestartWithoutDrainLosesRequests ;;
+      *) args+=("$1") ;;
+    esac
+    shift
+  done
+  case_lab "${args[@]}" "${name}"
+}
+
 matrix() {
   local cni rc results=() failed=0
   for cni in "${CNIS[@]}"; do
@@ -338,19 +358,21 @@ main() {
   [[ $# -gt 0 ]] && shift
   case "${cmd}" in
     -h|--help|help) usage; return 0 ;;
-    run|up|down|status|matrix|exec|rules|case|trace|get|apply|delete|scale|rollout|disruption) ;;
+    run|up|down|status|matrix|exec|rules|case|trace|get|apply|delete|scale|rollout|set|disruption) ;;
     "") usage >&2; return 2 ;;
     *) echo "lab: unknown command '${cmd}'" >&2; usage >&2; return 2 ;;
   esac
   check_settings
   require_root "${cmd}" "$@"
   case "${cmd}" in
-    down|status|exec|rules|get|apply|delete|scale|rollout|disruption)
+    down|status|exec|rules|get|apply|delete|scale|rollout|set)
       [[ "${cmd}" == exec ]] && exec_indexed "$@"
       ensure_jars "${cmd}"
       lab_cli "${cmd}" "$@" ;;
     case)
       case_lab "$@" ;;
+    disruption)
+      disruption "$@" ;;
     trace)
       ensure_jars case
       "${REPO_ROOT}/scripts/lab/trace.sh" "$@" ;;

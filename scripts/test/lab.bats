@@ -140,7 +140,7 @@ as_user() {
 
 # fake_tree: a copy of the scripts whose jars are empty files and whose `java` is a stub that logs each call to
 # $STUB_CALLS and answers as the lab CLI would: up exits FAKE_UP, state-dir prints a dir, exec (the harness)
-# exits FAKE_HARNESS, disruption FAKE_DISRUPTION. What `run` and `case` do is then read from the log.
+# exits FAKE_HARNESS (the disruption case FAKE_DISRUPTION). What `run` and `case` do is then read from the log.
 fake_tree() {
   FAKE="${USER_DIR}/tree"
   mkdir -p "${FAKE}/lab/target" "${FAKE}/conformance/target"
@@ -162,8 +162,7 @@ while [[ $# -gt 0 && "$1" != -jar ]]; do shift; done
 case "${3:-}" in
   up) exit "${FAKE_UP:-0}" ;;
   state-dir) echo /fake/state ;;
-  exec) exit "${FAKE_HARNESS:-0}" ;;
-  disruption) exit "${FAKE_DISRUPTION:-0}" ;;
+  exec) if [[ "$*" == *" --case rollingRestart"* ]]; then exit "${FAKE_DISRUPTION:-0}"; fi; exit "${FAKE_HARNESS:-0}" ;;
 esac
 STUB
   chmod 755 "${USER_DIR}/bin/java"
@@ -184,7 +183,8 @@ assert_lines() {
 # the lab CLI verbs in the order they ran (the harness as "harness ARGS")
 verbs() {
   sed -E 's|^java( -[^ ]+)* -jar [^ ]*/lab/target/netpaths-lab.jar ([a-z-]+) --prefix fk( --state-dir [^ ]*)?|\2|;
-          s|^exec host -- java( -[^ ]+)* -jar [^ ]*/conformance/target/netpaths-conformance.jar|harness|' "${STUB_CALLS}"
+          s|^exec host -- java( -[^ ]+)* -jar [^ ]*/conformance/target/netpaths-conformance.jar|harness|;
+          s| --lab-cli [^ ]*/scripts/lab/lab.sh| --lab-cli LAB.SH|' "${STUB_CALLS}"
 }
 
 @test "run is up, the harness in the host namespace on the lab's state, down; it exits with the harness's code" {
@@ -197,7 +197,7 @@ verbs() {
     assert_status "${code}"
     run verbs
     assert_lines "up --cni flannel --nodes 3 --clusters 1 --repo ${FAKE}" "state-dir" \
-      "harness --lab-state /fake/state --reports ${reports}" "down"
+      "harness --lab-state /fake/state --reports ${reports} --lab-cli LAB.SH" "down"
   done
 }
 
@@ -208,7 +208,7 @@ verbs() {
   assert_has "lab: run FAILED: pods failed at up"
   run verbs
   assert_lines "up --cni flannel --nodes 3 --clusters 1 --repo ${FAKE}" "state-dir" \
-    "harness --lab-state /fake/state --reports ${FAKE}/reports/lab-flannel" "down"
+    "harness --lab-state /fake/state --reports ${FAKE}/reports/lab-flannel --lab-cli LAB.SH" "down"
   : >"${STUB_CALLS}"
   FAKE_UP=1 run "${FAKE}/scripts/lab/lab.sh" run
   assert_status 1
@@ -216,13 +216,27 @@ verbs() {
   assert_lines "up --cni flannel --nodes 3 --clusters 1 --repo ${FAKE}" "down"
 }
 
-@test "run: LAB_DISRUPTION=1 runs disruption after the harness and its failure fails the run; LAB_KEEP=1 keeps the lab" {
+@test "run: LAB_DISRUPTION=1 runs the harness's disruption case after the catalogue and its failure fails the run; LAB_KEEP=1 keeps the lab" {
   fake_tree
   LAB_CNI=calico LAB_DISRUPTION=1 FAKE_DISRUPTION=1 LAB_KEEP=1 run "${FAKE}/scripts/lab/lab.sh" run
   assert_status 1
   run verbs
   assert_lines "up --cni calico --nodes 3 --clusters 1 --repo ${FAKE}" "state-dir" \
-    "harness --lab-state /fake/state --reports ${FAKE}/reports/lab-calico" "disruption"
+    "harness --lab-state /fake/state --reports ${FAKE}/reports/lab-calico --lab-cli LAB.SH" "state-dir" \
+    "harness --lab-state /fake/state --reports ${FAKE}/reports/lab-calico-disruption --lab-cli LAB.SH --case rollingRestartLosesNoRequest"
+}
+
+@test "disruption is the harness's disruption case (--no-drain: its control), with the lab's CLI to roll echo" {
+  fake_tree
+  FAKE_DISRUPTION=1 run "${FAKE}/scripts/lab/lab.sh" disruption --reports "${BATS_TEST_TMPDIR}/d"
+  assert_status 1
+  run "${FAKE}/scripts/lab/lab.sh" disruption --no-drain --reports "${BATS_TEST_TMPDIR}/d"
+  assert_status 0
+  run verbs
+  assert_lines "state-dir" \
+    "harness --lab-state /fake/state --reports ${BATS_TEST_TMPDIR}/d --lab-cli LAB.SH --case rollingRestartLosesNoRequest" \
+    "state-dir" \
+    "harness --lab-state /fake/state --reports ${BATS_TEST_TMPDIR}/d --lab-cli LAB.SH --case rollingRestartWithoutDrainLosesRequests"
 }
 
 @test "run: reports that cannot be written fail before anything is built or started" {
@@ -240,7 +254,7 @@ verbs() {
   assert_status 1
   run verbs
   assert_lines "state-dir" \
-    "harness --lab-state /fake/state --reports ${BATS_TEST_TMPDIR}/c --case dns --case *NodePort* --converge-seconds 5"
+    "harness --lab-state /fake/state --reports ${BATS_TEST_TMPDIR}/c --lab-cli LAB.SH --case dns --case *NodePort* --converge-seconds 5"
   : >"${STUB_CALLS}"
   run "${FAKE}/scripts/lab/lab.sh" case --no-such-option x
   assert_status 2

@@ -94,10 +94,12 @@ check_lab_verbs() {
   fail_with "${bad[@]}"
 }
 
-# The long options the lab CLI and the harness declare (picocli), plus picocli's own.
+# The long options the lab CLI and the harness declare (picocli), plus picocli's own, plus those scripts/lab/lab.sh
+# parses itself (a case pattern: `disruption --no-drain`).
 cli_options() {
   grep -rhoE 'names = \{?"--[a-z-]+"(, "-[-a-zA-Z]+")*' "${REPO_ROOT}/lab/src/main/java" "${REPO_ROOT}/conformance/src/main/java" \
     | grep -oE '"--[a-z-]+"' | tr -d '"'
+  grep -oE '^ +--[a-z][a-z-]*\)' "${REPO_ROOT}/scripts/lab/lab.sh" | tr -d ' )'
   printf '%s\n' --help --version
 }
 

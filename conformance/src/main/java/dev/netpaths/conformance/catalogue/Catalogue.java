@@ -24,6 +24,13 @@ public final class Catalogue {
     static final Backend OTHER_ECHO = Backend.echo("netpaths-other", null);
     static final String CALLER = "no ready caller-service pod";
 
+    /**
+     * Groups that change the cluster (the disruption group rolls echo): run only when named, never by a glob with a
+     * wildcard (so {@code --case '*'} and a run without {@code --case} leave them out).
+     */
+    public static final String DISRUPTION = "disruption";
+    public static final java.util.Set<String> OPT_IN_GROUPS = java.util.Set.of(DISRUPTION);
+
     public static final List<PathCase> CASES = Stream.concat(Stream.of(
             new PathCase("workloadsHaveEveryReplicaReadyBehindTheirServices", "workloads",
                     "every Deployment and DaemonSet in netpaths and netpaths-other has all its replicas Ready, each "
@@ -141,7 +148,21 @@ public final class Catalogue {
                     "the host reaches cluster B's echo-lb from outside: served by a pod whose cluster is B",
                     "no second cluster, or its LoadBalancer IP is not routable",
                     new Target.LoadBalancer("echo-lb", true, Expect.answeredBy(ECHO_V1)))),
-            entryCases()).toList();
+            Stream.concat(entryCases(), Stream.of(
+            new PathCase("rollingRestartLosesNoRequest", "disruption",
+                    "while echo's Deployment rolls (kubectl rollout restart; the lab's rollout verb), constant load "
+                            + "through the ClusterIP (from a caller), the NodePort, the LoadBalancer IP, the Ingress and "
+                            + "the Gateway loses no request: readiness DOWN at SIGTERM and echo's 5 s drain. Opt-in: "
+                            + "runs only when named (--case disruption or its name)",
+                    "not named; per path: its Service, address or entry point absent, or not routable from this host",
+                    new Target.Disruption(true)),
+            new PathCase("rollingRestartWithoutDrainLosesRequests", "disruption",
+                    "the control: the same load and rollout with echo rolled to QUARKUS_SHUTDOWN_DELAY=0s first (the "
+                            + "pods stop at SIGTERM, before the data plane has moved on) loses requests, so the check "
+                            + "above can fail; echo's drain is restored after. Opt-in, as above",
+                    "not named; no path can be loaded",
+                    new Target.Disruption(false))))).toList();
+
 
     private Catalogue() {}
 
@@ -163,14 +184,19 @@ public final class Catalogue {
         return cases.stream();
     }
 
-    /** The cases whose name or group matches any glob (all cases when there are none). */
+    /**
+     * The cases whose name or group matches any glob (every case when there are none), except that a case of an
+     * {@link #OPT_IN_GROUPS opt-in group} is selected only by a glob without wildcards that is its name or its group's.
+     */
     public static List<PathCase> select(List<String> globs) {
         if (globs.isEmpty()) {
-            return CASES;
+            return CASES.stream().filter(c -> !OPT_IN_GROUPS.contains(c.group())).toList();
         }
         List<PathMatcher> matchers = globs.stream().map(g -> FileSystems.getDefault().getPathMatcher("glob:" + g))
                 .toList();
-        return CASES.stream().filter(c -> matchers.stream()
-                .anyMatch(m -> m.matches(Path.of(c.name())) || m.matches(Path.of(c.group())))).toList();
+        return CASES.stream().filter(c -> OPT_IN_GROUPS.contains(c.group())
+                ? globs.stream().anyMatch(g -> g.equals(c.name()) || g.equals(c.group()))
+                : matchers.stream().anyMatch(m -> m.matches(Path.of(c.name())) || m.matches(Path.of(c.group()))))
+                .toList();
     }
 }

@@ -1,6 +1,7 @@
 package dev.netpaths.conformance.catalogue;
 
 import dev.netpaths.conformance.probe.Attempt;
+import dev.netpaths.conformance.probe.Load;
 import dev.netpaths.conformance.probe.Observation;
 import java.util.ArrayList;
 import java.util.List;
@@ -134,6 +135,23 @@ public final class Evaluator {
                             + "(is the rate limit policy applied to this route?)");
                 }
             }
+            case NO_REQUEST_LOST -> {
+                long lost = o.attempts().stream().filter(a -> !Load.served(a)).count();
+                if (o.attempts().isEmpty()) {
+                    problems.add("no request was counted on this path: the load never ran on it");
+                } else if (lost > 0) {
+                    problems.add(lost + " of " + o.attempts().size() + " requests lost while echo rolled "
+                            + lostByOutcome(o));
+                }
+            }
+            case REQUESTS_LOST -> {
+                if (o.attempts().isEmpty()) {
+                    problems.add("no request was counted: the load never ran");
+                } else if (o.attempts().stream().allMatch(Load::served)) {
+                    problems.add("no request lost without the drain (" + o.attempts().size() + " requests, every one "
+                            + "served by echo): this run cannot tell a rollout that drains from one that does not");
+                }
+            }
             case REACHABLE -> allAnswered(o, problems);
             case ANSWERED -> {
                 allAnswered(o, problems);
@@ -141,6 +159,14 @@ public final class Evaluator {
             }
         }
         return problems;
+    }
+
+    /** The lost requests by outcome, e.g. {@code (REFUSED=3, READ_TIMEOUT=1)}. */
+    static String lostByOutcome(Observation o) {
+        Map<String, Long> counts = o.attempts().stream().filter(a -> !Load.served(a)).collect(Collectors.groupingBy(
+                Load::outcome, java.util.TreeMap::new, Collectors.counting()));
+        return counts.entrySet().stream().map(x -> x.getKey() + "=" + x.getValue())
+                .collect(Collectors.joining(", ", "(", ")"));
     }
 
     private static void answeredProblems(Expect e, Observation o, List<String> problems) {

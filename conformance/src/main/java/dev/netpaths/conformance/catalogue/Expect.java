@@ -61,7 +61,11 @@ public record Expect(Outcome outcome, Backend backend, ClientIp clientIp, int mi
          * every try answered, by echo or with {@code status} (429) by the entry point itself, and at least one with
          * the 429: the tries went past a rate limit
          */
-        RATE_LIMITED
+        RATE_LIMITED,
+        /** disruption: every request of the load, before, during and after the rollout, served by echo */
+        NO_REQUEST_LOST,
+        /** disruption's control (no drain): the load counted requests, and some of them were lost */
+        REQUESTS_LOST
     }
 
     public enum ClientIp {
@@ -127,6 +131,17 @@ public record Expect(Outcome outcome, Backend backend, ClientIp clientIp, int mi
         return new Expect(Outcome.HAIRPIN, self, ClientIp.REWRITTEN, 0, Map.of(), 0, false, null, Set.of(), List.of());
     }
 
+    /** Disruption: not one request lost while the Deployment rolls. */
+    public static Expect noRequestLost() {
+        return new Expect(Outcome.NO_REQUEST_LOST, null, ClientIp.ANY, 0, Map.of(), 0, false, null, Set.of(),
+                List.of());
+    }
+
+    /** Disruption's control: requests lost while the Deployment rolls without its drain. */
+    public static Expect requestsLost() {
+        return new Expect(Outcome.REQUESTS_LOST, null, ClientIp.ANY, 0, Map.of(), 0, false, null, Set.of(), List.of());
+    }
+
     public Expect clientIp(ClientIp expected) {
         return new Expect(outcome, backend, expected, minDistinct, split, tolerance, forwardedFor, status, errors,
                 addresses, matchedName, rewrittenTo);
@@ -181,6 +196,8 @@ public record Expect(Outcome outcome, Backend backend, ClientIp clientIp, int mi
             case HAIRPIN -> "served by " + backend + " itself at least once";
             case STICKY -> "answered by " + (backend == null ? "echo" : backend) + ", every try by one pod";
             case RATE_LIMITED -> "at least one " + status + " from the entry point, every other answer from echo";
+            case NO_REQUEST_LOST -> "every request served by echo while it rolls (none lost)";
+            case REQUESTS_LOST -> "requests lost while echo rolls without its drain (the check can fail)";
         });
         if (clientIp == ClientIp.REWRITTEN_TO_NODE) {
             text.append(", client IP rewritten to the entry node ").append(rewrittenTo);

@@ -39,6 +39,11 @@ public record PathInstance(PathCase pathCase, String label, String from, String 
         return new PathInstance(c, label, "host", "skipped:" + c.group(), null, null, null, null, null, reason);
     }
 
+    /** This path with what its measurement added to its note (the disruption group's counts). */
+    public PathInstance withNote(String newNote) {
+        return new PathInstance(pathCase, label, from, to, request, expect, hint, newNote, skip, fail);
+    }
+
     /** This path, turned into a failure (a required group that could not run). */
     public PathInstance failing(String reason) {
         return new PathInstance(pathCase, label, from, to, request, expect, hint, note, null, reason);

@@ -4,7 +4,10 @@ import dev.netpaths.conformance.discovery.Topology;
 import dev.netpaths.conformance.probe.CallRequest;
 import java.util.Map;
 
-/** The four probe shapes: through a caller pod (call, resolve) or from the harness host (HTTP, UDP). */
+/**
+ * The probe shapes: through a caller pod (call, resolve) or from the harness host (HTTP, UDP); and the disruption
+ * group's share of a load that runs while a Deployment rolls.
+ */
 public sealed interface Request {
 
     /** A human description of the source. */
@@ -52,6 +55,24 @@ public sealed interface Request {
 
         public String target() {
             return "udp://" + ip + ":" + port;
+        }
+    }
+
+    /**
+     * One path of a disruption case: its count from the load the case's {@code plan} runs once for all its paths
+     * ({@code path} null: every path together, the control's one row).
+     */
+    record Disruption(DisruptionPlan plan, String path) implements Request {
+        public String source() {
+            return path == null ? "host and a caller" : plan.paths().stream().filter(p -> p.name().equals(path))
+                    .findFirst().map(p -> p.request().source()).orElse("host");
+        }
+
+        public String target() {
+            String roll = "rollout restart deployment/" + plan.deployment() + " under load";
+            return path == null ? roll + " on " + plan.paths().stream().map(DisruptionPlan.LoadPath::name).toList()
+                    : plan.paths().stream().filter(p -> p.name().equals(path)).findFirst()
+                            .map(p -> p.request().target()).orElse(path) + " (" + roll + ")";
         }
     }
 }

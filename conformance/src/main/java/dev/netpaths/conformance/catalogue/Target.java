@@ -756,4 +756,98 @@ public sealed interface Target {
                     t.apiServer());
         }
     }
+
+    /**
+     * The disruption group: constant load through the ClusterIP (from a caller), the NodePort (on the last node), the
+     * LoadBalancer IP, the Ingress and the Gateway while Deployment netpaths/echo rolls (discovery/Rollout: kubectl
+     * rollout restart, or the lab's CLI); every request and its outcome counted. {@code drain}: the reference
+     * manifests, a row per path, none may lose a request. Without: the control, one row over every path, echo first
+     * rolled to {@link DisruptionPlan#DRAIN_VARIABLE}{@code =0s}; it must lose requests (the check can fail).
+     */
+    record Disruption(boolean drain) implements Target {
+        static final String DEPLOYMENT = "echo";
+        /** A request through the caller: one try, bounded as the caller's own timeout. */
+        static final int CALLER_TIMEOUT_MS = 2000;
+        /** A request from the host: not answered within this, lost (READ_TIMEOUT). */
+        static final int HOST_TIMEOUT_MS = 3000;
+
+        /** One path of the load, or why it cannot be loaded here (skip: not installed; broken: installed, not working). */
+        private record Row(String name, String from, String to, Request request, String skip, String broken) {}
+
+        public List<PathInstance> expand(PathCase c, Environment env) {
+            Topology t = env.cluster();
+            boolean deployed = t.workloads().stream().anyMatch(w -> w.namespace().equals(NS)
+                    && w.name().equals(DEPLOYMENT) && w.kind().equals("Deployment"));
+            if (!deployed) {
+                return List.of(PathInstance.skipped(c, "no Deployment " + NS + "/" + DEPLOYMENT
+                        + " (netpaths is not deployed here)"));
+            }
+            List<Row> rows = new ArrayList<>();
+            Optional<Topology.Pod> caller = env.anyCaller();
+            rows.add(caller.map(p -> new Row("clusterip", "node:" + p.node(), "service:echo", new Request.CallerHttp(p,
+                    new CallRequest("http://echo:8080/echo", 1, CALLER_TIMEOUT_MS, Map.of())), null, null))
+                    .orElse(new Row("clusterip", "host", "service:echo", null, NO_CALLER, null)));
+            Optional<Integer> nodePort = t.service(NS, "echo-nodeport").flatMap(s -> s.port("TCP", 8080))
+                    .map(Topology.Port::nodePort);
+            Topology.Node last = t.nodes().isEmpty() ? null : t.nodes().get(t.nodes().size() - 1);
+            rows.add(nodePort.isEmpty() || last == null || last.internalIp() == null
+                    ? new Row("nodeport", "host", "service:echo", null, "Service netpaths/echo-nodeport has no TCP "
+                            + "nodePort for port 8080, or no node has an InternalIP", null)
+                    : host("nodeport", "node:" + last.name(), last.internalIp(), nodePort.get(), "/echo", null, env));
+            Optional<Topology.Service> lb = t.service(NS, "echo-lb");
+            Optional<String> lbIp = lb.flatMap(s -> s.loadBalancerIps().stream().findFirst());
+            rows.add(lb.isEmpty() ? new Row("loadbalancer", "host", "entry:loadbalancer", null,
+                    "Service netpaths/echo-lb absent", null)
+                    : lbIp.isEmpty() ? new Row("loadbalancer", "host", "entry:loadbalancer", null, null,
+                            "Service netpaths/echo-lb has no LoadBalancer IP. Likely cause: MetalLB is not running, or "
+                                    + "its pool / L2Advertisement is missing")
+                    : host("loadbalancer", "entry:loadbalancer", lbIp.get(), 80, "/echo", null, env));
+            for (EntryApi api : List.of(EntryApi.INGRESS, EntryApi.GATEWAY)) {
+                EntryApi.Address a = api.address(t);
+                rows.add(a.ip() == null ? new Row(api.prefix, "host", "entry:" + api.prefix, null,
+                        a.broken() ? null : a.missing(), a.broken() ? a.missing() : null)
+                        : host(api.prefix, "entry:" + api.prefix, a.ip(), a.port(), "/v1", api.host, env));
+            }
+            List<DisruptionPlan.LoadPath> loaded = rows.stream().filter(r -> r.request() != null && r.skip() == null)
+                    .map(r -> new DisruptionPlan.LoadPath(r.name(), r.request())).toList();
+            DisruptionPlan plan = new DisruptionPlan(NS, DEPLOYMENT, drain, loaded);
+            String how = "rollout restart deployment/" + DEPLOYMENT + " under load, one request per path every "
+                    + "100 ms, each a new connection";
+            if (!drain) {
+                if (loaded.isEmpty()) {
+                    return List.of(PathInstance.skipped(c, "no path to load: " + rows.stream()
+                            .map(r -> r.name() + ": " + (r.skip() != null ? r.skip() : r.broken())).toList()));
+                }
+                return List.of(new PathInstance(c, "every path", "host", "check:disruption",
+                        new Request.Disruption(plan, null), Expect.requestsLost(),
+                        "without the drain no request was lost: did echo's pods really get replaced under load, and "
+                                + "does " + DisruptionPlan.DRAIN_VARIABLE + " reach echo's container?",
+                        "the control: echo rolled to " + DisruptionPlan.DRAIN_VARIABLE + "=0s first (not measured), "
+                                + "restored after; " + how, null));
+            }
+            List<PathInstance> paths = new ArrayList<>();
+            for (Row r : rows) {
+                if (r.broken() != null) {
+                    paths.add(PathInstance.broken(c, r.name(), r.broken()));
+                } else if (r.skip() != null) {
+                    paths.add(new PathInstance(c, r.name(), r.from(), "skipped:" + c.group(), null, null, null, null,
+                            r.skip()));
+                } else {
+                    paths.add(new PathInstance(c, r.name(), r.from(), r.to(), new Request.Disruption(plan, r.name()),
+                            Expect.noRequestLost(), "requests through " + r.name() + " reached echo pods that were "
+                                    + "stopping: does echo turn readiness DOWN at SIGTERM and keep serving through its "
+                                    + "drain (quarkus.shutdown.delay 5 s; " + DisruptionPlan.DRAIN_VARIABLE
+                                    + " overrides it), and do kube-proxy and the entry point drop a terminating "
+                                    + "endpoint before the pod stops?", how, null));
+                }
+            }
+            return paths;
+        }
+
+        private static Row host(String name, String to, String ip, int port, String path, String hostHeader,
+                                Environment env) {
+            return new Row(name, "host", to, new Request.HostHttp(ip, port, path, hostHeader, Map.of(), 1,
+                    HOST_TIMEOUT_MS), env.host().whyUnroutable(ip, port).orElse(null), null);
+        }
+    }
 }

@@ -8,6 +8,7 @@ import dev.netpaths.conformance.discovery.DataPlane;
 import dev.netpaths.conformance.discovery.Discovery;
 import dev.netpaths.conformance.discovery.ClusterSnapshot;
 import dev.netpaths.conformance.discovery.LabState;
+import dev.netpaths.conformance.discovery.Rollout;
 import dev.netpaths.conformance.discovery.Topology;
 import dev.netpaths.conformance.probe.ApiProxyCallerChannel;
 import dev.netpaths.conformance.probe.CallerChannel;
@@ -107,6 +108,14 @@ public final class Main implements Callable<Integer> {
                     + "it the mapping is used for targets found unroutable")
     boolean dockerDesktop;
 
+    @Option(names = "--lab-cli", paramLabel = "PATH",
+            description = "lab mode: the lab's CLI (scripts/lab/lab.sh) the disruption group rolls echo with; "
+                    + "scripts/lab/lab.sh case gives it. On a real cluster kubectl does (--kube-context)")
+    Path labCli;
+
+    /** The longest a rollout (or a change of echo's drain) may take. */
+    static final java.time.Duration ROLLOUT_TIMEOUT = java.time.Duration.ofSeconds(600);
+
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));
     }
@@ -122,7 +131,8 @@ public final class Main implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        List<PathCase> cases = Catalogue.select(caseGlobs);
+        // --list without --case lists every case, the opt-in groups too (a run leaves those out unless named)
+        List<PathCase> cases = list && caseGlobs.isEmpty() ? Catalogue.CASES : Catalogue.select(caseGlobs);
         if (cases.isEmpty()) {
             throw new ParameterException(spec.commandLine(), "no case matches " + caseGlobs + " (see --list)");
         }
@@ -139,6 +149,13 @@ public final class Main implements Callable<Integer> {
         }
         if (labState != null && (kubeContext != null || peerContext != null)) {
             throw new ParameterException(spec.commandLine(), "--lab-state excludes --kube-context and --peer-context");
+        }
+        if (labCli != null && labState == null) {
+            throw new ParameterException(spec.commandLine(), "--lab-cli needs --lab-state (on a real cluster kubectl "
+                    + "rolls echo)");
+        }
+        if (labCli != null && !java.nio.file.Files.isExecutable(labCli)) {
+            throw new ParameterException(spec.commandLine(), "--lab-cli " + labCli + " is not an executable file");
         }
         Environment.Settings settings = Environment.Settings.DEFAULT.withConvergeSeconds(convergeSeconds);
         SkipExpectation skips = expectSkips == null ? null : SkipExpectation.parse(expectSkips);
@@ -212,7 +229,8 @@ public final class Main implements Callable<Integer> {
         DataPlane dataPlane = DataPlane.discover(a);
         Environment env = new Environment(ta, tb, hostNetwork(dataPlane, ta), settings);
         return Conformance.run(cases, env, new DirectCallerChannel(CALLER_PORT), "lab", reportsDir,
-                spec.commandLine().getOut(), required(env, cases), dataPlane);
+                spec.commandLine().getOut(), required(env, cases), dataPlane,
+                labCli == null ? null : Rollout.labCli(labCli.toAbsolutePath(), ROLLOUT_TIMEOUT));
     }
 
     private RunReport runCluster(List<PathCase> cases, Environment.Settings settings, Path reportsDir)
@@ -229,7 +247,8 @@ public final class Main implements Callable<Integer> {
             DataPlane dataPlane = DataPlane.discover(snapshot);
             Environment env = new Environment(ta, tb, hostNetwork(dataPlane, ta), settings);
             return Conformance.run(cases, env, channel, "kube context " + contextName(a), reportsDir,
-                    spec.commandLine().getOut(), required(env, cases), dataPlane);
+                    spec.commandLine().getOut(), required(env, cases), dataPlane,
+                    Rollout.kubectl(kubeContext, ROLLOUT_TIMEOUT));
         }
     }
 

@@ -4,6 +4,7 @@ import dev.netpaths.conformance.catalogue.EntryApi;
 import dev.netpaths.conformance.catalogue.Environment;
 import dev.netpaths.conformance.catalogue.PathCase;
 import dev.netpaths.conformance.discovery.DataPlane;
+import dev.netpaths.conformance.discovery.Rollout;
 import dev.netpaths.conformance.discovery.Topology;
 import dev.netpaths.conformance.probe.CallerChannel;
 import dev.netpaths.conformance.probe.ClientWarmUp;
@@ -59,6 +60,13 @@ public final class Conformance {
     public static RunReport run(List<PathCase> cases, Environment env, CallerChannel channel, String mode,
                                 Path reportsDir, PrintWriter progress, Set<String> required,
                                 DataPlane dataPlane) throws IOException {
+        return run(cases, env, channel, mode, reportsDir, progress, required, dataPlane, null);
+    }
+
+    /** @param rollout how the disruption group rolls echo (discovery/Rollout); null: its rows FAIL saying so */
+    public static RunReport run(List<PathCase> cases, Environment env, CallerChannel channel, String mode,
+                                Path reportsDir, PrintWriter progress, Set<String> required,
+                                DataPlane dataPlane, Rollout rollout) throws IOException {
         java.util.Map<String, String> recorded = dataPlane == null ? null : dataPlane.asReport();
         if (recorded != null) {
             progress.println("data plane: " + RunReport.dataPlaneLine(recorded));
@@ -73,7 +81,7 @@ public final class Conformance {
         Launcher launcher = LauncherFactory.create(LauncherConfig.builder()
                 .enableTestEngineAutoRegistration(false).enableLauncherSessionListenerAutoRegistration(false)
                 .enableTestExecutionListenerAutoRegistration(false).enablePostDiscoveryFilterAutoRegistration(false)
-                .addTestEngines(new ConformanceEngine(cases, env, new PathRunner(channel, env.settings()), required))
+                .addTestEngines(new ConformanceEngine(cases, env, new PathRunner(channel, env.settings(), rollout, progress), required))
                 .build());
         LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
                 .selectors(DiscoverySelectors.selectUniqueId(UniqueId.forEngine(ConformanceEngine.ID))).build();

@@ -180,7 +180,8 @@ public final class ConformanceEngine implements TestEngine {
                     + "use pods/proxy, or the caller pod is not ready"));
         }
         PathRunner.Result result = outcome.result();
-        publish(listener, node, PathRecord.of(path, result.observation(), result.runs()));
+        publish(listener, node, PathRecord.of(result.note() == null ? path : path.withNote(result.note()),
+                result.observation(), result.runs()));
         return result.passed() ? TestExecutionResult.successful()
                 : TestExecutionResult.failed(new AssertionFailedError(String.join("; ", result.problems())
                         + ". Likely cause: " + path.hint()));

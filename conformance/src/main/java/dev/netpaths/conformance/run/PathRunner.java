@@ -5,11 +5,13 @@ import dev.netpaths.conformance.catalogue.Evaluator;
 import dev.netpaths.conformance.catalogue.Expect;
 import dev.netpaths.conformance.catalogue.PathInstance;
 import dev.netpaths.conformance.catalogue.Request;
+import dev.netpaths.conformance.discovery.Rollout;
 import dev.netpaths.conformance.probe.CallRequest;
 import dev.netpaths.conformance.probe.CallerChannel;
 import dev.netpaths.conformance.probe.HostProbe;
 import dev.netpaths.conformance.probe.Observation;
 import dev.netpaths.conformance.probe.ProbeException;
+import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,20 +24,42 @@ public final class PathRunner {
     private final Environment.Settings settings;
 
     private final LongConsumer pause;
+    private final DisruptionRunner disruptions;
 
     public PathRunner(CallerChannel channel, Environment.Settings settings) {
         this(channel, settings, PathRunner::sleep);
     }
 
+    /**
+     * @param rollout  how the disruption group rolls a Deployment (null: it cannot here, its rows FAIL saying so)
+     * @param progress where the disruption group says what it does as it goes (null: nowhere)
+     */
+    public PathRunner(CallerChannel channel, Environment.Settings settings, Rollout rollout, PrintWriter progress) {
+        this(channel, settings, PathRunner::sleep, new DisruptionRunner(rollout, progress));
+    }
+
     /** @param pause how a pause of so many milliseconds is waited out (tests record them) */
     PathRunner(CallerChannel channel, Environment.Settings settings, LongConsumer pause) {
+        this(channel, settings, pause, new DisruptionRunner(null, null));
+    }
+
+    PathRunner(CallerChannel channel, Environment.Settings settings, LongConsumer pause,
+               DisruptionRunner disruptions) {
         this.channel = channel;
         this.settings = settings;
         this.pause = pause;
+        this.disruptions = disruptions;
     }
 
-    /** The last observation and its problems (empty = passed); {@code runs} probes were made. */
-    public record Result(Observation observation, List<String> problems, int runs) {
+    /**
+     * The last observation and its problems (empty = passed); {@code runs} probes were made; {@code note}: what the
+     * measurement adds to the path's note (null: nothing).
+     */
+    public record Result(Observation observation, List<String> problems, int runs, String note) {
+        public Result(Observation observation, List<String> problems, int runs) {
+            this(observation, problems, runs, null);
+        }
+
         public boolean passed() {
             return problems.isEmpty();
         }
@@ -118,6 +142,9 @@ public final class PathRunner {
 
     private Result once(PathInstance path) throws ProbeException {
         Request request = path.request();
+        if (request instanceof Request.Disruption d) {
+            return disruptions.run(path, d, r -> observe(r, HostProbe.Budget.NONE));
+        }
         if (request instanceof Request.CallerHttp r && failedTryFails(path.expect())) {
             // The verdict is FAILED from the first failed try on; a caller whose first tries all failed stops
             // there, instead of waiting out a timeout on each of the rest (a Service without endpoints answers UDP
@@ -139,7 +166,7 @@ public final class PathRunner {
     static boolean failedTryFails(Expect expect) {
         return switch (expect.outcome()) {
             case ANSWERED, REACHABLE, SPLIT, LOCALHOST_ROUNDTRIP, HAIRPIN, STICKY -> true;
-            case FAILS, STATUS_NOT_FROM_ECHO, RATE_LIMITED, RESOLVES -> false;
+            case FAILS, STATUS_NOT_FROM_ECHO, RATE_LIMITED, RESOLVES, NO_REQUEST_LOST, REQUESTS_LOST -> false;
         };
     }
 

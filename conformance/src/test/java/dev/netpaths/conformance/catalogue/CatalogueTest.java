@@ -37,7 +37,7 @@ class CatalogueTest {
             assertFalse(c.skipsWhen().isBlank(), c.name());
         }
         assertEquals(Set.of("workloads", "localhost", "pod-to-pod", "service", "dns", "udp", "nodeport", "loadbalancer",
-                        "networkpolicy", "cross-cluster", "ingress", "gateway", "istio"),
+                        "networkpolicy", "cross-cluster", "ingress", "gateway", "istio", "disruption"),
                 Catalogue.CASES.stream().map(PathCase::group).collect(Collectors.toSet()));
     }
 
@@ -71,7 +71,25 @@ class CatalogueTest {
                 Catalogue.select(List.of("*KeepsClientIp*")).stream().map(PathCase::name).toList());
         assertEquals(6 + 2, Catalogue.select(List.of("dns", "udp")).size(), "6 dns cases and 2 udp cases");
         assertTrue(Catalogue.select(List.of("noSuchCase")).isEmpty());
-        assertEquals(Catalogue.CASES, Catalogue.select(List.of()));
+        assertEquals(Catalogue.CASES.stream().filter(c -> !c.group().equals("disruption")).toList(),
+                Catalogue.select(List.of()));
+    }
+
+    @Test
+    void theDisruptionGroupRunsOnlyWhenNamed() {
+        List<String> disruption = List.of("rollingRestartLosesNoRequest", "rollingRestartWithoutDrainLosesRequests");
+        assertEquals(disruption, Catalogue.CASES.stream().filter(c -> c.group().equals("disruption"))
+                .map(PathCase::name).toList());
+        for (List<String> globs : List.<List<String>>of(List.of(), List.of("*"), List.of("rolling*"), List.of("disrupt*"),
+                List.of("*Request*"), List.of("dis?uption"))) {
+            assertTrue(Catalogue.select(globs).stream().noneMatch(c -> c.group().equals("disruption")),
+                    globs + " must leave the disruption group out: it rolls echo");
+        }
+        assertEquals(Catalogue.CASES.size() - 2, Catalogue.select(List.of("*")).size());
+        assertEquals(disruption, Catalogue.select(List.of("disruption")).stream().map(PathCase::name).toList());
+        assertEquals(List.of("rollingRestartLosesNoRequest"),
+                Catalogue.select(List.of("rollingRestartLosesNoRequest")).stream().map(PathCase::name).toList());
+        assertEquals(Catalogue.CASES.size(), Catalogue.select(List.of("*", "disruption")).size());
     }
 
     @Test

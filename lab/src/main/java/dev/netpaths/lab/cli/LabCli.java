@@ -33,7 +33,7 @@ import java.util.concurrent.Callable;
                 + "otherwise (or with --rootless=yes) it lives in user, mount and network namespaces of its own.",
         subcommands = {LabCli.Up.class, LabCli.Down.class, LabCli.Status.class, LabCli.StateDir.class, TargetVerbs.Exec.class,
                 TargetVerbs.Rules.class, LiveVerbs.Get.class, LiveVerbs.Apply.class, LiveVerbs.Delete.class, LiveVerbs.Scale.class,
-                LiveVerbs.Rollout.class, LiveVerbs.Disruption.class})
+                LiveVerbs.Rollout.class, LiveVerbs.SetEnv.class})
 public final class LabCli {
     /** Exit code for a failed lab step (2 is picocli's for bad usage). */
     static final int FAILED = 1;

@@ -246,21 +246,52 @@ final class LiveVerbs {
         }
     }
 
-    @Command(name = "disruption", description = "Load through ClusterIP (from a caller), NodePort, LoadBalancer, Ingress and Gateway while echo rolls; "
-            + "every request counted per path. Exit 1 when a request failed (--no-drain: the failures are the lesson, exit 0).")
-    static final class Disruption implements Callable<Integer> {
+    @Command(name = "set", description = "set env deployment/NAME VAR=VALUE... | VAR-... (a rollout, waited for) or --list, as kubectl set env.")
+    static final class SetEnv implements Callable<Integer> {
         @Mixin LabCli.Common common;
         @Mixin Change change;
 
-        @Option(names = "--no-drain", description = "Roll echo to QUARKUS_SHUTDOWN_DELAY=0s first: pods stop at SIGTERM, before the data plane moves on.")
-        boolean noDrain;
+        @Parameters(index = "0", description = "env")
+        String what;
+
+        @Parameters(index = "1", description = "deployment/NAME")
+        String target;
+
+        @Parameters(index = "2..*", arity = "0..*", description = "VAR=VALUE to set, VAR- to remove")
+        List<String> changes = new ArrayList<>();
+
+        @Option(names = "--list", description = "Print the variables of the Deployment's containers, one NAME=VALUE a line.")
+        boolean list;
 
         @Override
         public Integer call() {
             return LabCli.guarded(common, lab -> lab.enterRunning(LabCli.ARGS), () -> {
-                var results = dev.netpaths.lab.live.Disruption.run(change.open(common), common.prefix, noDrain,
-                        Duration.ofSeconds(change.timeoutSeconds), System.out);
-                return dev.netpaths.lab.live.Disruption.verdict(results, 5, noDrain, System.out) == 0 ? 0 : LabCli.FAILED;
+                if (!what.equals("env")) {
+                    throw new Refused("the lab knows `set env` only, got \"" + what + "\"");
+                }
+                String name = deploymentName(target, null);
+                if (list == !changes.isEmpty()) {
+                    throw new Refused("give VAR=VALUE or VAR- changes, or --list (not both)");
+                }
+                List<String[]> parsed = new ArrayList<>();
+                for (String c : changes) {
+                    if (c.matches("[A-Za-z_][A-Za-z0-9_]*-")) {
+                        parsed.add(new String[] {c.substring(0, c.length() - 1), null});
+                    } else if (c.matches("[A-Za-z_][A-Za-z0-9_]*=.*")) {
+                        parsed.add(c.split("=", 2));
+                    } else {
+                        throw new Refused("\"" + c + "\" is neither VAR=VALUE nor VAR- (a variable name is letters, digits and _)");
+                    }
+                }
+                LiveCluster live = change.open(common);
+                if (list) {
+                    live.envList(change.namespace, name).forEach(System.out::println);
+                    return 0;
+                }
+                for (String[] c : parsed) {
+                    live.setEnv(change.namespace, name, c[0], c[1], Duration.ofSeconds(change.timeoutSeconds));
+                }
+                return 0;
             });
         }
     }

@@ -336,6 +336,21 @@ public final class LiveCluster {
         }), bound);
     }
 
+    /**
+     * {@code kubectl set env deployment/NAME --list}: per container of the current template, a comment line naming it,
+     * then one {@code NAME=VALUE} line per variable.
+     */
+    public List<String> envList(String namespace, String name) {
+        Map<Integer, Pod> revisions = prototypes.get(deploymentKey(namespace, name));
+        List<String> lines = new ArrayList<>();
+        for (var c : revisions.get(revisions.size()).getSpec().getContainers()) {
+            lines.add("# Deployment " + name + ", container " + c.getName());
+            Optional.ofNullable(c.getEnv()).orElse(List.of()).forEach(v -> lines.add(v.getName() + "="
+                    + Optional.ofNullable(v.getValue()).orElse("")));
+        }
+        return lines;
+    }
+
     /** The value of an env variable in the Deployment's current pods, if set. */
     public Optional<String> env(String namespace, String name, String variable) {
         Map<Integer, Pod> revisions = prototypes.get(deploymentKey(namespace, name));
