@@ -384,6 +384,8 @@ main() {
   fi
   for page in "${pages[@]}"; do
     [[ -f "${page}" ]] || { log "no such page: ${page}"; return 2; }
+    # before any lab is brought up: a page without its lab line is bad use, whatever lab is up
+    [[ -n "$(page_needs "${page}")" ]] || { log "${page}: no '<!-- workshop: lab=... clusters=N -->' line"; return 2; }
   done
   WORK="$(mktemp -d /tmp/netpaths-workshop.XXXXXX)"
   trap cleanup EXIT
