@@ -17,7 +17,8 @@
 #      other CNIs' counts are in docs/lab/live.md, `LAB_DISRUPTION=1 make lab` repeats them). With NETPATHS_TEST_BREAKS=0 that lab runs the catalogue only; without such a run the
 #      break-it suite brings up a lab of its own
 #   6. in the calico run of step 4 (with NETPATHS_TEST_LIVE=1), while its lab is up: the drift test of the chapters
-#      written for that lab (`<!-- workshop: lab=calico clusters=2 -->`), then the live lab's proofs
+#      written for that lab (`<!-- workshop: lab=calico clusters=2 -->`), then the live lab's proofs; after it, the
+#      workshop blocks written for Calico's BGP mode (```console lab lab=calico-bgp clusters=1) in a lab of their own
 # It ends with one line counting every test and case: "netpaths: N passed, N failed, N skipped".
 #
 # Settings:
@@ -226,6 +227,28 @@ run_lab_with_live() {
   LAB_PREFIX="${LAB_PREFIX:-np}" LAB_CNI="$1" NETPATHS_LAB_RUNNING=1 LAB_REPORTS="${REPORTS}/live" LAB_STATE_DIR="${state}/lab" scripts/test/live.sh || rc=$?
   LAB_STATE_DIR="${state}/lab" scripts/lab/lab.sh down || rc=$?
   rm -rf "${state}"
+  if [[ "$1" == calico && "${NETPATHS_TEST_WORKSHOP:-1}" == 1 ]]; then
+    workshop_calico_bgp || rc=$?
+  fi
+  return "${rc}"
+}
+
+# The workshop blocks written for Calico's BGP mode (```console lab lab=calico-bgp clusters=1: chapter 4's BGP part),
+# in a one-cluster LAB_CALICO=bgp lab that workshop.sh brings up and takes down for them alone (no catalogue run);
+# one TAP line in workshop-calico-bgp.tap
+workshop_calico_bgp() {
+  local state scratch rc=0
+  state="$(mktemp -d /tmp/netpaths-test-bgp.XXXXXX)"
+  scratch="$(mktemp -d /tmp/netpaths-test-workshop.XXXXXX)"
+  step "Workshop blocks written for Calico in BGP mode: a one-cluster LAB_CALICO=bgp lab up, the blocks, down"
+  LAB_CNI=calico LAB_CALICO=bgp LAB_CLUSTERS=1 LAB_STATE_DIR="${state}/lab" LAB_REPORTS="${scratch}" \
+    scripts/test/workshop.sh || rc=$?
+  rm -rf "${state}" "${scratch}"
+  if [[ ${rc} -eq 0 ]]; then
+    echo "ok 1 the workshop blocks of the calico-bgp lab match it" >"${REPORTS}/workshop-calico-bgp.tap"
+  else
+    echo "not ok 1 the workshop blocks of the calico-bgp lab match it" >"${REPORTS}/workshop-calico-bgp.tap"
+  fi
   return "${rc}"
 }
 

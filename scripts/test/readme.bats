@@ -257,3 +257,14 @@ PAGE
   mapfile -t bad < <(comm -3 <(echo "${catalogue}") <(echo "${readme}") | sed -E 's/^\t(.*)/README.md names group \1, which the catalogue lacks/; s/^([a-z].*)/the catalogue group \1 is not in README.md/')
   fail_with "${bad[@]}"
 }
+
+@test "the README's paths table links every written workshop chapter, and says (to come) only of one not written" {
+  local page number bad=() paths
+  paths="$(sed -n '/^## The paths/,/^## /p' "${REPO_ROOT}/README.md")"
+  for page in "${REPO_ROOT}"/docs/workshop/[0-9][0-9]-*.md; do
+    number="$(basename "${page}" | cut -c1-2)"
+    grep -qF "(docs/workshop/$(basename "${page}"))" <<<"${paths}" || bad+=("chapter ${number} ($(basename "${page}")) is written, but the paths table does not link it")
+    ! grep -qE "(^|[^0-9])${number} \(to come\)" <<<"${paths}" || bad+=("the paths table says '${number} (to come)', but docs/workshop/$(basename "${page}") is written")
+  done
+  fail_with "${bad[@]}"
+}

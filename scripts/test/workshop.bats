@@ -113,11 +113,25 @@ page() {
   [ "${status}" -eq 0 ] || { echo "${output}"; return 1; }
 }
 
+@test "a block that names a lab of its own runs only against that lab, and is named when left out" {
+  page blocks $'```console lab\n$ echo page\npage\n```\n```console lab lab=calico-bgp clusters=1\n$ echo bgp; false\nnot this\n```\n```console lab\n$ echo again\nagain\n```'
+  run "${WORKSHOP}" "${BATS_TEST_TMPDIR}/blocks.md"
+  [ "${status}" -eq 0 ] || { echo "${output}"; return 1; }
+  [[ "${output}" == *"blocks.md: 1 block(s) for another lab left out (lines 7)"* ]] || { echo "${output}"; return 1; }
+  # the page's own blocks still run and are compared
+  page blocks2 $'```console lab lab=calico-bgp clusters=1\n$ true\n```\n```console lab\n$ echo page\nother\n```'
+  run "${WORKSHOP}" "${BATS_TEST_TMPDIR}/blocks2.md"
+  [ "${status}" -eq 1 ]
+  [[ "${output}" == *"blocks2.md:7: \`echo page\` printed something else"* ]] || { echo "${output}"; return 1; }
+}
+
 @test "bad use: a page without its lab line, a missing page" {
   printf '# t\n```console lab\n$ true\n```\n' >"${BATS_TEST_TMPDIR}/noline.md"
   run "${WORKSHOP}" "${BATS_TEST_TMPDIR}/noline.md"
-  [ "${status}" -ne 0 ]
+  [ "${status}" -eq 2 ]
   [[ "${output}" == *"no '<!-- workshop: lab=... clusters=N -->' line"* ]]
+  # refused before any lab is brought up (as root that would be a whole lab of the default prefix)
+  [[ "${output}" != *"bringing up a lab"* ]]
   run "${WORKSHOP}" "${BATS_TEST_TMPDIR}/absent.md"
   [ "${status}" -eq 2 ]
   [[ "${output}" == *"no such page"* ]]

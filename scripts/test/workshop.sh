@@ -7,6 +7,9 @@
 # block opened with ```console lab holds `$ command` lines, each followed by its output (a line `...` stands for
 # any number of lines). Commands run in one bash per page, in order, from the repository root, so a page may set
 # a variable in one step and use it in the next, and a break-it step must be followed by its fix.
+# A block opened with ```console lab lab=CNI[-MODE][,...] clusters=N needs that lab instead of the page's: it runs
+# only against such a lab (MODE: Calico's LAB_CALICO, vxlan or bgp), and the page's other blocks only against the
+# page's lab; a page runs when either fits, and a block left out is named.
 #
 # Usage: scripts/test/workshop.sh [--update] [PAGE.md...]     (default: docs/workshop/[0-9]*.md)
 #   --update  re-capture: run the pages as above, then rewrite each output that differs with what the lab printed
@@ -19,7 +22,8 @@
 # Settings:
 #   NETPATHS_LAB_RUNNING=0    1: use the lab already up at LAB_PREFIX/LAB_STATE_DIR (never brought up or down);
 #                             otherwise bring a lab up (LAB_CNI, default flannel) and take it down at the end
-#   LAB_PREFIX, LAB_STATE_DIR, LAB_CNI, LAB_CLUSTERS   as for scripts/lab/lab.sh (passed to the pages' commands)
+#   LAB_PREFIX, LAB_STATE_DIR, LAB_CNI, LAB_CLUSTERS, LAB_CALICO   as for scripts/lab/lab.sh (passed to the pages'
+#                             commands; LAB_CNI and LAB_CALICO also name the running lab's CNI and Calico mode)
 #   WORKSHOP_PAGE_TIMEOUT=300 seconds one page's commands may take together
 #   WORKSHOP_KEEP_OUTPUT=     a directory: keep each page's raw output there (to paste real output into a page)
 #   WORKSHOP_TIMES=           a file: append "PAGE<TAB>LINE<TAB>MILLISECONDS<TAB>COMMAND" for every step (where a page's
@@ -36,6 +40,7 @@ WORK=""
 BROUGHT_UP=0
 LAB_SHAPE_CNI=""
 LAB_SHAPE_CLUSTERS=""
+LAB_SHAPE_MODE=""
 UPDATE=0
 
 log() { printf 'workshop: %s\n' "$*" >&2; }
@@ -62,6 +67,24 @@ read_lab_shape() {
   LAB_SHAPE_CNI="$(sed -nE 's/^CNI +([a-z]+).*/\1/p' <<<"${status}" | head -n1)"
   LAB_SHAPE_CNI="${LAB_SHAPE_CNI:-${LAB_CNI:-flannel}}"
   if grep -q 'netpaths-b-' <<<"${status}"; then LAB_SHAPE_CLUSTERS=2; else LAB_SHAPE_CLUSTERS=1; fi
+  LAB_SHAPE_MODE=""
+  if [[ "${LAB_SHAPE_CNI}" == calico ]]; then LAB_SHAPE_MODE="${LAB_CALICO:-vxlan}"; fi
+}
+
+# shape_fits "CNIS CLUSTERS": the running lab is one of CNIS (each CNI, or CNI-MODE for Calico's mode) with CLUSTERS
+# clusters; "none" fits any lab and no lab
+shape_fits() {
+  local cnis clusters
+  read -r cnis clusters <<<"$1"
+  [[ "${cnis}" == none ]] && return 0
+  [[ -n "${LAB_SHAPE_CNI}" && "${clusters}" == "${LAB_SHAPE_CLUSTERS}" ]] || return 1
+  [[ ",${cnis}," == *",${LAB_SHAPE_CNI},"* ]] && return 0
+  [[ -n "${LAB_SHAPE_MODE}" && ",${cnis}," == *",${LAB_SHAPE_CNI}-${LAB_SHAPE_MODE},"* ]]
+}
+
+# block_needs PAGE: "CNIS CLUSTERS" of every block with a lab of its own, one per line, each once
+block_needs() {
+  sed -nE 's/^```console lab[ \t]+lab=([a-z,-]+) clusters=([12])[ \t]*$/\1 \2/p' "$1" | sort -u
 }
 
 # extract PAGE SCRIPT INDEX: writes the page's lab commands as one bash script (each command's output framed by
@@ -69,10 +92,17 @@ read_lab_shape() {
 # INDEX.N files, and INDEX.range holds "N FIRST LAST" per command: the page lines of its output (FIRST is the line
 # after the command, LAST = FIRST - 1 when it shows none).
 extract() {
-  awk -v script="$2" -v index_file="$3" '
+  awk -v script="$2" -v index_file="$3" -v runs="$4" -v skips="$5" '
     function flush() { if (n > 0) { close(index_file "." n); printf "%d %d %d\n", n, first, last > (index_file ".range") } }
     BEGIN { inblock = 0; n = 0; cont = 0; printf "" > (index_file ".range"); print "printf \"\\036START %d\\n\" $(( ${EPOCHREALTIME/./} / 1000 ))" > script }
-    /^```console lab[ \t]*$/ && !inblock { inblock = 1; next }
+    # runs: "page" when the blocks without a lab of their own run, then each block lab that fits, "|"-separated
+    /^```console lab[ \t]*$/ && !inblock { inblock = (runs ~ /^page/) ? 1 : 2; if (inblock == 2) print NR > skips; next }
+    /^```console lab[ \t]+lab=[a-z,-]+ clusters=[12][ \t]*$/ && !inblock {
+      need = $0; sub(/^```console lab[ \t]+lab=/, "", need); sub(/ clusters=/, " ", need); sub(/[ \t]*$/, "", need)
+      inblock = index("|" runs "|", "|" need "|") ? 1 : 2; if (inblock == 2) print NR > skips; next
+    }
+    /^```[ \t]*$/ && inblock == 2 { inblock = 0; next }
+    inblock == 2 { next }
     /^```[ \t]*$/ && inblock { inblock = 0; cont = 0; flush(); n_done = n; next }
     !inblock { next }
     cont { print > script; cont = ($0 ~ /\\$/); first = NR + 1; last = NR; if (!cont) print "} 2>&1 </dev/null\nprintf \"\\036RC %d %d\\n\" $? $(( ${EPOCHREALTIME/./} / 1000 ))" > script; next }
@@ -239,7 +269,16 @@ run_page() {
   script="${dir}/page.sh"
   idx="${dir}/index"
   : >"${idx}"
-  extract "${page}" "${script}" "${idx}" || { log "${page}: cannot read its lab blocks"; return 1; }
+  local runs="" need
+  if shape_fits "$(page_needs "${page}")"; then runs="page"; fi
+  while IFS= read -r need; do
+    if [[ -n "${need}" ]] && shape_fits "${need}"; then runs+="|${need}"; fi
+  done < <(block_needs "${page}")
+  : >"${dir}/skipped"
+  extract "${page}" "${script}" "${idx}" "${runs}" "${dir}/skipped" || { log "${page}: cannot read its lab blocks"; return 1; }
+  if [[ -s "${dir}/skipped" ]]; then
+    log "${page##*/}: $(wc -l <"${dir}/skipped") block(s) for another lab left out (lines $(paste -sd, "${dir}/skipped"))"
+  fi
   [[ -s "${idx}" ]] || { log "${page}: no \`\`\`console lab block"; return 0; }
   raw="${dir}/raw"
   # one bash for the whole page, bounded as a whole; pipefail as an attendee's interactive shell would not have it
@@ -312,14 +351,16 @@ recapture() {
   cp "${dir}/lab.${n}" "${dir}/new.${n}"
 }
 
-# fits PAGE: the page needs the lab that is up (or no lab).
+# fits PAGE: the page, or one of its blocks, needs the lab that is up (or no lab).
 fits() {
-  local needs cnis clusters
+  local needs
   needs="$(page_needs "$1")"
   [[ -n "${needs}" ]] || { log "$1: no '<!-- workshop: lab=... clusters=N -->' line"; return 2; }
-  read -r cnis clusters <<<"${needs}"
-  [[ "${cnis}" == none ]] && return 0
-  [[ ",${cnis}," == *",${LAB_SHAPE_CNI},"* && "${clusters}" == "${LAB_SHAPE_CLUSTERS}" ]]
+  shape_fits "${needs}" && return 0
+  while IFS= read -r needs; do
+    if [[ -n "${needs}" ]] && shape_fits "${needs}"; then return 0; fi
+  done < <(block_needs "$1")
+  return 1
 }
 
 needs_lab() {
@@ -343,6 +384,8 @@ main() {
   fi
   for page in "${pages[@]}"; do
     [[ -f "${page}" ]] || { log "no such page: ${page}"; return 2; }
+    # before any lab is brought up: a page without its lab line is bad use, whatever lab is up
+    [[ -n "$(page_needs "${page}")" ]] || { log "${page}: no '<!-- workshop: lab=... clusters=N -->' line"; return 2; }
   done
   WORK="$(mktemp -d /tmp/netpaths-workshop.XXXXXX)"
   trap cleanup EXIT
