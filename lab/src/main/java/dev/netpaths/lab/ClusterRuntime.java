@@ -22,6 +22,7 @@ import dev.netpaths.lab.pod.RunningPod;
 import dev.netpaths.lab.proc.Launcher;
 import dev.netpaths.lab.proc.Launcher.Started;
 import dev.netpaths.lab.proc.Procs;
+import dev.netpaths.lab.state.RecordedSettings;
 import dev.netpaths.lab.state.StateFiles;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
@@ -89,12 +90,14 @@ public final class ClusterRuntime {
         List<HasMetadata> parsed = new ArrayList<>(Manifests.parse(manifestYaml));
         try {
             // INGRESS as scripts/cluster/addons.sh reads it: nginx (F5 NGINX Ingress Controller, default) or ingress-nginx
-            this.ingress = IngressNginx.Controller.fromSetting(System.getenv("INGRESS"));
+            // and LAB_CALICO as scripts/cluster reads CALICO_ENCAP: vxlan (default) or bgp (CALICO_ENCAP=none); both as
+            // `up` recorded them, so a later verb without them rebuilds this lab, not the default one
+            Path stateDir = dir.getParent();
+            this.ingress = IngressNginx.Controller.fromSetting(RecordedSettings.get(stateDir, "INGRESS", System::getenv));
+            this.calicoMode = plan.cni() == CniKind.CALICO ? Calico.Mode.recorded(stateDir) : null;
         } catch (IllegalArgumentException e) {
             throw new LabException(e.getMessage(), e);
         }
-        // LAB_CALICO as scripts/cluster reads CALICO_ENCAP: vxlan (default) or bgp (CALICO_ENCAP=none)
-        this.calicoMode = plan.cni() == CniKind.CALICO ? Calico.Mode.fromEnvironment() : null;
         this.dataplane = new NodeDataplane(plan, proxyMode, calicoMode);
         this.addOns = ClusterAddons.of(ingress);
         this.addOnRuntime = new AddOnRuntime(addOns, dir, launcher, this::node);

@@ -18,6 +18,7 @@ import dev.netpaths.lab.proc.Launcher;
 import dev.netpaths.lab.proc.PodMemory;
 import dev.netpaths.lab.proc.Sh;
 import dev.netpaths.lab.proc.Sleep;
+import dev.netpaths.lab.state.RecordedSettings;
 import dev.netpaths.lab.state.Journal;
 import dev.netpaths.lab.state.Teardown;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -106,6 +107,7 @@ public final class Lab {
         Journal journal = new Journal(cfg.stateDir());
         cfg.write();
         proxyMode.record(cfg.stateDir());
+        RecordedSettings.record(cfg.stateDir(), System::getenv);
         Netns netns = new Netns(journal);
         Launcher launcher = new Launcher(journal);
         ImageStore images = new ImageStore(cfg.repo(), cfg.stateDir().resolve("images"));
@@ -173,7 +175,7 @@ public final class Lab {
     private static PodNetwork network(LabConfig cfg, ClusterPlan plan, Launcher launcher) {
         return switch (plan.cni()) {
             case FLANNEL -> new Flannel();
-            case CALICO -> new Calico(launcher, cfg.stateDir().resolve(plan.name()).resolve("bird"), Calico.Mode.fromEnvironment());
+            case CALICO -> new Calico(launcher, cfg.stateDir().resolve(plan.name()).resolve("bird"), Calico.Mode.recorded(cfg.stateDir()));
             case WEAVE -> new Weave();
         };
     }

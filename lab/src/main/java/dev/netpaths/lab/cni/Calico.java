@@ -8,6 +8,7 @@ import dev.netpaths.lab.net.Netns;
 import dev.netpaths.lab.proc.Launcher;
 import dev.netpaths.lab.proc.Sh;
 import dev.netpaths.lab.proc.Sleep;
+import dev.netpaths.lab.state.RecordedSettings;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -68,6 +69,15 @@ public final class Calico implements PodNetwork {
             }
             throw new IllegalArgumentException("LAB_CALICO must be vxlan or bgp (scripts/cluster's CALICO_ENCAP=vxlan "
                     + "or none), got '" + value + "'");
+        }
+
+        /** The mode a lab was brought up with (recorded by {@code up}, {@link RecordedSettings}); a clear error for a bad value. */
+        public static Mode recorded(java.nio.file.Path stateDir) {
+            try {
+                return fromSetting(RecordedSettings.get(stateDir, "LAB_CALICO", System::getenv));
+            } catch (IllegalArgumentException e) {
+                throw new LabException(e.getMessage(), e);
+            }
         }
 
         /** The mode the environment asks for ({@code LAB_CALICO}); a clear error for any other value. */
