@@ -227,21 +227,19 @@ require_writable() {
 harness() {
   local reports="$1" state rc=0 JVM=() JSA_NEW=""
   shift
-  local host_ns=""
+  # into the host namespace from the exec index when it names it, else through the CLI
+  local host_ns enter=()
   if host_ns="$(indexed_netns host)"; then
     state="$(root_state_dir)"
+    enter=(ip netns exec "${host_ns}")
   else
     state="$(lab_cli state-dir)" || return 2
+    enter=(lab_cli exec host --)
   fi
   echo "lab: harness (in the lab's host namespace): java -jar ${HARNESS_JAR} --lab-state ${state} --reports ${reports}${*:+ $*}"
   [[ "${HARNESS_SHORT:-0}" == 1 ]] && short_jvm "${HARNESS_JAR}"
-  if [[ -n "${host_ns}" ]]; then
-    ip netns exec "${host_ns}" java "${JVM[@]}" -jar "${HARNESS_JAR}" --lab-state "${state}" --reports "${reports}" \
-      --lab-cli "${REPO_ROOT}/scripts/lab/lab.sh" "$@" || rc=$?
-  else
-    lab_cli exec host -- java "${JVM[@]}" -jar "${HARNESS_JAR}" --lab-state "${state}" --reports "${reports}" \
-      --lab-cli "${REPO_ROOT}/scripts/lab/lab.sh" "$@" || rc=$?
-  fi
+  "${enter[@]}" java "${JVM[@]}" -jar "${HARNESS_JAR}" --lab-state "${state}" --reports "${reports}" \
+    --lab-cli "${REPO_ROOT}/scripts/lab/lab.sh" "$@" || rc=$?
   keep_archive
   return "${rc}"
 }
