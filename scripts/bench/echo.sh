@@ -8,6 +8,9 @@
 #      /proc/<pid>/stat), which other work skews less.
 #   2. For echo-service, caller-service and sidecar-demo (app + sidecar): time from process start until
 #      /q/health/ready answers 200 (polled every 20 ms), and idle RSS a few seconds after ready.
+#   3. A JVM hello-world (compiled here with javac) on the same core with the same JVM options, fork to exit:
+#      each service's start to ready is printed as a multiple of it (issue #16: at most 3 x), beside the idle
+#      RSS target per JVM (80 MB).
 # Every JVM runs with the options its pods run with (JAVA_TOOL_OPTIONS from k8s/base/jvm.env; sidecar-demo's
 # two containers from k8s/base/jvm-small.env), on loopback only, on random free ports.
 #
@@ -54,6 +57,7 @@ LAST_PID=""       # set by start_jvm, start_nginx and measure_start
 LAST_PORT=""
 LAST_READY_MS=""
 LAST_RSS_MB=""
+MEDIANS=""        # "NAME READY_MS RSS_MB" per JVM measured by startup_and_memory
 ECHO_ROUNDS=()    # "req/s p50 p99" per throughput round
 NGINX_ROUNDS=()
 
@@ -78,7 +82,7 @@ check_settings() {
 
 require_tools() {
   local tool
-  for tool in java wrk nginx taskset curl; do
+  for tool in java javac wrk nginx taskset curl; do
     command -v "${tool}" >/dev/null || die "${tool} is missing: run 'make deps'"
   done
   [[ -f "${ECHO_JAR}" ]] || die "${ECHO_JAR} is missing: run 'make build'"
@@ -315,11 +319,39 @@ measure_start() {
 
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
-# report_line NAME "READY_MS..." "RSS_MB...": the medians, then every run
+# report_line NAME "READY_MS..." "RSS_MB...": the medians, then every run; each JVM's medians are kept in
+# MEDIANS ("NAME READY_MS RSS_MB" lines) for hello_world_figures
 report_line() {
-  local name="$1" ready="$2" rss="$3"
-  printf '%-24s %12s %12s   (runs: ready %s ms; rss %s MB)\n' "${name}" \
-    "$(tr ' ' '\n' <<<"${ready}" | median)" "$(tr ' ' '\n' <<<"${rss}" | median)" "${ready}" "${rss}"
+  local name="$1" ready="$2" rss="$3" ready_median rss_median
+  ready_median="$(tr ' ' '\n' <<<"${ready}" | median)"
+  rss_median="$(tr ' ' '\n' <<<"${rss}" | median)"
+  printf '%-24s %12s %12s   (runs: ready %s ms; rss %s MB)\n' "${name}" "${ready_median}" "${rss_median}" \
+    "${ready}" "${rss}"
+  [[ "${name}" == *"(sum)"* ]] || MEDIANS+="${name// /_} ${ready_median} ${rss_median}"$'\n'
+}
+
+# hello_world_figures: a JVM hello-world's start (fork to exit, median of BENCH_STARTUP_RUNS) on the same core with
+# the same JVM options, and each service's start to ready as a multiple of it; the idle RSS per JVM against 80 MB
+hello_world_figures() {
+  local run start times="" hello
+  mkdir -p "${WORK_DIR}/hello"
+  printf 'public class Hello { public static void main(String[] a) { System.out.println("hello"); } }\n' \
+    >"${WORK_DIR}/hello/Hello.java"
+  javac -d "${WORK_DIR}/hello" "${WORK_DIR}/hello/Hello.java"
+  for run in $(seq 1 "${BENCH_STARTUP_RUNS}"); do
+    start="$(now_ms)"
+    env JAVA_TOOL_OPTIONS="$(jvm_options)" taskset -c "${BENCH_SERVER_CPU}" java -cp "${WORK_DIR}/hello" Hello \
+      >/dev/null 2>&1 || die "the hello-world did not run: java -cp ${WORK_DIR}/hello Hello"
+    times+="$(( $(now_ms) - start )) "
+  done
+  hello="$(tr ' ' '\n' <<<"${times% }" | median)"
+  log "a JVM hello-world on core ${BENCH_SERVER_CPU} with the same options, fork to exit: ${hello} ms (runs: ${times% } ms)"
+  awk -v hello="${hello}" '
+    NF == 3 {
+      name = $1; gsub(/_/, " ", name)
+      printf "%-24s ready / hello-world %6.1f (target <= 3: %s)   idle RSS %6.1f MB (target <= 80: %s)\n",
+        name, $2 / hello, ($2 / hello <= 3 ? "met" : "NOT met"), $3, ($3 <= 80 ? "met" : "NOT met")
+    }' <<<"${MEDIANS}"
 }
 
 startup_and_memory() {
@@ -373,6 +405,8 @@ startup_and_memory() {
     printf '%-24s skipped: %s is missing (make build)\n' sidecar-demo "${SIDECAR_JAR#"${REPO_ROOT}"/}"
   fi
   echo "targets: ready <= 1500 ms, RSS <= 128 MB"
+  echo
+  hello_world_figures
 }
 
 main() {
