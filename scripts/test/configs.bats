@@ -262,22 +262,36 @@ apply_table_problems() {
   [[ "${named}" == "${lab}" ]] || echo "the lab row renders '${named}'; the lab (ManifestSource.java) renders ${lab}"
 }
 
-@test "k8s/README.md's Apply table names the overlay each platform applies and the CLUSTER values lib.sh takes" {
-  run apply_table_problems "${REPO_ROOT}/k8s/README.md"
+# check_says CHECK FILE EXPECTED: the table check CHECK (a *_problems function here) on FILE prints exactly EXPECTED,
+# nothing for a table that holds
+check_says() {
+  run "$1" "$2"
   assert_status 0
-  [[ -z "${output}" ]] || { echo "${output}" >&2; return 1; }
+  [[ "${output}" == "$3" ]] || { echo "got: ${output}" >&2; return 1; }
+}
+
+# broken_copy FILE SED_ARGS...: a copy of FILE (a path from the repository root) with the sed expressions applied, in the
+# test's directory; prints its path. A copy sed left unchanged fails: the test no longer breaks anything.
+broken_copy() {
+  local file="$1" copy
+  shift
+  copy="${BATS_TEST_TMPDIR}/$(basename "${file}")"
+  sed "$@" "${REPO_ROOT}/${file}" >"${copy}"
+  ! cmp -s "${REPO_ROOT}/${file}" "${copy}" || { echo "sed $* changes nothing in ${file}" >&2; return 1; }
+  echo "${copy}"
+}
+
+@test "k8s/README.md's Apply table names the overlay each platform applies and the CLUSTER values lib.sh takes" {
+  check_says apply_table_problems "${REPO_ROOT}/k8s/README.md" ""
 }
 
 @test "the Apply table check fails on a broken row: another overlay for the lab, a CLUSTER lib.sh does not take" {
-  local broken="${BATS_TEST_TMPDIR}/README.md"
-  sed -e 's#| the lab (`scripts/lab/lab.sh`) | renders `kubectl kustomize k8s/overlays/kind`#| the lab (`scripts/lab/lab.sh`) | renders `kubectl kustomize k8s/overlays/lab`#' \
-    -e 's/`CLUSTER=kind` or `CLUSTER=k3d`/`CLUSTER=kind`, `CLUSTER=k3d` or `CLUSTER=minikube`/' \
-    "${REPO_ROOT}/k8s/README.md" >"${broken}"
-  run apply_table_problems "${broken}"
-  [ "${output}" = "the table names k8s/overlays/lab, which does not exist
+  check_says apply_table_problems "$(broken_copy k8s/README.md \
+    -e 's#| the lab (`scripts/lab/lab.sh`) | renders `kubectl kustomize k8s/overlays/kind`#| the lab (`scripts/lab/lab.sh`) | renders `kubectl kustomize k8s/overlays/lab`#' \
+    -e 's/`CLUSTER=kind` or `CLUSTER=k3d`/`CLUSTER=kind`, `CLUSTER=k3d` or `CLUSTER=minikube`/')" \
+    "the table names k8s/overlays/lab, which does not exist
 the make deploy row names CLUSTER=k3d, kind, minikube; lib.sh takes k3d, kind
-the lab row renders 'k8s/overlays/lab'; the lab (ManifestSource.java) renders k8s/overlays/kind" ] \
-    || { echo "got: ${output}" >&2; return 1; }
+the lab row renders 'k8s/overlays/lab'; the lab (ManifestSource.java) renders k8s/overlays/kind"
 }
 
 # deploy.sh waits for the rollout of each workload of docs/architecture.md's Workload table (its ROLLOUTS): the
@@ -293,16 +307,11 @@ rollout_problems() {
 }
 
 @test "deploy.sh waits for the rollout of exactly the workloads of docs/architecture.md" {
-  run rollout_problems "${REPO_ROOT}/docs/architecture.md"
-  assert_status 0
-  [[ -z "${output}" ]] || { echo "${output}" >&2; return 1; }
+  check_says rollout_problems "${REPO_ROOT}/docs/architecture.md" ""
 }
 
 @test "the rollout check fails on a workload row deploy.sh does not know, and names the one it then misses" {
-  local broken="${BATS_TEST_TMPDIR}/architecture.md"
-  sed 's/| netpaths | Deployment `echo-v2` |/| netpaths | Deployment `echo-v3` |/' "${REPO_ROOT}/docs/architecture.md" >"${broken}"
-  run rollout_problems "${broken}"
-  [ "${output}" = "deploy.sh does not wait for the rollout of netpaths deployment/echo-v3
-netpaths deployment/echo-v2: deploy.sh waits for it, docs/architecture.md has no such workload" ] \
-    || { echo "got: ${output}" >&2; return 1; }
+  check_says rollout_problems "$(broken_copy docs/architecture.md 's/| netpaths | Deployment `echo-v2` |/| netpaths | Deployment `echo-v3` |/')" \
+    "deploy.sh does not wait for the rollout of netpaths deployment/echo-v3
+netpaths deployment/echo-v2: deploy.sh waits for it, docs/architecture.md has no such workload"
 }

@@ -93,7 +93,7 @@ public final class ClusterRuntime {
             // and LAB_CALICO as scripts/cluster reads CALICO_ENCAP: vxlan (default) or bgp (CALICO_ENCAP=none); both as
             // `up` recorded them, so a later verb without them rebuilds this lab, not the default one
             Path stateDir = dir.getParent();
-            this.ingress = IngressNginx.Controller.fromSetting(RecordedSettings.get(stateDir, "INGRESS", System::getenv));
+            this.ingress = IngressNginx.Controller.fromSetting(RecordedSettings.get(stateDir, "INGRESS"));
             this.calicoMode = plan.cni() == CniKind.CALICO ? Calico.Mode.recorded(stateDir) : null;
         } catch (IllegalArgumentException e) {
             throw new LabException(e.getMessage(), e);

@@ -106,7 +106,6 @@ public final class Lab {
 
         Journal journal = new Journal(cfg.stateDir());
         cfg.write();
-        proxyMode.record(cfg.stateDir());
         RecordedSettings.record(cfg.stateDir(), System::getenv);
         Netns netns = new Netns(journal);
         Launcher launcher = new Launcher(journal);

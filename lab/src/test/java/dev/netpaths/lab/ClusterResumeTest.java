@@ -10,9 +10,11 @@ import dev.netpaths.lab.proc.Launcher;
 import dev.netpaths.lab.proc.Procs;
 import dev.netpaths.lab.state.Entry;
 import dev.netpaths.lab.state.Journal;
+import dev.netpaths.lab.state.RecordedSettings;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,6 +51,12 @@ class ClusterResumeTest {
     Path state;
 
     private final List<Process> started = new ArrayList<>();
+
+    /** What up records: a runtime reads the lab's settings from the state dir (here: every one unset). */
+    @BeforeEach
+    void recordSettings() {
+        RecordedSettings.record(state, name -> null);
+    }
 
     @AfterEach
     void stop() {

@@ -11,12 +11,14 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
  * docs/architecture.md's tables, held to the manifests: the document owns the facts (which workloads, Services and
- * NetworkPolicies exist, their replicas, types, selectors, ports, and the entry-point routes), this class owns only
+ * NetworkPolicies exist, their replicas, types, selectors, ports, the containers' ports, and the entry-point routes), this class owns only
  * how a table's words read and how a rendered object is said in them. The tables come in as rows (the tests read
  * them with test-support's MarkdownTable; see {@link #WORKLOAD_COLUMNS} and the other column lists); a row that
  * cannot be read is a finding, never an exception. {@link #cluster} runs on a rendered overlay,
@@ -28,6 +30,7 @@ public final class ArchitectureCheck {
     public static final List<String> WORKLOAD_COLUMNS = List.of("Namespace", "Workload", "Version", "Replicas", "What it is for");
     public static final List<String> SERVICE_COLUMNS = List.of("Namespace", "Service", "Type", "Selects", "Ports", "What it is for");
     public static final List<String> POLICY_COLUMNS = List.of("Namespace", "NetworkPolicy", "Selects", "Direction", "Allows");
+    public static final List<String> PORT_COLUMNS = List.of("Workload", "Port", "Name", "Notes");
     public static final List<String> ROUTE_COLUMNS = List.of("Match", "Backend", "Ingress `ingress.netpaths.test`",
             "Gateway API `gateway.netpaths.test`", "Istio `istio.netpaths.test`");
 
@@ -42,62 +45,25 @@ public final class ArchitectureCheck {
     /**
      * For a rendered overlay: every row of the workload, Service and NetworkPolicy tables is an object with exactly
      * the row's cells; every rendered object of {@link #LISTED_KINDS} is a row; the tables' namespaces are the
-     * rendered Namespaces. On top, the rules no table states: the trusted prober and the native sidecar.
+     * rendered Namespaces; the Ports table is the netpaths containers' ports and the Services' node ports
+     * ({@link #portsTable}). On top, the rules no table states: the trusted prober and the native sidecar.
      */
-    public static Check cluster(List<List<String>> workloads, List<List<String>> services, List<List<String>> policies) {
+    public static Check cluster(List<List<String>> workloads, List<List<String>> services, List<List<String>> policies,
+                                List<List<String>> ports) {
         return manifests -> {
-            List<String> findings = new ArrayList<>();
-            Map<String, Manifest> byId = manifests.stream()
-                    .collect(Collectors.toMap(Manifest::id, Function.identity(), (a, b) -> a));
-            Set<String> listed = new TreeSet<>();
-            Set<String> namespaces = new TreeSet<>();
-            rows(workloads, WORKLOAD_COLUMNS, "Workload", findings, (row, where) -> {
-                String[] kindName = row.get(1).strip().split("\\s+", 2);
-                List<String> name = code(row.get(1));
-                if (name.size() != 1 || !kindName[0].matches("[A-Z]\\w+")) {
-                    return where + "cannot read '" + row.get(1) + "' (expected Kind `name`)";
-                }
-                String id = kindName[0] + " " + row.get(0) + "/" + name.get(0);
-                namespaces.add(row.get(0));
-                listed.add(id);
-                Manifest m = byId.get(id);
-                if (m == null) {
-                    return DOC + ": " + id + " is missing from the rendered manifests";
-                }
+            Listing listing = new Listing(manifests);
+            List<String> findings = listing.findings;
+            listing.rows(workloads, WORKLOAD_COLUMNS, "Workload", null, (row, m) -> {
                 compare(m, "spec.template.metadata.labels.version", version(m), row.get(2), findings);
                 compare(m, m.kind().equals("DaemonSet") ? "spec.template.spec.tolerations" : "spec.replicas, topologySpreadConstraints",
                         replicas(m), row.get(3), findings);
-                return null;
             });
-            rows(services, SERVICE_COLUMNS, "Service", findings, (row, where) -> {
-                List<String> name = code(row.get(1));
-                if (name.size() != 1) {
-                    return where + "cannot read '" + row.get(1) + "' (expected `name`)";
-                }
-                String id = "Service " + row.get(0) + "/" + name.get(0);
-                namespaces.add(row.get(0));
-                listed.add(id);
-                Manifest m = byId.get(id);
-                if (m == null) {
-                    return DOC + ": " + id + " is missing from the rendered manifests";
-                }
+            listing.rows(services, SERVICE_COLUMNS, "Service", "Service", (row, m) -> {
                 compare(m, "spec.type", serviceType(m), row.get(2), findings);
                 compare(m, "spec.selector", selects(m.spec().path("selector")), row.get(3), findings);
                 compare(m, "spec.ports", ports(m), row.get(4), findings);
-                return null;
             });
-            rows(policies, POLICY_COLUMNS, "NetworkPolicy", findings, (row, where) -> {
-                List<String> name = code(row.get(1));
-                if (name.size() != 1) {
-                    return where + "cannot read '" + row.get(1) + "' (expected `name`)";
-                }
-                String id = "NetworkPolicy " + row.get(0) + "/" + name.get(0);
-                namespaces.add(row.get(0));
-                listed.add(id);
-                Manifest m = byId.get(id);
-                if (m == null) {
-                    return DOC + ": " + id + " is missing from the rendered manifests";
-                }
+            listing.rows(policies, POLICY_COLUMNS, "NetworkPolicy", "NetworkPolicy", (row, m) -> {
                 JsonNode selector = m.spec().path("podSelector");
                 compare(m, "spec.podSelector", selector.isEmpty() ? "every pod" : selects(selector.path("matchLabels")), row.get(2), findings);
                 List<String> types = new ArrayList<>();
@@ -110,27 +76,64 @@ public final class ArchitectureCheck {
                             ? "allows nothing, " + DOC + " says '" + row.get(4) + "'"
                             : "has rules, " + DOC + " says it allows nothing"));
                 }
-                return null;
             });
             for (Manifest m : manifests) {
-                if (LISTED_KINDS.contains(m.kind()) && !listed.contains(m.id())) {
+                if (LISTED_KINDS.contains(m.kind()) && !listing.listed.contains(m.id())) {
                     findings.add(m.describe() + ": not in " + DOC + "'s tables (add a row, or remove the object)");
                 }
             }
             Set<String> rendered = manifests.stream().filter(m -> m.kind().equals("Namespace")).map(Manifest::name)
                     .collect(Collectors.toCollection(TreeSet::new));
-            if (!rendered.equals(namespaces)) {
-                findings.add(DOC + ": the tables' namespaces are " + namespaces + ", the rendered Namespaces " + rendered);
+            if (!rendered.equals(listing.namespaces)) {
+                findings.add(DOC + ": the tables' namespaces are " + listing.namespaces + ", the rendered Namespaces " + rendered);
             }
-            trusted(manifests, byId.get("DaemonSet netpaths/caller"), byId.get(TRUSTED_PROBER), findings);
-            sidecar(byId.get("Deployment netpaths/sidecar-demo"), findings);
+            portsTable(ports, manifests, findings);
+            trusted(manifests, listing.byId.get("DaemonSet netpaths/caller"), listing.byId.get(TRUSTED_PROBER), findings);
+            sidecar(listing.byId.get("Deployment netpaths/sidecar-demo"), findings);
             return findings;
         };
     }
 
+    /** The rendered objects by id, and what the tables' rows have named of them so far. */
+    private static final class Listing {
+        final Map<String, Manifest> byId;
+        final List<String> findings = new ArrayList<>();
+        final Set<String> listed = new TreeSet<>();
+        final Set<String> namespaces = new TreeSet<>();
+
+        Listing(List<Manifest> manifests) {
+            byId = manifests.stream().collect(Collectors.toMap(Manifest::id, Function.identity(), (a, b) -> a));
+        }
+
+        /**
+         * Each row of one table names an object in its first two cells: the namespace, then "`name`" (of {@code kind})
+         * or, where {@code kind} is null, "Kind `name`". A name that cannot be read or an object that is not rendered
+         * is a finding; otherwise {@code compare} holds the rest of the row to the object.
+         */
+        void rows(List<List<String>> table, List<String> columns, String what, String kind, BiConsumer<List<String>, Manifest> compare) {
+            ArchitectureCheck.rows(table, columns, what, findings, (row, where) -> {
+                String[] words = row.get(1).strip().split("\\s+", 2);
+                List<String> name = code(row.get(1));
+                String rowKind = kind != null ? kind : words[0];
+                if (name.size() != 1 || (kind == null && !rowKind.matches("[A-Z]\\w+"))) {
+                    return where + "cannot read '" + row.get(1) + "' (expected " + (kind == null ? "Kind `name`" : "`name`") + ")";
+                }
+                String id = rowKind + " " + row.get(0) + "/" + name.get(0);
+                namespaces.add(row.get(0));
+                listed.add(id);
+                Manifest m = byId.get(id);
+                if (m == null) {
+                    return DOC + ": " + id + " is missing from the rendered manifests";
+                }
+                compare.accept(row, m);
+                return null;
+            });
+        }
+    }
+
     /** Reads each row of one table: a row of the wrong width is a finding; {@code read} returns a finding or null. */
     private static void rows(List<List<String>> table, List<String> columns, String what, List<String> findings,
-                             java.util.function.BiFunction<List<String>, String, String> read) {
+                             BiFunction<List<String>, String, String> read) {
         if (table.isEmpty()) {
             findings.add(DOC + ": the " + what + " table (" + String.join(" | ", columns) + ") has no rows");
         }
@@ -233,6 +236,143 @@ public final class ArchitectureCheck {
             out.add(s.toString());
         }
         return out.isEmpty() ? "-" : String.join(", ", out);
+    }
+
+    /** A Ports row's Port cell: "8080/TCP", "9090/TCP on 127.0.0.1" (a listen address only), "30080/TCP node port". */
+    private static final Pattern PORT_CELL = Pattern.compile("(\\d+)/(TCP|UDP)(?: on (\\S+)| (node port))?");
+
+    /**
+     * The Ports table, both ways. A row names the containers of one netpaths image ("echo-service": every container
+     * `app` of image netpaths/echo-service, in every workload; "sidecar-demo `sidecar`": its container `sidecar`),
+     * or a Service ("Service `echo-nodeport`"). An image row's port is the containers' port of the row's Name, with
+     * that number and protocol; a port "on ADDRESS" with no Name is one the container does not declare and listens
+     * on where its env says (an env value ADDRESS:PORT). A Service row's port is the node port of its port of that
+     * Name. Every port a netpaths container declares, and every node port, is a row.
+     */
+    static void portsTable(List<List<String>> table, List<Manifest> manifests, List<String> findings) {
+        Map<String, String> declared = new TreeMap<>();
+        for (PodTemplate t : PodTemplate.all(manifests)) {
+            for (PodTemplate.ContainerRef c : t.containers()) {
+                String image = netpathsImage(c);
+                if (image == null) {
+                    continue;
+                }
+                c.node().path("ports").forEach(p -> declared.putIfAbsent(image + " `" + c.name() + "` `" + p.path("name").asText() + "`",
+                        t.owner().describe() + ": " + c.field() + " port `" + p.path("name").asText() + "` " + portText(p, "containerPort")));
+            }
+        }
+        for (Manifest m : manifests) {
+            if (m.kind().equals("Service")) {
+                m.spec().path("ports").forEach(p -> {
+                    if (p.has("nodePort")) {
+                        declared.put("Service `" + m.name() + "` `" + p.path("name").asText() + "`",
+                                m.describe() + ": spec.ports[" + p.path("name").asText() + "] node port " + portText(p, "nodePort"));
+                    }
+                });
+            }
+        }
+        Set<String> listed = new TreeSet<>();
+        rows(table, PORT_COLUMNS, "Ports", findings, (row, where) -> {
+            Matcher port = PORT_CELL.matcher(prose(row.get(1)));
+            List<String> workload = code(row.get(0));
+            boolean service = row.get(0).startsWith("Service ");
+            String name = prose(row.get(2)).replace("`", "");
+            if (!port.matches() || (service ? workload.size() != 1 || port.group(4) == null : workload.size() > 1 || port.group(4) != null)
+                    || name.isEmpty() != (port.group(3) != null)) {
+                return where + "cannot read it (expected Workload 'image' or 'image `container`' with Port 'N/PROTO' and a Name,"
+                        + " or 'N/PROTO on ADDRESS' and none; or 'Service `name`' with 'N/PROTO node port' and a Name)";
+            }
+            String expected = port.group(1) + "/" + port.group(2);
+            if (service) {
+                listed.add("Service `" + workload.get(0) + "` `" + name + "`");
+                return servicePortProblem(where, manifests, workload.get(0), name, expected);
+            }
+            String image = row.get(0).replaceAll("`.*", "").strip();
+            String container = workload.isEmpty() ? "app" : workload.get(0);
+            listed.add(image + " `" + container + "` `" + name + "`");
+            return containerPortProblem(where, manifests, image, container, name, expected, port.group(3));
+        });
+        declared.forEach((key, what) -> {
+            if (!listed.contains(key)) {
+                findings.add(what + ": not in " + DOC + "'s Ports table (add a row)");
+            }
+        });
+    }
+
+    /** The service name of a container's netpaths image ("echo-service" for netpaths/echo-service:0.1.0); null for another image. */
+    private static String netpathsImage(PodTemplate.ContainerRef c) {
+        Matcher m = Pattern.compile("^netpaths/([\\w-]+):").matcher(c.node().path("image").asText());
+        return m.find() ? m.group(1) : null;
+    }
+
+    private static String portText(JsonNode port, String number) {
+        return port.path(number).asText() + "/" + port.path("protocol").asText("TCP");
+    }
+
+    /**
+     * Every container {@code container} of image netpaths/{@code image} declares port {@code name} as {@code expected}
+     * or, with an address, declares none and has the env value address:port; what differs, with the workloads it
+     * differs in ("port `http` is 8081/TCP in Deployment netpaths/echo, ...").
+     */
+    private static String containerPortProblem(String where, List<Manifest> manifests, String image, String container, String name,
+                                               String expected, String address) {
+        String listen = address == null ? null : address + ":" + expected.replaceAll("/.*", "");
+        Map<String, List<String>> differs = new TreeMap<>();
+        int found = 0;
+        for (PodTemplate t : PodTemplate.all(manifests)) {
+            for (PodTemplate.ContainerRef c : t.containers()) {
+                if (!c.name().equals(container) || !image.equals(netpathsImage(c))) {
+                    continue;
+                }
+                found++;
+                String actual;
+                if (listen != null) {
+                    boolean listens = false;
+                    for (JsonNode env : c.node().path("env")) {
+                        listens |= env.path("value").asText().equals(listen);
+                    }
+                    actual = !c.node().path("ports").isEmpty() ? "it declares ports, the row says none"
+                            : listens ? null : "no env value is " + listen + " (where it listens)";
+                } else {
+                    actual = "port `" + name + "` is none";
+                    for (JsonNode p : c.node().path("ports")) {
+                        if (p.path("name").asText().equals(name)) {
+                            actual = portText(p, "containerPort").equals(expected) ? null
+                                    : "port `" + name + "` is " + portText(p, "containerPort");
+                        }
+                    }
+                }
+                if (actual != null) {
+                    differs.computeIfAbsent(actual, a -> new ArrayList<>()).add(t.owner().id());
+                }
+            }
+        }
+        if (found == 0) {
+            return where + "no rendered workload has a container " + container + " of image netpaths/" + image;
+        }
+        return differs.isEmpty() ? null : where + differs.entrySet().stream()
+                .map(e -> "container " + container + ": " + e.getKey() + " in " + String.join(", ", e.getValue()))
+                .collect(Collectors.joining("; "));
+    }
+
+    private static String servicePortProblem(String where, List<Manifest> manifests, String service, String name, String expected) {
+        List<Manifest> named = manifests.stream().filter(m -> m.kind().equals("Service") && m.name().equals(service)).toList();
+        if (named.isEmpty()) {
+            return where + "no Service " + service + " is rendered";
+        }
+        List<String> problems = new ArrayList<>();
+        for (Manifest m : named) {
+            String actual = "none";
+            for (JsonNode p : m.spec().path("ports")) {
+                if (p.path("name").asText().equals(name) && p.has("nodePort")) {
+                    actual = portText(p, "nodePort");
+                }
+            }
+            if (!actual.equals(expected)) {
+                problems.add(m.id() + " port `" + name + "` has node port " + actual);
+            }
+        }
+        return problems.isEmpty() ? null : where + String.join("; ", problems);
     }
 
     private static boolean toleratesControlPlane(JsonNode podSpec) {

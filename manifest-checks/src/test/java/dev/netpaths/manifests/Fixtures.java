@@ -30,10 +30,11 @@ final class Fixtures {
     private Fixtures() {
     }
 
-    /** ArchitectureCheck.cluster() on the workload, Service and NetworkPolicy tables of {@code markdown} (docs/architecture.md's text). */
+    /** ArchitectureCheck.cluster() on the workload, Service, NetworkPolicy and Ports tables of {@code markdown} (docs/architecture.md's text). */
     static Check architectureCluster(String markdown) {
         return ArchitectureCheck.cluster(table(markdown, ArchitectureCheck.WORKLOAD_COLUMNS),
-                table(markdown, ArchitectureCheck.SERVICE_COLUMNS), table(markdown, ArchitectureCheck.POLICY_COLUMNS));
+                table(markdown, ArchitectureCheck.SERVICE_COLUMNS), table(markdown, ArchitectureCheck.POLICY_COLUMNS),
+                table(markdown, ArchitectureCheck.PORT_COLUMNS));
     }
 
     static Check architectureCluster() {
@@ -50,7 +51,7 @@ final class Fixtures {
         return architectureRoutes(RepoFiles.read(ArchitectureCheck.DOC));
     }
 
-    private static List<List<String>> table(String markdown, List<String> columns) {
+    static List<List<String>> table(String markdown, List<String> columns) {
         return MarkdownTable.headed(markdown, columns.toArray(String[]::new));
     }
 

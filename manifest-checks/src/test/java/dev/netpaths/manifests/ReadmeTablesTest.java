@@ -26,7 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
- * The tables in manifest-checks/README.md and k8s/README.md name what exists, all of it, and nothing else;
+ * The tables in manifest-checks/README.md and k8s/README.md name what exists, all of it, and nothing else (k8s/README.md's
+ * label table: the labels the kind overlay renders);
  * sidecar-demo/README.md's "What the manifest must set" is what its Deployment sets; gateway-config/README.md's route
  * table is what gateway-config/'s routing objects route (docs/architecture.md's tables: {@link ArchitectureCheckTest}).
  */
@@ -78,6 +79,113 @@ class ReadmeTablesTest {
             }
         }
         assertEquals(RepoFiles.dirs("k8s/components"), parts, "## What each part adds has a row per component");
+    }
+
+    // ---- k8s/README.md's label table ("Names, labels and ports the rest of netpaths relies on"): the rendered kind overlay
+
+    @Test
+    void k8sReadmesLabelTableIsWhatTheKindOverlayRenders() {
+        assertEquals(List.of(), labelTableProblems(read(ROOT.resolve("k8s/README.md")), Fixtures.overlay("kind")));
+    }
+
+    @Test
+    void theLabelTableCheckFailsOnAValueNoPodHasAMissingOneOrAnotherCarrier() {
+        String readme = read(ROOT.resolve("k8s/README.md"));
+        String broken = readme.replace("`v1`, `v2` (echo-v2)", "`v1`, `v3`")
+                .replace("`sidecar-demo`, `echo-restricted` |", "`sidecar-demo` |")
+                .replace("the pods of `netpaths-other/caller-trusted` only", "the pods of `netpaths/caller` only");
+        assertEquals(List.of(
+                "k8s/README.md: label row '`app.kubernetes.io/name` | every pod (NetworkPolicies and Services select pods by it) | "
+                        + "`echo-service`, `caller-service`, `sidecar-demo`': the rendered values are [caller-service, echo-restricted, "
+                        + "echo-service, sidecar-demo], the row says [caller-service, echo-service, sidecar-demo]",
+                "k8s/README.md: label row '`version` | every pod | `v1`, `v3`': the rendered values are [v1, v2], the row says [v1, v3]",
+                "k8s/README.md: label row '`netpaths.dev/trusted` | the pods of `netpaths/caller` only (the caller image; the positive "
+                        + "control of the harness's NetworkPolicy truth table) | `\"true\"`': carried by [Deployment netpaths-other/caller-trusted],"
+                        + " the row says [DaemonSet netpaths/caller]"),
+                labelTableProblems(broken, Fixtures.overlay("kind")));
+        List<Manifest> manifests = Fixtures.broken(Fixtures.overlay("kind"), "NetworkPolicy netpaths-other/echo",
+                p -> Fixtures.at(p, "/spec/ingress/0/from/0/namespaceSelector/matchLabels").put("team", "netpaths"));
+        assertEquals(List.of("k8s/README.md: label row '`kubernetes.io/metadata.name` | every NetworkPolicy namespace selector (the one "
+                        + "label they select namespaces by; the API server sets it on every Namespace, the lab must put it on its Namespace"
+                        + " objects) | the namespace's name': NetworkPolicy netpaths-other/echo selects namespaces by team"),
+                labelTableProblems(readme, manifests));
+    }
+
+    /**
+     * Each row: a label, where it is ("every pod", "every Namespace", "every pod and every Namespace", "the pods of
+     * `namespace/name` only", "every NetworkPolicy namespace selector"; parenthesised prose aside) and its values (code
+     * spans): every such object carries it, with exactly those values; an "only" label no other pod carries; a
+     * namespace selector selects by nothing else.
+     */
+    static List<String> labelTableProblems(String readme, List<Manifest> manifests) {
+        List<String> problems = new ArrayList<>();
+        for (List<String> row : MarkdownTable.headed(readme, "Label", "On", "Values")) {
+            String where = "k8s/README.md: label row '" + String.join(" | ", row) + "': ";
+            List<String> label = MarkdownTable.code(row.get(0));
+            String on = ArchitectureCheck.prose(row.get(1));
+            if (row.size() != 3 || label.size() != 1) {
+                problems.add(where + "cannot read it (expected | `label` | where | `value`, ... |)");
+                continue;
+            }
+            if (on.equals("every NetworkPolicy namespace selector")) {
+                for (Manifest m : manifests) {
+                    if (m.kind().equals("NetworkPolicy")) {
+                        Set<String> keys = new TreeSet<>();
+                        for (JsonNode selector : m.body().findValues("namespaceSelector")) {
+                            selector.path("matchLabels").fieldNames().forEachRemaining(keys::add);
+                            selector.path("matchExpressions").forEach(e -> keys.add(e.path("key").asText()));
+                        }
+                        keys.remove(label.get(0));
+                        if (!keys.isEmpty()) {
+                            problems.add(where + m.id() + " selects namespaces by " + String.join(", ", keys));
+                        }
+                    }
+                }
+                continue;
+            }
+            Matcher only = Pattern.compile("^the pods of `([^`]+)` only$").matcher(on);
+            // the objects the row is about, by id, with their labels
+            Map<String, Map<String, String>> objects = new TreeMap<>();
+            if (on.startsWith("every pod") || only.matches()) {
+                PodTemplate.all(manifests).forEach(t -> objects.put(t.owner().id(), t.labels()));
+            }
+            if (on.endsWith("every Namespace")) {
+                manifests.stream().filter(m -> m.kind().equals("Namespace"))
+                        .forEach(m -> objects.put(m.id(), PodTemplate.stringMap(m.body().path("metadata").path("labels"))));
+            }
+            if (objects.isEmpty() || !(on.equals("every pod") || on.equals("every Namespace") || on.equals("every pod and every Namespace")
+                    || only.matches())) {
+                problems.add(where + "cannot read where ('" + on + "': every pod, every Namespace, every pod and every Namespace,"
+                        + " the pods of `namespace/name` only, every NetworkPolicy namespace selector)");
+                continue;
+            }
+            Set<String> said = new TreeSet<>();
+            MarkdownTable.code(ArchitectureCheck.prose(row.get(2))).forEach(v -> said.add(v.replace("\"", "")));
+            Set<String> values = new TreeSet<>();
+            Set<String> carriers = new TreeSet<>();
+            Set<String> without = new TreeSet<>();
+            objects.forEach((id, labels) -> {
+                if (labels.containsKey(label.get(0))) {
+                    values.add(labels.get(label.get(0)));
+                    carriers.add(id);
+                } else {
+                    without.add(id);
+                }
+            });
+            if (only.matches()) {
+                Set<String> named = new TreeSet<>();
+                objects.keySet().stream().filter(id -> id.endsWith(" " + only.group(1))).forEach(named::add);
+                if (!carriers.equals(named)) {
+                    problems.add(where + "carried by " + carriers + ", the row says " + named);
+                }
+            } else if (!without.isEmpty()) {
+                problems.add(where + "missing on " + without);
+            }
+            if (!values.equals(said)) {
+                problems.add(where + "the rendered values are " + values + ", the row says " + said);
+            }
+        }
+        return problems;
     }
 
     /** The folder READMEs under k8s/ and gateway-config/ with a File table name each YAML file of their folder, and only those. */

@@ -74,7 +74,7 @@ public final class Calico implements PodNetwork {
         /** The mode a lab was brought up with (recorded by {@code up}, {@link RecordedSettings}); a clear error for a bad value. */
         public static Mode recorded(java.nio.file.Path stateDir) {
             try {
-                return fromSetting(RecordedSettings.get(stateDir, "LAB_CALICO", System::getenv));
+                return fromSetting(RecordedSettings.get(stateDir, "LAB_CALICO"));
             } catch (IllegalArgumentException e) {
                 throw new LabException(e.getMessage(), e);
             }

@@ -3,7 +3,13 @@ package dev.netpaths.lab.dataplane;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.netpaths.lab.LabException;
+import dev.netpaths.lab.state.RecordedSettings;
+
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -27,9 +33,28 @@ class ProxyModeTest {
     }
 
     @Test
-    void theModeOfARunningLabIsTheRecordedOne(@TempDir Path state) {
-        assertEquals(ProxyMode.IPTABLES, ProxyMode.recorded(state), "a lab recorded before modes existed");
-        ProxyMode.NFTABLES.record(state);
+    void theModeOfARunningLabIsTheOneUpRecordedNotTheLaterEnvironments(@TempDir Path state) {
+        RecordedSettings.record(state, Map.of(ProxyMode.SETTING, "nftables")::get);
+        // a later verb's environment (LAB_PROXY_MODE=iptables, or unset) is not read at all
         assertEquals(ProxyMode.NFTABLES, ProxyMode.recorded(state));
+        RecordedSettings.record(state, Map.<String, String>of()::get);
+        assertEquals(ProxyMode.IPTABLES, ProxyMode.recorded(state), "unset at up: kube-proxy's default");
+    }
+
+    @Test
+    void aStateDirFromBeforeTheModeWasASettingIsAClearError(@TempDir Path state) throws IOException {
+        // the old code wrote the mode to its own file, proxy-mode, and left it out of settings
+        Files.writeString(state.resolve("proxy-mode"), "nftables\n");
+        Files.writeString(state.resolve("settings"), "LAB_CALICO=bgp\n");
+        LabException e = assertThrows(LabException.class, () -> ProxyMode.recorded(state));
+        assertEquals(state.resolve("settings") + " records no LAB_PROXY_MODE: a lab brought up by an older netpaths-lab;"
+                + " bring it up again (scripts/lab/lab.sh down, then up)", e.getMessage());
+    }
+
+    @Test
+    void aBadRecordedModeIsAPlainError(@TempDir Path state) {
+        RecordedSettings.record(state, Map.of(ProxyMode.SETTING, "ipvs")::get);
+        LabException e = assertThrows(LabException.class, () -> ProxyMode.recorded(state));
+        assertTrue(e.getMessage().startsWith("LAB_PROXY_MODE=ipvs: the lab does not model IPVS"), e.getMessage());
     }
 }
