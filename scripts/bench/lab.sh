@@ -310,6 +310,15 @@ main() {
     printf '  %-16s %6s s  (passed failed skipped: %s)\n' "${run}" "$(report_s "${WORK_DIR}/${run}")" \
       "$(summary "${WORK_DIR}/${run}" | tr ' ' /)"
   done
+  # where a broken run's time went: its slowest rows (report.json durationMs: from the path's start to its verdict,
+  # a convergence window waited out beside the measuring lane included)
+  for run in broken baseline-broken; do
+    jq -e '[.cases[] | has("durationMs")] | any' "${WORK_DIR}/${run}/report.json" >/dev/null 2>&1 || continue
+    echo
+    echo "the ${run} run's slowest rows (durationMs: from the path's start to its verdict, a window beside the lane included):"
+    jq -r '.cases | sort_by(-.durationMs) | .[:6][] | "  \(.durationMs / 1000 * 10 | round / 10) s  \(.result)  \(.name)  (\(.runs) runs)"' \
+      "${WORK_DIR}/${run}/report.json"
+  done
 }
 
 main "$@"

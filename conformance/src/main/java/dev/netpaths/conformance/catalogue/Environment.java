@@ -3,6 +3,7 @@ package dev.netpaths.conformance.catalogue;
 import dev.netpaths.conformance.discovery.Topology;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -70,6 +71,35 @@ public record Environment(Topology cluster, Optional<Topology> peer, HostNetwork
                     + " describe pods -l " + Topology.APP + "=" + app);
         }
         return PathInstance.skipped(c, "no " + app + " workload in namespace " + namespace + " (not installed here)");
+    }
+
+    /**
+     * Discovery's finding that Service {@code namespace/service} of cluster A has no ready endpoint and none is coming,
+     * as a sentence; null when it has one, or may get one without anything in the cluster being changed. None is
+     * coming when no pod its selector matches is Ready and every Deployment or DaemonSet whose pods it would select
+     * wants 0 of them (at least one such workload: a Service whose pods discovery cannot place decides nothing). A
+     * Service without a selector (its endpoints kept by hand) or unknown to discovery: null.
+     */
+    public String noEndpoint(String namespace, String service) {
+        Optional<Topology.Service> svc = cluster.service(namespace, service);
+        if (svc.isEmpty() || svc.get().selector().isEmpty() || !cluster.readyEndpoints(namespace, service).isEmpty()) {
+            return null;
+        }
+        Map<String, String> selector = svc.get().selector();
+        if (cluster.pods().stream().anyMatch(p -> p.ready() && p.namespace().equals(namespace)
+                && Reachability.matches(selector, p.labels()))) {
+            return null;
+        }
+        List<Topology.Workload> selected = cluster.workloads().stream().filter(w -> w.namespace().equals(namespace)
+                && Reachability.matches(selector, w.templateLabels())).toList();
+        if (selected.isEmpty() || selected.stream().anyMatch(w -> w.desired() > 0)) {
+            return null;
+        }
+        return "Service " + namespace + "/" + service + " has no ready endpoint and none is coming: "
+                + selected.stream().map(w -> w.kind() + " " + w.namespace() + "/" + w.name())
+                        .collect(java.util.stream.Collectors.joining(", "))
+                + (selected.size() == 1 ? ", the workload it selects, wants" : ", the workloads it selects, want")
+                + " 0 pods";
     }
 
     static String readiness(Topology t, Topology.Workload w) {

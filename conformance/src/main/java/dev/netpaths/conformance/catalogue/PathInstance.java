@@ -15,9 +15,17 @@ package dev.netpaths.conformance.catalogue;
  * @param skip   non-null: the true reason this path cannot run here (not installed, not applicable)
  * @param fail   non-null: discovery already shows the path broken (installed but not working): it FAILS with
  *               this reason and likely cause, without a probe
+ * @param noEndpoint non-null: discovery shows that the Service the path ends at has no ready endpoint and none is
+ *               coming (its workloads want 0 pods), said as a sentence; a converging path whose poll then gets no
+ *               answer at all fails without waiting out its window (run/PathRunner)
  */
 public record PathInstance(PathCase pathCase, String label, String from, String to, Request request, Expect expect,
-                           String hint, String note, String skip, String fail) {
+                           String hint, String note, String skip, String fail, String noEndpoint) {
+
+    public PathInstance(PathCase pathCase, String label, String from, String to, Request request, Expect expect,
+                        String hint, String note, String skip, String fail) {
+        this(pathCase, label, from, to, request, expect, hint, note, skip, fail, null);
+    }
 
     public PathInstance(PathCase pathCase, String label, String from, String to, Request request, Expect expect,
                         String hint, String note, String skip) {
@@ -41,11 +49,16 @@ public record PathInstance(PathCase pathCase, String label, String from, String 
 
     /** This path with what its measurement added to its note (the disruption group's counts). */
     public PathInstance withNote(String newNote) {
-        return new PathInstance(pathCase, label, from, to, request, expect, hint, newNote, skip, fail);
+        return new PathInstance(pathCase, label, from, to, request, expect, hint, newNote, skip, fail, noEndpoint);
+    }
+
+    /** This path with discovery's finding that its Service has no ready endpoint and none coming (null: none). */
+    public PathInstance withNoEndpoint(String finding) {
+        return new PathInstance(pathCase, label, from, to, request, expect, hint, note, skip, fail, finding);
     }
 
     /** This path, turned into a failure (a required group that could not run). */
     public PathInstance failing(String reason) {
-        return new PathInstance(pathCase, label, from, to, request, expect, hint, note, null, reason);
+        return new PathInstance(pathCase, label, from, to, request, expect, hint, note, null, reason, noEndpoint);
     }
 }

@@ -253,7 +253,7 @@ public sealed interface Target {
                         local && !hasEndpoint ? "no local endpoint on " + node.name()
                                 + ": externalTrafficPolicy Local drops the traffic (no answer is the expected result)"
                                 : null,
-                        unroutable.orElse(null)));
+                        unroutable.orElse(null)).withNoEndpoint(env.noEndpoint(NS, service)));
             }
             return paths;
         }
@@ -287,7 +287,8 @@ public sealed interface Target {
                     new Request.HostHttp(ip.get(), 80, "/echo", null, Map.of(), env.settings().triesFor(e),
                             env.settings().timeoutMs()), e,
                     "LoadBalancer " + ip.get() + ":80: is MetalLB announcing it (L2Advertisement netpaths-l2)?",
-                    null, env.host().whyUnroutable(ip.get(), 80).orElse(null)));
+                    null, env.host().whyUnroutable(ip.get(), 80).orElse(null))
+                    .withNoEndpoint(peer ? null : env.noEndpoint(NS, service)));
         }
     }
 
@@ -363,7 +364,9 @@ public sealed interface Target {
                             env.settings().timeoutMs()), e,
                     api.prefix + " entry point " + address.ip() + ":" + address.port() + " (Host " + host
                             + "): is the controller running and the route accepted?",
-                    routeStatus, env.host().whyUnroutable(address.ip(), address.port()).orElse(null)));
+                    routeStatus, env.host().whyUnroutable(address.ip(), address.port()).orElse(null))
+                    .withNoEndpoint(route.service() == null ? null
+                            : env.noEndpoint(route.service().split("/")[0], route.service().split("/")[1])));
         }
     }
 

@@ -166,14 +166,14 @@ public final class ConformanceEngine implements TestEngine {
         }
         if (outcome.crash() != null) {
             // Whatever goes wrong in one path is that path's failure, never the run's.
-            publish(listener, node, PathRecord.of(path, null, 0));
+            publish(listener, node, PathRecord.of(path, null, 0).took(outcome.millis()));
             return TestExecutionResult.failed(new AssertionFailedError("the harness failed on this path: "
                     + outcome.crash() + ". Likely cause: a harness defect on this path's answer (please report it "
                     + "with report.json)"));
         }
         if (outcome.probeError() != null) {
             ProbeException e = outcome.probeError();
-            publish(listener, node, PathRecord.of(path, null, 0));
+            publish(listener, node, PathRecord.of(path, null, 0).took(outcome.millis()));
             return TestExecutionResult.failed(new AssertionFailedError(path.request().source()
                     + " could not be asked to probe (" + e.kind() + "): " + e.getMessage()
                     + ". Likely cause: lab: no route from the host to the pod network; cluster: the context may not "
@@ -181,7 +181,7 @@ public final class ConformanceEngine implements TestEngine {
         }
         PathRunner.Result result = outcome.result();
         publish(listener, node, PathRecord.of(result.note() == null ? path : path.withNote(result.note()),
-                result.observation(), result.runs()));
+                result.observation(), result.runs()).took(outcome.millis()));
         return result.passed() ? TestExecutionResult.successful()
                 : TestExecutionResult.failed(new AssertionFailedError(String.join("; ", result.problems())
                         + ". Likely cause: " + path.hint()));

@@ -138,7 +138,8 @@ public final class PathRunner {
         }
     }
 
-    private enum Step { CONVERGED, FAILED, OVER }
+    /** CONVERGED: a streak; FAILED: a poll failed (handed off); OVER: the window ran out; NO_ENDPOINT: see {@link #cannotConverge}. */
+    private enum Step { CONVERGED, FAILED, OVER, NO_ENDPOINT }
 
     private Result once(PathInstance path) throws ProbeException {
         Request request = path.request();
@@ -209,6 +210,9 @@ public final class PathRunner {
                 if (w.last.passed()) {
                     continue; // the next poll of the streak at once
                 }
+                if (cannotConverge(w.path, o)) {
+                    return Step.NO_ENDPOINT;
+                }
             } catch (ProbeException e) {
                 w.error = e;
             }
@@ -226,6 +230,11 @@ public final class PathRunner {
             return lastMeasures && w.last.observation().attempts().size() >= tries(w.path.request()) ? w.last
                     : measure(w);
         }
+        if (step == Step.NO_ENDPOINT) {
+            List<String> problems = new ArrayList<>(w.last.problems());
+            problems.add("no convergence window: " + w.path.noEndpoint() + ", and nothing answered");
+            return new Result(w.last.observation(), problems, w.runs);
+        }
         if (w.last == null) {
             if (w.error != null) {
                 throw w.error; // the caller itself could not be asked: the engine names that
@@ -238,6 +247,35 @@ public final class PathRunner {
                 + settings.convergeSeconds() + " s (" + w.runs + " runs)");
         return new Result(w.last.observation(), problems, w.runs);
     }
+
+    /**
+     * Whether a failed poll settles a converging path at once: discovery found that the Service the path ends at has
+     * no ready endpoint and none is coming ({@link PathInstance#noEndpoint()}), and the poll agrees: it got no answer
+     * at all, every try {@link #saysNoEndpoint says} there is nothing behind the path. A window waits for rules to
+     * catch up with what the API says; here the API says there is nothing to catch up with, so no poll could pass
+     * (as long as nobody changes the cluster during the run). A try an echo pod answered, or an error of another kind
+     * (a 404 or 500 of the entry point, DNS, TLS), keeps the window.
+     */
+    static boolean cannotConverge(PathInstance path, Observation o) {
+        return path.noEndpoint() != null && !o.attempts().isEmpty()
+                && o.attempts().stream().allMatch(PathRunner::saysNoEndpoint);
+    }
+
+    /**
+     * A try that failed as a path with nothing behind it fails: nothing answered (refused, timed out, reset,
+     * unreachable), or a proxy said it had no upstream to send it to (502, 503, 504, not from echo).
+     */
+    static boolean saysNoEndpoint(dev.netpaths.conformance.probe.Attempt a) {
+        if (a.ok() || a.served() != null || a.error() == null) {
+            return false;
+        }
+        return dev.netpaths.wire.ErrorKind.NO_ANSWER.contains(a.error())
+                || a.error() == dev.netpaths.wire.ErrorKind.HTTP_STATUS && a.status() != null
+                        && NO_UPSTREAM_STATUSES.contains(a.status());
+    }
+
+    /** What a proxy answers when it has no upstream for a route: Bad Gateway, Service Unavailable, Gateway Timeout. */
+    static final java.util.Set<Integer> NO_UPSTREAM_STATUSES = java.util.Set.of(502, 503, 504);
 
     /** The pause after a failed poll. */
     static final long POLL_INTERVAL_MS = 500;

@@ -30,10 +30,19 @@ final class PathScheduler {
 
     /**
      * What a path came to: the runner's result, or the error of a caller that could not be asked, or the
-     * exception of a harness defect; {@link #NOTHING} for a path with nothing to probe.
+     * exception of a harness defect; {@link #NOTHING} for a path with nothing to probe. {@code millis}: from the
+     * path's start in the lane until its verdict (a wait beside the lane included).
      */
-    record Outcome(PathRunner.Result result, ProbeException probeError, RuntimeException crash) {
+    record Outcome(PathRunner.Result result, ProbeException probeError, RuntimeException crash, long millis) {
         static final Outcome NOTHING = new Outcome(null, null, null);
+
+        Outcome(PathRunner.Result result, ProbeException probeError, RuntimeException crash) {
+            this(result, probeError, crash, 0);
+        }
+
+        Outcome took(long startNanos, long endNanos) {
+            return new Outcome(result, probeError, crash, Math.max(0, (endNanos - startNanos) / 1_000_000));
+        }
     }
 
     /** Receives each path's outcome, in the paths' order. */
@@ -42,7 +51,8 @@ final class PathScheduler {
     }
 
     /** A waiter's end, for the lane. */
-    private record Done(int index, PathRunner.Waiting waiting, PathRunner.Waited waited, RuntimeException crash) {}
+    private record Done(int index, PathRunner.Waiting waiting, PathRunner.Waited waited, RuntimeException crash,
+                        long endNanos) {}
 
     /** How long the lane waits for the next waiter beyond a window (a caller's call may add its own timeout). */
     static final long GRACE_MS = 60_000;
@@ -63,6 +73,7 @@ final class PathScheduler {
     void run(List<PathInstance> paths, IntConsumer started, Finished finished) {
         int n = paths.size();
         Outcome[] outcomes = new Outcome[n];
+        long[] starts = new long[n];
         BlockingQueue<Done> done = new LinkedBlockingQueue<>();
         AtomicInteger threads = new AtomicInteger();
         ExecutorService waiters = Executors.newCachedThreadPool(r -> {
@@ -75,11 +86,13 @@ final class PathScheduler {
         try {
             for (int i = 0; i < n; i++) {
                 for (Done d = done.poll(); d != null; d = done.poll()) {
-                    outcomes[d.index] = settle(d);
+                    outcomes[d.index] = settle(d).took(starts[d.index], d.waited != null && d.waited.converged()
+                            ? System.nanoTime() : d.endNanos);
                     waiting--;
                 }
                 next = handOut(next, outcomes, finished);
                 started.accept(i);
+                starts[i] = System.nanoTime();
                 PathInstance path = paths.get(i);
                 if (path == null) {
                     outcomes[i] = Outcome.NOTHING;
@@ -87,23 +100,24 @@ final class PathScheduler {
                     try {
                         PathRunner.Started s = runner.start(path);
                         if (s.waiting() == null) {
-                            outcomes[i] = new Outcome(s.result(), null, null);
+                            outcomes[i] = new Outcome(s.result(), null, null).took(starts[i], System.nanoTime());
                         } else {
                             int index = i;
                             PathRunner.Waiting w = s.waiting();
                             waiters.execute(() -> {
                                 try {
-                                    done.add(new Done(index, w, runner.waitOut(w), null));
+                                    PathRunner.Waited waited = runner.waitOut(w);
+                                    done.add(new Done(index, w, waited, null, System.nanoTime()));
                                 } catch (RuntimeException e) {
-                                    done.add(new Done(index, w, null, e));
+                                    done.add(new Done(index, w, null, e, System.nanoTime()));
                                 }
                             });
                             waiting++;
                         }
                     } catch (ProbeException e) {
-                        outcomes[i] = new Outcome(null, e, null);
+                        outcomes[i] = new Outcome(null, e, null).took(starts[i], System.nanoTime());
                     } catch (RuntimeException e) {
-                        outcomes[i] = new Outcome(null, null, e);
+                        outcomes[i] = new Outcome(null, null, e).took(starts[i], System.nanoTime());
                     }
                 }
                 next = handOut(next, outcomes, finished);
@@ -113,7 +127,8 @@ final class PathScheduler {
                 if (d == null) {
                     break; // bounded: what is still out fails below, naming the wait
                 }
-                outcomes[d.index] = settle(d);
+                outcomes[d.index] = settle(d).took(starts[d.index], d.waited != null && d.waited.converged()
+                        ? System.nanoTime() : d.endNanos);
                 waiting--;
                 next = handOut(next, outcomes, finished);
             }
