@@ -8,7 +8,9 @@
 #   4. the lab: a real cluster data plane in network namespaces for each run in LAB_TEST_RUNS (CNI and
 #      number of clusters; two clusters add the cross-cluster cases; `:rootless` runs it without root, in
 #      user namespaces of its own, as NETPATHS_TEST_ROOTLESS_USER when this script runs as root), the full
-#      conformance catalogue against it and the browser check of the report it wrote
+#      conformance catalogue against it and the browser check of the report it wrote; a rootless run keeps its lab
+#      up for the drift test of the workshop chapters written for it (`<!-- workshop: lab=weave clusters=1 -->`:
+#      chapter 5, run as that user), then takes it down
 #   5. in the first flannel:1 iptables lab of step 4, while it is up (up, catalogue, workshop, breaks, disruption,
 #      down): the workshop chapters' drift test (scripts/test/workshop.sh: every command on the pages, output as
 #      shown; `scripts/test/workshop.sh --update` re-captures them after a change to the lab); the break-it suite (scripts/test/breaks.sh): each break must make its cases FAIL with their likely
@@ -31,7 +33,8 @@
 #   NETPATHS_TEST_BREAKS=1                 0: no break-it suite (make test-breaks runs it alone)
 #   NETPATHS_TEST_LIVE=1                   0: the calico run without the live lab's proofs in its lab (scripts/test/live.sh)
 #                                          and without the kill -9 test after the lab runs (scripts/test/kill9.sh)
-#   NETPATHS_TEST_WORKSHOP=1               0: no workshop chapters' drift test (Flannel lab; the calico lab's pages with live)
+#   NETPATHS_TEST_WORKSHOP=1               0: no workshop chapters' drift test (Flannel lab; the calico lab's pages with live;
+#                                          the rootless lab's pages)
 #   LAB_PREFIX=nt                          the prefix of the labs this test brings up (not `make lab`'s np)
 #   MVN="mvn -B -ntp"                      the Maven command
 set -o errexit -o nounset -o pipefail
@@ -113,11 +116,13 @@ can_run_lab() {
     sh -c 'test -r "$1" && java -version' _ "$2/lab/target/netpaths-lab.jar" >/dev/null 2>&1
 }
 
-# stage_lab_tree DIR: copies what `lab.sh run` reads (scripts, manifests, the built jars) to DIR, for a user who
-# cannot read this clone (a clone under /root, say)
+# stage_lab_tree DIR: copies what `lab.sh run` and the workshop's drift test read (scripts, manifests, the built jars,
+# the workshop pages) to DIR, for a user who cannot read this clone (a clone under /root, say)
 stage_lab_tree() {
   local dir="$1" module
   cp -a "${REPO_ROOT}/scripts" "${REPO_ROOT}/k8s" "${REPO_ROOT}/gateway-config" "${dir}/"
+  mkdir -p "${dir}/docs"
+  cp -a "${REPO_ROOT}/docs/workshop" "${dir}/docs/"
   for module in lab conformance; do
     mkdir -p "${dir}/${module}/target"
     cp -a "${REPO_ROOT}/${module}/target/netpaths-${module}.jar" "${REPO_ROOT}/${module}/target/lib" "${dir}/${module}/target/"
@@ -127,38 +132,61 @@ stage_lab_tree() {
     cp -a "${REPO_ROOT}/${module}/target/quarkus-app" "${dir}/${module}/target/"
   done
   chmod -R a+rX "${dir}"
+  # the short JVMs of `lab.sh exec`/`case` write their class-data archive next to the jar (scripts/lab/lab.sh short_jvm)
+  chown "${ROOTLESS_USER}" "${dir}/lab/target" "${dir}/conformance/target"
 }
 
-# A rootless `lab.sh run`. As root: as ROOTLESS_USER (an unprivileged user), with a fresh HOME for its state dir
-# and reports (copied to REPORTS afterwards), so the lab really runs without privileges; from this clone, or
-# from a copy of what the lab needs when that user cannot read the clone. Otherwise as the caller.
+# A rootless lab: `lab.sh run` keeping the lab (its reports copied to REPORTS/lab-CNI), the drift test of the workshop
+# chapters written for that lab (one TAP line in REPORTS/workshop-CNI.tap, as workshop_pages writes; not with
+# NETPATHS_TEST_WORKSHOP=0), then `lab.sh down` whatever happened. As root: all three as ROOTLESS_USER (an
+# unprivileged user) with its own environment (a fresh HOME, the lab's state dir and reports in it), so the lab
+# really runs without privileges; from this clone, or from a copy of what they read when that user cannot read the
+# clone. Otherwise as the caller, with the same settings.
 run_rootless_lab() {
-  local cni="$1" clusters="$2" home tree="${REPO_ROOT}" staged=""
-  if [[ ${EUID} -ne 0 ]]; then
-    LAB_ROOTLESS=yes LAB_CNI="${cni}" LAB_CLUSTERS="${clusters}" scripts/lab/lab.sh run
-    return
-  fi
-  if ! can_run_lab "${ROOTLESS_USER}" "${tree}"; then
-    staged="$(mktemp -d /tmp/netpaths-test-rootless-tree.XXXXXX)"
-    echo "test: ${ROOTLESS_USER} cannot read this clone; running the rootless lab from a copy in ${staged}"
-    stage_lab_tree "${staged}"
-    tree="${staged}"
+  local cni="$1" clusters="$2" home tree="${REPO_ROOT}" staged="" rc=0 as_user=()
+  home="$(mktemp -d /tmp/netpaths-test-rootless.XXXXXX)"
+  if [[ ${EUID} -eq 0 ]]; then
     if ! can_run_lab "${ROOTLESS_USER}" "${tree}"; then
-      echo "test: ${ROOTLESS_USER} cannot read ${tree}/lab/target/netpaths-lab.jar or run java: the rootless lab" \
-        "needs a JDK that user can run (or set NETPATHS_TEST_ROOTLESS_USER, or drop :rootless from LAB_TEST_RUNS)" >&2
-      rm -rf "${staged}"
-      return 1
+      staged="$(mktemp -d /tmp/netpaths-test-rootless-tree.XXXXXX)"
+      echo "test: ${ROOTLESS_USER} cannot read this clone; running the rootless lab from a copy in ${staged}"
+      stage_lab_tree "${staged}"
+      tree="${staged}"
+      if ! can_run_lab "${ROOTLESS_USER}" "${tree}"; then
+        echo "test: ${ROOTLESS_USER} cannot read ${tree}/lab/target/netpaths-lab.jar or run java: the rootless lab" \
+          "needs a JDK that user can run (or set NETPATHS_TEST_ROOTLESS_USER, or drop :rootless from LAB_TEST_RUNS)" >&2
+        rm -rf "${staged}" "${home}"
+        return 1
+      fi
+    fi
+    chown "${ROOTLESS_USER}" "${home}"
+    as_user=(setpriv --reuid="${ROOTLESS_USER}" --regid="$(id -g "${ROOTLESS_USER}")" --clear-groups --reset-env)
+  fi
+  # the lab's settings, the same for its three steps (the workshop's commands read them as an attendee's shell would)
+  local lab_env=(env HOME="${home}" PATH="${PATH}" JAVA_HOME="${JAVA_HOME:-}" LAB_ROOTLESS=yes LAB_SKIP_DEPS=1
+    LAB_CNI="${cni}" LAB_PROXY_MODE="${LAB_PROXY_MODE:-iptables}" LAB_CALICO="${LAB_CALICO:-vxlan}"
+    LAB_CLUSTERS="${clusters}" LAB_PREFIX="${LAB_PREFIX:-np}" LAB_STATE_DIR="${home}/state")
+  # the caller's locale: the harness prints its arrows (→, …) only in a UTF-8 one, as the pages show them
+  local var
+  for var in LANG LC_ALL LC_CTYPE; do
+    if [[ -n "${!var:-}" ]]; then lab_env+=("${var}=${!var}"); fi
+  done
+  # from inside the tree: the lab keeps its working directory inside its namespaces, so that user must reach it
+  (cd "${tree}" && "${as_user[@]}" "${lab_env[@]}" LAB_KEEP=1 LAB_REPORTS="${home}/lab-${cni}" \
+    "${tree}/scripts/lab/lab.sh" run) || rc=$?
+  if [[ "${NETPATHS_TEST_WORKSHOP:-1}" == 1 ]]; then
+    step "Workshop chapters written for this lab (${cni}, ${clusters} cluster(s), rootless): every command on the pages, as they show it"
+    local w_rc=0
+    # its own harness runs (the break-it steps fail cases on purpose) write their reports outside REPORTS, uncounted
+    (cd "${tree}" && "${as_user[@]}" "${lab_env[@]}" LAB_REPORTS="${home}/workshop" NETPATHS_LAB_RUNNING=1 \
+      "${tree}/scripts/test/workshop.sh") || w_rc=$?
+    if [[ ${w_rc} -eq 0 ]]; then
+      echo "ok 1 the workshop chapters of the ${cni} lab match it" >"${REPORTS}/workshop-${cni}.tap"
+    else
+      echo "not ok 1 the workshop chapters of the ${cni} lab match it" >"${REPORTS}/workshop-${cni}.tap"
+      [[ ${rc} -ne 0 ]] || rc=${w_rc}
     fi
   fi
-  home="$(mktemp -d /tmp/netpaths-test-rootless.XXXXXX)"
-  chown "${ROOTLESS_USER}" "${home}"
-  local rc=0
-  # from inside the tree: the lab keeps its working directory inside its namespaces, so that user must reach it
-  (cd "${tree}" && setpriv --reuid="${ROOTLESS_USER}" --regid="$(id -g "${ROOTLESS_USER}")" --clear-groups --reset-env \
-    env HOME="${home}" PATH="${PATH}" JAVA_HOME="${JAVA_HOME:-}" LAB_ROOTLESS=yes LAB_SKIP_DEPS=1 LAB_CNI="${cni}" \
-    LAB_PROXY_MODE="${LAB_PROXY_MODE:-iptables}" LAB_CALICO="${LAB_CALICO:-vxlan}" \
-    LAB_CLUSTERS="${clusters}" LAB_PREFIX="${LAB_PREFIX:-np}" LAB_REPORTS="${home}/lab-${cni}" \
-    "${tree}/scripts/lab/lab.sh" run) || rc=$?
+  (cd "${tree}" && "${as_user[@]}" "${lab_env[@]}" "${tree}/scripts/lab/lab.sh" down) || rc=$?
   rm -rf "${REPORTS}/lab-${cni}"
   if [[ -d "${home}/lab-${cni}" ]]; then
     cp -r "${home}/lab-${cni}" "${REPORTS}/lab-${cni}"
@@ -324,4 +352,7 @@ main() {
   fi
 }
 
-main "$@"
+# sourced (a test or a developer calling one step): the functions only
+if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
+  main "$@"
+fi
