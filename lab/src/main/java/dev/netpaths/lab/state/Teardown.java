@@ -76,9 +76,10 @@ public final class Teardown {
     /** Runs the plan; every step is bounded and best effort, so a half-built lab is removed as far as it exists. */
     public void run(Plan plan) {
         stopProcesses(plan.processes());
-        plan.cniDels().parallelStream().forEach(this::cniDel);
         Set<String> existing = Set.copyOf(Sh.run("ip", "netns", "list").lines()
                 .map(l -> l.split(" ")[0]).toList());
+        stopUnjournaled(plan.namespaces().stream().filter(existing::contains).toList());
+        plan.cniDels().parallelStream().forEach(this::cniDel);
         plan.namespaces().parallelStream().forEach(ns -> {
             if (existing.contains(ns)) {
                 Sh.Result r = Sh.tryRun(Duration.ofSeconds(10), "ip", "netns", "delete", ns);
@@ -108,6 +109,33 @@ public final class Teardown {
         plan.paths().stream().map(Path::of).filter(p -> p.normalize().startsWith(stateDir)).forEach(Teardown::deleteRecursively);
         deleteRecursively(stateDir);
         return left;
+    }
+
+    /**
+     * Processes left in the lab's own namespaces that the journal does not name, such as an nginx worker whose master
+     * got SIGKILL: `ip netns delete` removes only a namespace's name, so such a process would outlive down and keep
+     * its namespace alive. They are ended as the journaled ones are.
+     */
+    private void stopUnjournaled(List<String> namespaces) {
+        // never this process or what started it (a rootless lab's CLI may itself sit in one of the lab's namespaces)
+        Set<Long> ours = new java.util.HashSet<>();
+        for (java.util.Optional<ProcessHandle> h = java.util.Optional.of(ProcessHandle.current()); h.isPresent(); h = h.get().parent()) {
+            ours.add(h.get().pid());
+        }
+        List<Entry.Proc> found = new ArrayList<>();
+        for (String ns : namespaces) {
+            for (String pid : Sh.tryRun(Duration.ofSeconds(5), "ip", "netns", "pids", ns).out().split("\\s+")) {
+                if (!pid.isBlank() && !ours.contains(Long.parseLong(pid.strip()))) {
+                    long p = Long.parseLong(pid.strip());
+                    Procs.startTime(p).ifPresent(start -> found.add(new Entry.Proc(p, start, "a process in " + ns + " the journal does not name")));
+                }
+            }
+        }
+        if (!found.isEmpty()) {
+            log.accept("ending " + found.size() + " process(es) the journal does not name, left in the lab's namespaces: "
+                    + found.stream().map(f -> Long.toString(f.pid())).collect(java.util.stream.Collectors.joining(" ")));
+            stopProcesses(found);
+        }
     }
 
     private void stopProcesses(List<Entry.Proc> procs) {

@@ -63,6 +63,34 @@ class TeardownTest {
         assertEquals(List.of("SIGKILL to 1 of 1 processes still running 2 s after SIGTERM"), log);
     }
 
+    /**
+     * A process the journal does not name, left in one of the lab's namespaces (an nginx worker whose master got
+     * SIGKILL): down ends it before deleting the namespace, which would otherwise remove only the name and leave the
+     * process running. Needs root (a named network namespace); the namespace is the test's own.
+     */
+    @Test
+    void processTheJournalDoesNotNameIsEndedWhenItsNamespaceGoes() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "needs root: ip netns add");
+        String ns = "npt-teardown-" + ProcessHandle.current().pid();
+        assertEquals(0, new ProcessBuilder("ip", "netns", "add", ns).start().waitFor());
+        try {
+            Process p = new ProcessBuilder("ip", "netns", "exec", ns, "sleep", "30").start();
+            started.add(p);
+            long start = waitForExec(p.pid());
+            Journal j = new Journal(dir.resolve("state"));
+            j.netns(ns);
+            List<String> log = new ArrayList<>();
+
+            new Teardown(dir.resolve("state"), log::add).run(Teardown.plan(j.read()));
+
+            assertFalse(Procs.alive(p.pid(), start), "the process in the lab's namespace is gone when down returns");
+            assertEquals(List.of("ending 1 process(es) the journal does not name, left in the lab's namespaces: " + p.pid()), log);
+            assertFalse(new String(new ProcessBuilder("ip", "netns", "list").start().getInputStream().readAllBytes()).contains(ns));
+        } finally {
+            new ProcessBuilder("ip", "netns", "delete", ns).start().waitFor();
+        }
+    }
+
     /** Waits (bounded: 5 s) until bash has exec'd sleep, so SIGTERM meets the ignoring process, not bash's start. */
     private static long waitForExec(long pid) throws Exception {
         for (int i = 0; i < 100; i++) {
