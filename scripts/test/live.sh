@@ -14,9 +14,12 @@
 #   4. `scale deployment/echo --replicas=1` leaves one distinct backend behind the ClusterIP, back to 2 gives two;
 #   5. `delete pod` of one echo pod: once the verb returns (the endpoint is gone), every request is answered, by
 #      other pods only;
-#   6. an echo pod whose process is killed between verbs (no daemon watches it): `get pods` shows it 0/1 Error, and
-#      `delete pod` notices the exit first and ends it at once (no SIGKILL after a grace period, within its --timeout),
-#      after which every request is answered by the other pods (about 10 s: the verb and its replacement's start);
+#   6. an echo pod and a caller (a DaemonSet's pod) whose processes are killed between verbs (no daemon watches
+#      them): `get pods` shows both 0/1 Error, and `delete pod` of the echo pod notices both exits first: it ends the
+#      echo pod at once (no SIGKILL after a grace period, within its --timeout) and restarts the caller's container
+#      (restart count 1, the verb waits until it is ready); after it every request is answered by the other echo
+#      pods, `get pods` shows the caller 1/1 Running with RESTARTS 1, and the caller's own /call answers again (about
+#      10 s: the verb and the two JVMs' start);
 #   7. `down` after these changes leaves nothing of the prefix: no network namespace (with the links in them), no
 #      link in this namespace, no process the journal recorded, no journal or state dir
 #      (scripts/test/leftovers.sh, as kill9.sh checks after kill -9 mid-change).
@@ -278,7 +281,7 @@ proof_delete_pod() {
 
 # 6 --------------------------------------------------------------------------------------------------------------
 proof_killed_pod() {
-  local rc=0 victim pid t out after i
+  local rc=0 victim pid caller_pid caller t out after i
   victim="$(pods_answering 1 http://echo.netpaths:8080/echo)"
   [[ -n "${victim}" && "${victim}" != FAILED ]] || { tap 1 "killed pod: no echo pod answered"; return 0; }
   # its container's process: the journal's newest entry for it ("proc PID START netns=NS netpaths/POD app"), by its
@@ -286,21 +289,34 @@ proof_killed_pod() {
   pid="$(awk -v ns="netns=${CALLER_NS%%netpaths-caller-*}netpaths-${victim}" -v what="netpaths/${victim}" \
     '$1 == "proc" && $4 == ns && $(NF - 1) == what {pid = $2} END {print pid}' "${LAB_STATE_DIR}/journal")"
   [[ -n "${pid}" ]] || { tap 1 "killed pod: no process of ${victim} in the journal"; return 0; }
-  kill -KILL "${pid}" || rc=1
+  # and the first caller's (a DaemonSet's pod): "proc PID START netns=CALLER_NS netpaths/caller-... app"
+  caller="${CALLER#netpaths/}"
+  caller_pid="$(awk -v ns="netns=${CALLER_NS}" -v what="${CALLER}" \
+    '$1 == "proc" && $4 == ns && $(NF - 1) == what {pid = $2} END {print pid}' "${LAB_STATE_DIR}/journal")"
+  [[ -n "${caller_pid}" ]] || { tap 1 "killed pod: no process of ${CALLER} in the journal"; return 0; }
+  kill -KILL "${pid}" "${caller_pid}" || rc=1
   for ((i = 0; i < 50 && rc == 0; i++)); do
-    kill -0 "${pid}" 2>/dev/null || break
+    kill -0 "${pid}" 2>/dev/null || kill -0 "${caller_pid}" 2>/dev/null || break
     sleep 0.2
   done
-  lab get pods -n netpaths | grep -Eq "^${victim} +0/1 +Error " || { log "get pods does not show ${victim} 0/1 Error"; rc=1; }
+  out="$(lab get pods -n netpaths)"
+  grep -Eq "^${victim} +0/1 +Error " <<<"${out}" || { log "get pods does not show ${victim} 0/1 Error"; rc=1; }
+  grep -Eq "^${caller} +0/1 +Error +0 " <<<"${out}" || { log "get pods does not show ${caller} 0/1 Error"; rc=1; }
   t=${SECONDS}
   out="$(lab delete pod "${victim}" -n netpaths --timeout 120)" || rc=1
   log "delete pod of the killed ${victim}: $((SECONDS - t)) s"
   grep -q "pod/${victim} container app exited since the last verb" <<<"${out}" || { log "the verb did not notice the exit"; rc=1; }
   ! grep -q "pod/${victim} SIGKILL" <<<"${out}" || { log "the verb waited out a grace period"; rc=1; }
+  grep -q "pod/${caller} container app exited since the last verb" <<<"${out}" || { log "the verb did not notice the caller's exit"; rc=1; }
+  grep -q "pod/${caller} container app restarted (restart count 1)" <<<"${out}" || { log "the verb did not restart the caller"; rc=1; }
+  grep -q "pod/${caller} readiness UP" <<<"${out}" || { log "the verb did not wait for the restarted caller"; rc=1; }
   after="$(pods_answering 20 http://echo.netpaths:8080/echo)"
   log "answering after: $(echo "${after}" | tr '\n' ' ')"
   [[ "${after}" != *FAILED* && "${after}" != *"${victim}"* && $(wc -l <<<"${after}") -eq 2 ]] || rc=1
-  tap "${rc}" "a pod killed between verbs: get shows it 0/1 Error; delete pod notices the exit and ends it without a grace wait"
+  lab get pods -n netpaths | grep -Eq "^${caller} +1/1 +Running +1 " || { log "get pods does not show ${caller} 1/1 Running, RESTARTS 1"; rc=1; }
+  in_caller curl -sS --connect-timeout 2 -m 10 'http://localhost:8080/call?url=http://echo:8080/echo&tries=1' | grep -q '"ok":true' \
+    || { log "the restarted ${caller} does not answer /call"; rc=1; }
+  tap "${rc}" "pods killed between verbs: get shows them 0/1 Error; delete pod notices the exits, ends the deleted one without a grace wait and restarts the caller (DaemonSet) with RESTARTS 1, which answers again"
 }
 
 # 7 --------------------------------------------------------------------------------------------------------------

@@ -54,9 +54,16 @@ final class AddOnRuntime {
                 .orElseThrow(() -> new LabException("no add-on " + id + " in this cluster"));
     }
 
-    /** Every add-on pod's process brought in line with the cluster, then the L2 announcements. */
+    /**
+     * Every add-on pod's process brought in line with the cluster, then the L2 announcements. A stand-in that was
+     * started and has exited is left as it is: restarting it is kubelet's ({@link #restart}, with its restart count),
+     * not a config reload's.
+     */
     void sync(List<RunningPod> running, AddOn.Cluster cluster) {
         for (RunningPod p : running) {
+            if (exited(p)) {
+                continue;
+            }
             p.addon().ifPresent(id -> {
                 AddOn a = of(id);
                 sync(p, id, a.render(cluster, a.standIn() == AddOn.StandIn.NGINX ? paths(p, id) : null));
@@ -68,6 +75,39 @@ final class AddOnRuntime {
         for (AddOn a : addOns) {
             announce(a.announcements(cluster));
         }
+    }
+
+    /** Whether a stand-in process of this add-on pod was started and has exited since. */
+    static boolean exited(RunningPod p) {
+        return p.addon().isPresent() && p.processes().values().stream().anyMatch(s -> !Procs.alive(s.pid(), s.startTime()));
+    }
+
+    /**
+     * kubelet's restart of an add-on pod's container: its stand-in processes started again (what is left of them
+     * first stopped) with the configuration the add-on renders for the cluster now.
+     */
+    void restart(RunningPod p, AddOn.Cluster cluster) {
+        Addon id = p.addon().orElseThrow();
+        AddOn a = of(id);
+        List<Started> left = List.copyOf(p.processes().values());
+        left.forEach(Launcher::stop);
+        p.processes().clear();
+        // a container's restart ends every process in it: nginx's workers outlive a master killed with SIGKILL and
+        // keep its ports; the pod's network namespace holds the stand-in's processes only
+        for (String pid : Sh.tryRun(java.time.Duration.ofSeconds(5), "ip", "netns", "pids", p.netns()).out().split("\\s+")) {
+            if (!pid.isBlank()) {
+                ProcessHandle.of(Long.parseLong(pid)).ifPresent(h -> {
+                    h.destroyForcibly();
+                    try {
+                        h.onExit().get(3, java.util.concurrent.TimeUnit.SECONDS);
+                    } catch (Exception slow) {
+                        // gone or still going: the new stand-in reports a port it cannot bind
+                    }
+                });
+            }
+        }
+        applied.remove(a.standIn() == AddOn.StandIn.DNSMASQ ? "dns" : "nginx " + id);
+        sync(p, id, a.render(cluster, a.standIn() == AddOn.StandIn.NGINX ? paths(p, id) : null));
     }
 
     /** The status each add-on writes back, for those whose Service has an address. */

@@ -292,15 +292,22 @@ public final class ClusterRuntime {
         pods.remove(p.pod());
     }
 
-    /** kubelet's restart of an exited container set, with the restart count it reports. */
+    /**
+     * kubelet's restart of an exited container set, with the restart count it reports: the JVMs of the pod's
+     * containers, or an add-on pod's stand-in (dnsmasq, nginx) with the configuration the cluster has now.
+     */
     public void restartContainers(RunningPod p, int restartCount) {
-        runner.startContainers(p);
+        if (p.addon().isPresent()) {
+            addOnRuntime.restart(p, view());
+        } else {
+            runner.startContainers(p);
+        }
         PodStatus.restarted(p.pod(), restartCount);
     }
 
     /** One readiness probe of one pod (kubelet's prober); throws when a container exited. */
     public boolean probeOne(RunningPod p) {
-        return runner.probe(p);
+        return p.addon().isPresent() ? addOnRuntime.ready(p) : runner.probe(p);
     }
 
     /** Writes {@code <state-dir>/<cluster>/cluster.yaml}: every object as the API server would hold it, for the harness. */

@@ -53,6 +53,11 @@ public final class LiveCluster {
     private static final String ALPHANUMS = "bcdfghjklmnpqrstvwxz2456789";
     /** kubelet's readiness probing here: every pod, every half second (echo's periodSeconds is 2). */
     private static final Duration PROBE_EVERY = Duration.ofMillis(500);
+    /**
+     * The exit code of a container process the lab sees gone: unknown (the verb is not its parent), so a failure, as
+     * kubelet reports a process killed by a signal (restartPolicy OnFailure restarts it).
+     */
+    private static final int EXIT_UNKNOWN = 1;
 
     private final LabConfig cfg;
     private final ClusterRuntime runtime;
@@ -94,6 +99,7 @@ public final class LiveCluster {
         this.out = out;
         this.model = new Reconciler(runtime.plan().nodes().stream().map(n -> n.name()).toList(), syncPeriod, this::newPodName);
         adoptDeployments();
+        adoptOthers();
         lastPublished = model.published();
     }
 
@@ -201,7 +207,33 @@ public final class LiveCluster {
             int replicas = Optional.ofNullable(d.getSpec().getReplicas()).orElse(1);
             model.adopt(new Reconciler.Deployment(key, replicas, fence[0], fence[1],
                     new Reconciler.Template((int) grace, preStop, Optional.ofNullable(spec.getRestartPolicy()).orElse("Always"))), mine);
+            // kubelet counts on from the restarts it reported (cluster.yaml), not from 0 in every verb
+            mine.keySet().forEach(pod -> model.restartCount(pod, PodStatus.restartCount(running(pod).pod())));
             terminating.forEach(pod -> model.adoptTerminating(key, pod));
+        }
+    }
+
+    /**
+     * Every other running pod: a DaemonSet's (the callers), an add-on's whose stand-in the lab runs (DNS, the entry
+     * points), a bare Pod. kubelet restarts their containers as it does a Deployment's pods; nothing scales or
+     * replaces them.
+     */
+    private void adoptOthers() {
+        for (RunningPod p : runtime.pods()) {
+            Pod pod = p.pod();
+            if (model.pod(p.key()) != null || pod.getMetadata().getDeletionTimestamp() != null
+                    || pod.getStatus() == null || !"Running".equals(pod.getStatus().getPhase())) {
+                continue;
+            }
+            var spec = pod.getSpec();
+            boolean preStop = spec.getContainers().stream().anyMatch(c -> preStop(c) != null);
+            long grace = spec.getTerminationGracePeriodSeconds() == null ? 30 : spec.getTerminationGracePeriodSeconds();
+            String owner = p.addon().map(a -> "Deployment " + a.namespace() + "/" + a.deploymentName())
+                    .or(() -> Optional.ofNullable(pod.getMetadata().getOwnerReferences()).orElse(List.of()).stream().findFirst()
+                            .map(r -> r.getKind() + " " + pod.getMetadata().getNamespace() + "/" + r.getName()))
+                    .orElse("Pod " + p.key());
+            model.adoptPod(p.key(), owner, new Reconciler.Template((int) grace, preStop,
+                    Optional.ofNullable(spec.getRestartPolicy()).orElse("Always")), p.ready(), PodStatus.restartCount(pod));
         }
     }
 
@@ -232,9 +264,9 @@ public final class LiveCluster {
         if (runtime.pods().stream().noneMatch(p -> p.key().equals(key))) {
             throw new Refused("pods \"" + name + "\" not found in namespace " + namespace);
         }
-        if (model.pod(key) == null) {
+        if (model.pod(key) == null || !deployments.containsKey(model.pod(key).owner())) {
             throw new Refused("pod " + key + " belongs to no Deployment: the lab changes Deployment pods only"
-                    + " (DaemonSet pods and the add-ons stay as up made them)");
+                    + " (DaemonSet pods and the add-ons' are restarted when their container exits, never deleted by a verb)");
         }
         log("pod/" + name + " deleted");
         run(new Event.DeletePod(key), bound);
@@ -400,6 +432,14 @@ public final class LiveCluster {
         } finally {
             // whatever happened, cluster.yaml names every pod that exists (the journal has their processes)
             probing = List.of();
+            for (Reconciler.Pod mp : model.pods()) {
+                RunningPod p = running(mp.name());
+                if (p != null && (mp.phase() == Reconciler.Phase.SUCCEEDED || mp.phase() == Reconciler.Phase.FAILED)) {
+                    // restartPolicy Never (or OnFailure after a success): the pod has ended, kubelet restarts nothing
+                    PodStatus.running(p.pod(), false);
+                    p.pod().getStatus().setPhase(mp.phase() == Reconciler.Phase.SUCCEEDED ? "Succeeded" : "Failed");
+                }
+            }
             runtime.writeClusterYaml();
         }
     }
@@ -418,7 +458,7 @@ public final class LiveCluster {
                 if (running) {
                     notReady(p);
                 }
-                exited.add(new Event.Exited(mp.name(), dead.get(0), 0));
+                exited.add(new Event.Exited(mp.name(), dead.get(0), EXIT_UNKNOWN));
             }
         }
         try {
@@ -479,12 +519,12 @@ public final class LiveCluster {
             }
             List<String> dead = exited(p);
             boolean allDead = dead.size() == containers(p).size();
-            if (!dead.isEmpty() && (mp.phase() == Reconciler.Phase.RUNNING || allDead)) {
+            if (!dead.isEmpty() && (mp.phase() == Reconciler.Phase.RUNNING || mp.phase() == Reconciler.Phase.TERMINATING && allDead)) {
                 log("pod/" + name(mp.name()) + " container " + dead.get(0) + " exited");
                 if (mp.phase() == Reconciler.Phase.RUNNING) {
                     notReady(p);
                 }
-                execute(model.on(new Event.Exited(mp.name(), dead.get(0), 0)));
+                execute(model.on(new Event.Exited(mp.name(), dead.get(0), EXIT_UNKNOWN)));
                 continue;
             }
             // kubelet probes every pod; the lab probes the ones whose readiness the change can move
@@ -497,9 +537,13 @@ public final class LiveCluster {
 
     /**
      * kubelet's view of a pod's containers (init sidecars, then containers): those whose process, the newest the
-     * journal recorded, is gone, or that have none recorded at all.
+     * journal recorded, is gone, or that have none recorded at all. An add-on pod's one container is its stand-in
+     * (dnsmasq, nginx): exited when a stand-in process it started is gone.
      */
     static List<String> exited(RunningPod p) {
+        if (p.addon().isPresent()) {
+            return p.processes().values().stream().allMatch(s -> Procs.alive(s.pid(), s.startTime())) ? List.of() : containers(p);
+        }
         return containers(p).stream().filter(c -> {
             Started s = p.processes().get(c);
             return s == null || !Procs.alive(s.pid(), s.startTime());
@@ -609,7 +653,9 @@ public final class LiveCluster {
                 removeSandbox(r.pod());
             } else if (a instanceof Action.RestartContainer r) {
                 RunningPod p = running(r.pod());
-                // single-container pods (echo): the whole container set restarts, with the count kubelet reports
+                // the lab restarts a pod's whole container set, with the count kubelet reports: what still runs of
+                // it stops first (a sidecar, dnsmasq's second process), so the new processes find their ports free
+                List.copyOf(p.processes().values()).forEach(dev.netpaths.lab.proc.Launcher::stop);
                 p.processes().clear();
                 runtime.restartContainers(p, r.restartCount());
                 log("pod/" + name(r.pod()) + " container " + r.container() + " restarted (restart count " + r.restartCount() + ")");

@@ -27,7 +27,11 @@ import java.util.function.BiFunction;
  *   here: kube-proxy on every node, then DNS records, then L2 announcements, then the entry-point configs.</li>
  *   <li>kubelet on deletion: the preStop hook, then SIGTERM, SIGKILL when {@code terminationGracePeriodSeconds}
  *   (counted from the deletion, preStop included) runs out; a container that exits while the pod runs is
- *   restarted per {@code restartPolicy} ({@code Always} for Deployments) with {@code restartCount + 1}.</li>
+ *   restarted per {@code restartPolicy} with {@code restartCount + 1}: every pod's, whoever owns it. A Deployment's
+ *   or DaemonSet's template may only say {@code Always} ({@code pkg/apis/apps/validation/validation.go}
+ *   {@code ValidatePodTemplateSpecForReplicaSet}, {@code ValidateDaemonSetSpec}); so the pods of a DaemonSet and of
+ *   the add-ons' Deployments ({@link #adoptPod}) are restarted as a Deployment's are, but no controller here
+ *   scales or replaces them.</li>
  *   <li>Deployment controller, {@code pkg/controller/deployment/rolling.go} {@code rolloutRolling}: scale the new
  *   ReplicaSet up to {@code replicas + maxSurge} pods in all ({@code deployment_util.go NewRSNewReplicas}), then
  *   old ones down: first their not-ready pods, then as many as keep {@code replicas - maxUnavailable} available
@@ -66,6 +70,8 @@ public final class Reconciler {
         final int revision;
         final long created;
         final Template template;
+        /** Restarted by this model and not ready again yet (a pod no Deployment here counts: {@link #adoptPod}). */
+        boolean awaitingReady;
         Phase phase = Phase.PENDING;
         boolean ready;
         int restarts;
@@ -92,6 +98,11 @@ public final class Reconciler {
 
         public int restarts() {
             return restarts;
+        }
+
+        /** The Deployment (as adopted) or other controller ({@link #adoptPod}) that owns it. */
+        public String owner() {
+            return owner;
         }
 
         boolean active() {
@@ -268,6 +279,30 @@ public final class Reconciler {
     }
 
     /**
+     * A running pod that no Deployment of this model owns: a DaemonSet's (the callers), or an add-on's whose stand-in
+     * the lab runs (DNS, the entry points). kubelet restarts its exited containers per {@code template}'s
+     * restartPolicy, with {@code restarts} (its recorded count) + 1, and a verb waits until it is ready again; no
+     * controller here scales, rolls or replaces it.
+     */
+    public void adoptPod(String pod, String owner, Template template, boolean ready, int restarts) {
+        if (deployments.containsKey(owner)) {
+            throw new IllegalArgumentException("pod " + pod + ": " + owner + " is a Deployment of this model (adopt it with its Deployment)");
+        }
+        Pod p = new Pod(pod, owner, 1, sequence++, template);
+        p.phase = Phase.RUNNING;
+        p.ready = ready;
+        p.restarts = restarts;
+        pods.put(pod, p);
+        published = endpoints();
+        synced = published;
+    }
+
+    /** The restart count kubelet last reported for an adopted pod (a later restart counts on from it). */
+    public void restartCount(String pod, int restarts) {
+        existing(pod).restarts = restarts;
+    }
+
+    /**
      * A pod of {@code deployment} that a verb deleted and left terminating (it ran out of its bound, or was killed):
      * not counted by its ReplicaSet; it ends when its container exits ({@link Event.Exited}), as any terminating pod.
      */
@@ -293,8 +328,14 @@ public final class Reconciler {
         return pods.get(name);
     }
 
-    /** True when every Deployment has its replicas, all of the current revision and ready, and nothing terminates. */
+    /**
+     * True when every Deployment has its replicas, all of the current revision and ready, nothing terminates, and
+     * every other pod this model restarted is ready again.
+     */
     public boolean settled() {
+        if (pods.values().stream().anyMatch(p -> p.awaitingReady)) {
+            return false;
+        }
         for (Deployment d : deployments.values()) {
             List<Pod> mine = pods.values().stream().filter(p -> p.owner.equals(d.name()) && p.phase != Phase.GONE).toList();
             if (mine.size() != d.replicas() || !mine.stream().allMatch(p -> p.ready && p.phase == Phase.RUNNING
@@ -364,6 +405,7 @@ public final class Reconciler {
             Pod p = existing(e.pod());
             if (p.phase == Phase.RUNNING || p.phase == Phase.TERMINATING) {
                 p.ready = e.ready();
+                p.awaitingReady &= !e.ready();
             }
         } else if (event instanceof Event.Exited e) {
             exited(existing(e.pod()), e, out);
@@ -439,10 +481,12 @@ public final class Reconciler {
         p.ready = false;
         if ("Always".equals(policy) || ("OnFailure".equals(policy) && e.code() != 0)) {
             p.restarts++;
+            p.awaitingReady = !deployments.containsKey(p.owner);
             publish(out);
             out.add(new Action.RestartContainer(p.name, e.container(), p.restarts));
         } else {
             p.phase = e.code() == 0 ? Phase.SUCCEEDED : Phase.FAILED;
+            p.awaitingReady = false;
         }
     }
 

@@ -50,4 +50,17 @@ class LiveClusterTest {
         p.processes().put("app", sleeper(false));
         assertEquals(List.of(), LiveCluster.exited(p));
     }
+
+    @Test
+    void anAddOnPodsContainerHasExitedWhenAStandInProcessItStartedIsGone() throws Exception {
+        Pod pod = new PodBuilder().withNewMetadata().withName("coredns-1").withNamespace("kube-system").endMetadata()
+                .withNewSpec().addNewContainer().withName("coredns").endContainer().endSpec()
+                .withNewStatus().withPhase("Running").endStatus().build();
+        RunningPod p = new RunningPod(pod, "lw-kube-system-coredns-1", null, Optional.of(dev.netpaths.lab.addons.ClusterAddons.Addon.DNS));
+        p.processes().put("dnsmasq-srv", sleeper(false));
+        p.processes().put("dnsmasq", sleeper(false));
+        assertEquals(List.of(), LiveCluster.exited(p), "both dnsmasq run");
+        p.processes().put("dnsmasq", sleeper(true));
+        assertEquals(List.of("coredns"), LiveCluster.exited(p), "one stand-in process gone: the pod's one container exited");
+    }
 }

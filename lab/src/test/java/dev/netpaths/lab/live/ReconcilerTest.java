@@ -336,4 +336,72 @@ class ReconcilerTest {
         play(r, new Event.SyncDue());
         assertTrue(r.settled());
     }
+
+    // ---- pods no Deployment here owns: a DaemonSet's (the callers), the add-ons' stand-ins (Reconciler.adoptPod) ----
+
+    @Test
+    void aDaemonSetPodThatDiedSinceTheLastVerbIsRestartedWithItsCountAndTheVerbWaitsUntilItIsReadyAgain() {
+        Reconciler r = echo(1, 0, PLAIN);
+        r.adoptPod("caller-x", "DaemonSet netpaths/caller", PLAIN, true, 0);
+        assertTrue(r.settled());
+        List<Event> events = Reconciler.resumed(List.of(new Event.Exited("caller-x", "app", 137)), List.of(new Event.Scale("echo", 2)));
+        assertEquals(List.of("endpoints caller-x:--- echo-a:RS- echo-b:RS-", "timer 1s SyncDue", "restart caller-x/app count 1"),
+                play(r, events.toArray(Event[]::new)));
+        assertEquals(1, r.pod("caller-x").restarts());
+        assertFalse(r.settled(), "settled only once the restarted DaemonSet pod is ready again");
+        assertEquals(DATA_PLANE, play(r, new Event.SyncDue()));
+        assertFalse(r.settled());
+        assertEquals(List.of("endpoints caller-x:RS- echo-a:RS- echo-b:RS-", "timer 1s SyncDue"), play(r, new Event.Readiness("caller-x", true)));
+        play(r, new Event.SyncDue());
+        assertTrue(r.settled());
+        // no controller here replaces or scales it: a scale of echo leaves it be
+        List<String> scaled = play(r, new Event.Scale("echo", 3));
+        assertTrue(scaled.contains("create echo-new3 rev1") && scaled.stream().noneMatch(x -> x.contains("caller-x")), scaled.toString());
+        assertEquals(Reconciler.Phase.RUNNING, r.pod("caller-x").phase());
+    }
+
+    @Test
+    void anAddOnsStandInThatExitedIsRestartedCountingOnFromItsRecordedRestarts() {
+        Reconciler r = echo(1, 0, PLAIN);
+        r.adoptPod("coredns-x", "Deployment kube-system/coredns", PLAIN, true, 2);
+        assertEquals(List.of("endpoints coredns-x:--- echo-a:RS- echo-b:RS-", "restart coredns-x/coredns count 3", "timer 1s SyncDue"),
+                play(r, new Event.Exited("coredns-x", "coredns", 137)));
+        assertEquals(3, r.pod("coredns-x").restarts());
+        assertFalse(r.settled());
+        play(r, new Event.Readiness("coredns-x", true), new Event.SyncDue());
+        assertTrue(r.settled());
+    }
+
+    @Test
+    void aDeploymentPodCountsOnFromTheRestartsRecordedByAnEarlierVerb() {
+        Reconciler r = echo(1, 0, PLAIN);
+        r.restartCount("echo-a", 1);
+        assertEquals(List.of("endpoints echo-a:--- echo-b:RS-", "restart echo-a/app count 2", "timer 1s SyncDue"),
+                play(r, new Event.Exited("echo-a", "app", 137)));
+    }
+
+    @Test
+    void restartPolicyNeverEndsAPodNoDeploymentOwnsAndNothingRestartsOrReplacesIt() {
+        Reconciler r = echo(1, 0, PLAIN);
+        r.adoptPod("once", "Pod netpaths/once", new Template(30, false, "Never"), true, 0);
+        assertEquals(List.of("endpoints echo-a:RS- echo-b:RS-", "timer 1s SyncDue"), play(r, new Event.Exited("once", "app", 1)));
+        assertEquals(Reconciler.Phase.FAILED, r.pod("once").phase());
+        assertEquals(0, r.pod("once").restarts());
+        play(r, new Event.SyncDue());
+        assertTrue(r.settled(), "an ended pod is not waited for");
+        // OnFailure: a success ends it too, a failure restarts it
+        r.adoptPod("retry", "Pod netpaths/retry", new Template(30, false, "OnFailure"), true, 0);
+        assertEquals(List.of("endpoints echo-a:RS- echo-b:RS- retry:---", "restart retry/app count 1", "timer 1s SyncDue"),
+                play(r, new Event.Exited("retry", "app", 1)));
+        play(r, new Event.Readiness("retry", true), new Event.SyncDue());
+        play(r, new Event.Exited("retry", "app", 0));
+        assertEquals(Reconciler.Phase.SUCCEEDED, r.pod("retry").phase());
+    }
+
+    @Test
+    void aPodOfADeploymentOfTheModelIsNotAdoptedAsAnOtherOnesPod() {
+        Reconciler r = echo(1, 0, PLAIN);
+        assertThrows(IllegalArgumentException.class, () -> r.adoptPod("echo-x", "echo", PLAIN, true, 0));
+        assertEquals(null, r.pod("echo-x"));
+    }
 }
