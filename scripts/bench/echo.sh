@@ -19,7 +19,8 @@
 # Settings:
 #   BENCH_ROUNDS=${BENCH_ROUNDS:-3}                throughput rounds (each: echo-service, then nginx)
 #   BENCH_DURATION=${BENCH_DURATION:-15s}          measured wrk run per server and round
-#   BENCH_WARMUP=${BENCH_WARMUP:-10s}              wrk warm-up run before it (JIT, caches), not reported
+#   BENCH_WARMUP=${BENCH_WARMUP:-5s}               each wrk warm-up run before it (JIT, caches), not reported
+#   BENCH_WARMUP_RUNS=${BENCH_WARMUP_RUNS:-3}      warm-up runs, each on new connections (see drive)
 #   BENCH_CONNECTIONS=${BENCH_CONNECTIONS:-50}     concurrent keep-alive connections
 #   BENCH_THREADS=${BENCH_THREADS:-1}              wrk threads
 #   BENCH_PATH=${BENCH_PATH:-/echo}                echo-service path under load
@@ -35,7 +36,8 @@ set -o errexit -o nounset -o pipefail
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 BENCH_ROUNDS="${BENCH_ROUNDS:-3}"
 BENCH_DURATION="${BENCH_DURATION:-15s}"
-BENCH_WARMUP="${BENCH_WARMUP:-10s}"
+BENCH_WARMUP="${BENCH_WARMUP:-5s}"
+BENCH_WARMUP_RUNS="${BENCH_WARMUP_RUNS:-3}"
 BENCH_CONNECTIONS="${BENCH_CONNECTIONS:-50}"
 BENCH_THREADS="${BENCH_THREADS:-1}"
 BENCH_PATH="${BENCH_PATH:-/echo}"
@@ -67,7 +69,7 @@ source "${REPO_ROOT}/scripts/bench/lib.sh"
 
 check_settings() {
   local name
-  for name in BENCH_ROUNDS BENCH_CONNECTIONS BENCH_THREADS BENCH_SERVER_CPU BENCH_CLIENT_CPU BENCH_STARTUP_RUNS \
+  for name in BENCH_ROUNDS BENCH_WARMUP_RUNS BENCH_CONNECTIONS BENCH_THREADS BENCH_SERVER_CPU BENCH_CLIENT_CPU BENCH_STARTUP_RUNS \
     BENCH_IDLE_SECONDS BENCH_READY_TIMEOUT; do
     [[ "${!name}" =~ ^[0-9]+$ ]] || die "${name} must be a whole number, got '${!name}'"
   done
@@ -121,10 +123,14 @@ jvm_options() {
   sed -n 's/^JAVA_TOOL_OPTIONS=//p' "${REPO_ROOT}/${1:-${JVM_ENV_FILE}}"
 }
 
+# Below the kernel's ephemeral range: a port from it can be the local end of a client's socket (wrk's connections
+# of the run before, in TIME_WAIT), and the server then fails to bind it ("Port ... seems to be in use").
 free_port() {
-  local port _
+  local port _ ephemeral_low
+  ephemeral_low="$(awk '{ print $1 }' /proc/sys/net/ipv4/ip_local_port_range)"
+  (( ephemeral_low > 20100 )) || die "the ephemeral port range starts at ${ephemeral_low}: no free range below it"
   for _ in {1..100}; do
-    port=$((20000 + RANDOM % 40000))
+    port=$((20000 + RANDOM % (ephemeral_low - 20000)))
     # Nothing answers a connect on a free port (bash's /dev/tcp; the subshell closes the socket).
     if ! (exec 3<>"/dev/tcp/127.0.0.1/${port}") 2>/dev/null; then
       echo "${port}"
@@ -217,12 +223,19 @@ cpu_ticks() {
 
 # drive URL PID...: warm-up, then the measured run; prints "req/s p50 p99 cpu" (latencies as wrk prints them;
 # cpu: the server processes' CPU time per answered request in microseconds, which other work on the machine
-# inflates far less than req/s, since a server that is not running is not charged)
+# inflates far less than req/s, since a server that is not running is not charged).
+# The warm-up is several wrk runs, so that connections have been closed and opened again before the measured run:
+# the first closes take branches the JIT had never seen, deoptimize the hot read and dispatch methods
+# (-XX:+PrintCompilation: "made not entrant"), and C2 then recompiles about 150 methods for 1-2 s on the server's
+# one core. After one warm-up run that recompile fell in the measured run (p99 4.8-5.7 ms); after three it did
+# not (1.7 ms): a server that lives longer than a benchmark has long been past it (docs/benchmarks.md, figure 1).
 drive() {
-  local url="$1" out before after
+  local url="$1" out before after run
   shift
-  taskset -c "${BENCH_CLIENT_CPU}" wrk -t"${BENCH_THREADS}" -c"${BENCH_CONNECTIONS}" -d"${BENCH_WARMUP}" \
-    "${url}" >/dev/null
+  for (( run = 1; run <= BENCH_WARMUP_RUNS; run++ )); do
+    taskset -c "${BENCH_CLIENT_CPU}" wrk -t"${BENCH_THREADS}" -c"${BENCH_CONNECTIONS}" -d"${BENCH_WARMUP}" \
+      "${url}" >/dev/null
+  done
   before="$(cpu_ticks "$@")"
   out="$(taskset -c "${BENCH_CLIENT_CPU}" wrk -t"${BENCH_THREADS}" -c"${BENCH_CONNECTIONS}" \
     -d"${BENCH_DURATION}" --latency "${url}")"
@@ -272,7 +285,7 @@ throughput() {
   local round echo_best nginx_best echo_cpu nginx_cpu
   ECHO_ROUNDS=()
   NGINX_ROUNDS=()
-  log "throughput: ${BENCH_ROUNDS} rounds of ${BENCH_WARMUP} warm-up + ${BENCH_DURATION} measured," \
+  log "throughput: ${BENCH_ROUNDS} rounds of ${BENCH_WARMUP_RUNS} x ${BENCH_WARMUP} warm-up + ${BENCH_DURATION} measured," \
     "${BENCH_CONNECTIONS} connections, ${BENCH_THREADS} wrk thread(s), GET ${BENCH_PATH}"
   for round in $(seq 1 "${BENCH_ROUNDS}"); do
     one_round "${round}"

@@ -244,6 +244,17 @@ class EchoHttpTest {
     }
 
     @Test
+    void theJvmsGaugesAreScrapedWithoutListeningToEveryCollection() {
+        given().accept("text/plain").when().get("/q/metrics")
+                .then().statusCode(200)
+                .body(containsString("jvm_memory_used_bytes{"))
+                .body(containsString("jvm_threads_live_threads "))
+                .body(containsString("jvm_classes_loaded_classes "))
+                // JvmGcMetrics and JvmHeapPressureMetrics: each subscribes to the JVM's GC notifications
+                .body(not(containsString("jvm_gc_")));
+    }
+
+    @Test
     void echoedPathsShareOneMetricsSeries() {
         given().when().get("/unique/1").then().statusCode(200);
         given().when().get("/unique/2").then().statusCode(200);
