@@ -94,17 +94,15 @@ final class AddOnRuntime {
         p.processes().clear();
         // a container's restart ends every process in it: nginx's workers outlive a master killed with SIGKILL and
         // keep its ports; the pod's network namespace holds the stand-in's processes only
-        for (String pid : Sh.tryRun(java.time.Duration.ofSeconds(5), "ip", "netns", "pids", p.netns()).out().split("\\s+")) {
-            if (!pid.isBlank()) {
-                ProcessHandle.of(Long.parseLong(pid)).ifPresent(h -> {
-                    h.destroyForcibly();
-                    try {
-                        h.onExit().get(3, java.util.concurrent.TimeUnit.SECONDS);
-                    } catch (Exception slow) {
-                        // gone or still going: the new stand-in reports a port it cannot bind
-                    }
-                });
-            }
+        for (long pid : Procs.inNamespace(p.netns())) {
+            ProcessHandle.of(pid).ifPresent(h -> {
+                h.destroyForcibly();
+                try {
+                    h.onExit().get(3, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (Exception slow) {
+                    // gone or still going: the new stand-in reports a port it cannot bind
+                }
+            });
         }
         applied.remove(a.standIn() == AddOn.StandIn.DNSMASQ ? "dns" : "nginx " + id);
         sync(p, id, a.render(cluster, a.standIn() == AddOn.StandIn.NGINX ? paths(p, id) : null));

@@ -16,6 +16,7 @@ import dev.netpaths.lab.pod.PodRunner;
 import dev.netpaths.lab.pod.RunningPod;
 import dev.netpaths.lab.proc.Launcher;
 import dev.netpaths.lab.proc.PodMemory;
+import dev.netpaths.lab.proc.Procs;
 import dev.netpaths.lab.proc.Sh;
 import dev.netpaths.lab.proc.Sleep;
 import dev.netpaths.lab.state.RecordedSettings;
@@ -241,11 +242,7 @@ public final class Lab {
         for (String ns : Sh.run("ip", "netns", "list").lines().map(l -> l.split(" ")[0]).toList()) {
             if (ns.matches(java.util.regex.Pattern.quote(prefix) + "-(net|host|netpaths(-b)?-.+|c[0-9]+-.+)")) {
                 out.println("lab: removing unrecorded namespace " + ns);
-                for (String pid : Sh.tryRun(Duration.ofSeconds(5), "ip", "netns", "pids", ns).out().split("\\s+")) {
-                    if (!pid.isBlank()) {
-                        ProcessHandle.of(Long.parseLong(pid)).ifPresent(ProcessHandle::destroyForcibly);
-                    }
-                }
+                Procs.inNamespace(ns).forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
                 Sh.tryRun(Duration.ofSeconds(10), "ip", "netns", "delete", ns);
                 Teardown.deleteRecursively(Path.of("/etc/netns", ns));
             }

@@ -3,9 +3,15 @@ package dev.netpaths.lab.proc;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.OptionalLong;
 
-/** What /proc says about a PID: its start time (to tell a recycled PID apart) and its resident memory. */
+/**
+ * What /proc says about a PID: its start time (to tell a recycled PID apart) and its resident memory; and which
+ * processes a network namespace holds.
+ */
 public final class Procs {
     private Procs() {
     }
@@ -48,5 +54,17 @@ public final class Procs {
             // gone: no memory
         }
         return 0;
+    }
+
+    /**
+     * The processes in a named network namespace ({@code ip netns pids}, bounded at 5 s): none when it is gone. The
+     * callers decide how to end them: a container's restart, down, the sweep of an unrecorded namespace.
+     */
+    public static List<Long> inNamespace(String netns) {
+        return parsePids(Sh.tryRun(Duration.ofSeconds(5), "ip", "netns", "pids", netns).out());
+    }
+
+    static List<Long> parsePids(String out) {
+        return Arrays.stream(out.split("\\s+")).filter(pid -> !pid.isBlank()).map(Long::parseLong).toList();
     }
 }

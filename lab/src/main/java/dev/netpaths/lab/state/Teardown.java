@@ -124,10 +124,9 @@ public final class Teardown {
         }
         List<Entry.Proc> found = new ArrayList<>();
         for (String ns : namespaces) {
-            for (String pid : Sh.tryRun(Duration.ofSeconds(5), "ip", "netns", "pids", ns).out().split("\\s+")) {
-                if (!pid.isBlank() && !ours.contains(Long.parseLong(pid.strip()))) {
-                    long p = Long.parseLong(pid.strip());
-                    Procs.startTime(p).ifPresent(start -> found.add(new Entry.Proc(p, start, "a process in " + ns + " the journal does not name")));
+            for (long pid : Procs.inNamespace(ns)) {
+                if (!ours.contains(pid)) {
+                    Procs.startTime(pid).ifPresent(start -> found.add(new Entry.Proc(pid, start, "a process in " + ns + " the journal does not name")));
                 }
             }
         }

@@ -27,4 +27,11 @@ class ProcsTest {
         assertTrue(Procs.startTime(Integer.MAX_VALUE).isEmpty());
         assertEquals(0, Procs.rssKb(Integer.MAX_VALUE));
     }
+
+    @Test
+    void aNamespacesPidsAreReadOneALineAndAGoneNamespaceHoldsNone() {
+        assertEquals(java.util.List.of(1038L, 1041L), Procs.parsePids("1038\n1041\n"));
+        assertEquals(java.util.List.of(), Procs.parsePids(""));
+        assertEquals(java.util.List.of(), Procs.inNamespace("netpaths-procs-test-no-such-namespace"));
+    }
 }
