@@ -232,8 +232,9 @@ public final class Evaluator {
         if (o.attempts().isEmpty()) {
             problems.add("no tries were made");
         } else if (!failed.isEmpty()) {
+            String message = Objects.toString(failed.get(0).errorMessage(), "");
             problems.add(failed.size() + "/" + o.attempts().size() + " tries failed " + o.errors()
-                    + ", first: " + failed.get(0).error() + " " + Objects.toString(failed.get(0).errorMessage(), ""));
+                    + ", first: " + failed.get(0).error() + (message.isBlank() ? "" : " " + message));
         }
     }
 }
