@@ -13,6 +13,9 @@
 #      clients see the machine as it is at that moment. Per path: the harness's p50 is the median of the runs'
 #      report.json p50s (each over the row's measuring probe), curl's the median of its rounds' p50s (each by
 #      nearest rank over the round, as the harness computes them). Target: harness p50 within 20% of curl's.
+#      Before the compared runs, BENCH_WARMUP_REQUESTS curl requests of each path (not counted) compile the
+#      pods' hot paths: without them the pods were still warming up round by round (curl's p50 0.69 ms in round
+#      1, 0.37 ms in round 5), and each harness run, always just before its curl round, met the colder server.
 # The lab is torn down on exit (`LAB_PREFIX=<prefix> scripts/lab/lab.sh down`). Needs root. Every wait is
 # bounded; all traffic stays inside the lab's namespaces.
 #
@@ -25,6 +28,7 @@
 #   LAB_CLUSTERS=${LAB_CLUSTERS:-1}                     1 or 2 (2 adds the cross-cluster cases)
 #   BENCH_RUNS=${BENCH_RUNS:-5}                         harness runs compared with curl, after the first
 #   BENCH_REQUESTS=${BENCH_REQUESTS:-200}               curl requests per path and round
+#   BENCH_WARMUP_REQUESTS=${BENCH_WARMUP_REQUESTS:-1000} curl requests per path before the compared runs, not counted
 #   BENCH_CURL_TIMEOUT=${BENCH_CURL_TIMEOUT:-3}         seconds per curl (the harness's own timeout is 3 s)
 #   BENCH_UP_TIMEOUT=${BENCH_UP_TIMEOUT:-420}           seconds `lab.sh up` gets
 #   BENCH_HARNESS_TIMEOUT=${BENCH_HARNESS_TIMEOUT:-600} seconds the harness run gets
@@ -46,6 +50,7 @@ LAB_NODES="${LAB_NODES:-3}"
 LAB_CLUSTERS="${LAB_CLUSTERS:-1}"
 BENCH_RUNS="${BENCH_RUNS:-5}"
 BENCH_REQUESTS="${BENCH_REQUESTS:-200}"
+BENCH_WARMUP_REQUESTS="${BENCH_WARMUP_REQUESTS:-1000}"
 BENCH_CURL_TIMEOUT="${BENCH_CURL_TIMEOUT:-3}"
 BENCH_UP_TIMEOUT="${BENCH_UP_TIMEOUT:-420}"
 BENCH_HARNESS_TIMEOUT="${BENCH_HARNESS_TIMEOUT:-600}"
@@ -82,7 +87,7 @@ require_root() {
 
 check_settings() {
   local name
-  for name in LAB_NODES BENCH_RUNS BENCH_REQUESTS BENCH_CURL_TIMEOUT BENCH_UP_TIMEOUT BENCH_HARNESS_TIMEOUT BENCH_DOWN_TIMEOUT; do
+  for name in LAB_NODES BENCH_RUNS BENCH_REQUESTS BENCH_WARMUP_REQUESTS BENCH_CURL_TIMEOUT BENCH_UP_TIMEOUT BENCH_HARNESS_TIMEOUT BENCH_DOWN_TIMEOUT; do
     [[ "${!name}" =~ ^[1-9][0-9]*$ ]] || die "${name} must be a positive whole number, got '${!name}'"
   done
   case "${LAB_CNI}" in
@@ -189,22 +194,45 @@ nearest_rank() {
     i = int(p / 100 * NR); if (i < p / 100 * NR) i++; if (i < 1) i = 1; printf "%.2f", v[i] }'
 }
 
-# curl_samples URL HOST: BENCH_REQUESTS sequential requests from one curl process in the host namespace, with
+# curl_samples URL HOST [COUNT]: COUNT (BENCH_REQUESTS) sequential requests from one curl process in the host namespace, with
 # the harness's request headers. `Connection: close` makes the server close after each answer, so every transfer
 # opens a new TCP connection (checked with %{num_connects}), as the harness's tries do, and one warm process
 # measures them all, as one warm JVM does for the harness. Prints "ms num_connects http_code" per request.
 curl_samples() {
-  local url="$1" host="$2" i
-  local args=(-s --connect-timeout "${BENCH_CURL_TIMEOUT}" --max-time "$(( BENCH_REQUESTS * BENCH_CURL_TIMEOUT ))"
+  local url="$1" host="$2" count="${3:-${BENCH_REQUESTS}}" i
+  local args=(-s --connect-timeout "${BENCH_CURL_TIMEOUT}" --max-time "$(( count * BENCH_CURL_TIMEOUT ))"
     -H "User-Agent: netpaths-conformance" -H "Accept: application/json" -H "Connection: close"
     -w "%{time_total} %{num_connects} %{http_code}\n")
   [[ -z "${host}" ]] || args+=(-H "Host: ${host}")
-  for ((i = 0; i < BENCH_REQUESTS; i++)); do
+  for ((i = 0; i < count; i++)); do
     args+=(-o /dev/null "${url}")
   done
-  timeout --kill-after=10 $(( BENCH_REQUESTS * (BENCH_CURL_TIMEOUT + 1) + 30 )) \
+  timeout --kill-after=10 $(( count * (BENCH_CURL_TIMEOUT + 1) + 30 )) \
     ip netns exec "${HOST_NS}" curl "${args[@]}" \
     | awk '{ printf "%.3f %s %s\n", $1 * 1000, $2, $3 }'
+}
+
+# row_url SELECTOR: "URL HOST" of the path's row in the last run's report.json (HOST may be empty); fails
+# when there is no such row or its target is not a URL with an optional Host header
+row_url() {
+  local row target
+  row="$(report_row "$1")"
+  [[ -n "${row}" ]] || return 1
+  target="$(jq -r .target <<<"${row}")"
+  [[ "${target}" =~ ^(http://[^ ]+)(\ Host:\ ([^ ]+))?$ ]] || return 1
+  echo "${BASH_REMATCH[1]} ${BASH_REMATCH[3]}"
+}
+
+# warm_paths: BENCH_WARMUP_REQUESTS curl requests of each compared path, not counted (see the header)
+warm_paths() {
+  local selector url host
+  (( BENCH_WARMUP_REQUESTS > 0 )) || return 0
+  for selector in ${BENCH_PATHS}; do
+    read -r url host <<<"$(row_url "${selector}")" || true
+    [[ -n "${url}" ]] || continue   # curl_round notes the row's problem
+    log "warm-up: ${BENCH_WARMUP_REQUESTS} x ${url}${host:+ (Host ${host})}, not counted"
+    curl_samples "${url}" "${host}" "${BENCH_WARMUP_REQUESTS}" >/dev/null || log "warm-up of ${url} stopped early (timeout)"
+  done
 }
 
 # curl_round SELECTOR ROUND: one curl round of the path's URL, right after harness run ROUND; records the
@@ -302,8 +330,9 @@ main() {
   lab_up
   harness_run
   FIRST_SECONDS="${HARNESS_SECONDS}" FIRST_SUMMARY="${HARNESS_SUMMARY}"
-  # The first run meets pods whose JIT has not compiled anything yet; the compared runs and curl rounds that
-  # follow are two clients of the same warm paths, taking turns so that neither gets a quieter machine.
+  # The first run meets pods whose JIT has not compiled anything yet; after the warm-up, the compared runs and
+  # curl rounds are two clients of the same warm paths, taking turns so that neither gets a quieter machine.
+  warm_paths
   local round selector
   for ((round = 1; round <= BENCH_RUNS; round++)); do
     harness_run
