@@ -3,7 +3,7 @@
 # test: it never fails on a figure). Builds nothing but what the lab itself builds when a jar is missing.
 #   1. Full matrix time: brings a lab up with its own prefix (`scripts/lab/lab.sh up`, so it stays up), then
 #      times full harness runs in the lab's host namespace exactly as the lab's `run` starts it:
-#      ip netns exec <prefix>-host java @scripts/lab/harness.jvm -jar conformance/target/netpaths-conformance.jar \
+#      ip netns exec <prefix>-host java -jar conformance/target/netpaths-conformance.jar \
 #        --lab-state <state-dir> --reports <dir>
 #      The first meets cold pods, as `make lab` does; BENCH_RUNS more follow. Target: <= 60 s.
 #   2. Harness latency against curl, like for like and interleaved in time: after each of the BENCH_RUNS runs,
@@ -60,8 +60,6 @@ BENCH_PATHS="${BENCH_PATHS:-nodePortClusterPolicyRewritesClientIpOnEveryNode[net
 
 LAB_SH="${REPO_ROOT}/scripts/lab/lab.sh"
 HARNESS_JAR="${BENCH_HARNESS_JAR:-${REPO_ROOT}/conformance/target/netpaths-conformance.jar}"
-# the JVM options the lab runs the harness with (scripts/lab/lab.sh), so that the timed run is the lab's
-HARNESS_JVM="${REPO_ROOT}/scripts/lab/harness.jvm"
 # As the lab CLI names them (LabCli.Common.stateDir, AddressPlan.hostNs; docs/lab/internals.md "Files and names").
 STATE_DIR="/run/netpaths-lab-${BENCH_LAB_PREFIX}"
 HOST_NS="${BENCH_LAB_PREFIX}-host"
@@ -162,11 +160,11 @@ harness_run() {
   local reports="${REPO_ROOT}/${BENCH_REPORTS}" start
   rm -rf "${reports}"
   mkdir -p "${reports}"
-  log "harness: ip netns exec ${HOST_NS} java @${HARNESS_JVM} -jar ${HARNESS_JAR} --lab-state ${STATE_DIR} --reports ${reports}" \
+  log "harness: ip netns exec ${HOST_NS} java -jar ${HARNESS_JAR} --lab-state ${STATE_DIR} --reports ${reports}" \
     "(log: ${WORK_DIR}/harness.log)"
   HARNESS_RC=0
   start="$(now_ms)"
-  timeout --kill-after=10 "${BENCH_HARNESS_TIMEOUT}" ip netns exec "${HOST_NS}" java "@${HARNESS_JVM}" -jar "${HARNESS_JAR}" \
+  timeout --kill-after=10 "${BENCH_HARNESS_TIMEOUT}" ip netns exec "${HOST_NS}" java -jar "${HARNESS_JAR}" \
     --lab-state "${STATE_DIR}" --reports "${reports}" >"${WORK_DIR}/harness.log" 2>&1 || HARNESS_RC=$?
   HARNESS_SECONDS="$(awk -v ms=$(( $(now_ms) - start )) 'BEGIN { printf "%.1f", ms / 1000 }')"
   REPORT="${reports}/report.json"

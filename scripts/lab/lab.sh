@@ -140,14 +140,8 @@ ensure_jars() {
 # jar is rebuilt, cut the CPU it takes by more than half (docs/workshop/README.md). The archive is written to
 # JSA_NEW, which the caller moves into place after the JVM exits.
 short_jvm() {
-  JVM=(-XX:TieredStopAtLevel=1 -XX:+UseSerialGC)
-  class_archive "$1"
-}
-
-# class_archive JAR: adds to JVM the class-data archive of JAR's classes (short_jvm)
-class_archive() {
   local jsa="${1%.jar}.jsa"
-  JVM+=(-Xshare:auto -Xlog:cds=off -Xlog:cds+dynamic=off)
+  JVM=(-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto -Xlog:cds=off -Xlog:cds+dynamic=off)
   JSA_NEW=""
   if [[ -f "${jsa}" && "${jsa}" -nt "$1" ]]; then
     JVM+=(-XX:SharedArchiveFile="${jsa}")
@@ -229,8 +223,7 @@ require_writable() {
 # The harness in the lab's host namespace (kind's Docker host), on the lab's state: harness REPORTS [OPTION...].
 # Its exit code is the caller's; 2 when no lab is up. --lab-cli is this script: the disruption group rolls echo with
 # its `set env` and `rollout restart` (the harness reaches the lab only through its state and this CLI).
-# Every harness JVM gets scripts/lab/harness.jvm's options (C1 only, the serial GC: it measures on the pods' cores);
-# HARNESS_SHORT=1 (`case`) adds the class-data archive of a short JVM (short_jvm).
+# HARNESS_SHORT=1 (`case`): the harness runs as a short JVM (short_jvm); a whole `run` keeps the JVM's defaults.
 harness() {
   local reports="$1" state rc=0 JVM=() JSA_NEW=""
   shift
@@ -244,8 +237,7 @@ harness() {
     enter=(lab_cli exec host --)
   fi
   echo "lab: harness (in the lab's host namespace): java -jar ${HARNESS_JAR} --lab-state ${state} --reports ${reports}${*:+ $*}"
-  JVM=("@${REPO_ROOT}/scripts/lab/harness.jvm")
-  [[ "${HARNESS_SHORT:-0}" == 1 ]] && class_archive "${HARNESS_JAR}"
+  [[ "${HARNESS_SHORT:-0}" == 1 ]] && short_jvm "${HARNESS_JAR}"
   "${enter[@]}" java "${JVM[@]}" -jar "${HARNESS_JAR}" --lab-state "${state}" --reports "${reports}" \
     --lab-cli "${REPO_ROOT}/scripts/lab/lab.sh" "$@" || rc=$?
   keep_archive

@@ -180,10 +180,10 @@ assert_lines() {
   fi
 }
 
-# the lab CLI verbs in the order they ran (the harness as "harness ARGS": only with scripts/lab/harness.jvm's options)
+# the lab CLI verbs in the order they ran (the harness as "harness ARGS")
 verbs() {
   sed -E 's|^java( -[^ ]+)* -jar [^ ]*/lab/target/netpaths-lab.jar ([a-z-]+) --prefix fk( --state-dir [^ ]*)?|\2|;
-          s|^exec host -- java @[^ ]*/scripts/lab/harness.jvm( -[^ ]+)* -jar [^ ]*/conformance/target/netpaths-conformance.jar|harness|;
+          s|^exec host -- java( -[^ ]+)* -jar [^ ]*/conformance/target/netpaths-conformance.jar|harness|;
           s| --lab-cli [^ ]*/scripts/lab/lab.sh| --lab-cli LAB.SH|' "${STUB_CALLS}"
 }
 
