@@ -212,23 +212,18 @@ curl_samples() {
     | awk '{ printf "%.3f %s %s\n", $1 * 1000, $2, $3 }'
 }
 
-# row_url SELECTOR: "URL HOST" of the path's row in the last run's report.json (HOST may be empty); fails
-# when there is no such row or its target is not a URL with an optional Host header
-row_url() {
-  local row target
-  row="$(report_row "$1")"
-  [[ -n "${row}" ]] || return 1
-  target="$(jq -r .target <<<"${row}")"
-  [[ "${target}" =~ ^(http://[^ ]+)(\ Host:\ ([^ ]+))?$ ]] || return 1
+# target_url TARGET: "URL HOST" of a report row's target (HOST may be empty); fails when the target is not a URL
+# with an optional Host header
+target_url() {
+  [[ "$1" =~ ^(http://[^ ]+)(\ Host:\ ([^ ]+))?$ ]] || return 1
   echo "${BASH_REMATCH[1]} ${BASH_REMATCH[3]}"
 }
 
 # warm_paths: BENCH_WARMUP_REQUESTS curl requests of each compared path, not counted (see the header)
 warm_paths() {
   local selector url host
-  (( BENCH_WARMUP_REQUESTS > 0 )) || return 0
   for selector in ${BENCH_PATHS}; do
-    read -r url host <<<"$(row_url "${selector}")" || true
+    read -r url host <<<"$(target_url "$(report_row "${selector}" | jq -r '.target // empty')" || true)"
     [[ -n "${url}" ]] || continue   # curl_round notes the row's problem
     log "warm-up: ${BENCH_WARMUP_REQUESTS} x ${url}${host:+ (Host ${host})}, not counted"
     curl_samples "${url}" "${host}" "${BENCH_WARMUP_REQUESTS}" >/dev/null || log "warm-up of ${url} stopped early (timeout)"
@@ -247,11 +242,11 @@ curl_round() {
   name="$(jq -r .name <<<"${row}")"
   target="$(jq -r .target <<<"${row}")"
   h50="$(jq -r '.latency | "\(.p50) \(.count)"' <<<"${row}")"
-  if [[ ! "${target}" =~ ^(http://[^ ]+)(\ Host:\ ([^ ]+))?$ ]]; then
+  read -r url host <<<"$(target_url "${target}" || true)"
+  if [[ -z "${url}" ]]; then
     NOTES[${selector}]="target ${target}: only a URL and a Host header are supported"
     return 0
   fi
-  url="${BASH_REMATCH[1]}" host="${BASH_REMATCH[3]}"
   NAMES[${selector}]="${name}"
   log "curl round ${round}: ${BENCH_REQUESTS} x ${url}${host:+ (Host ${host})} from ${HOST_NS}"
   samples="${WORK_DIR}/curl-${round}-$(tr -c 'a-zA-Z0-9\n' '_' <<<"${selector}").txt"

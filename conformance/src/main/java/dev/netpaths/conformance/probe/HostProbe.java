@@ -1,13 +1,13 @@
 package dev.netpaths.conformance.probe;
 
 import dev.netpaths.wire.EchoReply;
+import dev.netpaths.wire.ErrorInfo;
 import dev.netpaths.wire.ErrorKind;
 import dev.netpaths.wire.OneShotHttp;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
-import java.net.PortUnreachableException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -113,13 +113,10 @@ public final class HostProbe {
             } catch (SocketTimeoutException e) {
                 attempts.add(Attempt.failed(ErrorKind.READ_TIMEOUT, "no UDP reply within " + timeout.toMillis()
                         + " ms", millisSince(start), null));
-            } catch (PortUnreachableException e) {
-                // the JDK's exception has no message: the kernel turned an ICMP port unreachable into ECONNREFUSED
-                attempts.add(Attempt.failed(ErrorKind.REFUSED, "ICMP port unreachable: nothing listens on udp " + ip
-                        + ":" + port, millisSince(start), null));
             } catch (IOException e) {
-                attempts.add(Attempt.failed(ErrorKind.classify(ErrorKind.Phase.EXCHANGE, e), e.getMessage(),
-                        millisSince(start), null));
+                // as caller-service's UdpProbe: the class name when the exception has no message (a refusal's has none)
+                ErrorInfo error = ErrorInfo.classify(ErrorKind.Phase.EXCHANGE, e);
+                attempts.add(Attempt.failed(error.kind(), error.message(), millisSince(start), null));
             }
         }
         return Observation.of(attempts);
